@@ -1,0 +1,3 @@
+noinst_LIBRARIES += libdsd.a
+libdsd_a_SOURCES = dsd/dsd.h dsd/kind.c dsd/lang.c dsd/report.c dsd/version.c
+libdsd_a_CFLAGS = $(AM_CFLAGS) $(ICU_CFLAGS)

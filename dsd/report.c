@@ -1,0 +1,48 @@
+#include <config.h>
+#include "dsd.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void
+dsd_report_init(dsd_report_t *r, core_arena_t *a, size_t max)
+{
+    memset(r, 0, sizeof *r);
+    r->arena = a;
+    r->max = max;
+}
+
+void
+dsd_report_add(dsd_report_t *r, dsd_severity sev, const char *rule, const char *location,
+               const char *fmt, ...)
+{
+    if (sev == DSD_SEV_ERROR)
+        r->nerrors++;
+    else
+        r->nwarnings++;
+    if (r->len >= r->max) {
+        r->dropped++;
+        return;
+    }
+    if (r->len == r->cap) {
+        size_t ncap = r->cap ? r->cap * 2 : 16;
+        dsd_issue_t *n = core_arena_alloc(r->arena, ncap * sizeof *n);
+        if (r->len)
+            memcpy(n, r->items, r->len * sizeof *n);
+        r->items = n;
+        r->cap = ncap;
+    }
+    va_list ap, ap2;
+    va_start(ap, fmt);
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char *msg = core_arena_alloc(r->arena, (size_t)(n < 0 ? 0 : n) + 1);
+    vsnprintf(msg, (size_t)(n < 0 ? 0 : n) + 1, fmt, ap2);
+    va_end(ap2);
+    dsd_issue_t *it = &r->items[r->len++];
+    it->severity = sev;
+    it->rule = rule;
+    it->location = location;
+    it->message = msg;
+}

@@ -1,0 +1,169 @@
+#include <config.h>
+#include "reg_int.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#define REG_MAP_SIZE ((size_t)64 << 30) /* sparse: grows on disk only as used */
+
+core_rc
+reg__fail(core_err_t *err, int mdb_rc, const char *what)
+{
+    core_rc code = mdb_rc == MDB_MAP_FULL ? CORE_ETOOBIG : CORE_EIO;
+    return core_fail(err, code, "store: %s: %s", what, mdb_strerror(mdb_rc));
+}
+
+size_t
+reg__key(const dsd_ref_t *ref, unsigned char *out, size_t cap)
+{
+    size_t n = 1 + ref->agency.len + 1 + ref->id.len + 1 + ref->version.len;
+    if (n > cap)
+        return 0;
+    unsigned char *p = out;
+    *p++ = (unsigned char)ref->kind;
+    memcpy(p, ref->agency.ptr, ref->agency.len);
+    p += ref->agency.len;
+    *p++ = 0;
+    memcpy(p, ref->id.ptr, ref->id.len);
+    p += ref->id.len;
+    *p++ = 0;
+    if (ref->version.len)
+        memcpy(p, ref->version.ptr, ref->version.len);
+    return n;
+}
+
+int
+reg__key_decode(const void *key, size_t len, dsd_ref_t *out)
+{
+    const char *p = key, *end = p + len;
+    if (len < 3)
+        return 0;
+    out->kind = (dsd_kind)(unsigned char)*p++;
+    const char *z = memchr(p, 0, (size_t)(end - p));
+    if (z == NULL)
+        return 0;
+    out->agency = (core_str_t){p, (size_t)(z - p)};
+    p = z + 1;
+    z = memchr(p, 0, (size_t)(end - p));
+    if (z == NULL)
+        return 0;
+    out->id = (core_str_t){p, (size_t)(z - p)};
+    p = z + 1;
+    out->version = (core_str_t){p, (size_t)(end - p)};
+    return 1;
+}
+
+core_rc
+reg_open(const char *dir, int readonly, reg_t **out, core_err_t *err)
+{
+    if (!readonly && mkdir(dir, 0755) != 0 && errno != EEXIST)
+        return core_fail(err, CORE_EIO, "cannot create store directory %s: %s", dir,
+                         strerror(errno));
+    reg_t *r = calloc(1, sizeof *r);
+    if (r == NULL)
+        return core_fail(err, CORE_EIO, "out of memory");
+    r->readonly = readonly;
+    MDB_txn *txn = NULL;
+    core_rc rc;
+    int m;
+    if ((m = mdb_env_create(&r->env)) != 0) {
+        rc = reg__fail(err, m, "create environment");
+        goto fail;
+    }
+    mdb_env_set_maxdbs(r->env, 16);
+    mdb_env_set_maxreaders(r->env, 1024);
+    mdb_env_set_mapsize(r->env, REG_MAP_SIZE);
+    /* MDB_NOTLS: a streamed response keeps its read transaction across event-loop turns. */
+    unsigned flags = MDB_NOTLS | (readonly ? MDB_RDONLY : 0);
+    if ((m = mdb_env_open(r->env, dir, flags, 0644)) != 0) {
+        rc = core_fail(err, CORE_EIO, "cannot open store %s: %s", dir, mdb_strerror(m));
+        goto fail;
+    }
+    if ((m = mdb_txn_begin(r->env, NULL, readonly ? MDB_RDONLY : 0, &txn)) != 0) {
+        rc = reg__fail(err, m, "begin");
+        goto fail;
+    }
+    unsigned create = readonly ? 0 : MDB_CREATE;
+    if ((m = mdb_dbi_open(txn, "art", create, &r->art)) != 0 ||
+        (m = mdb_dbi_open(txn, "refs", create | MDB_DUPSORT, &r->refs)) != 0 ||
+        (m = mdb_dbi_open(txn, "rrefs", create | MDB_DUPSORT, &r->rrefs)) != 0 ||
+        (m = mdb_dbi_open(txn, "meta", create, &r->meta)) != 0) {
+        rc = m == MDB_NOTFOUND ? core_fail(err, CORE_EIO, "%s is not an sdmxd store", dir)
+                               : reg__fail(err, m, "open tables");
+        goto fail;
+    }
+    m = mdb_txn_commit(txn);
+    txn = NULL;
+    if (m != 0) {
+        rc = reg__fail(err, m, "commit");
+        goto fail;
+    }
+    *out = r;
+    return CORE_OK;
+fail:
+    if (txn != NULL)
+        mdb_txn_abort(txn);
+    if (r->env != NULL)
+        mdb_env_close(r->env);
+    free(r);
+    return rc;
+}
+
+void
+reg_close(reg_t *r)
+{
+    if (r == NULL)
+        return;
+    mdb_env_close(r->env);
+    free(r);
+}
+
+static void
+view_end(void *arg)
+{
+    reg_view_t *v = arg;
+    mdb_txn_abort(v->txn);
+}
+
+static uint64_t
+meta_u64(MDB_txn *txn, MDB_dbi dbi, const char *name)
+{
+    MDB_val k = {strlen(name), (void *)name}, val;
+    uint64_t x = 0;
+    if (mdb_get(txn, dbi, &k, &val) == 0 && val.mv_size == sizeof x)
+        memcpy(&x, val.mv_data, sizeof x);
+    return x;
+}
+
+core_rc
+reg_view_begin(reg_t *r, core_arena_t *a, reg_view_t **out, core_err_t *err)
+{
+    MDB_txn *txn;
+    int m = mdb_txn_begin(r->env, NULL, MDB_RDONLY, &txn);
+    if (m != 0)
+        return reg__fail(err, m, "begin read");
+    reg_view_t *v = core_arena_zalloc(a, sizeof *v);
+    v->reg = r;
+    v->txn = txn;
+    v->arena = a;
+    v->commit = meta_u64(txn, r->meta, "commit");
+    v->mtime = (int64_t)meta_u64(txn, r->meta, "mtime");
+    core_arena_defer(a, view_end, v);
+    *out = v;
+    return CORE_OK;
+}
+
+uint64_t
+reg_view_commit(const reg_view_t *v)
+{
+    return v->commit;
+}
+
+int64_t
+reg_view_mtime(const reg_view_t *v)
+{
+    return v->mtime;
+}

@@ -1,0 +1,35 @@
+/* registry internals shared by its files. */
+#ifndef SDMXD_REG_INT_H
+#define SDMXD_REG_INT_H
+
+#include "reg.h"
+#include <lmdb.h>
+
+struct reg {
+    MDB_env *env;
+    MDB_dbi art;   /* artefact key -> flags byte + canonical XML */
+    MDB_dbi refs;  /* source key -> target key (dupsort) */
+    MDB_dbi rrefs; /* target key -> source key (dupsort) */
+    MDB_dbi meta;  /* "commit" -> u64, "mtime" -> i64 */
+    int readonly;
+};
+
+struct reg_view {
+    reg_t *reg;
+    MDB_txn *txn;
+    core_arena_t *arena;
+    uint64_t commit;
+    int64_t mtime;
+};
+
+#define REG_ART_FINAL 0x01
+#define REG_ART_STUB 0x02
+#define REG_KEY_MAX 511 /* LMDB's default maximum key size */
+
+core_rc reg__fail(core_err_t *err, int mdb_rc, const char *what);
+/* Encodes ref as kind byte, agency NUL id NUL version; returns the length or 0 when too long. */
+size_t reg__key(const dsd_ref_t *ref, unsigned char *out, size_t cap);
+/* Decodes a key; the strings borrow from key. Returns 0 on a malformed key. */
+int reg__key_decode(const void *key, size_t len, dsd_ref_t *out);
+
+#endif

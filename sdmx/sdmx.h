@@ -1,0 +1,133 @@
+/* sdmx: the SDMX wire. REST query grammar; SDMX-ML 2.1 structure reader; SDMX-ML and
+ * SDMX-JSON structure writers; SDMX error messages. libxml2 and yajl stay inside. */
+#ifndef SDMXD_SDMX_H
+#define SDMXD_SDMX_H
+
+#include "core/core.h"
+#include "dsd/dsd.h"
+#include "registry/reg.h"
+
+/* ---- reading structure messages ------------------------------------------------------ */
+
+#define SDMX_XML_MAX_DEPTH 256
+
+/* Reads an SDMX-ML 2.1 Structure message from data[len] (not NUL-terminated). Every
+ * maintainable artefact becomes a dsd_artefact_t in a. No network, no DTD, no entities:
+ * a message with a DOCTYPE is refused. name labels locations in messages. Codes:
+ * CORE_ESYNTAX (not well-formed, not a 2.1 Structure message), CORE_ENOTIMPL (SDMX-ML 2.0
+ * or 3.0), CORE_ESEMANTIC (an artefact lacks identification; listed in report). */
+core_rc sdmx_structure_read(core_arena_t *a, const char *data, size_t len, const char *name,
+                            dsd_artefact_t **arts, size_t *n, dsd_report_t *report,
+                            core_err_t *err);
+
+/* ---- REST queries ------------------------------------------------------------------ */
+
+typedef enum sdmx_detail {
+    SDMX_DETAIL_FULL,
+    SDMX_DETAIL_ALLSTUBS,
+    SDMX_DETAIL_REFERENCESTUBS,
+    SDMX_DETAIL_ALLCOMPLETESTUBS,
+    SDMX_DETAIL_REFERENCECOMPLETESTUBS,
+    SDMX_DETAIL_REFERENCEPARTIAL
+} sdmx_detail;
+
+typedef enum sdmx_references {
+    SDMX_REFS_NONE,
+    SDMX_REFS_PARENTS,
+    SDMX_REFS_PARENTSANDSIBLINGS,
+    SDMX_REFS_CHILDREN,
+    SDMX_REFS_DESCENDANTS,
+    SDMX_REFS_ALL,
+    SDMX_REFS_KIND /* a specific resource type, in ref_kinds */
+} sdmx_references;
+
+typedef struct sdmx_strlist {
+    core_str_t *v; /* n == 0 means "all" */
+    size_t n;
+} sdmx_strlist_t;
+
+typedef struct sdmx_structure_query {
+    uint32_t kinds; /* bit (1u << dsd_kind) for each kind the resource covers */
+    sdmx_strlist_t agencies;
+    sdmx_strlist_t ids;
+    sdmx_strlist_t versions; /* n == 0: all versions */
+    int latest;              /* version "latest" */
+    sdmx_strlist_t items;    /* itemID; n == 0: all items */
+    sdmx_detail detail;
+    sdmx_references references;
+    uint32_t ref_kinds;
+} sdmx_structure_query_t;
+
+typedef enum sdmx_query_type {
+    SDMX_QUERY_STRUCTURE,
+    SDMX_QUERY_DATA,
+    SDMX_QUERY_AVAILABILITY,
+    SDMX_QUERY_SCHEMA,
+    SDMX_QUERY_METADATA
+} sdmx_query_type;
+
+typedef struct sdmx_query {
+    sdmx_query_type type;
+    sdmx_structure_query_t structure;
+    core_str_t format;     /* the non-standard format= parameter, or empty */
+    core_str_t resource;   /* first path segment */
+} sdmx_query_t;
+
+/* Parses a REST path below /rest/ ("codelist/SDMX/CL_FREQ/latest") and its query string
+ * (without '?'). Strings live in a. CORE_ESYNTAX with a precise message on bad syntax,
+ * CORE_ENOTFOUND for an unknown resource, CORE_ENOTIMPL for parts of the API not built. */
+core_rc sdmx_query_parse(core_arena_t *a, core_str_t path, core_str_t query, sdmx_query_t *out,
+                         core_err_t *err);
+
+/* ---- resolving structure queries ------------------------------------------------------ */
+
+typedef enum sdmx_show { SDMX_SHOW_FULL, SDMX_SHOW_STUB, SDMX_SHOW_COMPLETESTUB } sdmx_show;
+
+typedef struct sdmx_result_item {
+    reg_artefact_t art;
+    sdmx_show show;
+    int filtered;     /* only the items in keep are shown (item query, referencepartial) */
+    core_str_t *keep; /* item ids to keep when filtered */
+    size_t nkeep;
+} sdmx_result_item_t;
+
+typedef struct sdmx_result {
+    sdmx_result_item_t *items; /* in message order: kind, agency, id, version */
+    size_t n;
+} sdmx_result_t;
+
+/* Resolves q against the snapshot v: matched artefacts, then the references asked for,
+ * each shown as detail says. Result lives in a. CORE_ENOTFOUND when nothing matches. */
+core_rc sdmx_structure_resolve(reg_view_t *v, core_arena_t *a, const sdmx_structure_query_t *q,
+                               sdmx_result_t *out, core_err_t *err);
+
+/* ---- writing ------------------------------------------------------------------------ */
+
+typedef struct sdmx_header {
+    const char *id;     /* message id */
+    int64_t prepared;   /* epoch seconds */
+    const char *sender; /* sender id */
+} sdmx_header_t;
+
+/* SDMX-ML 2.1 Structure message with every artefact of res. */
+core_rc sdmx_structure_write_xml(core_buf_t *out, core_arena_t *a, const sdmx_result_t *res,
+                                 const sdmx_header_t *h, core_err_t *err);
+/* SDMX-JSON 1.0 structure message; localised name/description follow pref. */
+core_rc sdmx_structure_write_json(core_buf_t *out, core_arena_t *a, const sdmx_result_t *res,
+                                  const sdmx_header_t *h, const dsd_langpref_t *pref,
+                                  core_err_t *err);
+
+/* SDMX error messages (SDMX-ML 2.1 mes:Error, SDMX-JSON 1.0 errors) with SDMX code
+ * sdmx_code, a title and a detail text; details[n] adds one message each. */
+void sdmx_error_write_xml(core_buf_t *out, int sdmx_code, const char *title,
+                          const char *const *details, size_t n);
+void sdmx_error_write_json(core_buf_t *out, int sdmx_code, const char *title,
+                           const char *const *details, size_t n);
+
+/* SDMX-ML 2.1 RegistryInterface/SubmitStructureResponse: one SubmissionResult per
+ * artefact (Success, or Failure with report's messages when rc is not CORE_OK). */
+void sdmx_submit_response_write_xml(core_buf_t *out, core_arena_t *a, const sdmx_header_t *h,
+                                    const dsd_artefact_t *arts, const reg_put_status *status,
+                                    size_t n, core_rc rc, const dsd_report_t *report);
+
+#endif

@@ -1,0 +1,46 @@
+/* sdmx internals shared by its files. */
+#ifndef SDMXD_SDMX_INT_H
+#define SDMXD_SDMX_INT_H
+
+#include "sdmx.h"
+#include <libxml/tree.h>
+
+#define SDMX_NS_MES "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message"
+#define SDMX_NS_STR "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/structure"
+#define SDMX_NS_COM "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/common"
+#define SDMX_NS_REG "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/registry"
+#define SDMX_NS_XSI "http://www.w3.org/2001/XMLSchema-instance"
+
+/* Serialises element node as canonical SDMX-ML: SDMX namespaces under the prefixes mes,
+ * str, com, reg (declared by the enclosing message), others declared where used;
+ * whitespace-only text and comments dropped. */
+void sdmx__canon(core_buf_t *out, const xmlNode *node);
+
+/* Parses a stored canonical artefact; the document is freed with a. Returns the artefact
+ * element, or NULL with err set (CORE_EBUG: the store holds what the reader wrote). */
+xmlNode *sdmx__parse_stored(core_arena_t *a, core_str_t xml, core_err_t *err);
+
+/* Parses the stored XML of it and shapes it as it asks (stub, complete stub, item filter).
+ * The document is freed with a. Returns the artefact element, or NULL with err set. */
+xmlNode *sdmx__artefact_tree(core_arena_t *a, const sdmx_result_item_t *it, core_err_t *err);
+
+/* Number of items of it's scheme that survive its item filter. */
+size_t sdmx__count_items(core_arena_t *a, const sdmx_result_item_t *it);
+
+/* detail=referencepartial: cuts the codelists and concept schemes in refs[nrefs] down to
+ * what the matched artefacts (DSDs, dataflows, provision agreements) use and what their
+ * allowed content constraints permit. */
+core_rc sdmx__reference_partial(reg_view_t *v, core_arena_t *a, sdmx_result_item_t *matched,
+                                size_t nmatched, sdmx_result_item_t *refs, size_t nrefs,
+                                core_err_t *err);
+
+/* First child element of node with local name, or NULL. */
+xmlNode *sdmx__child(const xmlNode *node, const char *local);
+/* Attribute value (borrowed from the tree) or NULL. */
+const char *sdmx__attr(const xmlNode *node, const char *name);
+int sdmx__is(const xmlNode *node, const char *local);
+
+/* Writes the message header element (mes:Header) for h. */
+void sdmx__header_xml(core_buf_t *out, const sdmx_header_t *h);
+
+#endif

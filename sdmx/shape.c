@@ -1,0 +1,125 @@
+#include <config.h>
+#include "sdmx_int.h"
+
+#include <libxml/parser.h>
+#include <string.h>
+
+static const char wrap_open[] = "<w xmlns:mes=\"" SDMX_NS_MES "\" xmlns:str=\"" SDMX_NS_STR
+                                "\" xmlns:com=\"" SDMX_NS_COM "\" xmlns:reg=\"" SDMX_NS_REG
+                                "\" xmlns:xsi=\"" SDMX_NS_XSI "\">";
+static const char wrap_close[] = "</w>";
+
+static void
+free_doc(void *doc)
+{
+    xmlFreeDoc(doc);
+}
+
+xmlNode *
+sdmx__parse_stored(core_arena_t *a, core_str_t xml, core_err_t *err)
+{
+    core_buf_t b;
+    core_buf_init(&b);
+    core_buf_add(&b, wrap_open, sizeof wrap_open - 1);
+    core_buf_addstr(&b, xml);
+    core_buf_add(&b, wrap_close, sizeof wrap_close - 1);
+    xmlDoc *doc = xmlReadMemory(b.ptr, (int)b.len, NULL, NULL,
+                                XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    core_buf_dispose(&b);
+    if (doc == NULL) {
+        core_fail(err, CORE_EBUG, "a stored artefact could not be parsed back");
+        return NULL;
+    }
+    core_arena_defer(a, free_doc, doc);
+    xmlNode *root = xmlDocGetRootElement(doc);
+    for (xmlNode *c = root->children; c != NULL; c = c->next)
+        if (c->type == XML_ELEMENT_NODE)
+            return c;
+    core_fail(err, CORE_EBUG, "a stored artefact is empty");
+    return NULL;
+}
+
+static void
+drop(xmlNode *n)
+{
+    xmlUnlinkNode(n);
+    xmlFreeNode(n);
+}
+
+/* A stub keeps identification and names; a complete stub also descriptions and annotations. */
+static void
+make_stub(xmlNode *el, int complete)
+{
+    xmlNode *c = el->children;
+    while (c != NULL) {
+        xmlNode *next = c->next;
+        int keep = sdmx__is(c, "Name") ||
+                   (complete && (sdmx__is(c, "Description") || sdmx__is(c, "Annotations")));
+        if (!keep)
+            drop(c);
+        c = next;
+    }
+    xmlSetProp(el, BAD_CAST "isExternalReference", BAD_CAST "true");
+}
+
+static int
+kept(const sdmx_result_item_t *it, const char *id)
+{
+    for (size_t i = 0; i < it->nkeep; i++)
+        if (id != NULL && core_str_eq_c(it->keep[i], id))
+            return 1;
+    return 0;
+}
+
+/* Removes the items not kept under node (keeping the ancestors of kept ones, for nested
+ * schemes); returns how many items remain. */
+static size_t
+filter_items(xmlNode *node, const char *item, const sdmx_result_item_t *it)
+{
+    size_t remain = 0;
+    xmlNode *c = node->children;
+    while (c != NULL) {
+        xmlNode *next = c->next;
+        if (sdmx__is(c, item)) {
+            size_t below = filter_items(c, item, it);
+            if (below == 0 && !kept(it, sdmx__attr(c, "id")))
+                drop(c);
+            else
+                remain += below + 1;
+        }
+        c = next;
+    }
+    return remain;
+}
+
+static size_t
+apply_filter(xmlNode *el, const sdmx_result_item_t *it)
+{
+    const dsd_kind_info_t *ki = dsd_kind_info(it->art.ref.kind);
+    if (ki->item == NULL)
+        return 0;
+    size_t n = filter_items(el, ki->item, it);
+    xmlSetProp(el, BAD_CAST "isPartial", BAD_CAST "true");
+    return n;
+}
+
+xmlNode *
+sdmx__artefact_tree(core_arena_t *a, const sdmx_result_item_t *it, core_err_t *err)
+{
+    xmlNode *el = sdmx__parse_stored(a, it->art.xml, err);
+    if (el == NULL)
+        return NULL;
+    if (it->show != SDMX_SHOW_FULL)
+        make_stub(el, it->show == SDMX_SHOW_COMPLETESTUB);
+    else if (it->filtered)
+        apply_filter(el, it);
+    return el;
+}
+
+size_t
+sdmx__count_items(core_arena_t *a, const sdmx_result_item_t *it)
+{
+    core_err_t e = {0};
+    xmlNode *el = sdmx__parse_stored(a, it->art.xml, &e);
+    return el ? apply_filter(el, it) : 0;
+}

@@ -1,0 +1,288 @@
+#include <config.h>
+#include "sdmx_int.h"
+
+#include <libxml/xmlreader.h>
+#include <string.h>
+
+#define SDMX_NS_20_MES "http://www.SDMX.org/resources/SDMXML/schemas/v2_0/message"
+#define SDMX_NS_30_MES "http://www.sdmx.org/resources/sdmxml/schemas/v3_0/message"
+
+struct reader {
+    core_arena_t *a;
+    const char *name;
+    dsd_report_t *report;
+    core_err_t *err;
+    char xml_error[512]; /* first libxml2 error, with its place */
+    core_vec_t arts;
+};
+
+static void
+on_xml_error(void *arg, const char *msg, xmlParserSeverities sev, xmlTextReaderLocatorPtr loc)
+{
+    struct reader *r = arg;
+    if (sev != XML_PARSER_SEVERITY_ERROR && sev != XML_PARSER_SEVERITY_VALIDITY_ERROR)
+        return;
+    if (r->xml_error[0] != '\0')
+        return;
+    size_t n = strlen(msg);
+    while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+        n--;
+    snprintf(r->xml_error, sizeof r->xml_error, "%s:%d: %.*s", r->name,
+             xmlTextReaderLocatorLineNumber(loc), (int)n, msg);
+}
+
+/* The class a Ref means when it does not say, from the element that holds it. */
+static const char *
+default_class(const xmlNode *holder, dsd_kind owner)
+{
+    static const struct {
+        const char *holder, *cls;
+    } defaults[] = {
+        {"ConceptIdentity", "Concept"},   {"ConceptRole", "Concept"},
+        {"Enumeration", "Codelist"},      {"StructureUsage", "Dataflow"},
+        {"DataProvider", "DataProvider"}, {"Target", "Category"},
+        {"IncludedCodelist", "Codelist"}, {"Codelist", "Codelist"},
+        {"DataStructure", "DataStructure"}, {"Dataflow", "Dataflow"},
+        {"MetadataStructure", "MetadataStructure"}, {"Metadataflow", "Metadataflow"},
+        {"ProvisionAgreement", "ProvisionAgreement"}, {"Parent", "Category"},
+    };
+    if (holder == NULL)
+        return NULL;
+    if (strcmp((const char *)holder->name, "Structure") == 0)
+        return owner == DSD_KIND_METADATAFLOW ? "MetadataStructure" : "DataStructure";
+    for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++)
+        if (strcmp((const char *)holder->name, defaults[i].holder) == 0)
+            return defaults[i].cls;
+    return NULL;
+}
+
+static void
+add_ref(struct reader *r, dsd_artefact_t *art, core_vec_t *refs, const dsd_ref_t *ref)
+{
+    if (dsd_ref_eq(ref, &art->ref))
+        return;
+    for (size_t i = 0; i < refs->len; i++)
+        if (dsd_ref_eq(refs->items[i], ref))
+            return;
+    dsd_ref_t *copy = core_arena_alloc(r->a, sizeof *copy);
+    *copy = *ref;
+    core_vec_push(r->a, refs, copy);
+}
+
+static core_str_t
+attr_or(struct reader *r, const xmlNode *n, const char *name, const char *dflt)
+{
+    const char *v = sdmx__attr(n, name);
+    if (v == NULL)
+        v = dflt;
+    return v ? core_arena_str(r->a, core_str_c(v)) : CORE_STR_NULL;
+}
+
+/* A <Ref agencyID=...> to a maintainable, or to an item inside one. Refs without agencyID
+ * are local (a dimension of this DSD, a parent code) and are not references. */
+static void
+ref_element(struct reader *r, dsd_artefact_t *art, core_vec_t *refs, const xmlNode *n)
+{
+    if (sdmx__attr(n, "agencyID") == NULL)
+        return;
+    const char *cls = sdmx__attr(n, "class");
+    if (cls == NULL)
+        cls = default_class(n->parent, art->ref.kind);
+    if (cls == NULL) {
+        dsd_report_add(r->report, DSD_SEV_ERROR, "reference-class", NULL,
+                       "%s:%d: a reference inside %s does not say what it refers to (class)",
+                       r->name, n->line, dsd_ref_label(r->a, &art->ref));
+        return;
+    }
+    int is_item;
+    dsd_ref_t ref;
+    ref.kind = dsd_kind_by_class(core_str_c(cls), &is_item);
+    if (ref.kind == DSD_KIND_NONE)
+        return; /* e.g. a reference to a component by class Dimension without a parent */
+    ref.agency = attr_or(r, n, "agencyID", NULL);
+    const char *parent = sdmx__attr(n, "maintainableParentID");
+    if (is_item || parent != NULL) {
+        if (parent == NULL)
+            return;
+        ref.id = core_arena_str(r->a, core_str_c(parent));
+        ref.version = attr_or(r, n, "maintainableParentVersion", "1.0");
+    } else {
+        ref.id = attr_or(r, n, "id", "");
+        ref.version = attr_or(r, n, "version", "1.0");
+    }
+    add_ref(r, art, refs, &ref);
+}
+
+static void
+urn_element(struct reader *r, dsd_artefact_t *art, core_vec_t *refs, const xmlNode *n)
+{
+    xmlChar *text = xmlNodeGetContent(n);
+    if (text == NULL)
+        return;
+    core_str_t s = core_arena_str(r->a, core_str_c((const char *)text));
+    xmlFree(text);
+    dsd_ref_t ref;
+    core_err_t e = {0};
+    if (dsd_ref_parse_urn(s, &ref, &e) != CORE_OK) {
+        dsd_report_add(r->report, DSD_SEV_ERROR, "bad-urn", NULL, "%s:%d: %s", r->name, n->line,
+                       e.msg);
+        return;
+    }
+    add_ref(r, art, refs, &ref);
+}
+
+static void
+collect_refs(struct reader *r, dsd_artefact_t *art, core_vec_t *refs, const xmlNode *node,
+             int depth)
+{
+    for (const xmlNode *c = node->children; c != NULL; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        if (strcmp((const char *)c->name, "Ref") == 0)
+            ref_element(r, art, refs, c);
+        else if (strcmp((const char *)c->name, "URN") == 0)
+            urn_element(r, art, refs, c);
+        else if (depth < SDMX_XML_MAX_DEPTH)
+            collect_refs(r, art, refs, c, depth + 1);
+    }
+}
+
+static void
+read_artefact(struct reader *r, dsd_kind kind, const xmlNode *el)
+{
+    dsd_artefact_t *art = core_arena_zalloc(r->a, sizeof *art);
+    art->ref.kind = kind;
+    art->ref.agency = attr_or(r, el, "agencyID", NULL);
+    art->ref.id = attr_or(r, el, "id", NULL);
+    art->ref.version = attr_or(r, el, "version", "1.0");
+    art->line = el->line;
+    const char *fin = sdmx__attr(el, "isFinal");
+    art->is_final = fin && (strcmp(fin, "true") == 0 || strcmp(fin, "1") == 0);
+    const char *ext = sdmx__attr(el, "isExternalReference");
+    art->is_stub = ext && (strcmp(ext, "true") == 0 || strcmp(ext, "1") == 0);
+    if (art->ref.agency.ptr == NULL || art->ref.id.ptr == NULL || art->ref.agency.len == 0 ||
+        art->ref.id.len == 0) {
+        dsd_report_add(r->report, DSD_SEV_ERROR, "identification", NULL,
+                       "%s:%d: a %s without agencyID or id", r->name, el->line,
+                       dsd_kind_info(kind)->element);
+        return;
+    }
+    core_vec_t refs = {0};
+    collect_refs(r, art, &refs, el, 0);
+    art->refs = core_arena_alloc(r->a, (refs.len + 1) * sizeof *art->refs);
+    for (size_t i = 0; i < refs.len; i++)
+        art->refs[i] = *(dsd_ref_t *)refs.items[i];
+    art->nrefs = refs.len;
+    core_buf_t b;
+    core_buf_init(&b);
+    sdmx__canon(&b, el);
+    art->xml = core_arena_str(r->a, (core_str_t){b.ptr, b.len});
+    core_buf_dispose(&b);
+    core_vec_push(r->a, &r->arts, art);
+}
+
+static int
+is_ns(xmlTextReaderPtr xr, const char *ns)
+{
+    const xmlChar *u = xmlTextReaderConstNamespaceUri(xr);
+    return u != NULL && strcmp((const char *)u, ns) == 0;
+}
+
+/* Checks the root element: an SDMX-ML 2.1 Structure message, or says what it is. */
+static core_rc
+check_root(struct reader *r, xmlTextReaderPtr xr)
+{
+    const char *local = (const char *)xmlTextReaderConstLocalName(xr);
+    if (is_ns(xr, SDMX_NS_MES) && strcmp(local, "Structure") == 0)
+        return CORE_OK;
+    if (is_ns(xr, SDMX_NS_20_MES))
+        return core_fail(r->err, CORE_ENOTIMPL,
+                         "%s: SDMX-ML 2.0 messages are not read yet; send SDMX-ML 2.1", r->name);
+    if (is_ns(xr, SDMX_NS_30_MES))
+        return core_fail(r->err, CORE_ENOTIMPL,
+                         "%s: SDMX-ML 3.0 messages are not read yet; send SDMX-ML 2.1", r->name);
+    return core_fail(r->err, CORE_ESYNTAX,
+                     "%s: the root element is %s, not an SDMX-ML 2.1 mes:Structure message",
+                     r->name, local);
+}
+
+/* Handles the element under the reader; *skip tells the loop to jump over its subtree. */
+static core_rc
+on_element(struct reader *r, xmlTextReaderPtr xr, int *seen_root, int *skip)
+{
+    int depth = xmlTextReaderDepth(xr);
+    *skip = 0;
+    if (depth > SDMX_XML_MAX_DEPTH)
+        return core_fail(r->err, CORE_ETOOBIG, "%s: elements nested deeper than %d", r->name,
+                         SDMX_XML_MAX_DEPTH);
+    if (!*seen_root) {
+        *seen_root = 1;
+        return check_root(r, xr);
+    }
+    if (depth != 3 || !is_ns(xr, SDMX_NS_STR))
+        return CORE_OK;
+    core_str_t local = core_str_c((const char *)xmlTextReaderConstLocalName(xr));
+    dsd_kind kind = dsd_kind_by_element(local);
+    if (kind == DSD_KIND_NONE)
+        return CORE_OK;
+    xmlNode *el = xmlTextReaderExpand(xr);
+    if (el == NULL)
+        return CORE_OK; /* the error handler has the reason */
+    read_artefact(r, kind, el);
+    *skip = 1;
+    return CORE_OK;
+}
+
+static core_rc
+read_loop(struct reader *r, xmlTextReaderPtr xr)
+{
+    int seen_root = 0, skip = 0, ret = xmlTextReaderRead(xr);
+    while (ret == 1 && r->xml_error[0] == '\0') {
+        int type = xmlTextReaderNodeType(xr);
+        if (type == XML_READER_TYPE_DOCUMENT_TYPE)
+            return core_fail(r->err, CORE_ESYNTAX,
+                             "%s: DOCTYPE declarations are not accepted in SDMX messages "
+                             "(entities and DTDs are refused for safety)",
+                             r->name);
+        if (type == XML_READER_TYPE_ELEMENT) {
+            core_rc rc = on_element(r, xr, &seen_root, &skip);
+            if (rc != CORE_OK)
+                return rc;
+        }
+        ret = skip ? xmlTextReaderNext(xr) : xmlTextReaderRead(xr);
+        skip = 0;
+    }
+    if (ret < 0 || r->xml_error[0] != '\0')
+        return core_fail(r->err, CORE_ESYNTAX, "%s",
+                         r->xml_error[0] ? r->xml_error : "the message is not well-formed XML");
+    if (!seen_root)
+        return core_fail(r->err, CORE_ESYNTAX, "%s: no XML element found", r->name);
+    return CORE_OK;
+}
+
+core_rc
+sdmx_structure_read(core_arena_t *a, const char *data, size_t len, const char *name,
+                    dsd_artefact_t **arts, size_t *n, dsd_report_t *report, core_err_t *err)
+{
+    struct reader r = {.a = a, .name = name, .report = report, .err = err};
+    if (len > (size_t)INT32_MAX)
+        return core_fail(err, CORE_ETOOBIG, "%s: message larger than 2 GiB", name);
+    /* No NOENT (entities stay unexpanded), no DTDLOAD, no NONET exceptions. */
+    int opts = XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_COMPACT;
+    xmlTextReaderPtr xr = xmlReaderForMemory(data, (int)len, NULL, NULL, opts);
+    if (xr == NULL)
+        return core_fail(err, CORE_EIO, "%s: cannot start the XML reader", name);
+    xmlTextReaderSetErrorHandler(xr, on_xml_error, &r);
+    core_rc rc = read_loop(&r, xr);
+    xmlFreeTextReader(xr);
+    if (rc != CORE_OK)
+        return rc;
+    if (report->nerrors > 0)
+        return core_fail(err, CORE_ESEMANTIC, "%s: %zu problem(s) in the message", name,
+                         report->nerrors);
+    *arts = core_arena_alloc(a, (r.arts.len + 1) * sizeof **arts);
+    for (size_t i = 0; i < r.arts.len; i++)
+        (*arts)[i] = *(dsd_artefact_t *)r.arts.items[i];
+    *n = r.arts.len;
+    return CORE_OK;
+}

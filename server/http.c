@@ -1,0 +1,480 @@
+#include <config.h>
+#include "srv.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <h2o.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+struct handler {
+    h2o_handler_t super;
+    srv_ctx_t *ctx;
+};
+
+/* Per-request state; lives in its arena, which h2o's pool disposes with the request. */
+typedef struct request {
+    h2o_req_t *req;
+    srv_ctx_t *ctx;
+    core_arena_t *a;
+    core_buf_t body;
+    core_str_t path;  /* below /rest, without the query */
+    core_str_t query; /* after '?' */
+    core_str_t format_param;
+} request_t;
+
+static h2o_globalconf_t config;
+static h2o_context_t h2o_ctx;
+static h2o_accept_ctx_t accept_ctx;
+/* SDMX media types are not in h2o's mime map; without this the gzip filter skips them. */
+static h2o_mime_attributes_t compressible = {1, H2O_MIME_ATTRIBUTE_PRIORITY_NORMAL};
+
+static void
+free_arena_slot(void *p)
+{
+    core_arena_free(*(core_arena_t **)p);
+}
+
+static void
+free_body(void *p)
+{
+    core_buf_dispose(p);
+}
+
+static request_t *
+request_new(h2o_req_t *req, srv_ctx_t *ctx)
+{
+    core_arena_t **slot = h2o_mem_alloc_shared(&req->pool, sizeof *slot, free_arena_slot);
+    *slot = core_arena_new();
+    request_t *r = core_arena_zalloc(*slot, sizeof *r);
+    r->req = req;
+    r->ctx = ctx;
+    r->a = *slot;
+    core_buf_init(&r->body);
+    core_arena_defer(r->a, free_body, &r->body);
+    return r;
+}
+
+static core_str_t
+header(h2o_req_t *req, const h2o_token_t *token)
+{
+    ssize_t i = h2o_find_header(&req->headers, token, -1);
+    if (i < 0)
+        return CORE_STR_NULL;
+    return (core_str_t){req->headers.entries[i].value.base, req->headers.entries[i].value.len};
+}
+
+static void
+set_header(request_t *r, const h2o_token_t *token, const char *value)
+{
+    h2o_add_header(&r->req->pool, &r->req->res.headers, token, NULL, value, strlen(value));
+}
+
+static void
+set_header_str(request_t *r, const char *name, const char *value)
+{
+    h2o_add_header_by_str(&r->req->pool, &r->req->res.headers, name, strlen(name), 0, NULL,
+                          value, strlen(value));
+}
+
+static void
+common_headers(request_t *r)
+{
+    set_header(r, H2O_TOKEN_ACCESS_CONTROL_ALLOW_ORIGIN, "*");
+    set_header_str(r, "access-control-expose-headers", "ETag, Last-Modified, Content-Language");
+    set_header(r, H2O_TOKEN_VARY, "Accept, Accept-Encoding, Accept-Language");
+}
+
+static int
+is_head(const request_t *r)
+{
+    return h2o_memis(r->req->method.base, r->req->method.len, H2O_STRLIT("HEAD"));
+}
+
+/* Sends r->body (owned by the arena until the request ends) with status and type. */
+static void
+reply(request_t *r, int status, const char *reason, const char *media_type)
+{
+    static h2o_generator_t generator = {NULL, NULL};
+    h2o_req_t *req = r->req;
+    req->res.status = status;
+    req->res.reason = reason;
+    req->res.mime_attr = &compressible;
+    set_header(r, H2O_TOKEN_CONTENT_TYPE, media_type);
+    req->res.content_length = r->body.len;
+    h2o_start_response(req, &generator);
+    h2o_iovec_t buf = h2o_iovec_init(r->body.ptr, is_head(r) ? 0 : r->body.len);
+    h2o_send(req, &buf, buf.len ? 1 : 0, H2O_SEND_STATE_FINAL);
+}
+
+static const char *
+reason_of(int status)
+{
+    switch (status) {
+    case 200: return "OK";
+    case 201: return "Created";
+    case 204: return "No Content";
+    case 304: return "Not Modified";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 406: return "Not Acceptable";
+    case 409: return "Conflict";
+    case 413: return "Payload Too Large";
+    case 415: return "Unsupported Media Type";
+    case 501: return "Not Implemented";
+    case 503: return "Service Unavailable";
+    default: return "Internal Server Error";
+    }
+}
+
+/* An SDMX error message in the format the client reads, with the status rc maps to. */
+static int
+reply_error_status(request_t *r, int status, int sdmx_code, const char *title, const char *msg)
+{
+    core_buf_reset(&r->body);
+    const char *details[1] = {msg};
+    size_t n = msg && msg[0] ? 1 : 0;
+    int json = srv_prefers_json(r->format_param, header(r->req, H2O_TOKEN_ACCEPT));
+    if (json)
+        sdmx_error_write_json(&r->body, sdmx_code, title, details, n);
+    else
+        sdmx_error_write_xml(&r->body, sdmx_code, title, details, n);
+    if (status >= 500)
+        core_log(CORE_LOG_ERROR, "%d %.*s: %s", status, (int)r->req->path.len,
+                 r->req->path.base, msg ? msg : "");
+    common_headers(r);
+    reply(r, status, reason_of(status), json ? "application/json" : "application/xml");
+    return 0;
+}
+
+static int
+reply_error(request_t *r, const core_err_t *err)
+{
+    core_rc rc = err->code == CORE_OK ? CORE_EBUG : err->code;
+    return reply_error_status(r, srv_status_http(rc), srv_status_sdmx(rc), srv_status_title(rc),
+                              err->msg);
+}
+
+/* ---- conditional requests ---------------------------------------------------------------- */
+
+static uint64_t
+fnv1a(uint64_t h, core_str_t s)
+{
+    for (size_t i = 0; i < s.len; i++) {
+        h ^= (unsigned char)s.ptr[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+/* Weak: gzip may re-encode the body, the representation stays the same. */
+static const char *
+make_etag(request_t *r, reg_view_t *v, srv_format f)
+{
+    uint64_t h = 14695981039346656037ULL;
+    h = fnv1a(h, (core_str_t){r->req->path.base, r->req->path.len});
+    h = fnv1a(h, core_str_c(srv_format_media_type(f)));
+    h = fnv1a(h, header(r->req, H2O_TOKEN_ACCEPT_LANGUAGE));
+    return core_arena_printf(r->a, "W/\"%llu-%016llx\"", (unsigned long long)reg_view_commit(v),
+                             (unsigned long long)h);
+}
+
+static int
+etag_matches(core_str_t inm, const char *etag)
+{
+    core_str_t want = core_str_c(etag);
+    core_str_t opaque = {want.ptr + 2, want.len - 2}; /* without W/ */
+    while (inm.ptr != NULL) {
+        core_str_t tag;
+        inm = core_str_split(inm, ',', &tag);
+        tag = core_str_trim(tag);
+        if (core_str_eq_c(tag, "*"))
+            return 1;
+        if (core_str_starts(tag, "W/"))
+            tag = (core_str_t){tag.ptr + 2, tag.len - 2};
+        if (core_str_eq(tag, opaque))
+            return 1;
+    }
+    return 0;
+}
+
+/* Sets ETag and Last-Modified; answers 304 and returns 1 when the client's copy is fresh. */
+static int
+conditional(request_t *r, reg_view_t *v, srv_format f)
+{
+    const char *etag = make_etag(r, v, f);
+    set_header(r, H2O_TOKEN_ETAG, etag);
+    int64_t mtime = reg_view_mtime(v);
+    if (mtime > 0) {
+        char date[40];
+        core_time_http(mtime, date);
+        set_header(r, H2O_TOKEN_LAST_MODIFIED, core_arena_strndup(r->a, date, strlen(date)));
+    }
+    core_str_t inm = header(r->req, H2O_TOKEN_IF_NONE_MATCH);
+    core_str_t ims = header(r->req, H2O_TOKEN_IF_MODIFIED_SINCE);
+    int fresh = 0;
+    if (inm.ptr != NULL) {
+        fresh = etag_matches(inm, etag);
+    } else if (ims.ptr != NULL && mtime > 0) {
+        int64_t since;
+        fresh = core_time_parse(ims, &since, NULL) == CORE_OK && since >= mtime;
+    }
+    if (!fresh)
+        return 0;
+    common_headers(r);
+    r->req->res.status = 304;
+    r->req->res.reason = "Not Modified";
+    h2o_send_inline(r->req, NULL, 0);
+    return 1;
+}
+
+/* ---- routes ---------------------------------------------------------------------------- */
+
+static void
+header_for(request_t *r, sdmx_header_t *h)
+{
+    h->id = core_arena_printf(r->a, "sdmxd-%llu-%llu", (unsigned long long)time(NULL),
+                              (unsigned long long)++r->ctx->requests);
+    h->prepared = (int64_t)time(NULL);
+    h->sender = "SDMXD";
+}
+
+static int
+serve_structure(request_t *r, const sdmx_query_t *q)
+{
+    core_err_t err = {0};
+    srv_format f;
+    if (srv_negotiate_structure(q->format, header(r->req, H2O_TOKEN_ACCEPT), &f, &err) != CORE_OK)
+        return reply_error(r, &err);
+    reg_view_t *v;
+    if (reg_view_begin(r->ctx->reg, r->a, &v, &err) != CORE_OK)
+        return reply_error(r, &err);
+    if (conditional(r, v, f))
+        return 0;
+    sdmx_result_t res;
+    if (sdmx_structure_resolve(v, r->a, &q->structure, &res, &err) != CORE_OK)
+        return reply_error(r, &err);
+    sdmx_header_t h;
+    header_for(r, &h);
+    core_rc rc;
+    if (f == SRV_FMT_STRUCTURE_JSON) {
+        dsd_langpref_t pref;
+        dsd_langpref_parse(r->a, header(r->req, H2O_TOKEN_ACCEPT_LANGUAGE), &pref);
+        rc = sdmx_structure_write_json(&r->body, r->a, &res, &h, &pref, &err);
+        if (rc == CORE_OK)
+            set_header(r, H2O_TOKEN_CONTENT_LANGUAGE, pref.tags[0]);
+    } else {
+        rc = sdmx_structure_write_xml(&r->body, r->a, &res, &h, &err);
+    }
+    if (rc != CORE_OK)
+        return reply_error(r, &err);
+    common_headers(r);
+    reply(r, 200, "OK", srv_format_media_type(f));
+    return 0;
+}
+
+static int
+is_xml_type(core_str_t ct)
+{
+    core_str_t type;
+    core_str_split(ct, ';', &type);
+    type = core_str_trim(type);
+    return type.len == 0 || core_str_ieq_c(type, "application/xml") ||
+           core_str_ieq_c(type, "text/xml") ||
+           core_str_ieq_c(type, "application/vnd.sdmx.structure+xml");
+}
+
+static int
+submit_structure(request_t *r)
+{
+    core_err_t err = {0};
+    if (!r->ctx->conf.allow_writes) {
+        core_fail(&err, CORE_EFORBIDDEN,
+                  "writes are disabled on this server; start it with --allow-writes");
+        return reply_error(r, &err);
+    }
+    if (!is_xml_type(header(r->req, H2O_TOKEN_CONTENT_TYPE)))
+        return reply_error_status(r, 415, 140, "Unsupported Media Type",
+                                  "structures are submitted as SDMX-ML 2.1 "
+                                  "(Content-Type: application/xml)");
+    core_str_t body = {r->req->entity.base, r->req->entity.len};
+    dsd_report_t report;
+    dsd_report_init(&report, r->a, 1000);
+    dsd_artefact_t *arts;
+    size_t n;
+    reg_put_status *status;
+    core_rc rc = srv_store_structures(r->ctx, r->a, body, "request body", &arts, &n, &status,
+                                      &report, &err);
+    if (n == 0) /* nothing was read: an SDMX error says why */
+        return reply_error(r, &err);
+    sdmx_header_t h;
+    header_for(r, &h);
+    sdmx_submit_response_write_xml(&r->body, r->a, &h, arts, status, n, rc, &report);
+    int code = srv_status_http(rc);
+    if (rc == CORE_OK)
+        for (size_t i = 0; i < n; i++)
+            if (status[i] == REG_PUT_CREATED)
+                code = 201;
+    common_headers(r);
+    reply(r, code, reason_of(code), "application/xml");
+    return 0;
+}
+
+static int
+preflight(request_t *r)
+{
+    set_header(r, H2O_TOKEN_ACCESS_CONTROL_ALLOW_ORIGIN, "*");
+    set_header_str(r, "access-control-allow-methods", "GET, HEAD, POST, OPTIONS");
+    set_header_str(r, "access-control-allow-headers",
+                   "Accept, Accept-Language, Content-Type, Authorization, If-None-Match, "
+                   "If-Modified-Since");
+    set_header_str(r, "access-control-max-age", "86400");
+    r->req->res.status = 204;
+    r->req->res.reason = "No Content";
+    h2o_send_inline(r->req, NULL, 0);
+    return 0;
+}
+
+static int
+route(request_t *r)
+{
+    h2o_req_t *req = r->req;
+    core_str_t method = {req->method.base, req->method.len};
+    if (core_str_eq_c(method, "OPTIONS"))
+        return preflight(r);
+    size_t plen = req->query_at != SIZE_MAX ? req->query_at : req->path.len;
+    core_str_t path = {req->path.base, plen};
+    if (req->query_at != SIZE_MAX)
+        r->query = (core_str_t){req->path.base + plen + 1, req->path.len - plen - 1};
+    if (!core_str_starts(path, "/rest/") && !core_str_eq_c(path, "/rest")) {
+        core_err_t err = {0};
+        core_fail(&err, CORE_ENOTFOUND, "the SDMX REST API is under /rest/ (try /rest/dataflow)");
+        return reply_error(r, &err);
+    }
+    r->path = (core_str_t){path.ptr + 5, path.len - 5};
+    int get = core_str_eq_c(method, "GET") || core_str_eq_c(method, "HEAD");
+    if (core_str_eq_c(method, "POST")) {
+        core_str_t res, rest = core_str_split((core_str_t){r->path.ptr + 1, r->path.len - 1}, '/', &res);
+        (void)rest;
+        if (core_str_eq_c(res, "structure") || dsd_kind_by_resource(res) != DSD_KIND_NONE)
+            return submit_structure(r);
+    }
+    if (!get) {
+        set_header(r, H2O_TOKEN_ALLOW, "GET, HEAD, OPTIONS");
+        return reply_error_status(r, 405, 501, "Method not allowed",
+                                  "this resource answers GET and HEAD");
+    }
+    sdmx_query_t q;
+    core_err_t err = {0};
+    if (sdmx_query_parse(r->a, r->path, r->query, &q, &err) != CORE_OK) {
+        /* format= still decides the error's format */
+        core_str_t qs = r->query;
+        while (qs.ptr != NULL) {
+            core_str_t pair, name;
+            qs = core_str_split(qs, '&', &pair);
+            core_str_t val = core_str_split(pair, '=', &name);
+            if (core_str_eq_c(name, "format"))
+                r->format_param = val;
+        }
+        return reply_error(r, &err);
+    }
+    r->format_param = q.format;
+    return serve_structure(r, &q);
+}
+
+static int
+on_req(h2o_handler_t *self, h2o_req_t *req)
+{
+    struct handler *h = (struct handler *)self;
+    return route(request_new(req, h->ctx));
+}
+
+/* ---- listener ------------------------------------------------------------------------------ */
+
+static void
+on_accept(h2o_socket_t *listener, const char *err)
+{
+    if (err != NULL)
+        return;
+    h2o_socket_t *sock = h2o_evloop_socket_accept(listener);
+    if (sock != NULL)
+        h2o_accept(&accept_ctx, sock);
+}
+
+static int
+parse_listen(const char *listen, struct sockaddr_in *addr)
+{
+    char host[64];
+    const char *colon = strrchr(listen, ':');
+    if (colon == NULL || (size_t)(colon - listen) >= sizeof host)
+        return -1;
+    memcpy(host, listen, (size_t)(colon - listen));
+    host[colon - listen] = '\0';
+    if (strcmp(host, "localhost") == 0)
+        strcpy(host, "127.0.0.1");
+    uint64_t port;
+    if (core_parse_u64(core_str_c(colon + 1), &port, NULL) != CORE_OK || port > 65535)
+        return -1;
+    memset(addr, 0, sizeof *addr);
+    addr->sin_family = AF_INET;
+    addr->sin_port = htons((uint16_t)port);
+    return inet_pton(AF_INET, host, &addr->sin_addr) == 1 ? 0 : -1;
+}
+
+static int
+listen_on(const struct sockaddr_in *addr)
+{
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), on = 1;
+    if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) != 0 ||
+        bind(fd, (const struct sockaddr *)addr, sizeof *addr) != 0 || listen(fd, SOMAXCONN) != 0)
+        return -1;
+    h2o_socket_t *sock = h2o_evloop_socket_create(h2o_ctx.loop, fd, H2O_SOCKET_FLAG_DONT_READ);
+    h2o_socket_read_start(sock, on_accept);
+    return 0;
+}
+
+int
+srv_http_run(srv_ctx_t *ctx)
+{
+    struct sockaddr_in addr;
+    if (parse_listen(ctx->conf.listen, &addr) != 0) {
+        fprintf(stderr, "sdmxd: --listen takes IPV4:PORT, such as 127.0.0.1:8080 (got '%s')\n",
+                ctx->conf.listen);
+        return 2;
+    }
+    if (ctx->conf.allow_writes && (ntohl(addr.sin_addr.s_addr) >> 24) != 127) {
+        fprintf(stderr, "sdmxd: --allow-writes is only accepted on a loopback address until "
+                        "writes are authenticated\n");
+        return 2;
+    }
+    signal(SIGPIPE, SIG_IGN);
+    h2o_config_init(&config);
+    config.max_request_entity_size = ctx->conf.max_body;
+    h2o_hostconf_t *host = h2o_config_register_host(&config, h2o_iovec_init(H2O_STRLIT("default")), 65535);
+    h2o_pathconf_t *path = h2o_config_register_path(host, "/", 0);
+    struct handler *h = (struct handler *)h2o_create_handler(path, sizeof *h);
+    h->super.on_req = on_req;
+    h->ctx = ctx;
+    h2o_compress_args_t gz = {.min_size = 256, .gzip = {.quality = 1}, .brotli = {.quality = -1}};
+    h2o_compress_register(path, &gz);
+    h2o_context_init(&h2o_ctx, h2o_evloop_create(), &config);
+    accept_ctx.ctx = &h2o_ctx;
+    accept_ctx.hosts = config.hosts;
+    if (listen_on(&addr) != 0) {
+        fprintf(stderr, "sdmxd: cannot listen on %s: %s\n", ctx->conf.listen, strerror(errno));
+        return 2;
+    }
+    printf("sdmxd: serving %s on http://%s/rest/ (try http://%s/rest/dataflow)\n", ctx->conf.db,
+           ctx->conf.listen, ctx->conf.listen);
+    fflush(stdout);
+    while (h2o_evloop_run(h2o_ctx.loop, INT32_MAX) == 0)
+        ;
+    return 0;
+}

@@ -1,0 +1,109 @@
+#include <config.h>
+#include "srv.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+core_rc
+srv_read_file(core_arena_t *a, const char *path, size_t max, core_str_t *out, core_err_t *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return core_fail(err, CORE_EIO, "%s: %s", path, strerror(errno));
+    struct stat st;
+    core_rc rc = CORE_OK;
+    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+        rc = core_fail(err, CORE_EIO, "%s: not a regular file", path);
+        goto out;
+    }
+    if ((size_t)st.st_size > max) {
+        rc = core_fail(err, CORE_ETOOBIG, "%s: %lld bytes, more than the limit of %zu", path,
+                       (long long)st.st_size, max);
+        goto out;
+    }
+    char *buf = core_arena_alloc(a, (size_t)st.st_size + 1);
+    size_t n = fread(buf, 1, (size_t)st.st_size, f);
+    if (n != (size_t)st.st_size) {
+        rc = core_fail(err, CORE_EIO, "%s: short read", path);
+        goto out;
+    }
+    buf[n] = '\0';
+    *out = (core_str_t){buf, n};
+out:
+    fclose(f);
+    return rc;
+}
+
+core_rc
+srv_store_structures(srv_ctx_t *ctx, core_arena_t *a, core_str_t body, const char *name,
+                     dsd_artefact_t **arts, size_t *n, reg_put_status **status,
+                     dsd_report_t *report, core_err_t *err)
+{
+    *n = 0;
+    *status = NULL;
+    core_rc rc = sdmx_structure_read(a, body.ptr, body.len, name, arts, n, report, err);
+    if (rc != CORE_OK)
+        return rc;
+    if (*n == 0)
+        return core_fail(err, CORE_ESEMANTIC, "%s: the message holds no structure", name);
+    *status = core_arena_zalloc(a, *n * sizeof **status);
+    return reg_structures_put(ctx->reg, *arts, *n, *status, report, err);
+}
+
+static void
+print_report(const char *file, const core_err_t *err, const dsd_report_t *report)
+{
+    fprintf(stderr, "%s: rejected: %s\n", file, err->msg);
+    for (size_t i = 0; i < report->len; i++)
+        fprintf(stderr, "  - %s\n", report->items[i].message);
+    if (report->dropped)
+        fprintf(stderr, "  ... and %zu more\n", report->dropped);
+}
+
+static int
+load_one(srv_ctx_t *ctx, const char *file)
+{
+    core_arena_t *a = core_arena_new();
+    core_err_t err = {0};
+    dsd_report_t report;
+    dsd_report_init(&report, a, 1000);
+    core_str_t body;
+    dsd_artefact_t *arts;
+    size_t n = 0;
+    reg_put_status *status;
+    core_rc rc = srv_read_file(a, file, (size_t)4 << 30, &body, &err);
+    if (rc == CORE_OK)
+        rc = srv_store_structures(ctx, a, body, file, &arts, &n, &status, &report, &err);
+    if (rc != CORE_OK) {
+        print_report(file, &err, &report);
+    } else {
+        size_t created = 0, replaced = 0;
+        for (size_t i = 0; i < n; i++) {
+            created += status[i] == REG_PUT_CREATED;
+            replaced += status[i] == REG_PUT_REPLACED;
+        }
+        printf("%s: %zu artefacts (%zu new, %zu replaced, %zu unchanged)\n", file, n, created,
+               replaced, n - created - replaced);
+    }
+    core_arena_free(a);
+    return rc == CORE_OK ? 0 : 1;
+}
+
+int
+srv_load_files(const srv_conf_t *conf, char **files, int nfiles)
+{
+    srv_ctx_t ctx = {.conf = *conf};
+    core_err_t err = {0};
+    if (reg_open(conf->db, 0, &ctx.reg, &err) != CORE_OK) {
+        fprintf(stderr, "sdmxd: %s\n", err.msg);
+        return 2;
+    }
+    int failed = 0;
+    for (int i = 0; i < nfiles; i++)
+        failed += load_one(&ctx, files[i]);
+    reg_close(ctx.reg);
+    return failed ? 1 : 0;
+}

@@ -1,0 +1,112 @@
+#include <config.h>
+#include "srv.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage_main[] =
+    "usage: sdmxd COMMAND [OPTIONS]\n"
+    "\n"
+    "An SDMX 2.1 data and metadata server.\n"
+    "\n"
+    "commands:\n"
+    "  load   --db DIR FILE...    load SDMX-ML 2.1 structure messages into the store at DIR\n"
+    "  serve  --db DIR [--listen HOST:PORT] [--allow-writes]\n"
+    "                             serve the SDMX 2.1 REST API under /rest/\n"
+    "\n"
+    "'sdmxd COMMAND --help' tells more about a command.\n";
+
+static const char usage_load[] =
+    "usage: sdmxd load --db DIR FILE...\n"
+    "\n"
+    "Loads SDMX-ML 2.1 Structure messages into the store at DIR (created if absent). Each\n"
+    "file is stored in one transaction: a file with a dangling reference, a change to a\n"
+    "final artefact, or malformed XML is rejected whole, with a report on stderr, and the\n"
+    "store is left as it was. Exits 0 when every file was stored, 1 otherwise.\n";
+
+static const char usage_serve[] =
+    "usage: sdmxd serve --db DIR [--listen HOST:PORT] [--allow-writes] [--max-body BYTES]\n"
+    "\n"
+    "Serves the store at DIR over HTTP/1.1 (the SDMX 2.1 REST API under /rest/).\n"
+    "  --listen HOST:PORT  address to listen on (default " SRV_DEFAULT_LISTEN ")\n"
+    "  --allow-writes      accept POST /rest/structure submissions; only on a loopback\n"
+    "                      address, until token authentication exists\n"
+    "  --max-body BYTES    largest request body accepted (default 64 MiB)\n";
+
+static int
+parse_common(int argc, char **argv, srv_conf_t *conf, const char *usage)
+{
+    static const struct option opts[] = {
+        {"db", required_argument, NULL, 'd'},
+        {"listen", required_argument, NULL, 'l'},
+        {"allow-writes", no_argument, NULL, 'w'},
+        {"max-body", required_argument, NULL, 'm'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "d:l:whm:", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': conf->db = optarg; break;
+        case 'l': conf->listen = optarg; break;
+        case 'w': conf->allow_writes = 1; break;
+        case 'm': {
+            uint64_t v;
+            if (core_parse_u64(core_str_c(optarg), &v, NULL) != CORE_OK || v == 0) {
+                fprintf(stderr, "sdmxd: --max-body takes a number of bytes\n");
+                return 2;
+            }
+            conf->max_body = (size_t)v;
+            break;
+        }
+        case 'h': fputs(usage, stdout); return 0;
+        default: fputs(usage, stderr); return 2;
+        }
+    }
+    if (conf->db == NULL) {
+        fprintf(stderr, "sdmxd: --db DIR is required\n\n%s", usage);
+        return 2;
+    }
+    return -1;
+}
+
+int
+main(int argc, char **argv)
+{
+    srv_conf_t conf = {.listen = SRV_DEFAULT_LISTEN, .max_body = SRV_MAX_BODY};
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0 ||
+        strcmp(argv[1], "-h") == 0) {
+        fputs(usage_main, argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "load") == 0) {
+        int rc = parse_common(argc - 1, argv + 1, &conf, usage_load);
+        if (rc >= 0)
+            return rc;
+        if (optind + 1 > argc - 1) {
+            fprintf(stderr, "sdmxd: no file to load\n\n%s", usage_load);
+            return 2;
+        }
+        return srv_load_files(&conf, argv + 1 + optind, argc - 1 - optind);
+    }
+    if (strcmp(cmd, "serve") == 0) {
+        int rc = parse_common(argc - 1, argv + 1, &conf, usage_serve);
+        if (rc >= 0)
+            return rc;
+        srv_ctx_t ctx = {.conf = conf};
+        core_err_t err = {0};
+        if (reg_open(conf.db, 0, &ctx.reg, &err) != CORE_OK) {
+            fprintf(stderr, "sdmxd: %s\n", err.msg);
+            return 2;
+        }
+        rc = srv_http_run(&ctx);
+        reg_close(ctx.reg);
+        return rc;
+    }
+    fprintf(stderr, "sdmxd: unknown command '%s'\n\n%s", cmd, usage_main);
+    return 2;
+}

@@ -1,0 +1,60 @@
+/* server: the process. CLI, h2o listeners, routing, content negotiation, status mapping. */
+#ifndef SDMXD_SRV_H
+#define SDMXD_SRV_H
+
+#include "core/core.h"
+#include "dsd/dsd.h"
+#include "registry/reg.h"
+#include "sdmx/sdmx.h"
+
+#define SRV_DEFAULT_LISTEN "127.0.0.1:8080"
+#define SRV_MAX_BODY ((size_t)64 << 20)
+
+typedef struct srv_conf {
+    const char *db;
+    const char *listen;
+    int allow_writes;
+    size_t max_body;
+} srv_conf_t;
+
+typedef struct srv_ctx {
+    srv_conf_t conf;
+    reg_t *reg;
+    uint64_t requests; /* served so far, for message ids */
+} srv_ctx_t;
+
+/* What the client asked for and what we can give. */
+typedef enum srv_format {
+    SRV_FMT_NONE = 0,
+    SRV_FMT_STRUCTURE_XML,
+    SRV_FMT_STRUCTURE_JSON
+} srv_format;
+
+/* Chooses a structure representation from format= (wins when present) or Accept.
+ * CORE_ENOTACCEPT when nothing acceptable can be produced. */
+core_rc srv_negotiate_structure(core_str_t format_param, core_str_t accept, srv_format *out,
+                                core_err_t *err);
+/* Whether the client would rather read JSON than XML (for error bodies). */
+int srv_prefers_json(core_str_t format_param, core_str_t accept);
+const char *srv_format_media_type(srv_format f);
+
+/* HTTP status and SDMX error code for rc. */
+int srv_status_http(core_rc rc);
+int srv_status_sdmx(core_rc rc);
+const char *srv_status_title(core_rc rc);
+
+/* Loads files into the store at conf->db; prints a report per file on stderr; returns the
+ * process exit code. */
+int srv_load_files(const srv_conf_t *conf, char **files, int nfiles);
+/* Reads a whole file into a (bounded by max bytes). */
+core_rc srv_read_file(core_arena_t *a, const char *path, size_t max, core_str_t *out,
+                      core_err_t *err);
+/* Stores the structures of one message; fills a report and statuses. */
+core_rc srv_store_structures(srv_ctx_t *ctx, core_arena_t *a, core_str_t body, const char *name,
+                             dsd_artefact_t **arts, size_t *n, reg_put_status **status,
+                             dsd_report_t *report, core_err_t *err);
+
+/* Runs the HTTP server until the process is stopped; returns the exit code. */
+int srv_http_run(srv_ctx_t *ctx);
+
+#endif
