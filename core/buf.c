@@ -105,7 +105,6 @@ core_buf_add_xml(core_buf_t *b, const char *s, size_t len)
         case '<': rep = "&lt;"; break;
         case '>': rep = "&gt;"; break;
         case '"': rep = "&quot;"; break;
-        case '\'': rep = "&apos;"; break;
         case '\r': rep = "&#13;"; break;
         default: continue;
         }

@@ -109,7 +109,7 @@ void core_buf_addstr(core_buf_t *b, core_str_t s);
 void core_buf_addc(core_buf_t *b, char c);
 void core_buf_printf(core_buf_t *b, const char *fmt, ...) CORE_PRINTF(2, 3);
 void core_buf_vprintf(core_buf_t *b, const char *fmt, va_list ap);
-/* Appends s escaped for XML text and attribute values (& < > " '). */
+/* Appends s escaped for XML text and double-quoted attribute values (& < > "). */
 void core_buf_add_xml(core_buf_t *b, const char *s, size_t len);
 /* Returns the content NUL-terminated (the NUL is not counted in len). */
 const char *core_buf_cstr(core_buf_t *b);

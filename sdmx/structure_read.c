@@ -260,6 +260,34 @@ read_loop(struct reader *r, xmlTextReaderPtr xr)
     return CORE_OK;
 }
 
+/* Whether the prolog (before the root element) declares a DOCTYPE. Checked before libxml2
+ * sees the bytes, so that no internal subset (entity bombs, external entities) is parsed. */
+static int
+prolog_has_doctype(const char *p, size_t len)
+{
+    const char *end = p + len;
+    if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+        p += 3;
+    while (p < end) {
+        if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n') {
+            p++;
+        } else if (end - p >= 2 && p[0] == '<' && p[1] == '?') {
+            const char *q = memmem(p, (size_t)(end - p), "?>", 2);
+            if (q == NULL)
+                return 0;
+            p = q + 2;
+        } else if (end - p >= 4 && memcmp(p, "<!--", 4) == 0) {
+            const char *q = memmem(p, (size_t)(end - p), "-->", 3);
+            if (q == NULL)
+                return 0;
+            p = q + 3;
+        } else {
+            return end - p >= 9 && memcmp(p, "<!DOCTYPE", 9) == 0;
+        }
+    }
+    return 0;
+}
+
 core_rc
 sdmx_structure_read(core_arena_t *a, const char *data, size_t len, const char *name,
                     dsd_artefact_t **arts, size_t *n, dsd_report_t *report, core_err_t *err)
@@ -267,6 +295,11 @@ sdmx_structure_read(core_arena_t *a, const char *data, size_t len, const char *n
     struct reader r = {.a = a, .name = name, .report = report, .err = err};
     if (len > (size_t)INT32_MAX)
         return core_fail(err, CORE_ETOOBIG, "%s: message larger than 2 GiB", name);
+    if (prolog_has_doctype(data, len))
+        return core_fail(err, CORE_ESYNTAX,
+                         "%s: DOCTYPE declarations are not accepted in SDMX messages "
+                         "(entities and DTDs are refused for safety)",
+                         name);
     /* No NOENT (entities stay unexpanded), no DTDLOAD, no NONET exceptions. */
     int opts = XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_COMPACT;
     xmlTextReaderPtr xr = xmlReaderForMemory(data, (int)len, NULL, NULL, opts);

@@ -1,0 +1,392 @@
+#!/usr/bin/python3
+"""Plays tests/e2e/**/*.case and conformance/**/*.case against the real sdmxd.
+
+Each case gets a fresh store, loads files with `sdmxd load`, starts `sdmxd serve` on a free
+loopback port, sends HTTP requests and checks the answers. Ends with `N passed, N failed`.
+
+Case syntax (one directive a line, '#' starts a comment):
+  serve-flags FLAGS...          extra flags for `sdmxd serve` (before the first request)
+  load FILE...                  `sdmxd load` must succeed; FILE is under ../shared/data, or
+                                demo:PATH under the repository's demo/ folder, or tmp:NAME
+  load-fail FILE...             `sdmxd load` must fail (exit 1)
+  expect-stderr TEXT            the last load's stderr contains TEXT
+  write-file NAME               the lines up to `end` become tmp:NAME (for hostile input)
+  request METHOD PATH           a new request; PATH below /rest (or absolute if it starts //)
+  header NAME: VALUE            request header
+  body-file FILE                request body from a file (as for load)
+  expect-status N
+  expect-header NAME: TEXT      response header NAME contains TEXT (case-insensitive name)
+  expect-no-header NAME
+  expect-contains TEXT / expect-lacks TEXT     on the (decoded) body
+  expect-xsd                    body valid against the SDMX-ML 2.1 XSDs
+  expect-json-schema structure  body valid against the SDMX-JSON 1.0 structure schema
+  expect-xpath-count XPATH N    count of nodes (prefixes mes, str, com, reg)
+  expect-xpath-equals XPATH FILE XPATH2   the sets of @urn (or text) equal those of FILE
+  expect-json-count PATH N      length of the array at dotted PATH (data.codelists)
+  expect-json-equals PATH VALUE value at dotted PATH (numbers index arrays)
+  save-as NAME                  remember the body (without the message header)
+  expect-same-as NAME           body equals the remembered one (store unchanged)
+  run-r SCRIPT...               the lines up to `end` run with Rscript; %URL% is the base URL
+"""
+import argparse
+import gzip
+import http.client
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+try:
+    from lxml import etree
+except ImportError:  # pragma: no cover
+    etree = None
+try:
+    import jsonschema
+except ImportError:  # pragma: no cover
+    jsonschema = None
+
+NS = {
+    "mes": "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message",
+    "str": "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/structure",
+    "com": "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/common",
+    "reg": "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/registry",
+}
+
+
+class CaseFailure(Exception):
+    pass
+
+
+class Env:
+    def __init__(self, args):
+        self.sdmxd = args.sdmxd
+        self.shared = os.path.abspath(args.shared)
+        self.repo = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+        self._xsd = None
+        self._json_schemas = {}
+
+    def xsd(self):
+        if self._xsd is None:
+            path = os.path.join(self.shared, "data/schemas/sdmx-ml-2.1/SDMXMessage.xsd")
+            self._xsd = etree.XMLSchema(etree.parse(path))
+        return self._xsd
+
+    def json_schema(self, kind):
+        if kind not in self._json_schemas:
+            path = os.path.join(self.shared,
+                                "data/schemas/sdmx-json-1.0/sdmx-json-%s-schema.json" % kind)
+            with open(path, encoding="utf-8") as f:
+                schema = json.load(f)
+            cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft4Validator)
+            self._json_schemas[kind] = cls(schema, format_checker=jsonschema.FormatChecker())
+        return self._json_schemas[kind]
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def strip_header(body):
+    return re.sub(rb"<mes:Header>.*?</mes:Header>", b"", body, count=1, flags=re.S)
+
+
+class Case:
+    def __init__(self, env, path):
+        self.env = env
+        self.path = path
+        self.tmp = tempfile.mkdtemp(prefix="sdmxd-e2e-")
+        self.db = os.path.join(self.tmp, "db")
+        self.server = None
+        self.port = None
+        self.serve_flags = []
+        self.saved = {}
+        self.last_load = None
+        self.resp = None
+        self.req = None
+        self.checks = 0
+
+    # ---- files --------------------------------------------------------------------------
+    def file(self, name):
+        if name.startswith("demo:"):
+            return os.path.join(self.env.repo, "demo", name[5:])
+        if name.startswith("tmp:"):
+            return os.path.join(self.tmp, name[4:])
+        return os.path.join(self.env.shared, "data", name)
+
+    # ---- server -------------------------------------------------------------------------
+    def start(self):
+        if self.server is not None:
+            return
+        self.port = free_port()
+        cmd = [self.env.sdmxd, "serve", "--db", self.db, "--listen",
+               "127.0.0.1:%d" % self.port] + self.serve_flags
+        self.server_log = open(os.path.join(self.tmp, "server.log"), "wb")
+        self.server = subprocess.Popen(cmd, stdout=self.server_log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            if self.server.poll() is not None:
+                raise CaseFailure("server exited with %d at start" % self.server.returncode)
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise CaseFailure("server did not start listening")
+
+    def stop(self):
+        if self.server is not None:
+            self.server.terminate()
+            try:
+                self.server.wait(5)
+            except subprocess.TimeoutExpired:
+                self.server.kill()
+            code = self.server.returncode
+            self.server = None
+            self.server_log.close()
+            # a crash under the sanitizers shows as a signal or a non-zero exit
+            if code not in (0, -15):
+                raise CaseFailure("server ended with status %s; log:\n%s" % (
+                    code, open(os.path.join(self.tmp, "server.log"), errors="replace").read()[-3000:]))
+
+    # ---- requests -----------------------------------------------------------------------
+    def send(self):
+        if self.req is None:
+            return
+        self.start()
+        method, path, headers, body = self.req
+        self.req = None
+        target = path[1:] if path.startswith("//") else "/rest" + path
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        conn.request(method, target, body=body, headers=headers)
+        r = conn.getresponse()
+        raw = r.read()
+        hdrs = {k.lower(): v for k, v in r.getheaders()}
+        data = raw
+        if hdrs.get("content-encoding") == "gzip":
+            data = gzip.decompress(raw)
+        self.resp = (r.status, hdrs, data, raw)
+        conn.close()
+
+    def need_resp(self):
+        self.send()
+        if self.resp is None:
+            raise CaseFailure("no request before this expectation")
+        return self.resp
+
+    def fail(self, msg):
+        status, hdrs, body, _ = self.resp if self.resp else (None, {}, b"", b"")
+        raise CaseFailure("%s\n      status %s, body: %s" % (msg, status, body[:600].decode("utf-8", "replace")))
+
+    # ---- directives ---------------------------------------------------------------------
+    def do_load(self, files, should_fail):
+        cmd = [self.env.sdmxd, "load", "--db", self.db] + [self.file(f) for f in files]
+        p = subprocess.run(cmd, capture_output=True, timeout=600)
+        self.last_load = p
+        ok = p.returncode == 0
+        if should_fail and p.returncode != 1:
+            raise CaseFailure("load was expected to fail with 1, got %d: %s" % (
+                p.returncode, p.stderr.decode(errors="replace")[-1500:]))
+        if not should_fail and not ok:
+            raise CaseFailure("load failed: %s" % p.stderr.decode(errors="replace")[-3000:])
+        self.checks += 1
+
+    def xml(self):
+        _, _, body, _ = self.need_resp()
+        try:
+            return etree.fromstring(body)
+        except etree.XMLSyntaxError as e:
+            self.fail("body is not XML: %s" % e)
+
+    def json_body(self):
+        _, _, body, _ = self.need_resp()
+        try:
+            return json.loads(body)
+        except ValueError as e:
+            self.fail("body is not JSON: %s" % e)
+
+    def json_path(self, doc, path):
+        cur = doc
+        for part in path.split("."):
+            if isinstance(cur, list):
+                cur = cur[int(part)]
+            elif isinstance(cur, dict) and part in cur:
+                cur = cur[part]
+            else:
+                self.fail("no %s in the JSON body" % path)
+        return cur
+
+    def expect(self, cmd, arg, lines, i):
+        status, hdrs, body, raw = self.need_resp()
+        if cmd == "expect-status":
+            if status != int(arg):
+                self.fail("expected status %s" % arg)
+        elif cmd == "expect-header":
+            name, _, text = arg.partition(":")
+            value = hdrs.get(name.strip().lower())
+            if value is None or text.strip().lower() not in value.lower():
+                self.fail("header %s is %r, expected it to contain %r" % (name, value, text.strip()))
+        elif cmd == "expect-no-header":
+            if arg.strip().lower() in hdrs:
+                self.fail("header %s should be absent" % arg)
+        elif cmd == "expect-contains":
+            if arg.encode() not in body:
+                self.fail("body lacks %r" % arg)
+        elif cmd == "expect-lacks":
+            if arg.encode() in body:
+                self.fail("body contains %r" % arg)
+        elif cmd == "expect-xsd":
+            doc = self.xml()
+            schema = self.env.xsd()
+            if not schema.validate(doc):
+                self.fail("not valid against the SDMX-ML 2.1 XSDs: %s" % schema.error_log.last_error)
+        elif cmd == "expect-json-schema":
+            doc = self.json_body()
+            errors = sorted(self.env.json_schema(arg.strip()).iter_errors(doc), key=str)
+            if errors:
+                e = errors[0]
+                self.fail("not valid against the SDMX-JSON 1.0 %s schema (%d errors), first at %s: %s" % (
+                    arg, len(errors), "/".join(map(str, e.absolute_path)), e.message[:300]))
+        elif cmd == "expect-xpath-count":
+            xp, _, n = arg.rpartition(" ")
+            got = self.xml().xpath("count(%s)" % xp, namespaces=NS)
+            if int(got) != int(n):
+                self.fail("count(%s) is %d, expected %s" % (xp, got, n))
+        elif cmd == "expect-xpath-equals":
+            xp, f, xp2 = arg.split()
+            mine = set(map(str, self.xml().xpath(xp, namespaces=NS)))
+            theirs = set(map(str, etree.parse(self.file(f)).xpath(xp2, namespaces=NS)))
+            if mine != theirs or not mine:
+                self.fail("%s differs from %s in %s: missing %s, extra %s" % (
+                    xp, xp2, f, sorted(theirs - mine)[:10], sorted(mine - theirs)[:10]))
+        elif cmd == "expect-json-count":
+            path, _, n = arg.rpartition(" ")
+            got = self.json_path(self.json_body(), path)
+            if not isinstance(got, (list, dict)) or len(got) != int(n):
+                self.fail("%s has %s entries, expected %s" % (
+                    path, len(got) if isinstance(got, (list, dict)) else "no", n))
+        elif cmd == "expect-json-equals":
+            path, _, value = arg.partition(" ")
+            got = self.json_path(self.json_body(), path)
+            want = json.loads(value)
+            if got != want:
+                self.fail("%s is %r, expected %r" % (path, got, want))
+        elif cmd == "save-as":
+            self.saved[arg] = strip_header(body)
+        elif cmd == "expect-same-as":
+            if strip_header(body) != self.saved[arg]:
+                self.fail("body differs from the one saved as %s" % arg)
+        else:
+            raise CaseFailure("unknown directive %s (line %d)" % (cmd, i + 1))
+        self.checks += 1
+
+    def run_r(self, script):
+        self.start()
+        url = "http://127.0.0.1:%d/rest" % self.port
+        path = os.path.join(self.tmp, "test.R")
+        with open(path, "w") as f:
+            f.write(script.replace("%URL%", url))
+        p = subprocess.run(["Rscript", path], capture_output=True, timeout=300)
+        if p.returncode != 0:
+            raise CaseFailure("R script failed:\n%s%s" % (p.stdout.decode(errors="replace")[-2000:],
+                                                          p.stderr.decode(errors="replace")[-2000:]))
+        self.checks += 1
+
+    def run(self):
+        with open(self.path, encoding="utf-8") as f:
+            lines = f.read().split("\n")
+        i = 0
+        try:
+            while i < len(lines):
+                line = lines[i].strip()
+                i += 1
+                if not line or line.startswith("#"):
+                    continue
+                cmd, _, arg = line.partition(" ")
+                arg = arg.strip()
+                if cmd in ("write-file", "run-r"):
+                    block = []
+                    while i < len(lines) and lines[i].rstrip() != "end":
+                        block.append(lines[i])
+                        i += 1
+                    i += 1
+                    if cmd == "write-file":
+                        with open(self.file("tmp:" + arg), "w", encoding="utf-8") as out:
+                            out.write("\n".join(block) + ("\n" if block else ""))
+                    else:
+                        self.send()
+                        self.run_r("\n".join(block))
+                    continue
+                if cmd == "serve-flags":
+                    self.serve_flags = arg.split()
+                elif cmd in ("load", "load-fail"):
+                    self.send()  # LMDB lets a loader and the server share the store
+                    self.do_load(arg.split(), cmd == "load-fail")
+                elif cmd == "expect-stderr":
+                    err = self.last_load.stderr.decode(errors="replace")
+                    if arg not in err:
+                        raise CaseFailure("load stderr lacks %r:\n%s" % (arg, err[-1500:]))
+                    self.checks += 1
+                elif cmd == "request":
+                    self.send()
+                    method, _, path = arg.partition(" ")
+                    self.req = [method, path, {}, None]
+                    self.resp = None
+                elif cmd == "header":
+                    name, _, value = arg.partition(":")
+                    self.req[2][name.strip()] = value.strip()
+                elif cmd == "body-file":
+                    with open(self.file(arg), "rb") as bf:
+                        self.req[3] = bf.read()
+                elif cmd.startswith("expect-") or cmd == "save-as":
+                    self.expect(cmd, arg, lines, i - 1)
+                else:
+                    raise CaseFailure("unknown directive %s (line %d)" % (cmd, i))
+            self.send()
+            if self.checks == 0:
+                raise CaseFailure("the case checks nothing")
+        finally:
+            try:
+                self.stop()
+            finally:
+                shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sdmxd", required=True)
+    ap.add_argument("--shared", required=True)
+    ap.add_argument("--only", default="", help="run only cases whose path contains this")
+    ap.add_argument("dirs", nargs="+")
+    args = ap.parse_args()
+    env = Env(args)
+    cases = []
+    for d in args.dirs:
+        for root, _, files in os.walk(d):
+            cases += [os.path.join(root, f) for f in files if f.endswith(".case")]
+    cases = sorted(c for c in cases if args.only in c)
+    passed = failed = 0
+    for c in cases:
+        name = os.path.relpath(c, os.path.join(os.path.dirname(__file__), ".."))
+        t0 = time.time()
+        try:
+            Case(env, c).run()
+            passed += 1
+            print("ok     %s (%.1fs)" % (name, time.time() - t0), flush=True)
+        except (CaseFailure, OSError, subprocess.SubprocessError, AssertionError) as e:
+            failed += 1
+            print("FAIL   %s\n      %s" % (name, e), flush=True)
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
