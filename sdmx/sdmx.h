@@ -107,6 +107,7 @@ typedef struct sdmx_header {
     const char *id;     /* message id */
     int64_t prepared;   /* epoch seconds */
     const char *sender; /* sender id */
+    const char *receiver; /* receiver id, or NULL (RegistryInterface requires one) */
 } sdmx_header_t;
 
 /* SDMX-ML 2.1 Structure message with every artefact of res. */

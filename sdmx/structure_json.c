@@ -175,6 +175,33 @@ text(struct jctx *c, const xmlNode *n, int trim)
 
 /* ---- URNs ------------------------------------------------------------------------------ */
 
+/* URNs hold no white space, but hand-written SDMX-ML sometimes breaks them across lines. */
+static const char *
+clean_urn(struct jctx *c, const char *s)
+{
+    size_t n = strlen(s), k = 0;
+    char *r = core_arena_alloc(c->a, n + 1);
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
+            r[k++] = s[i];
+    r[k] = '\0';
+    return r;
+}
+
+/* Whether s starts with a URI scheme: the schema's uri format takes absolute URIs only, so
+ * relative structureURL and AnnotationURL values (relative to a file we do not serve) go. */
+static int
+is_absolute_uri(const char *s)
+{
+    const char *p = s;
+    if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
+        return 0;
+    while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+           *p == '+' || *p == '-' || *p == '.')
+        p++;
+    return *p == ':' && strpbrk(s, " \t\r\n\"<>\\^`{|}") == NULL;
+}
+
 /* Agencies are named by their own nesting, not by the scheme that lists them. */
 static const char *
 urn_of(struct jctx *c, const char *pkg, const char *cls, const char *agency, const char *mid,
@@ -230,7 +257,7 @@ ref_urn(struct jctx *c, const xmlNode *el, const char *def)
 {
     const xmlNode *u = child(el, "URN");
     if (u != NULL)
-        return text(c, u, 1);
+        return clean_urn(c, text(c, u, 1));
     const xmlNode *ref = child(el, "Ref");
     const char *id = ref != NULL ? attr(ref, "id") : NULL;
     if (id == NULL)
@@ -1171,20 +1198,25 @@ fn_iso(struct jctx *c, const xmlNode *el, const struct rule *r)
 static void
 fn_ann_links(struct jctx *c, const xmlNode *el, const struct rule *r)
 {
-    const xmlNode *u = child(el, r->src);
-    if (u == NULL)
-        return;
-    put_key(c, r->prop);
-    put_open(c, 1);
-    for (; u != NULL; u = next_el(u->next, r->src)) {
+    int open = 0;
+    for (const xmlNode *u = child(el, r->src); u != NULL; u = next_el(u->next, r->src)) {
+        const char *href = text(c, u, 1);
+        if (!is_absolute_uri(href))
+            continue;
+        if (!open) {
+            put_key(c, r->prop);
+            put_open(c, 1);
+            open = 1;
+        }
         put_open(c, 0);
         put_key(c, "href");
-        put_str(c, text(c, u, 1));
+        put_str(c, href);
         put_key(c, "rel");
         put_str(c, "self");
         put_close(c, 0);
     }
-    put_close(c, 1);
+    if (open)
+        put_close(c, 1);
 }
 
 /* ---- conversion ------------------------------------------------------------------------ */
@@ -1292,10 +1324,16 @@ self_link(struct jctx *c, const xmlNode *el, const struct shape *sh)
 {
     const char *urn = attr(el, "urn"), *id = attr(el, "id");
     const char *href = (sh->flags & S_MAINT) ? attr(el, "structureURL") : NULL;
-    if (urn == NULL && (sh->flags & S_MAINT))
-        urn = c->agency != NULL ? urn_of(c, c->pkg, sh->cls, c->agency, c->mid, c->version, NULL)
-                                : NULL;
-    else if (urn == NULL && sh->cls != NULL && id != NULL)
+    const char *uri = attr(el, "uri");
+    if (href != NULL && !is_absolute_uri(href))
+        href = NULL;
+    if (uri != NULL && !is_absolute_uri(uri))
+        uri = NULL;
+    if (urn != NULL)
+        urn = clean_urn(c, urn);
+    else if ((sh->flags & S_MAINT) && c->agency != NULL)
+        urn = urn_of(c, c->pkg, sh->cls, c->agency, c->mid, c->version, NULL);
+    else if (!(sh->flags & S_MAINT) && sh->cls != NULL && id != NULL)
         urn = local_urn(c, sh->cls, c->npath, id);
     if (urn == NULL && href == NULL)
         return;
@@ -1312,7 +1350,6 @@ self_link(struct jctx *c, const xmlNode *el, const struct shape *sh)
         put_key(c, "href");
         put_str(c, href);
     }
-    const char *uri = attr(el, "uri");
     if (uri != NULL) {
         put_key(c, "uri");
         put_str(c, uri);
@@ -1471,6 +1508,15 @@ meta(struct jctx *c, const sdmx_header_t *h)
     put_key(c, "id");
     put_str(c, h->sender != NULL ? h->sender : "sdmxd");
     put_close(c, 0);
+    if (h->receiver != NULL) {
+        put_key(c, "receivers");
+        put_open(c, 1);
+        put_open(c, 0);
+        put_key(c, "id");
+        put_str(c, h->receiver);
+        put_close(c, 0);
+        put_close(c, 1);
+    }
     put_close(c, 0);
 }
 

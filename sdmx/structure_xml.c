@@ -15,7 +15,13 @@ sdmx__header_xml(core_buf_t *out, const sdmx_header_t *h)
                     ts);
     core_buf_adds(out, "<mes:Sender id=\"");
     core_buf_add_xml(out, h->sender, strlen(h->sender));
-    core_buf_adds(out, "\"/></mes:Header>");
+    core_buf_adds(out, "\"/>");
+    if (h->receiver != NULL) {
+        core_buf_adds(out, "<mes:Receiver id=\"");
+        core_buf_add_xml(out, h->receiver, strlen(h->receiver));
+        core_buf_adds(out, "\"/>");
+    }
+    core_buf_adds(out, "</mes:Header>");
 }
 
 static void

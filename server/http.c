@@ -244,6 +244,7 @@ header_for(request_t *r, sdmx_header_t *h)
                               (unsigned long long)++r->ctx->requests);
     h->prepared = (int64_t)time(NULL);
     h->sender = "SDMXD";
+    h->receiver = NULL;
 }
 
 static int
@@ -316,6 +317,7 @@ submit_structure(request_t *r)
         return reply_error(r, &err);
     sdmx_header_t h;
     header_for(r, &h);
+    h.receiver = "not_supplied";
     sdmx_submit_response_write_xml(&r->body, r->a, &h, arts, status, n, rc, &report);
     int code = srv_status_http(rc);
     if (rc == CORE_OK)

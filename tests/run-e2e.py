@@ -12,7 +12,8 @@ Case syntax (one directive a line, '#' starts a comment):
   expect-stderr TEXT            the last load's stderr contains TEXT
   write-file NAME               the lines up to `end` become tmp:NAME (for hostile input)
   request METHOD PATH           a new request; PATH below /rest (or absolute if it starts //)
-  header NAME: VALUE            request header
+  header NAME: VALUE            request header; %ETAG% and %LASTMOD% stand for the previous
+                                response's ETag and Last-Modified
   body-file FILE                request body from a file (as for load)
   expect-status N
   expect-header NAME: TEXT      response header NAME contains TEXT (case-insensitive name)
@@ -113,6 +114,7 @@ class Case:
         self.resp = None
         self.req = None
         self.checks = 0
+        self.prev_headers = {}
 
     # ---- files --------------------------------------------------------------------------
     def file(self, name):
@@ -337,12 +339,16 @@ class Case:
                     self.checks += 1
                 elif cmd == "request":
                     self.send()
+                    self.prev_headers = self.resp[1] if self.resp else {}
                     method, _, path = arg.partition(" ")
                     self.req = [method, path, {}, None]
                     self.resp = None
                 elif cmd == "header":
                     name, _, value = arg.partition(":")
-                    self.req[2][name.strip()] = value.strip()
+                    prev = self.prev_headers
+                    value = value.strip().replace("%ETAG%", prev.get("etag", ""))
+                    value = value.replace("%LASTMOD%", prev.get("last-modified", ""))
+                    self.req[2][name.strip()] = value
                 elif cmd == "body-file":
                     with open(self.file(arg), "rb") as bf:
                         self.req[3] = bf.read()
