@@ -77,7 +77,8 @@ main(int argc, char **argv)
     dsd_langpref_t pref;
     dsd_langpref_parse(a, core_str_c(argv[2]), &pref);
     sdmx_result_t res = {items, collect(st)};
-    sdmx_header_t h = {.id = "JCHECK", .prepared = 1700000000, .sender = "SDMXD", .receiver = "CHECK"};
+    sdmx_header_t h = {
+        .id = "JCHECK", .prepared = 1700000000, .sender = "SDMXD", .receiver = "CHECK"};
     core_buf_t out;
     core_err_t err;
     core_buf_init(&out);

@@ -1,0 +1,104 @@
+#include <config.h>
+#include "dsd/dsd.h"
+#include "tap.h"
+
+static void
+test_versions(void)
+{
+    ok(dsd_version_cmp(CORE_STR("1.10"), CORE_STR("1.9")) > 0, "1.10 > 1.9");
+    ok(dsd_version_cmp(CORE_STR("2.0"), CORE_STR("2.0")) == 0, "equal");
+    ok(dsd_version_cmp(CORE_STR("1.0"), CORE_STR("1.0.1")) < 0, "more parts is later");
+    ok(dsd_version_cmp(CORE_STR("01.2"), CORE_STR("1.2")) == 0, "leading zeros");
+}
+
+static void
+test_urns(void)
+{
+    dsd_ref_t r;
+    core_err_t err = {0};
+    ok(dsd_ref_parse_urn(CORE_STR("urn:sdmx:org.sdmx.infomodel.codelist.Codelist=SDMX:CL_FREQ(2.0)"),
+                         &r, &err) == CORE_OK &&
+           r.kind == DSD_KIND_CODELIST && core_str_eq_c(r.agency, "SDMX") &&
+           core_str_eq_c(r.id, "CL_FREQ") && core_str_eq_c(r.version, "2.0"),
+       "codelist URN");
+    ok(dsd_ref_parse_urn(
+           CORE_STR("urn:sdmx:org.sdmx.infomodel.conceptscheme.Concept=SDMX:CROSS_DOMAIN_CONCEPTS(1.0).FREQ"),
+           &r, NULL) == CORE_OK &&
+           r.kind == DSD_KIND_CONCEPTSCHEME && core_str_eq_c(r.id, "CROSS_DOMAIN_CONCEPTS"),
+       "item URN names its scheme");
+    ok(dsd_ref_parse_urn(CORE_STR("urn:x:y"), &r, &err) == CORE_ESYNTAX, "not a URN");
+    core_err_clear(&err);
+    ok(dsd_ref_parse_urn(CORE_STR("urn:sdmx:org.sdmx.infomodel.codelist.Widget=A:B(1.0)"), &r,
+                         &err) == CORE_ESYNTAX,
+       "unknown class");
+    core_arena_t *a = core_arena_new();
+    dsd_ref_t d = {DSD_KIND_DATAFLOW, CORE_STR("SDMXD"), CORE_STR("DF_SDG"), CORE_STR("1.0")};
+    is_str(dsd_ref_urn(a, &d), "urn:sdmx:org.sdmx.infomodel.datastructure.Dataflow=SDMXD:DF_SDG(1.0)",
+           "URN of a dataflow");
+    is_str(dsd_ref_label(a, &d), "Dataflow SDMXD:DF_SDG(1.0)", "label");
+    core_arena_free(a);
+    ok(dsd_kind_by_resource(CORE_STR("hierarchicalcodelist")) == DSD_KIND_HIERARCHICALCODELIST,
+       "resource names");
+    ok(dsd_kind_by_resource(CORE_STR("codelists")) == DSD_KIND_NONE, "unknown resource");
+    int is_item;
+    ok(dsd_kind_by_class(CORE_STR("DataProvider"), &is_item) == DSD_KIND_DATAPROVIDERSCHEME &&
+           is_item, "item classes map to their scheme");
+}
+
+static const char *
+pick(const char *accept, const char *const *langs, size_t n)
+{
+    static char out[32];
+    core_arena_t *a = core_arena_new();
+    dsd_langpref_t pref;
+    dsd_langpref_parse(a, core_str_c(accept), &pref);
+    int i = dsd_langpref_pick(&pref, langs, n);
+    snprintf(out, sizeof out, "%s", i >= 0 ? langs[i] : "-");
+    core_arena_free(a);
+    return out;
+}
+
+static void
+test_languages(void)
+{
+    const char *six[] = {"en", "fr", "es", "ru", "zh", "ar"};
+    is_str(pick("fr-CA", six, 6), "fr", "fr-CA falls back to fr");
+    is_str(pick("zh-Hans-CN", six, 6), "zh", "zh-Hans-CN falls back to zh");
+    is_str(pick("de", six, 6), "en", "no match: the default language");
+    is_str(pick("de, es;q=0.5, ar;q=0.8", six, 6), "ar", "q-values order preferences");
+    is_str(pick("ES", six, 6), "es", "case does not matter");
+    is_str(pick("", six, 6), "en", "no header: en");
+    is_str(pick("*", six, 6), "en", "wildcard: en");
+    is_str(pick("fr;q=0, es", six, 6), "es", "q=0 excludes");
+    const char *regional[] = {"es", "fr-FR"};
+    is_str(pick("fr", regional, 2), "fr-FR", "fr matches fr-FR");
+    const char *no_en[] = {"ru", "fr"};
+    is_str(pick("de", no_en, 2), "ru", "no en: the first");
+    is_str(pick("en", NULL, 0), "-", "no texts: nothing");
+    is_str(pick("x-klingon-!!!, fr", six, 6), "fr", "garbage tags are skipped");
+}
+
+static void
+test_report(void)
+{
+    core_arena_t *a = core_arena_new();
+    dsd_report_t r;
+    dsd_report_init(&r, a, 2);
+    for (int i = 0; i < 5; i++)
+        dsd_report_add(&r, DSD_SEV_ERROR, "rule", NULL, "problem %d", i);
+    dsd_report_add(&r, DSD_SEV_WARNING, "rule", NULL, "warning");
+    ok(r.len == 2 && r.dropped == 4 && r.nerrors == 5 && r.nwarnings == 1,
+       "report keeps max rows and counts the rest");
+    is_str(r.items[1].message, "problem 1", "messages formatted");
+    core_arena_free(a);
+}
+
+int
+main(void)
+{
+    test_versions();
+    test_urns();
+    test_languages();
+    test_report();
+    return tap_done();
+}
