@@ -34,6 +34,14 @@ core_rc sdmx__reference_partial(reg_view_t *v, core_arena_t *a, sdmx_result_item
                                 size_t nmatched, sdmx_result_item_t *refs, size_t nrefs,
                                 core_err_t *err);
 
+/* Writes the SDMX-JSON 1.0 structure message for the SDMX-ML 2.1 artefact elements
+ * els[n] of kinds[n] (any order: they are grouped by kind); sdmx_structure_write_json() is
+ * this over sdmx__artefact_tree(). The elements are borrowed. CORE_ETOOBIG when nesting
+ * passes yajl's depth limit. */
+core_rc sdmx__json_from_tree(core_buf_t *out, core_arena_t *a, xmlNode *const *els,
+                             const dsd_kind *kinds, size_t n, const sdmx_header_t *h,
+                             const dsd_langpref_t *pref, core_err_t *err);
+
 /* First child element of node with local name, or NULL. */
 xmlNode *sdmx__child(const xmlNode *node, const char *local);
 /* Attribute value (borrowed from the tree) or NULL. */

@@ -8,14 +8,6 @@
 #include <string.h>
 #include <yajl/yajl_gen.h>
 
-/* The lead should move this declaration to sdmx_int.h. Writes the SDMX-JSON 1.0 structure
- * message for the SDMX-ML 2.1 artefact elements els[n] of kinds[n] (any order: they are
- * grouped by kind); sdmx_structure_write_json() is this over sdmx__artefact_tree(). The
- * elements are borrowed. CORE_ETOOBIG when nesting passes yajl's depth limit. */
-core_rc sdmx__json_from_tree(core_buf_t *out, core_arena_t *a, xmlNode *const *els,
-                             const dsd_kind *kinds, size_t n, const sdmx_header_t *h,
-                             const dsd_langpref_t *pref, core_err_t *err);
-
 #define URN_PREFIX "urn:sdmx:org.sdmx.infomodel."
 #define JSON_MAX_PATH 64
 
@@ -54,12 +46,12 @@ struct rule {
 };
 
 enum {
-    S_ID = 1,      /* id attribute */
-    S_ANNOT = 2,   /* com:Annotations */
-    S_LINKS = 4,   /* links: [{rel: self, urn}] */
-    S_NAME = 8,    /* com:Name, com:Description */
-    S_MAINT = 16,  /* version, agencyID, isFinal, ... */
-    S_PUSH = 32,   /* its id prefixes the URNs of what it nests (categories, steps) */
+    S_ID = 1,     /* id attribute */
+    S_ANNOT = 2,  /* com:Annotations */
+    S_LINKS = 4,  /* links: [{rel: self, urn}] */
+    S_NAME = 8,   /* com:Name, com:Description */
+    S_MAINT = 16, /* version, agencyID, isFinal, ... */
+    S_PUSH = 32,  /* its id prefixes the URNs of what it nests (categories, steps) */
     S_IDENT = S_ID | S_ANNOT | S_LINKS,
     S_NAMEABLE = S_IDENT | S_NAME
 };
@@ -212,6 +204,9 @@ urn_of(struct jctx *c, const char *pkg, const char *cls, const char *agency, con
             return core_arena_printf(c->a, URN_PREFIX "base.Agency=%s", item);
         return core_arena_printf(c->a, URN_PREFIX "base.Agency=%s.%s", agency, item);
     }
+    /* SDMX-ML references say class="Attribute"; the URN class is DataAttribute */
+    if (strcmp(cls, "Attribute") == 0 && strcmp(pkg, "datastructure") == 0)
+        cls = "DataAttribute";
     if (item == NULL)
         return core_arena_printf(c->a, URN_PREFIX "%s.%s=%s:%s(%s)", pkg, cls, agency, mid, ver);
     return core_arena_printf(c->a, URN_PREFIX "%s.%s=%s:%s(%s).%s", pkg, cls, agency, mid, ver,
@@ -487,9 +482,9 @@ static void fn_included(struct jctx *c, const xmlNode *el, const struct rule *r)
 static void fn_iso(struct jctx *c, const xmlNode *el, const struct rule *r);
 static void fn_ann_links(struct jctx *c, const xmlNode *el, const struct rule *r);
 
-#define RULE(src, prop, kind, many, depth, def, sub, fn)                                         \
-    {                                                                                            \
-        src, prop, kind, many, depth, def, sub, fn                                               \
+#define RULE(src, prop, kind, many, depth, def, sub, fn)                                           \
+    {                                                                                              \
+        src, prop, kind, many, depth, def, sub, fn                                                 \
     }
 #define A(src, prop, kind) RULE("@" src, prop, kind, 0, 0, NULL, NULL, NULL)
 #define AD(src, prop, kind, def) RULE("@" src, prop, kind, 0, 0, def, NULL, NULL)
@@ -501,20 +496,21 @@ static void fn_ann_links(struct jctx *c, const xmlNode *el, const struct rule *r
 #define L(src, prop, cls, depth) RULE(src, prop, VK_LOCALURN, 0, depth, cls, NULL, NULL)
 #define LM(src, prop, cls) RULE(src, prop, VK_LOCALURN, 1, 0, cls, NULL, NULL)
 #define F(src, prop, fn) RULE(src, prop, VK_FN, 0, 0, NULL, NULL, fn)
-#define SHAPE(flags, cls, rules) {flags, cls, rules, sizeof rules / sizeof rules[0]}
-#define BARE(flags, cls) {flags, cls, NULL, 0}
+#define SHAPE(flags, cls, rules)                                                                   \
+    {                                                                                              \
+        flags, cls, rules, sizeof rules / sizeof rules[0]                                          \
+    }
 
 static const struct shape s_annotation, s_contact, s_text_format, s_enum_format, s_coding_format,
     s_time_format, s_target_format, s_repr, s_time_repr, s_measure_repr, s_target_repr,
-    s_time_target_repr, s_idobj_repr, s_code, s_concept, s_category, s_agency, s_provider,
-    s_consumer, s_orgunit, s_repcat, s_dsd_comps, s_dim_list, s_dim, s_measure_dim, s_time_dim,
-    s_group, s_attr_list, s_attr, s_ryd, s_attr_rel, s_measure_list, s_primary, s_msd_comps,
-    s_md_target, s_cct, s_dst, s_kdvt, s_rpt, s_iot, s_report, s_md_attr, s_hierarchy, s_hcode,
-    s_level, s_osmap, s_csmap, s_clmap, s_cnmap, s_rtmap, s_hcmap, s_stmap, s_item_map,
-    s_comp_map, s_repmap, s_valuemap, s_valuemapping, s_step, s_computation, s_io,
-    s_transition, s_att_attach, s_cc_attach, s_setref, s_qds, s_cube, s_cube_key, s_timerange,
-    s_period, s_dks, s_datakey, s_dkv, s_mks, s_mdkey, s_mkv, s_mtr, s_mtr_key, s_refperiod,
-    s_relcal;
+    s_idobj_repr, s_code, s_concept, s_category, s_agency, s_provider, s_consumer, s_orgunit,
+    s_repcat, s_dsd_comps, s_dim_list, s_dim, s_measure_dim, s_time_dim, s_group, s_attr_list,
+    s_attr, s_ryd, s_attr_rel, s_measure_list, s_primary, s_msd_comps, s_md_target, s_cct, s_dst,
+    s_kdvt, s_rpt, s_iot, s_report, s_md_attr, s_hierarchy, s_hcode, s_level, s_osmap, s_csmap,
+    s_clmap, s_cnmap, s_rtmap, s_hcmap, s_stmap, s_item_map, s_comp_map, s_repmap, s_valuemap,
+    s_valuemapping, s_step, s_computation, s_io, s_transition, s_att_attach, s_cc_attach, s_setref,
+    s_qds, s_cube, s_cube_key, s_timerange, s_period, s_dks, s_datakey, s_dkv, s_mks, s_mdkey,
+    s_mkv, s_mtr, s_mtr_key, s_refperiod, s_relcal;
 
 /* common */
 
@@ -540,22 +536,29 @@ static const struct rule r_contact[] = {
  * and from 1 in level coding formats */
 
 static const struct rule r_text_format[] = {
-    A("textType", "textType", VK_STR),     A("isSequence", "isSequence", VK_BOOL),
-    A("interval", "interval", VK_NUM),     A("startValue", "startValue", VK_NUM),
-    A("endValue", "endValue", VK_NUM),     A("timeInterval", "timeInterval", VK_STR),
-    A("startTime", "startTime", VK_STR),   A("endTime", "endTime", VK_STR),
-    A("minLength", "minLength", VK_POSINT), A("maxLength", "maxLength", VK_POSINT),
-    A("minValue", "minValue", VK_NUM),     A("maxValue", "maxValue", VK_NUM),
-    A("decimals", "decimals", VK_POSINT),  A("pattern", "pattern", VK_STR),
+    A("textType", "textType", VK_STR),
+    A("isSequence", "isSequence", VK_BOOL),
+    A("interval", "interval", VK_NUM),
+    A("startValue", "startValue", VK_NUM),
+    A("endValue", "endValue", VK_NUM),
+    A("timeInterval", "timeInterval", VK_STR),
+    A("startTime", "startTime", VK_STR),
+    A("endTime", "endTime", VK_STR),
+    A("minLength", "minLength", VK_POSINT),
+    A("maxLength", "maxLength", VK_POSINT),
+    A("minValue", "minValue", VK_NUM),
+    A("maxValue", "maxValue", VK_NUM),
+    A("decimals", "decimals", VK_POSINT),
+    A("pattern", "pattern", VK_STR),
     A("isMultiLingual", "isMultiLingual", VK_BOOL),
 };
 static const struct rule r_enum_format[] = {
-    A("textType", "textType", VK_STR),     A("isSequence", "isSequence", VK_BOOL),
-    A("interval", "interval", VK_SINT),    A("startValue", "startValue", VK_SINT),
-    A("endValue", "endValue", VK_SINT),    A("timeInterval", "timeInterval", VK_STR),
-    A("startTime", "startTime", VK_STR),   A("endTime", "endTime", VK_STR),
+    A("textType", "textType", VK_STR),      A("isSequence", "isSequence", VK_BOOL),
+    A("interval", "interval", VK_SINT),     A("startValue", "startValue", VK_SINT),
+    A("endValue", "endValue", VK_SINT),     A("timeInterval", "timeInterval", VK_STR),
+    A("startTime", "startTime", VK_STR),    A("endTime", "endTime", VK_STR),
     A("minLength", "minLength", VK_POSINT), A("maxLength", "maxLength", VK_POSINT),
-    A("minValue", "minValue", VK_SINT),    A("maxValue", "maxValue", VK_SINT),
+    A("minValue", "minValue", VK_SINT),     A("maxValue", "maxValue", VK_SINT),
     A("pattern", "pattern", VK_STR),
 };
 static const struct rule r_coding_format[] = {
@@ -704,7 +707,7 @@ static const struct rule r_target[] = {
     O("LocalRepresentation", "localRepresentation", s_target_repr),
 };
 static const struct rule r_rpt[] = {
-    O("LocalRepresentation", "localRepresentation", s_time_target_repr),
+    O("LocalRepresentation", "localRepresentation", s_time_repr),
 };
 static const struct rule r_iot[] = {
     A("objectType", "objectType", VK_STR),
@@ -751,11 +754,11 @@ static const struct rule r_item_map[] = {
     RULE("Source", "source", VK_MAPURN, 0, 0, "Source", NULL, NULL),
     RULE("Target", "target", VK_MAPURN, 0, 0, "Target", NULL, NULL),
 };
-#define SCHEME_MAP(name, def, item, prop)                                                       \
-    static const struct rule name[] = {                                                         \
-        E("Source", "source", VK_URN, def),                                                     \
-        E("Target", "target", VK_URN, def),                                                     \
-        OM(item, prop, s_item_map),                                                             \
+#define SCHEME_MAP(name, def, item, prop)                                                          \
+    static const struct rule name[] = {                                                            \
+        E("Source", "source", VK_URN, def),                                                        \
+        E("Target", "target", VK_URN, def),                                                        \
+        OM(item, prop, s_item_map),                                                                \
     }
 SCHEME_MAP(r_osmap, "base.AgencyScheme", "OrganisationMap", "organisationMaps");
 SCHEME_MAP(r_csmap, "categoryscheme.CategoryScheme", "CategoryMap", "categoryMaps");
@@ -933,7 +936,6 @@ static const struct shape s_repr = SHAPE(0, NULL, r_repr);
 static const struct shape s_time_repr = SHAPE(0, NULL, r_time_repr);
 static const struct shape s_measure_repr = SHAPE(0, NULL, r_measure_repr);
 static const struct shape s_target_repr = SHAPE(0, NULL, r_target_repr);
-static const struct shape s_time_target_repr = SHAPE(0, NULL, r_time_repr);
 static const struct shape s_idobj_repr = SHAPE(0, NULL, r_idobj_repr);
 static const struct shape s_code = SHAPE(S_NAMEABLE, "Code", r_code);
 static const struct shape s_concept = SHAPE(S_NAMEABLE, "Concept", r_concept);
@@ -1538,9 +1540,8 @@ copy_gen(core_buf_t *out, yajl_gen g)
 }
 
 core_rc
-sdmx__json_from_tree(core_buf_t *out, core_arena_t *a, xmlNode *const *els,
-                     const dsd_kind *kinds, size_t n, const sdmx_header_t *h,
-                     const dsd_langpref_t *pref, core_err_t *err)
+sdmx__json_from_tree(core_buf_t *out, core_arena_t *a, xmlNode *const *els, const dsd_kind *kinds,
+                     size_t n, const sdmx_header_t *h, const dsd_langpref_t *pref, core_err_t *err)
 {
     struct jctx c;
     core_rc rc = CORE_OK;
