@@ -27,7 +27,8 @@ Case syntax (one directive a line, '#' starts a comment):
   expect-json-equals PATH VALUE value at dotted PATH (numbers index arrays)
   save-as NAME                  remember the body (without the message header)
   expect-same-as NAME           body equals the remembered one (store unchanged)
-  run-r SCRIPT...               the lines up to `end` run with Rscript; %URL% is the base URL
+  run-r                         the lines up to `end` run with Rscript; %URL% is the base URL,
+                                %SHARED% the shared data folder
 """
 import argparse
 import gzip
@@ -295,7 +296,7 @@ class Case:
         url = "http://127.0.0.1:%d/rest" % self.port
         path = os.path.join(self.tmp, "test.R")
         with open(path, "w") as f:
-            f.write(script.replace("%URL%", url))
+            f.write(script.replace("%URL%", url).replace("%SHARED%", os.path.join(self.env.shared, "data")))
         p = subprocess.run(["Rscript", path], capture_output=True, timeout=300)
         if p.returncode != 0:
             raise CaseFailure("R script failed:\n%s%s" % (p.stdout.decode(errors="replace")[-2000:],
