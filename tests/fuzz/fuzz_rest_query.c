@@ -1,0 +1,40 @@
+/* Fuzzes the REST query grammar: path and query string, split at the first '?'.
+ * Invariants: a result or an error with a message; lists never empty members. */
+#include <config.h>
+#include "sdmx/sdmx.h"
+
+#include <assert.h>
+#include <string.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void
+check_list(const sdmx_strlist_t *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        assert(l->v[i].len > 0);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    core_arena_t *a = core_arena_new();
+    core_str_t in = {(const char *)data, size}, path;
+    core_str_t query = core_str_split(in, '?', &path);
+    sdmx_query_t q;
+    core_err_t err = {0};
+    core_rc rc = sdmx_query_parse(a, path, query, &q, &err);
+    if (rc == CORE_OK) {
+        assert(err.code == CORE_OK);
+        assert(q.structure.kinds != 0);
+        check_list(&q.structure.agencies);
+        check_list(&q.structure.ids);
+        check_list(&q.structure.versions);
+        check_list(&q.structure.items);
+        assert(!(q.structure.latest && q.structure.versions.n > 0));
+    } else {
+        assert(err.code == rc && err.msg[0] != '\0');
+    }
+    core_arena_free(a);
+    return 0;
+}
