@@ -149,16 +149,23 @@ core_arena_used(const core_arena_t *a)
     return a->total;
 }
 
+void *
+core_arena_grow(core_arena_t *a, void **items, size_t len, size_t *cap, size_t elem)
+{
+    if (len < *cap)
+        return *items;
+    size_t ncap = *cap ? *cap * 2 : 8;
+    void *n = core_arena_alloc(a, ncap * elem);
+    if (len)
+        memcpy(n, *items, len * elem);
+    *items = n;
+    *cap = ncap;
+    return n;
+}
+
 void
 core_vec_push(core_arena_t *a, core_vec_t *v, void *item)
 {
-    if (v->len == v->cap) {
-        size_t ncap = v->cap ? v->cap * 2 : 8;
-        void **n = core_arena_alloc(a, ncap * sizeof *n);
-        if (v->len)
-            memcpy(n, v->items, v->len * sizeof *n);
-        v->items = n;
-        v->cap = ncap;
-    }
+    core_arena_grow(a, (void **)&v->items, v->len, &v->cap, sizeof *v->items);
     v->items[v->len++] = item;
 }

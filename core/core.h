@@ -90,6 +90,9 @@ char *core_arena_printf(core_arena_t *a, const char *fmt, ...) CORE_PRINTF(2, 3)
 /* Registers fn(arg) to run when the arena is freed. */
 void core_arena_defer(core_arena_t *a, void (*fn)(void *), void *arg);
 size_t core_arena_used(const core_arena_t *a);
+/* Makes room for one more element in the arena array *items of len elements of elem bytes
+ * with capacity *cap (doubling it, the old copy left to the arena); returns *items. */
+void *core_arena_grow(core_arena_t *a, void **items, size_t len, size_t *cap, size_t elem);
 
 /* ---- growable buffers ---------------------------------------------------- */
 

@@ -24,14 +24,7 @@ dsd_report_add(dsd_report_t *r, dsd_severity sev, const char *rule, const char *
         r->dropped++;
         return;
     }
-    if (r->len == r->cap) {
-        size_t ncap = r->cap ? r->cap * 2 : 16;
-        dsd_issue_t *n = core_arena_alloc(r->arena, ncap * sizeof *n);
-        if (r->len)
-            memcpy(n, r->items, r->len * sizeof *n);
-        r->items = n;
-        r->cap = ncap;
-    }
+    core_arena_grow(r->arena, (void **)&r->items, r->len, &r->cap, sizeof *r->items);
     va_list ap, ap2;
     va_start(ap, fmt);
     va_copy(ap2, ap);

@@ -27,14 +27,7 @@ found_add(struct found *f, const reg_artefact_t *art, sdmx_show show)
     sdmx_result_item_t *it = found_find(f, &art->ref);
     if (it != NULL)
         return it;
-    if (f->n == f->cap) {
-        size_t ncap = f->cap ? f->cap * 2 : 32;
-        sdmx_result_item_t *n = core_arena_alloc(f->a, ncap * sizeof *n);
-        if (f->n)
-            memcpy(n, f->items, f->n * sizeof *n);
-        f->items = n;
-        f->cap = ncap;
-    }
+    core_arena_grow(f->a, (void **)&f->items, f->n, &f->cap, sizeof *f->items);
     it = &f->items[f->n++];
     memset(it, 0, sizeof *it);
     it->art = *art;
