@@ -104,6 +104,119 @@ void dsd_langpref_parse(core_arena_t *a, core_str_t accept_language, dsd_langpre
  * match it picks "en", then the first. */
 int dsd_langpref_pick(const dsd_langpref_t *pref, const char *const *langs, size_t n);
 
+/* ---- time periods ---------------------------------------------------------------- */
+
+/* The forms of SDMX 2.1 ObservationalTimePeriodType: Gregorian (2020, 2020-07, 2020-07-14),
+ * standard reporting periods (2020-A1, 2020-S1, 2020-T1, 2020-Q3, 2020-M07, 2020-W27,
+ * 2020-D195), date-times (2020-07-14T12:00:00, with or without zone) and time ranges
+ * (2020-07-14/P3M, 2020-07-14T12:00:00/PT1H). */
+typedef enum dsd_period_form {
+    DSD_PERIOD_YEAR,      /* 2020 */
+    DSD_PERIOD_MONTH,     /* 2020-07 (Gregorian year-month) */
+    DSD_PERIOD_DAY,       /* 2020-07-14 */
+    DSD_PERIOD_DATETIME,  /* 2020-07-14T12:00:00(Z|+hh:mm) */
+    DSD_PERIOD_REPORTING, /* 2020-A1, -S1, -T1, -Q3, -M07, -W27, -D195 */
+    DSD_PERIOD_RANGE      /* start/duration */
+} dsd_period_form;
+
+typedef struct dsd_period {
+    dsd_period_form form;
+    char freq;     /* SDMX FREQ code the period is: 'A','S','T','Q','M','W','D','H','I'
+                      (date-time), 'N' (range) */
+    int64_t start; /* first instant, seconds since the epoch, UTC */
+    int64_t end;   /* first instant after the period */
+} dsd_period_t;
+
+#define DSD_PERIOD_KEY 12
+
+/* Parses an SDMX time period. Weeks are ISO 8601 weeks (2020-W53 exists, 2021-W53 does
+ * not); reporting periods use a reporting year that starts on 1 January. CORE_ESYNTAX with
+ * a message naming the value otherwise. */
+core_rc dsd_period_parse(core_str_t s, dsd_period_t *out, core_err_t *err);
+/* Parses a startPeriod/endPeriod query parameter: any period form; for an end, the period's
+ * end is used. */
+core_rc dsd_period_parse_bound(core_str_t s, int is_end, int64_t *out, core_err_t *err);
+/* Writes a key of DSD_PERIOD_KEY bytes that sorts as bytes in time order (start, then
+ * length: 2020 before 2020-Q1 before 2020-01). */
+void dsd_period_key(const dsd_period_t *p, unsigned char out[DSD_PERIOD_KEY]);
+/* Whether p overlaps [from, to) (the SDMX 2.1 startPeriod/endPeriod rule). */
+int dsd_period_overlaps(const dsd_period_t *p, int64_t from, int64_t to);
+/* Whether p is a period of the frequency whose SDMX code is freq ("A", "Q", "M", ...);
+ * CORE_ESEMANTIC with a message ("2020-Q1 is not an annual period") otherwise. */
+core_rc dsd_period_check_freq(const dsd_period_t *p, core_str_t freq, core_err_t *err);
+
+/* ---- data structures, compiled ------------------------------------------------------- */
+
+typedef enum dsd_attach {
+    DSD_ATTACH_DATASET, /* AttributeRelationship/None */
+    DSD_ATTACH_GROUP,   /* to a group's key */
+    DSD_ATTACH_SERIES,  /* to dimensions (a series or a part of its key) */
+    DSD_ATTACH_OBS      /* to the primary measure */
+} dsd_attach;
+
+/* A dimension, the time dimension, the measure or an attribute. Strings live in the arena
+ * of whoever compiled the structure. */
+typedef struct dsd_component {
+    const char *id;
+    dsd_ref_t codelist;    /* kind DSD_KIND_NONE when not coded */
+    const char *text_type; /* TextFormat textType ("Double", "String", ...) or NULL */
+    dsd_attach attach;     /* attributes only */
+    int mandatory;         /* attributes: assignmentStatus="Mandatory" */
+    const char *group;     /* attributes attached to a group */
+} dsd_component_t;
+
+/* What the data side needs of a DSD: its key in order, the time dimension, the measure and
+ * the attributes with their attachment. */
+typedef struct dsd_structure {
+    dsd_ref_t dsd;
+    dsd_component_t *dims; /* key dimensions in key order, time dimension excluded */
+    size_t ndims;
+    dsd_component_t time;    /* id NULL when the DSD has none */
+    dsd_component_t measure; /* the primary measure */
+    dsd_component_t *attrs;
+    size_t nattrs;
+} dsd_structure_t;
+
+/* Index of the dimension id in s, or -1. */
+int dsd_structure_dim(const dsd_structure_t *s, core_str_t id);
+/* The attribute id of s, or NULL. */
+const dsd_component_t *dsd_structure_attr(const dsd_structure_t *s, core_str_t id);
+
+/* ---- data events: what every data reader emits ------------------------------------------ */
+
+typedef struct dsd_kv {
+    core_str_t id;
+    core_str_t value;
+} dsd_kv_t;
+
+typedef enum dsd_action {
+    DSD_ACTION_APPEND,  /* Append, Information, Merge: add or update */
+    DSD_ACTION_REPLACE, /* the series in the message replace those stored */
+    DSD_ACTION_DELETE
+} dsd_action;
+
+/* Callbacks a reader calls in document order; each returns CORE_OK to go on. Slices borrow
+ * from the reader and are valid during the call only. Observation keys are always complete:
+ * the reader merges series, group and observation-level dimension values. */
+typedef struct dsd_events {
+    void *ctx;
+    /* Compiles the structure a data set names (a DSD, or a dataflow's DSD); the reader
+     * uses it to tell dimensions from attributes. The result must outlive the message. */
+    core_rc (*resolve)(void *ctx, const dsd_ref_t *structure, const dsd_structure_t **out,
+                       core_err_t *err);
+    /* A data set begins; structure names its DSD or dataflow (kind tells which). */
+    core_rc (*dataset)(void *ctx, dsd_action action, const dsd_ref_t *structure,
+                       const dsd_kv_t *attrs, size_t nattrs, core_err_t *err);
+    /* Series-level attribute values for the (possibly partial) key. */
+    core_rc (*series)(void *ctx, const dsd_kv_t *key, size_t nkey, const dsd_kv_t *attrs,
+                      size_t nattrs, long line, core_err_t *err);
+    /* One observation: full key (time excluded), period, value (may be empty), attributes. */
+    core_rc (*obs)(void *ctx, const dsd_kv_t *key, size_t nkey, core_str_t period,
+                   core_str_t value, const dsd_kv_t *attrs, size_t nattrs, long line,
+                   core_err_t *err);
+    core_rc (*dataset_end)(void *ctx, core_err_t *err);
+} dsd_events_t;
+
 /* ---- reports ----------------------------------------------------------------------- */
 
 typedef enum dsd_severity { DSD_SEV_ERROR, DSD_SEV_WARNING } dsd_severity;

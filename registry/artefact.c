@@ -175,9 +175,9 @@ delete_refs(reg_t *r, MDB_txn *txn, MDB_val *key, core_err_t *err)
     return CORE_OK;
 }
 
-static core_rc
-put_one(reg_t *r, MDB_txn *txn, const dsd_artefact_t *a, reg_put_status *status,
-        dsd_report_t *report, core_err_t *err)
+core_rc
+reg__put_artefact(reg_t *r, MDB_txn *txn, const dsd_artefact_t *a, reg_put_status *status,
+                  dsd_report_t *report, core_err_t *err)
 {
     unsigned char kb[REG_KEY_MAX];
     size_t kn = reg__key(&a->ref, kb, sizeof kb);
@@ -270,7 +270,7 @@ reg_structures_put(reg_t *r, const dsd_artefact_t *arts, size_t n, reg_put_statu
     }
     int changed = 0, conflict = 0;
     for (size_t i = 0; i < n; i++) {
-        rc = put_one(r, txn, &arts[i], &status[i], report, err);
+        rc = reg__put_artefact(r, txn, &arts[i], &status[i], report, err);
         if (rc == CORE_ECONFLICT) {
             conflict = 1;
             continue;

@@ -90,7 +90,13 @@ reg_open(const char *dir, int readonly, reg_t **out, core_err_t *err)
     if ((m = mdb_dbi_open(txn, "art", create, &r->art)) != 0 ||
         (m = mdb_dbi_open(txn, "refs", create | MDB_DUPSORT, &r->refs)) != 0 ||
         (m = mdb_dbi_open(txn, "rrefs", create | MDB_DUPSORT, &r->rrefs)) != 0 ||
-        (m = mdb_dbi_open(txn, "meta", create, &r->meta)) != 0) {
+        (m = mdb_dbi_open(txn, "meta", create, &r->meta)) != 0 ||
+        (m = mdb_dbi_open(txn, "flows", create, &r->flows)) != 0 ||
+        (m = mdb_dbi_open(txn, "codes", create, &r->codes)) != 0 ||
+        (m = mdb_dbi_open(txn, "codeids", create, &r->codeids)) != 0 ||
+        (m = mdb_dbi_open(txn, "series", create, &r->series)) != 0 ||
+        (m = mdb_dbi_open(txn, "obs", create, &r->obs)) != 0 ||
+        (m = mdb_dbi_open(txn, "dsattr", create, &r->dsattr)) != 0) {
         rc = m == MDB_NOTFOUND ? core_fail(err, CORE_EIO, "%s is not an sdmxd store", dir)
                                : reg__fail(err, m, "open tables");
         goto fail;

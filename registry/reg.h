@@ -55,4 +55,86 @@ typedef enum reg_put_status {
 core_rc reg_structures_put(reg_t *r, const dsd_artefact_t *arts, size_t n,
                            reg_put_status *status, dsd_report_t *report, core_err_t *err);
 
+/* ---- data cubes ---------------------------------------------------------------------------
+ * A dataflow's observations are keyed by (flow number, dimension code ids in DSD order,
+ * period key): codes are interned per dimension, so keys are fixed-width and a key filter is
+ * a seek-and-skip scan. */
+
+typedef struct reg_cube_txn reg_cube_txn_t;
+
+typedef struct reg_cube_counts {
+    uint64_t obs_added, obs_updated, obs_deleted, series_deleted;
+} reg_cube_counts_t;
+
+/* Begins one write transaction for data; everything until commit is all or nothing. */
+core_rc reg_cube_begin(reg_t *r, core_arena_t *a, reg_cube_txn_t **out, core_err_t *err);
+/* Selects (creating on first use) the cube of dataflow flow, whose key has ndims dimensions. */
+core_rc reg_cube_select(reg_cube_txn_t *t, const dsd_ref_t *flow, size_t ndims, core_err_t *err);
+/* Stores one observation (codes[ndims] in DSD order; pkey from dsd_period_key). */
+core_rc reg_cube_put_obs(reg_cube_txn_t *t, const core_str_t *codes, const unsigned char *pkey,
+                         core_str_t period, core_str_t value, const dsd_kv_t *attrs,
+                         size_t nattrs, core_err_t *err);
+/* Merges series-level attribute values into the series of codes (created if absent). */
+core_rc reg_cube_put_series(reg_cube_txn_t *t, const core_str_t *codes, const dsd_kv_t *attrs,
+                            size_t nattrs, core_err_t *err);
+/* Replaces the data set's attribute values. */
+core_rc reg_cube_put_dataset(reg_cube_txn_t *t, const dsd_kv_t *attrs, size_t nattrs,
+                             core_err_t *err);
+/* Deletes the observation at pkey, or (pkey NULL) the whole series; codes with ptr NULL
+ * match any code of their dimension. Unknown codes delete nothing. */
+core_rc reg_cube_delete(reg_cube_txn_t *t, const core_str_t *codes, const unsigned char *pkey,
+                        core_err_t *err);
+/* Stores an artefact (a dataflow created for the data, say) in the same transaction; its
+ * references must already be stored. */
+core_rc reg_cube_put_artefact(reg_cube_txn_t *t, const dsd_artefact_t *art, dsd_report_t *report,
+                              core_err_t *err);
+const reg_cube_counts_t *reg_cube_counts(const reg_cube_txn_t *t);
+/* Commits (stamping the change with the store's next commit number) or aborts. */
+core_rc reg_cube_commit(reg_cube_txn_t *t, core_err_t *err);
+void reg_cube_abort(reg_cube_txn_t *t);
+
+typedef struct reg_cube reg_cube_t;
+
+/* Opens the cube of flow in the snapshot v; CORE_ENOTFOUND when it holds no data. */
+core_rc reg_cube_open(reg_view_t *v, const dsd_ref_t *flow, reg_cube_t **out, core_err_t *err);
+size_t reg_cube_ndims(const reg_cube_t *c);
+/* The id of code in dimension dim; 0 when the cube has never seen it. */
+int reg_cube_code_id(reg_cube_t *c, size_t dim, core_str_t code, uint32_t *id);
+/* The code of id in dimension dim (borrowed from the snapshot). */
+core_str_t reg_cube_code(reg_cube_t *c, size_t dim, uint32_t id);
+/* The data set's attributes, as an attribute blob (see reg_attrs_next). */
+core_str_t reg_cube_dataset_attrs(reg_cube_t *c);
+
+/* Key filter: for each dimension, sorted code ids, or n == SIZE_MAX for any. */
+typedef struct reg_key_filter {
+    uint32_t **ids;
+    size_t *n;
+} reg_key_filter_t;
+
+typedef struct reg_series {
+    const uint32_t *ids; /* ndims code ids */
+    core_str_t attrs;    /* attribute blob */
+} reg_series_t;
+
+typedef struct reg_obs {
+    core_str_t period;
+    core_str_t value;
+    core_str_t attrs;
+    int64_t start, end; /* from the period key */
+} reg_obs_t;
+
+typedef struct reg_series_iter reg_series_iter_t;
+/* Iterates the series that pass filter (NULL: all), in key order. */
+core_rc reg_series_iter_new(reg_cube_t *c, const reg_key_filter_t *filter,
+                            reg_series_iter_t **out, core_err_t *err);
+/* CORE_OK with the next series, CORE_ENOTFOUND at the end. */
+core_rc reg_series_iter_next(reg_series_iter_t *it, reg_series_t *out, core_err_t *err);
+/* Observations of the current series of it that overlap [from, to), in time order. */
+core_rc reg_obs_first(reg_series_iter_t *it, int64_t from, int64_t to, reg_obs_t *out,
+                      core_err_t *err);
+core_rc reg_obs_next(reg_series_iter_t *it, reg_obs_t *out, core_err_t *err);
+
+/* Walks an attribute blob: returns 0 at the end, else fills kv and advances *blob. */
+int reg_attrs_next(core_str_t *blob, dsd_kv_t *kv);
+
 #endif

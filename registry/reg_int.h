@@ -10,7 +10,8 @@ struct reg {
     MDB_dbi art;   /* artefact key -> flags byte + canonical XML */
     MDB_dbi refs;  /* source key -> target key (dupsort) */
     MDB_dbi rrefs; /* target key -> source key (dupsort) */
-    MDB_dbi meta;  /* "commit" -> u64, "mtime" -> i64 */
+    MDB_dbi meta;  /* "commit" -> u64, "mtime" -> i64, "flows" -> u64 */
+    MDB_dbi flows, codes, codeids, series, obs, dsattr; /* data cubes: see cube.c */
     int readonly;
 };
 
@@ -31,5 +32,9 @@ core_rc reg__fail(core_err_t *err, int mdb_rc, const char *what);
 size_t reg__key(const dsd_ref_t *ref, unsigned char *out, size_t cap);
 /* Decodes a key; the strings borrow from key. Returns 0 on a malformed key. */
 int reg__key_decode(const void *key, size_t len, dsd_ref_t *out);
+
+/* Stores one artefact inside txn (see reg_structures_put for the rules). */
+core_rc reg__put_artefact(reg_t *r, MDB_txn *txn, const dsd_artefact_t *a, reg_put_status *status,
+                          dsd_report_t *report, core_err_t *err);
 
 #endif

@@ -20,6 +20,28 @@ core_rc sdmx_structure_read(core_arena_t *a, const char *data, size_t len, const
                             dsd_artefact_t **arts, size_t *n, dsd_report_t *report,
                             core_err_t *err);
 
+/* Reads an SDMX-ML 2.1 data message (StructureSpecific or Generic, time series or not) as a
+ * stream, calling ev for each data set, series and observation. Same safety rules as the
+ * structure reader. CORE_ESYNTAX for XML or message errors; whatever ev returns stops it. */
+core_rc sdmx_data_read_xml(core_arena_t *a, const char *data, size_t len, const char *name,
+                           const dsd_events_t *ev, core_err_t *err);
+
+typedef struct sdmx_load_stats {
+    dsd_ref_t flow; /* where the data went */
+    uint64_t obs_read, obs_added, obs_updated, obs_deleted, series_deleted;
+} sdmx_load_stats_t;
+
+/* Validates and stores a data message in one transaction: nothing is written unless every
+ * observation fits its DSD; each problem goes to report (CORE_ESEMANTIC). Data that names a
+ * DSD goes to flow when given, else to the DSD's only dataflow. */
+core_rc sdmx_data_load(reg_t *r, core_arena_t *a, core_str_t body, const char *name,
+                       const dsd_ref_t *flow, sdmx_load_stats_t *stats, dsd_report_t *report,
+                       core_err_t *err);
+
+/* What kind of SDMX message data holds, from its root element: "Structure", "GenericData",
+ * "StructureSpecificData", ... or NULL when it is not SDMX-ML 2.1. */
+const char *sdmx_message_kind(const char *data, size_t len);
+
 /* ---- REST queries ------------------------------------------------------------------ */
 
 typedef enum sdmx_detail {
@@ -100,6 +122,16 @@ typedef struct sdmx_result {
  * each shown as detail says. Result lives in a. CORE_ENOTFOUND when nothing matches. */
 core_rc sdmx_structure_resolve(reg_view_t *v, core_arena_t *a, const sdmx_structure_query_t *q,
                                sdmx_result_t *out, core_err_t *err);
+
+/* ---- data structures ------------------------------------------------------------------- */
+
+/* Compiles the stored DSD ref into what the data side needs; the result lives in a.
+ * CORE_ENOTFOUND when absent, CORE_ESEMANTIC when it is a stub or has no key. */
+core_rc sdmx_structure_compile(reg_view_t *v, core_arena_t *a, const dsd_ref_t *ref,
+                               dsd_structure_t *out, core_err_t *err);
+/* The DSD of the stored dataflow flow. */
+core_rc sdmx_flow_structure(reg_view_t *v, core_arena_t *a, const dsd_ref_t *flow, dsd_ref_t *dsd,
+                            core_err_t *err);
 
 /* ---- writing ------------------------------------------------------------------------ */
 

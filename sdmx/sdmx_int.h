@@ -11,6 +11,10 @@
 #define SDMX_NS_REG "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/registry"
 #define SDMX_NS_XSI "http://www.w3.org/2001/XMLSchema-instance"
 
+/* Whether the prolog (before the root element) declares a DOCTYPE. Checked before libxml2
+ * sees the bytes, so that no internal subset (entity bombs, external entities) is parsed. */
+int sdmx__prolog_has_doctype(const char *p, size_t len);
+
 /* Serialises element node as canonical SDMX-ML: SDMX namespaces under the prefixes mes,
  * str, com, reg (declared by the enclosing message), others declared where used;
  * whitespace-only text and comments dropped. */

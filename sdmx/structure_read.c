@@ -260,10 +260,8 @@ read_loop(struct reader *r, xmlTextReaderPtr xr)
     return CORE_OK;
 }
 
-/* Whether the prolog (before the root element) declares a DOCTYPE. Checked before libxml2
- * sees the bytes, so that no internal subset (entity bombs, external entities) is parsed. */
-static int
-prolog_has_doctype(const char *p, size_t len)
+int
+sdmx__prolog_has_doctype(const char *p, size_t len)
 {
     const char *end = p + len;
     if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
@@ -295,7 +293,7 @@ sdmx_structure_read(core_arena_t *a, const char *data, size_t len, const char *n
     struct reader r = {.a = a, .name = name, .report = report, .err = err};
     if (len > (size_t)INT32_MAX)
         return core_fail(err, CORE_ETOOBIG, "%s: message larger than 2 GiB", name);
-    if (prolog_has_doctype(data, len))
+    if (sdmx__prolog_has_doctype(data, len))
         return core_fail(err, CORE_ESYNTAX,
                          "%s: DOCTYPE declarations are not accepted in SDMX messages "
                          "(entities and DTDs are refused for safety)",

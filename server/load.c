@@ -63,6 +63,47 @@ print_report(const char *file, const core_err_t *err, const dsd_report_t *report
         fprintf(stderr, "  ... and %zu more\n", report->dropped);
 }
 
+/* Parses AGENCY:ID(VERSION) (version optional, 1.0) as a dataflow reference. */
+static int
+parse_flow_ref(const char *s, dsd_ref_t *out)
+{
+    core_str_t agency, rest = core_str_split(core_str_c(s), ':', &agency);
+    if (rest.ptr == NULL || agency.len == 0)
+        return 0;
+    core_str_t id, ver = core_str_split(rest, '(', &id);
+    out->kind = DSD_KIND_DATAFLOW;
+    out->agency = agency;
+    out->id = id;
+    out->version = CORE_STR("1.0");
+    if (ver.ptr != NULL) {
+        if (ver.len < 2 || ver.ptr[ver.len - 1] != ')')
+            return 0;
+        out->version = (core_str_t){ver.ptr, ver.len - 1};
+    }
+    return id.len > 0;
+}
+
+static core_rc
+load_data(srv_ctx_t *ctx, core_arena_t *a, core_str_t body, const char *file,
+          dsd_report_t *report, core_err_t *err)
+{
+    dsd_ref_t flow, *flowp = NULL;
+    if (ctx->conf.dataflow != NULL) {
+        if (!parse_flow_ref(ctx->conf.dataflow, &flow))
+            return core_fail(err, CORE_ESYNTAX, "--dataflow takes AGENCY:ID(VERSION), not '%s'",
+                             ctx->conf.dataflow);
+        flowp = &flow;
+    }
+    sdmx_load_stats_t st;
+    core_rc rc = sdmx_data_load(ctx->reg, a, body, file, flowp, &st, report, err);
+    if (rc == CORE_OK)
+        printf("%s: %llu observations into %s (%llu new, %llu updated, %llu deleted)\n", file,
+               (unsigned long long)st.obs_read, dsd_ref_label(a, &st.flow),
+               (unsigned long long)st.obs_added, (unsigned long long)st.obs_updated,
+               (unsigned long long)st.obs_deleted);
+    return rc;
+}
+
 static int
 load_one(srv_ctx_t *ctx, const char *file)
 {
@@ -75,11 +116,15 @@ load_one(srv_ctx_t *ctx, const char *file)
     size_t n = 0;
     reg_put_status *status;
     core_rc rc = srv_read_file(a, file, (size_t)4 << 30, &body, &err);
-    if (rc == CORE_OK)
+    const char *kind = rc == CORE_OK ? sdmx_message_kind(body.ptr, body.len) : NULL;
+    int is_data = kind != NULL && strcmp(kind, "Structure") != 0;
+    if (rc == CORE_OK && is_data)
+        rc = load_data(ctx, a, body, file, &report, &err);
+    else if (rc == CORE_OK)
         rc = srv_store_structures(ctx, a, body, file, &arts, &n, &status, &report, &err);
     if (rc != CORE_OK) {
         print_report(file, &err, &report);
-    } else {
+    } else if (!is_data) {
         size_t created = 0, replaced = 0;
         for (size_t i = 0; i < n; i++) {
             created += status[i] == REG_PUT_CREATED;

@@ -12,19 +12,23 @@ static const char usage_main[] =
     "An SDMX 2.1 data and metadata server.\n"
     "\n"
     "commands:\n"
-    "  load   --db DIR FILE...    load SDMX-ML 2.1 structure messages into the store at DIR\n"
+    "  load   --db DIR [--dataflow AGENCY:ID(VERSION)] FILE...\n"
+    "                             load SDMX-ML 2.1 structure and data messages into DIR\n"
     "  serve  --db DIR [--listen HOST:PORT] [--allow-writes]\n"
     "                             serve the SDMX 2.1 REST API under /rest/\n"
     "\n"
     "'sdmxd COMMAND --help' tells more about a command.\n";
 
 static const char usage_load[] =
-    "usage: sdmxd load --db DIR FILE...\n"
+    "usage: sdmxd load --db DIR [--dataflow AGENCY:ID(VERSION)] FILE...\n"
     "\n"
-    "Loads SDMX-ML 2.1 Structure messages into the store at DIR (created if absent). Each\n"
-    "file is stored in one transaction: a file with a dangling reference, a change to a\n"
-    "final artefact, or malformed XML is rejected whole, with a report on stderr, and the\n"
-    "store is left as it was. Exits 0 when every file was stored, 1 otherwise.\n";
+    "Loads SDMX-ML 2.1 messages into the store at DIR (created if absent): Structure\n"
+    "messages, and data messages (StructureSpecific or Generic, time series or not); the\n"
+    "kind is read from the content. Each file is stored in one transaction: a file with a\n"
+    "dangling reference, a change to a final artefact, data that does not fit its DSD, or\n"
+    "malformed XML is rejected whole, with a report on stderr, and the store is left as it\n"
+    "was. Data that names a DSD goes to --dataflow, or to the DSD's only dataflow.\n"
+    "Exits 0 when every file was stored, 1 otherwise.\n";
 
 static const char usage_serve[] =
     "usage: sdmxd serve --db DIR [--listen HOST:PORT] [--allow-writes] [--max-body BYTES]\n"
@@ -43,13 +47,15 @@ parse_common(int argc, char **argv, srv_conf_t *conf, const char *usage)
         {"listen", required_argument, NULL, 'l'},
         {"allow-writes", no_argument, NULL, 'w'},
         {"max-body", required_argument, NULL, 'm'},
+        {"dataflow", required_argument, NULL, 'f'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "d:l:whm:", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "d:l:whm:f:", opts, NULL)) != -1) {
         switch (c) {
+        case 'f': conf->dataflow = optarg; break;
         case 'd': conf->db = optarg; break;
         case 'l': conf->listen = optarg; break;
         case 'w': conf->allow_writes = 1; break;

@@ -15,6 +15,7 @@ typedef struct srv_conf {
     const char *listen;
     int allow_writes;
     size_t max_body;
+    const char *dataflow; /* --dataflow AGENCY:ID(VERSION) for data that names a DSD */
 } srv_conf_t;
 
 typedef struct srv_ctx {

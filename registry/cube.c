@@ -1,0 +1,754 @@
+#include <config.h>
+#include "reg_int.h"
+
+#include <string.h>
+#include <time.h>
+
+/* Key layouts (all integers big-endian, so that byte order is numeric order):
+ *   flows   artefact key of the dataflow          -> u32 flow number
+ *   codes   u32 flow, u16 dim, code bytes         -> u32 id (ids start at 1; the empty
+ *                                                     code holds the next free id)
+ *   codeids u32 flow, u16 dim, u32 id             -> code bytes
+ *   series  u32 flow, u32 id[ndims]               -> u64 commit, attribute blob
+ *   obs     u32 flow, u32 id[ndims], period key   -> u64 commit, u8 n, period, u16 n,
+ *                                                     value, attribute blob
+ *   dsattr  u32 flow                              -> attribute blob
+ * An attribute blob is a run of (u8 id length, id, u16 value length, value). */
+
+#define CUBE_MAX_DIMS 64
+#define SERIES_KEY_MAX (4 + 4 * CUBE_MAX_DIMS)
+#define OBS_KEY_MAX (SERIES_KEY_MAX + DSD_PERIOD_KEY)
+
+struct reg_cube_txn {
+    reg_t *reg;
+    core_arena_t *a;
+    MDB_txn *txn;
+    uint32_t flow;
+    size_t ndims;
+    uint64_t commit; /* the number this transaction will commit as */
+    reg_cube_counts_t counts;
+    int changed;
+};
+
+struct reg_cube {
+    reg_view_t *v;
+    uint32_t flow;
+    size_t ndims;
+};
+
+struct reg_series_iter {
+    reg_cube_t *c;
+    const reg_key_filter_t *filter;
+    MDB_cursor *scur, *ocur;
+    unsigned char key[SERIES_KEY_MAX];
+    size_t klen;
+    uint32_t ids[CUBE_MAX_DIMS];
+    int started, done;
+    int64_t from, to;
+};
+
+static void
+put_u32(unsigned char *p, uint32_t v)
+{
+    p[0] = (unsigned char)(v >> 24);
+    p[1] = (unsigned char)(v >> 16);
+    p[2] = (unsigned char)(v >> 8);
+    p[3] = (unsigned char)v;
+}
+
+static uint32_t
+get_u32(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static void
+put_u64(unsigned char *p, uint64_t v)
+{
+    put_u32(p, (uint32_t)(v >> 32));
+    put_u32(p + 4, (uint32_t)v);
+}
+
+static uint64_t
+get_u64(const unsigned char *p)
+{
+    return (uint64_t)get_u32(p) << 32 | get_u32(p + 4);
+}
+
+/* ---- attribute blobs ------------------------------------------------------------------ */
+
+static void
+blob_add(core_buf_t *b, core_str_t id, core_str_t value)
+{
+    unsigned char n = (unsigned char)(id.len > 255 ? 255 : id.len);
+    core_buf_addc(b, (char)n);
+    core_buf_add(b, id.ptr, n);
+    size_t vl = value.len > 65535 ? 65535 : value.len;
+    core_buf_addc(b, (char)(vl >> 8));
+    core_buf_addc(b, (char)vl);
+    core_buf_add(b, value.ptr, vl);
+}
+
+int
+reg_attrs_next(core_str_t *blob, dsd_kv_t *kv)
+{
+    const unsigned char *p = (const unsigned char *)blob->ptr;
+    if (blob->len < 3)
+        return 0;
+    size_t il = p[0];
+    if (blob->len < 1 + il + 2)
+        return 0;
+    size_t vl = (size_t)p[1 + il] << 8 | p[2 + il];
+    if (blob->len < 3 + il + vl)
+        return 0;
+    kv->id = (core_str_t){(const char *)p + 1, il};
+    kv->value = (core_str_t){(const char *)p + 3 + il, vl};
+    blob->ptr += 3 + il + vl;
+    blob->len -= 3 + il + vl;
+    return 1;
+}
+
+/* new values win; old ones not named again stay */
+static void
+blob_merge(core_buf_t *out, core_str_t old, const dsd_kv_t *attrs, size_t n)
+{
+    dsd_kv_t kv;
+    while (reg_attrs_next(&old, &kv)) {
+        int replaced = 0;
+        for (size_t i = 0; i < n && !replaced; i++)
+            replaced = core_str_eq(attrs[i].id, kv.id);
+        if (!replaced)
+            blob_add(out, kv.id, kv.value);
+    }
+    for (size_t i = 0; i < n; i++)
+        if (attrs[i].value.len > 0)
+            blob_add(out, attrs[i].id, attrs[i].value);
+}
+
+/* ---- writing ---------------------------------------------------------------------------- */
+
+static uint64_t
+meta_get(MDB_txn *txn, MDB_dbi dbi, const char *name)
+{
+    MDB_val k = {strlen(name), (void *)name}, v;
+    uint64_t x = 0;
+    if (mdb_get(txn, dbi, &k, &v) == 0 && v.mv_size == sizeof x)
+        memcpy(&x, v.mv_data, sizeof x);
+    return x;
+}
+
+static int
+meta_put(MDB_txn *txn, MDB_dbi dbi, const char *name, uint64_t x)
+{
+    MDB_val k = {strlen(name), (void *)name}, v = {sizeof x, &x};
+    return mdb_put(txn, dbi, &k, &v, 0);
+}
+
+static void
+abort_deferred(void *arg)
+{
+    reg_cube_txn_t *t = arg;
+    if (t->txn != NULL)
+        mdb_txn_abort(t->txn);
+    t->txn = NULL;
+}
+
+core_rc
+reg_cube_begin(reg_t *r, core_arena_t *a, reg_cube_txn_t **out, core_err_t *err)
+{
+    reg_cube_txn_t *t = core_arena_zalloc(a, sizeof *t);
+    t->reg = r;
+    t->a = a;
+    int m = mdb_txn_begin(r->env, NULL, 0, &t->txn);
+    if (m != 0)
+        return reg__fail(err, m, "begin data write");
+    t->commit = meta_get(t->txn, r->meta, "commit") + 1;
+    core_arena_defer(a, abort_deferred, t);
+    *out = t;
+    return CORE_OK;
+}
+
+core_rc
+reg_cube_select(reg_cube_txn_t *t, const dsd_ref_t *flow, size_t ndims, core_err_t *err)
+{
+    if (ndims == 0 || ndims > CUBE_MAX_DIMS)
+        return core_fail(err, CORE_ETOOBIG, "a key of %zu dimensions (at most %d)", ndims,
+                         CUBE_MAX_DIMS);
+    unsigned char kb[REG_KEY_MAX];
+    size_t kn = reg__key(flow, kb, sizeof kb);
+    MDB_val k = {kn, kb}, v;
+    int m = mdb_get(t->txn, t->reg->flows, &k, &v);
+    if (m == 0 && v.mv_size == 8) {
+        t->flow = get_u32(v.mv_data);
+        t->ndims = get_u32((const unsigned char *)v.mv_data + 4);
+        if (t->ndims != ndims)
+            return core_fail(err, CORE_ESEMANTIC,
+                             "the stored data of this dataflow has %zu dimensions, the message %zu",
+                             t->ndims, ndims);
+        return CORE_OK;
+    }
+    if (m != MDB_NOTFOUND)
+        return reg__fail(err, m, "get flow");
+    t->flow = (uint32_t)meta_get(t->txn, t->reg->meta, "flows") + 1;
+    t->ndims = ndims;
+    unsigned char fv[8];
+    put_u32(fv, t->flow);
+    put_u32(fv + 4, (uint32_t)ndims);
+    v = (MDB_val){8, fv};
+    if ((m = mdb_put(t->txn, t->reg->flows, &k, &v, 0)) != 0 ||
+        (m = meta_put(t->txn, t->reg->meta, "flows", t->flow)) != 0)
+        return reg__fail(err, m, "put flow");
+    return CORE_OK;
+}
+
+static size_t
+code_key(unsigned char *out, uint32_t flow, size_t dim, core_str_t code)
+{
+    put_u32(out, flow);
+    out[4] = (unsigned char)(dim >> 8);
+    out[5] = (unsigned char)dim;
+    memcpy(out + 6, code.ptr, code.len);
+    return 6 + code.len;
+}
+
+/* The id of code in dim, interning it when create is set; 0 (not an error) when absent. */
+static core_rc
+code_id(MDB_txn *txn, reg_t *r, uint32_t flow, size_t dim, core_str_t code, int create,
+        uint32_t *id, core_err_t *err)
+{
+    unsigned char kb[REG_KEY_MAX];
+    if (code.len == 0 || code.len > REG_KEY_MAX - 6)
+        return core_fail(err, CORE_ESEMANTIC, "a code of %zu characters", code.len);
+    MDB_val k = {code_key(kb, flow, dim, code), kb}, v;
+    int m = mdb_get(txn, r->codes, &k, &v);
+    if (m == 0) {
+        *id = get_u32(v.mv_data);
+        return CORE_OK;
+    }
+    if (m != MDB_NOTFOUND)
+        return reg__fail(err, m, "get code");
+    *id = 0;
+    if (!create)
+        return CORE_OK;
+    unsigned char nb[6], ib[4], rk[10];
+    MDB_val nk = {code_key(nb, flow, dim, CORE_STR("")), nb}, nv;
+    uint32_t next = mdb_get(txn, r->codes, &nk, &nv) == 0 ? get_u32(nv.mv_data) : 1;
+    *id = next;
+    put_u32(ib, next + 1);
+    nv = (MDB_val){4, ib};
+    if ((m = mdb_put(txn, r->codes, &nk, &nv, 0)) != 0)
+        return reg__fail(err, m, "put code counter");
+    put_u32(ib, next);
+    v = (MDB_val){4, ib};
+    if ((m = mdb_put(txn, r->codes, &k, &v, 0)) != 0)
+        return reg__fail(err, m, "put code");
+    memcpy(rk, kb, 6);
+    put_u32(rk + 6, next);
+    MDB_val rkv = {10, rk}, rv = {code.len, (void *)code.ptr};
+    if ((m = mdb_put(txn, r->codeids, &rkv, &rv, 0)) != 0)
+        return reg__fail(err, m, "put code id");
+    return CORE_OK;
+}
+
+/* Builds the series key of codes; *found is 0 when a code is unknown and !create. */
+static core_rc
+series_key(reg_cube_txn_t *t, const core_str_t *codes, int create, unsigned char *out,
+           int *found, core_err_t *err)
+{
+    put_u32(out, t->flow);
+    *found = 1;
+    for (size_t d = 0; d < t->ndims; d++) {
+        uint32_t id;
+        core_rc rc = code_id(t->txn, t->reg, t->flow, d, codes[d], create, &id, err);
+        if (rc != CORE_OK)
+            return rc;
+        if (id == 0)
+            *found = 0;
+        put_u32(out + 4 + 4 * d, id);
+    }
+    return CORE_OK;
+}
+
+static core_rc
+touch_series(reg_cube_txn_t *t, const unsigned char *skey, size_t slen, const dsd_kv_t *attrs,
+             size_t nattrs, core_err_t *err)
+{
+    MDB_val k = {slen, (void *)skey}, v;
+    core_str_t old = CORE_STR_NULL;
+    int m = mdb_get(t->txn, t->reg->series, &k, &v);
+    if (m == 0 && v.mv_size >= 8)
+        old = (core_str_t){(const char *)v.mv_data + 8, v.mv_size - 8};
+    else if (m != 0 && m != MDB_NOTFOUND)
+        return reg__fail(err, m, "get series");
+    if (m == 0 && nattrs == 0)
+        return CORE_OK; /* nothing new to say about a known series */
+    core_buf_t b;
+    core_buf_init(&b);
+    unsigned char c[8];
+    put_u64(c, t->commit);
+    core_buf_add(&b, c, 8);
+    blob_merge(&b, old, attrs, nattrs);
+    v = (MDB_val){b.len, b.ptr};
+    m = mdb_put(t->txn, t->reg->series, &k, &v, 0);
+    core_buf_dispose(&b);
+    t->changed = 1;
+    return m == 0 ? CORE_OK : reg__fail(err, m, "put series");
+}
+
+core_rc
+reg_cube_put_series(reg_cube_txn_t *t, const core_str_t *codes, const dsd_kv_t *attrs,
+                    size_t nattrs, core_err_t *err)
+{
+    unsigned char sk[SERIES_KEY_MAX];
+    int found;
+    core_rc rc = series_key(t, codes, 1, sk, &found, err);
+    if (rc != CORE_OK)
+        return rc;
+    return touch_series(t, sk, 4 + 4 * t->ndims, attrs, nattrs, err);
+}
+
+core_rc
+reg_cube_put_obs(reg_cube_txn_t *t, const core_str_t *codes, const unsigned char *pkey,
+                 core_str_t period, core_str_t value, const dsd_kv_t *attrs, size_t nattrs,
+                 core_err_t *err)
+{
+    unsigned char ok[OBS_KEY_MAX];
+    int found;
+    core_rc rc = series_key(t, codes, 1, ok, &found, err);
+    if (rc != CORE_OK)
+        return rc;
+    size_t slen = 4 + 4 * t->ndims;
+    if ((rc = touch_series(t, ok, slen, NULL, 0, err)) != CORE_OK)
+        return rc;
+    memcpy(ok + slen, pkey, DSD_PERIOD_KEY);
+    if (period.len > 255 || value.len > 65535)
+        return core_fail(err, CORE_ETOOBIG, "a period or value too long to store");
+    core_buf_t b;
+    core_buf_init(&b);
+    unsigned char hdr[8];
+    put_u64(hdr, t->commit);
+    core_buf_add(&b, hdr, 8);
+    core_buf_addc(&b, (char)period.len);
+    core_buf_add(&b, period.ptr, period.len);
+    core_buf_addc(&b, (char)(value.len >> 8));
+    core_buf_addc(&b, (char)value.len);
+    core_buf_add(&b, value.ptr, value.len);
+    for (size_t i = 0; i < nattrs; i++)
+        if (attrs[i].value.len > 0)
+            blob_add(&b, attrs[i].id, attrs[i].value);
+    MDB_val k = {slen + DSD_PERIOD_KEY, ok}, v = {b.len, b.ptr}, old;
+    int exists = mdb_get(t->txn, t->reg->obs, &k, &old) == 0;
+    int m = mdb_put(t->txn, t->reg->obs, &k, &v, 0);
+    core_buf_dispose(&b);
+    if (m != 0)
+        return reg__fail(err, m, "put observation");
+    if (exists)
+        t->counts.obs_updated++;
+    else
+        t->counts.obs_added++;
+    t->changed = 1;
+    return CORE_OK;
+}
+
+core_rc
+reg_cube_put_dataset(reg_cube_txn_t *t, const dsd_kv_t *attrs, size_t nattrs, core_err_t *err)
+{
+    unsigned char fk[4];
+    put_u32(fk, t->flow);
+    core_buf_t b;
+    core_buf_init(&b);
+    blob_merge(&b, CORE_STR_NULL, attrs, nattrs);
+    MDB_val k = {4, fk}, v = {b.len, b.ptr};
+    int m = b.len ? mdb_put(t->txn, t->reg->dsattr, &k, &v, 0) : 0;
+    core_buf_dispose(&b);
+    t->changed |= b.len > 0;
+    return m == 0 ? CORE_OK : reg__fail(err, m, "put data set attributes");
+}
+
+/* Deletes every observation under the series key prefix (and the series when whole). */
+static core_rc
+delete_series_obs(reg_cube_txn_t *t, const unsigned char *skey, size_t slen,
+                  const unsigned char *pkey, core_err_t *err)
+{
+    MDB_cursor *cur;
+    int m = mdb_cursor_open(t->txn, t->reg->obs, &cur);
+    if (m != 0)
+        return reg__fail(err, m, "cursor");
+    unsigned char kb[OBS_KEY_MAX];
+    memcpy(kb, skey, slen);
+    size_t klen = slen;
+    if (pkey != NULL) {
+        memcpy(kb + slen, pkey, DSD_PERIOD_KEY);
+        klen += DSD_PERIOD_KEY;
+    }
+    MDB_val k = {klen, kb}, v;
+    for (m = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); m == 0;
+         m = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        if (k.mv_size < klen || memcmp(k.mv_data, kb, klen) != 0)
+            break;
+        if ((m = mdb_cursor_del(cur, 0)) != 0)
+            break;
+        t->counts.obs_deleted++;
+        t->changed = 1;
+    }
+    mdb_cursor_close(cur);
+    if (m != 0 && m != MDB_NOTFOUND)
+        return reg__fail(err, m, "delete observations");
+    if (pkey == NULL) {
+        MDB_val sk = {slen, (void *)skey};
+        m = mdb_del(t->txn, t->reg->series, &sk, NULL);
+        if (m == 0) {
+            t->counts.series_deleted++;
+            t->changed = 1;
+        } else if (m != MDB_NOTFOUND) {
+            return reg__fail(err, m, "delete series");
+        }
+    }
+    return CORE_OK;
+}
+
+static int
+series_matches(const reg_cube_txn_t *t, const unsigned char *key, const uint32_t *want)
+{
+    for (size_t d = 0; d < t->ndims; d++)
+        if (want[d] != 0 && get_u32(key + 4 + 4 * d) != want[d])
+            return 0;
+    return 1;
+}
+
+core_rc
+reg_cube_delete(reg_cube_txn_t *t, const core_str_t *codes, const unsigned char *pkey,
+                core_err_t *err)
+{
+    uint32_t want[CUBE_MAX_DIMS];
+    int wildcard = 0;
+    for (size_t d = 0; d < t->ndims; d++) {
+        want[d] = 0;
+        if (codes[d].ptr == NULL) {
+            wildcard = 1;
+            continue;
+        }
+        core_rc rc = code_id(t->txn, t->reg, t->flow, d, codes[d], 0, &want[d], err);
+        if (rc != CORE_OK)
+            return rc;
+        if (want[d] == 0)
+            return CORE_OK; /* a code never stored: nothing to delete */
+    }
+    unsigned char sk[SERIES_KEY_MAX];
+    size_t slen = 4 + 4 * t->ndims;
+    put_u32(sk, t->flow);
+    if (!wildcard) {
+        for (size_t d = 0; d < t->ndims; d++)
+            put_u32(sk + 4 + 4 * d, want[d]);
+        return delete_series_obs(t, sk, slen, pkey, err);
+    }
+    /* wildcards: walk the flow's series and delete those that match */
+    MDB_cursor *cur;
+    int m = mdb_cursor_open(t->txn, t->reg->series, &cur);
+    if (m != 0)
+        return reg__fail(err, m, "cursor");
+    core_vec_t victims = {0};
+    MDB_val k = {4, sk}, v;
+    for (m = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); m == 0;
+         m = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        if (k.mv_size != slen || memcmp(k.mv_data, sk, 4) != 0)
+            break;
+        if (series_matches(t, k.mv_data, want))
+            core_vec_push(t->a, &victims, core_arena_strndup(t->a, k.mv_data, slen));
+    }
+    mdb_cursor_close(cur);
+    for (size_t i = 0; i < victims.len; i++) {
+        core_rc rc = delete_series_obs(t, victims.items[i], slen, pkey, err);
+        if (rc != CORE_OK)
+            return rc;
+    }
+    return CORE_OK;
+}
+
+core_rc
+reg_cube_put_artefact(reg_cube_txn_t *t, const dsd_artefact_t *art, dsd_report_t *report,
+                      core_err_t *err)
+{
+    reg_put_status st;
+    core_rc rc = reg__put_artefact(t->reg, t->txn, art, &st, report, err);
+    if (rc == CORE_OK && st != REG_PUT_UNCHANGED)
+        t->changed = 1;
+    return rc;
+}
+
+const reg_cube_counts_t *
+reg_cube_counts(const reg_cube_txn_t *t)
+{
+    return &t->counts;
+}
+
+core_rc
+reg_cube_commit(reg_cube_txn_t *t, core_err_t *err)
+{
+    int m = 0;
+    if (t->changed) {
+        if ((m = meta_put(t->txn, t->reg->meta, "commit", t->commit)) == 0)
+            m = meta_put(t->txn, t->reg->meta, "mtime", (uint64_t)time(NULL));
+        if (m != 0)
+            return reg__fail(err, m, "put commit counter");
+    }
+    m = mdb_txn_commit(t->txn);
+    t->txn = NULL;
+    return m == 0 ? CORE_OK : reg__fail(err, m, "commit data");
+}
+
+void
+reg_cube_abort(reg_cube_txn_t *t)
+{
+    abort_deferred(t);
+}
+
+/* ---- reading ------------------------------------------------------------------------------ */
+
+core_rc
+reg_cube_open(reg_view_t *v, const dsd_ref_t *flow, reg_cube_t **out, core_err_t *err)
+{
+    unsigned char kb[REG_KEY_MAX];
+    size_t kn = reg__key(flow, kb, sizeof kb);
+    MDB_val k = {kn, kb}, val;
+    int m = mdb_get(v->txn, v->reg->flows, &k, &val);
+    if (m == MDB_NOTFOUND || kn == 0)
+        return core_fail(err, CORE_ENOTFOUND, "no data stored for %s",
+                         dsd_ref_label(v->arena, flow));
+    if (m != 0)
+        return reg__fail(err, m, "get flow");
+    reg_cube_t *c = core_arena_zalloc(v->arena, sizeof *c);
+    c->v = v;
+    c->flow = get_u32(val.mv_data);
+    c->ndims = get_u32((const unsigned char *)val.mv_data + 4);
+    *out = c;
+    return CORE_OK;
+}
+
+size_t
+reg_cube_ndims(const reg_cube_t *c)
+{
+    return c->ndims;
+}
+
+int
+reg_cube_code_id(reg_cube_t *c, size_t dim, core_str_t code, uint32_t *id)
+{
+    core_err_t e = {0};
+    return code_id(c->v->txn, c->v->reg, c->flow, dim, code, 0, id, &e) == CORE_OK && *id != 0;
+}
+
+core_str_t
+reg_cube_code(reg_cube_t *c, size_t dim, uint32_t id)
+{
+    unsigned char kb[10];
+    put_u32(kb, c->flow);
+    kb[4] = (unsigned char)(dim >> 8);
+    kb[5] = (unsigned char)dim;
+    put_u32(kb + 6, id);
+    MDB_val k = {10, kb}, v;
+    if (mdb_get(c->v->txn, c->v->reg->codeids, &k, &v) != 0)
+        return CORE_STR("?");
+    return (core_str_t){v.mv_data, v.mv_size};
+}
+
+core_str_t
+reg_cube_dataset_attrs(reg_cube_t *c)
+{
+    unsigned char fk[4];
+    put_u32(fk, c->flow);
+    MDB_val k = {4, fk}, v;
+    if (mdb_get(c->v->txn, c->v->reg->dsattr, &k, &v) != 0)
+        return CORE_STR_NULL;
+    return (core_str_t){v.mv_data, v.mv_size};
+}
+
+static void
+close_cursors(void *arg)
+{
+    reg_series_iter_t *it = arg;
+    if (it->scur)
+        mdb_cursor_close(it->scur);
+    if (it->ocur)
+        mdb_cursor_close(it->ocur);
+}
+
+core_rc
+reg_series_iter_new(reg_cube_t *c, const reg_key_filter_t *filter, reg_series_iter_t **out,
+                    core_err_t *err)
+{
+    reg_series_iter_t *it = core_arena_zalloc(c->v->arena, sizeof *it);
+    it->c = c;
+    it->filter = filter;
+    int m = mdb_cursor_open(c->v->txn, c->v->reg->series, &it->scur);
+    if (m == 0)
+        m = mdb_cursor_open(c->v->txn, c->v->reg->obs, &it->ocur);
+    core_arena_defer(c->v->arena, close_cursors, it);
+    if (m != 0)
+        return reg__fail(err, m, "cursor");
+    it->klen = 4 + 4 * c->ndims;
+    put_u32(it->key, c->flow);
+    memset(it->key + 4, 0, it->klen - 4);
+    *out = it;
+    return CORE_OK;
+}
+
+static int
+allowed(const reg_key_filter_t *f, size_t d, uint32_t id)
+{
+    if (f == NULL || f->n[d] == SIZE_MAX)
+        return 1;
+    for (size_t i = 0; i < f->n[d]; i++)
+        if (f->ids[d][i] == id)
+            return 1;
+    return 0;
+}
+
+/* The smallest allowed id above id in dimension d (0 when none). */
+static uint32_t
+next_allowed(const reg_key_filter_t *f, size_t d, uint32_t id)
+{
+    if (f->n[d] == SIZE_MAX)
+        return id == UINT32_MAX ? 0 : id + 1;
+    for (size_t i = 0; i < f->n[d]; i++)
+        if (f->ids[d][i] > id)
+            return f->ids[d][i];
+    return 0;
+}
+
+static uint32_t
+first_allowed(const reg_key_filter_t *f, size_t d)
+{
+    return f->n[d] == SIZE_MAX ? 0 : (f->n[d] ? f->ids[d][0] : UINT32_MAX);
+}
+
+/* Moves it->key to the smallest key above ids that could pass the filter, bumping dimension
+ * d (or an earlier one); returns 0 when no such key exists. */
+static int
+skip_to(reg_series_iter_t *it, const uint32_t *ids, size_t d)
+{
+    const reg_key_filter_t *f = it->filter;
+    for (size_t e = d + 1; e-- > 0;) {
+        uint32_t nx = next_allowed(f, e, ids[e]);
+        if (nx == 0)
+            continue;
+        for (size_t i = 0; i < e; i++)
+            put_u32(it->key + 4 + 4 * i, ids[i]);
+        put_u32(it->key + 4 + 4 * e, nx);
+        for (size_t i = e + 1; i < it->c->ndims; i++)
+            put_u32(it->key + 4 + 4 * i, first_allowed(f, i));
+        return 1;
+    }
+    return 0;
+}
+
+core_rc
+reg_series_iter_next(reg_series_iter_t *it, reg_series_t *out, core_err_t *err)
+{
+    const reg_key_filter_t *f = it->filter;
+    size_t nd = it->c->ndims;
+    MDB_val k, v;
+    int m;
+    if (it->done)
+        return CORE_ENOTFOUND;
+    if (!it->started && f != NULL)
+        for (size_t d = 0; d < nd; d++)
+            put_u32(it->key + 4 + 4 * d, first_allowed(f, d));
+    for (;;) {
+        if (!it->started) {
+            k = (MDB_val){it->klen, it->key};
+            m = mdb_cursor_get(it->scur, &k, &v, MDB_SET_RANGE);
+            it->started = 1;
+        } else {
+            m = mdb_cursor_get(it->scur, &k, &v, MDB_NEXT);
+        }
+        if (m == MDB_NOTFOUND || (m == 0 && memcmp(k.mv_data, it->key, 4) != 0)) {
+            it->done = 1;
+            return CORE_ENOTFOUND;
+        }
+        if (m != 0)
+            return reg__fail(err, m, "scan series");
+        const unsigned char *p = k.mv_data;
+        size_t bad = SIZE_MAX;
+        for (size_t d = 0; d < nd; d++) {
+            it->ids[d] = get_u32(p + 4 + 4 * d);
+            if (bad == SIZE_MAX && !allowed(f, d, it->ids[d]))
+                bad = d;
+        }
+        if (bad == SIZE_MAX) {
+            memcpy(it->key, p, it->klen);
+            out->ids = it->ids;
+            out->attrs = v.mv_size >= 8 ? (core_str_t){(const char *)v.mv_data + 8, v.mv_size - 8}
+                                        : CORE_STR_NULL;
+            return CORE_OK;
+        }
+        if (!skip_to(it, it->ids, bad)) {
+            it->done = 1;
+            return CORE_ENOTFOUND;
+        }
+        it->started = 0; /* seek */
+    }
+}
+
+static int
+decode_obs(const MDB_val *k, const MDB_val *v, size_t klen, reg_obs_t *out)
+{
+    const unsigned char *pk = (const unsigned char *)k->mv_data + klen;
+    const unsigned char *p = v->mv_data;
+    size_t n = v->mv_size;
+    uint64_t start = get_u64(pk) ^ (1ULL << 63);
+    out->start = (int64_t)start;
+    out->end = out->start + (int64_t)get_u32(pk + 8);
+    if (n < 9)
+        return 0;
+    size_t pl = p[8];
+    if (n < 9 + pl + 2)
+        return 0;
+    size_t vl = (size_t)p[9 + pl] << 8 | p[10 + pl];
+    if (n < 11 + pl + vl)
+        return 0;
+    out->period = (core_str_t){(const char *)p + 9, pl};
+    out->value = (core_str_t){(const char *)p + 11 + pl, vl};
+    out->attrs = (core_str_t){(const char *)p + 11 + pl + vl, n - 11 - pl - vl};
+    return 1;
+}
+
+/* Steps the observation cursor (first: seek to the series) to the next overlapping one. */
+static core_rc
+obs_step(reg_series_iter_t *it, int first, reg_obs_t *out, core_err_t *err)
+{
+    MDB_val k, v;
+    int m;
+    for (;;) {
+        if (first) {
+            k = (MDB_val){it->klen, it->key};
+            m = mdb_cursor_get(it->ocur, &k, &v, MDB_SET_RANGE);
+            first = 0;
+        } else {
+            m = mdb_cursor_get(it->ocur, &k, &v, MDB_NEXT);
+        }
+        if (m == MDB_NOTFOUND || (m == 0 && (k.mv_size != it->klen + DSD_PERIOD_KEY ||
+                                             memcmp(k.mv_data, it->key, it->klen) != 0)))
+            return CORE_ENOTFOUND;
+        if (m != 0)
+            return reg__fail(err, m, "scan observations");
+        if (!decode_obs(&k, &v, it->klen, out))
+            return core_fail(err, CORE_EBUG, "a stored observation is damaged");
+        if (out->start < it->to && out->end > it->from)
+            return CORE_OK;
+    }
+}
+
+core_rc
+reg_obs_first(reg_series_iter_t *it, int64_t from, int64_t to, reg_obs_t *out, core_err_t *err)
+{
+    it->from = from;
+    it->to = to;
+    return obs_step(it, 1, out, err);
+}
+
+core_rc
+reg_obs_next(reg_series_iter_t *it, reg_obs_t *out, core_err_t *err)
+{
+    return obs_step(it, 0, out, err);
+}

@@ -1,0 +1,413 @@
+#include <config.h>
+#include "sdmx_int.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Loads a data message into the store: each event is checked against the compiled DSD
+ * (dimensions complete, codes in their codelists, periods valid for FREQ, numeric values)
+ * and written in one cube transaction, committed only when nothing was wrong. */
+
+struct codes {
+    const char **ids; /* sorted */
+    size_t n;
+};
+
+struct loader {
+    core_arena_t *a;
+    reg_view_t *v;
+    reg_cube_txn_t *t;
+    const char *name;
+    const dsd_ref_t *flow_override;
+    dsd_report_t *report;
+    dsd_ref_t flow;
+    dsd_structure_t dsd;
+    int have_dsd;
+    struct codes *dim_codes; /* per dimension; n == SIZE_MAX when not coded */
+    int freq_dim;
+    dsd_action action;
+    /* Replace: series already cleared by this message */
+    char **cleared;
+    size_t ncleared, cap_cleared;
+    uint64_t nobs;
+};
+
+static int
+cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The code ids of a stored codelist, sorted. */
+static core_rc
+load_codes(struct loader *l, const dsd_ref_t *cl, struct codes *out, core_err_t *err)
+{
+    reg_artefact_t art;
+    core_rc rc = reg_artefact_get(l->v, cl, &art, err);
+    if (rc != CORE_OK)
+        return rc;
+    xmlNode *el = sdmx__parse_stored(l->a, art.xml, err);
+    if (el == NULL)
+        return CORE_EBUG;
+    core_vec_t ids = {0};
+    for (xmlNode *c = el->children; c != NULL; c = c->next)
+        if (sdmx__is(c, "Code") && sdmx__attr(c, "id"))
+            core_vec_push(l->a, &ids, (void *)sdmx__attr(c, "id"));
+    out->ids = (const char **)ids.items;
+    out->n = ids.len;
+    if (art.is_stub)
+        out->n = SIZE_MAX; /* codes unknown: no check */
+    else if (out->n > 0)
+        qsort(out->ids, out->n, sizeof *out->ids, cmp_str);
+    return CORE_OK;
+}
+
+static int
+code_known(const struct codes *c, core_str_t code)
+{
+    if (c->n == SIZE_MAX)
+        return 1;
+    char buf[256];
+    if (code.len >= sizeof buf)
+        return 0;
+    memcpy(buf, code.ptr, code.len);
+    buf[code.len] = '\0';
+    const char *key = buf;
+    return bsearch(&key, c->ids, c->n, sizeof *c->ids, cmp_str) != NULL;
+}
+
+/* Creates the dataflow named with --dataflow when the store does not have it, in the same
+ * transaction as the data, so that a refused load leaves no dataflow behind either. */
+static core_rc
+ensure_flow(struct loader *l, const dsd_ref_t *dsd, core_err_t *err)
+{
+    reg_artefact_t art;
+    core_err_t e = {0};
+    if (reg_artefact_get(l->v, &l->flow, &art, &e) == CORE_OK)
+        return CORE_OK;
+    dsd_artefact_t *df = core_arena_zalloc(l->a, sizeof *df);
+    df->ref = l->flow;
+    df->refs = core_arena_alloc(l->a, sizeof *df->refs);
+    df->refs[0] = *dsd;
+    df->nrefs = 1;
+    core_buf_t b;
+    core_buf_init(&b);
+    core_buf_printf(&b, "<str:Dataflow urn=\"%s\" agencyID=\"", dsd_ref_urn(l->a, &l->flow));
+    core_buf_add_xml(&b, l->flow.agency.ptr, l->flow.agency.len);
+    core_buf_adds(&b, "\" id=\"");
+    core_buf_add_xml(&b, l->flow.id.ptr, l->flow.id.len);
+    core_buf_adds(&b, "\" version=\"");
+    core_buf_add_xml(&b, l->flow.version.ptr, l->flow.version.len);
+    core_buf_adds(&b, "\" isFinal=\"false\"><com:Name xml:lang=\"en\">Data of ");
+    const char *label = dsd_ref_label(l->a, dsd);
+    core_buf_add_xml(&b, label, strlen(label));
+    core_buf_adds(&b, "</com:Name><str:Structure><Ref agencyID=\"");
+    core_buf_add_xml(&b, dsd->agency.ptr, dsd->agency.len);
+    core_buf_adds(&b, "\" id=\"");
+    core_buf_add_xml(&b, dsd->id.ptr, dsd->id.len);
+    core_buf_adds(&b, "\" version=\"");
+    core_buf_add_xml(&b, dsd->version.ptr, dsd->version.len);
+    core_buf_adds(&b, "\" class=\"DataStructure\" package=\"datastructure\"/></str:Structure>"
+                      "</str:Dataflow>");
+    df->xml = core_arena_str(l->a, (core_str_t){b.ptr, b.len});
+    core_buf_dispose(&b);
+    return reg_cube_put_artefact(l->t, df, l->report, err);
+}
+
+/* The dataflow data of a DSD is stored under: the one named, or the DSD's only one. */
+static core_rc
+flow_of_dsd(struct loader *l, const dsd_ref_t *dsd, core_err_t *err)
+{
+    if (l->flow_override != NULL) {
+        l->flow = *l->flow_override;
+        return ensure_flow(l, dsd, err);
+    }
+    core_vec_t parents = {0};
+    core_rc rc = reg_refs_parents(l->v, dsd, &parents, err);
+    if (rc != CORE_OK)
+        return rc;
+    const dsd_ref_t *found = NULL;
+    size_t n = 0;
+    for (size_t i = 0; i < parents.len; i++) {
+        const dsd_ref_t *p = parents.items[i];
+        if (p->kind == DSD_KIND_DATAFLOW) {
+            found = p;
+            n++;
+        }
+    }
+    if (n == 1) {
+        l->flow = *found;
+        return CORE_OK;
+    }
+    return core_fail(err, CORE_ESEMANTIC,
+                     "%s: the data refers to %s, which has %s dataflow; name the dataflow "
+                     "with --dataflow AGENCY:ID(VERSION), or load a dataflow for it first",
+                     l->name, dsd_ref_label(l->a, dsd), n == 0 ? "no" : "more than one");
+}
+
+static core_rc
+on_resolve(void *ctx, const dsd_ref_t *structure, const dsd_structure_t **out, core_err_t *err)
+{
+    struct loader *l = ctx;
+    if (l->have_dsd) {
+        *out = &l->dsd;
+        return CORE_OK;
+    }
+    dsd_ref_t dsd = *structure;
+    core_rc rc;
+    if (structure->kind == DSD_KIND_DATAFLOW) {
+        l->flow = *structure;
+        rc = sdmx_flow_structure(l->v, l->a, structure, &dsd, err);
+    } else {
+        reg_artefact_t art;
+        core_err_t e = {0};
+        if (reg_artefact_get(l->v, structure, &art, &e) != CORE_OK)
+            return core_fail(err, CORE_ESEMANTIC,
+                             "%s: the data refers to %s, which is not in the store; load its "
+                             "structure first",
+                             l->name, dsd_ref_label(l->a, structure));
+        rc = flow_of_dsd(l, structure, err);
+    }
+    if (rc == CORE_ENOTFOUND)
+        return core_fail(err, CORE_ESEMANTIC,
+                         "%s: the data refers to %s, which is not in the store; load its "
+                         "structure first",
+                         l->name, dsd_ref_label(l->a, structure));
+    if (rc != CORE_OK || (rc = sdmx_structure_compile(l->v, l->a, &dsd, &l->dsd, err)) != CORE_OK)
+        return rc;
+    l->dim_codes = core_arena_zalloc(l->a, l->dsd.ndims * sizeof *l->dim_codes);
+    l->freq_dim = -1;
+    for (size_t d = 0; d < l->dsd.ndims; d++) {
+        l->dim_codes[d].n = SIZE_MAX;
+        if (strcmp(l->dsd.dims[d].id, "FREQ") == 0)
+            l->freq_dim = (int)d;
+        if (l->dsd.dims[d].codelist.kind == DSD_KIND_CODELIST) {
+            core_err_t e = {0};
+            if (load_codes(l, &l->dsd.dims[d].codelist, &l->dim_codes[d], &e) != CORE_OK)
+                l->dim_codes[d].n = SIZE_MAX;
+        }
+    }
+    l->have_dsd = 1;
+    *out = &l->dsd;
+    return CORE_OK;
+}
+
+static core_rc
+on_dataset(void *ctx, dsd_action action, const dsd_ref_t *structure, const dsd_kv_t *attrs,
+           size_t nattrs, core_err_t *err)
+{
+    struct loader *l = ctx;
+    (void)structure;
+    l->action = action;
+    l->ncleared = 0;
+    core_rc rc = reg_cube_select(l->t, &l->flow, l->dsd.ndims, err);
+    if (rc == CORE_OK && nattrs > 0 && action != DSD_ACTION_DELETE)
+        rc = reg_cube_put_dataset(l->t, attrs, nattrs, err);
+    return rc;
+}
+
+/* Puts the key's values in DSD order; reports what is missing, unknown or not coded right.
+ * Returns 0 when the key cannot be used. Partial keys (groups, deletions) leave NULLs. */
+static int
+order_key(struct loader *l, const dsd_kv_t *key, size_t n, core_str_t *codes, int partial,
+          long line)
+{
+    int ok = 1;
+    for (size_t d = 0; d < l->dsd.ndims; d++)
+        codes[d] = CORE_STR_NULL;
+    for (size_t i = 0; i < n; i++) {
+        int d = dsd_structure_dim(&l->dsd, key[i].id);
+        if (d < 0) {
+            if (l->dsd.time.id && core_str_eq_c(key[i].id, l->dsd.time.id))
+                continue;
+            dsd_report_add(l->report, DSD_SEV_ERROR, "unknown-dimension", NULL,
+                           "%s:%ld: %.*s is not a dimension of %s", l->name, line,
+                           CORE_STR_FMT(key[i].id), dsd_ref_label(l->a, &l->dsd.dsd));
+            ok = 0;
+            continue;
+        }
+        codes[d] = key[i].value;
+        if (!code_known(&l->dim_codes[d], key[i].value)) {
+            dsd_report_add(l->report, DSD_SEV_ERROR, "unknown-code", NULL,
+                           "%s:%ld: %.*s is not a code of %s for dimension %s", l->name, line,
+                           CORE_STR_FMT(key[i].value),
+                           dsd_ref_label(l->a, &l->dsd.dims[d].codelist), l->dsd.dims[d].id);
+            ok = 0;
+        }
+    }
+    for (size_t d = 0; d < l->dsd.ndims && !partial; d++) {
+        if (codes[d].ptr == NULL) {
+            dsd_report_add(l->report, DSD_SEV_ERROR, "missing-dimension", NULL,
+                           "%s:%ld: the key has no value for dimension %s", l->name, line,
+                           l->dsd.dims[d].id);
+            ok = 0;
+        }
+    }
+    return ok;
+}
+
+static char *
+key_string(core_arena_t *a, const core_str_t *codes, size_t n)
+{
+    core_buf_t b;
+    core_buf_init(&b);
+    for (size_t d = 0; d < n; d++) {
+        if (d)
+            core_buf_addc(&b, '.');
+        core_buf_addstr(&b, codes[d]);
+    }
+    char *s = core_arena_strndup(a, b.ptr ? b.ptr : "", b.len);
+    core_buf_dispose(&b);
+    return s;
+}
+
+/* Replace: a series is emptied the first time the message names it. */
+static core_rc
+clear_once(struct loader *l, const core_str_t *codes, core_err_t *err)
+{
+    char *k = key_string(l->a, codes, l->dsd.ndims);
+    for (size_t i = 0; i < l->ncleared; i++)
+        if (strcmp(l->cleared[i], k) == 0)
+            return CORE_OK;
+    core_arena_grow(l->a, (void **)&l->cleared, l->ncleared, &l->cap_cleared, sizeof(char *));
+    l->cleared[l->ncleared++] = k;
+    return reg_cube_delete(l->t, codes, NULL, err);
+}
+
+static core_rc
+on_series(void *ctx, const dsd_kv_t *key, size_t nkey, const dsd_kv_t *attrs, size_t nattrs,
+          long line, core_err_t *err)
+{
+    struct loader *l = ctx;
+    core_str_t codes[64];
+    if (l->dsd.ndims > 64)
+        return core_fail(err, CORE_ETOOBIG, "more than 64 dimensions");
+    int partial = nkey < l->dsd.ndims;
+    if (!order_key(l, key, nkey, codes, 1, line))
+        return CORE_OK;
+    if (partial)
+        return CORE_OK; /* group attributes: not stored yet */
+    if (l->action == DSD_ACTION_DELETE)
+        return l->report->nerrors ? CORE_OK : reg_cube_delete(l->t, codes, NULL, err);
+    if (l->action == DSD_ACTION_REPLACE && !l->report->nerrors) {
+        core_rc rc = clear_once(l, codes, err);
+        if (rc != CORE_OK)
+            return rc;
+    }
+    return l->report->nerrors ? CORE_OK : reg_cube_put_series(l->t, codes, attrs, nattrs, err);
+}
+
+static int
+numeric_type(const char *t)
+{
+    static const char *const types[] = {"Double", "Float", "Decimal", "Integer", "Long", "Short",
+                                        "BigInteger", "Count", "PositiveInteger", "Numeric"};
+    if (t == NULL)
+        return 1; /* the primary measure of SDMX 2.1 defaults to numbers */
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
+        if (strcmp(t, types[i]) == 0)
+            return 1;
+    return 0;
+}
+
+static int
+is_number(core_str_t v)
+{
+    char buf[64];
+    if (v.len == 0 || v.len >= sizeof buf)
+        return 0;
+    memcpy(buf, v.ptr, v.len);
+    buf[v.len] = '\0';
+    if (strcmp(buf, "NaN") == 0)
+        return 1;
+    char *end;
+    double d = strtod(buf, &end);
+    return *end == '\0' && isfinite(d) && buf[0] != ' ' && strchr(buf, 'x') == NULL &&
+           strchr(buf, 'X') == NULL && strpbrk(buf, "iInN") == NULL;
+}
+
+static core_rc
+on_obs(void *ctx, const dsd_kv_t *key, size_t nkey, core_str_t period, core_str_t value,
+       const dsd_kv_t *attrs, size_t nattrs, long line, core_err_t *err)
+{
+    struct loader *l = ctx;
+    core_str_t codes[64];
+    if (l->dsd.ndims > 64)
+        return core_fail(err, CORE_ETOOBIG, "more than 64 dimensions");
+    l->nobs++;
+    int ok = order_key(l, key, nkey, codes, l->action == DSD_ACTION_DELETE, line);
+    dsd_period_t p;
+    core_err_t pe = {0};
+    if (period.len == 0) {
+        dsd_report_add(l->report, DSD_SEV_ERROR, "missing-period", NULL,
+                       "%s:%ld: an observation without a time period", l->name, line);
+        ok = 0;
+    } else if (dsd_period_parse(period, &p, &pe) != CORE_OK) {
+        dsd_report_add(l->report, DSD_SEV_ERROR, "bad-period", NULL, "%s:%ld: %s", l->name, line,
+                       pe.msg);
+        ok = 0;
+    } else if (l->freq_dim >= 0 && codes[l->freq_dim].ptr != NULL &&
+               dsd_period_check_freq(&p, codes[l->freq_dim], &pe) != CORE_OK) {
+        dsd_report_add(l->report, DSD_SEV_ERROR, "period-frequency", NULL, "%s:%ld: %s", l->name,
+                       line, pe.msg);
+        ok = 0;
+    }
+    if (l->action != DSD_ACTION_DELETE && value.len > 0 &&
+        numeric_type(l->dsd.measure.text_type) && !is_number(value)) {
+        dsd_report_add(l->report, DSD_SEV_ERROR, "not-numeric", NULL,
+                       "%s:%ld: %s is '%.*s', which is not a number", l->name, line,
+                       l->dsd.measure.id, CORE_STR_FMT(value));
+        ok = 0;
+    }
+    if (!ok || l->report->nerrors)
+        return CORE_OK; /* keep reading to report every problem; nothing will be written */
+    unsigned char pkey[DSD_PERIOD_KEY];
+    dsd_period_key(&p, pkey);
+    if (l->action == DSD_ACTION_DELETE)
+        return reg_cube_delete(l->t, codes, pkey, err);
+    if (l->action == DSD_ACTION_REPLACE) {
+        core_rc rc = clear_once(l, codes, err);
+        if (rc != CORE_OK)
+            return rc;
+    }
+    return reg_cube_put_obs(l->t, codes, pkey, period, value, attrs, nattrs, err);
+}
+
+static core_rc
+on_dataset_end(void *ctx, core_err_t *err)
+{
+    (void)ctx;
+    (void)err;
+    return CORE_OK;
+}
+
+core_rc
+sdmx_data_load(reg_t *r, core_arena_t *a, core_str_t body, const char *name,
+               const dsd_ref_t *flow, sdmx_load_stats_t *stats, dsd_report_t *report,
+               core_err_t *err)
+{
+    struct loader l = {.a = a, .name = name, .flow_override = flow, .report = report};
+    core_rc rc = reg_view_begin(r, a, &l.v, err);
+    if (rc != CORE_OK)
+        return rc;
+    if ((rc = reg_cube_begin(r, a, &l.t, err)) != CORE_OK)
+        return rc;
+    dsd_events_t ev = {&l, on_resolve, on_dataset, on_series, on_obs, on_dataset_end};
+    rc = sdmx_data_read_xml(a, body.ptr, body.len, name, &ev, err);
+    if (rc == CORE_OK && report->nerrors > 0)
+        rc = core_fail(err, CORE_ESEMANTIC, "%s: %zu problem(s); nothing was stored", name,
+                       report->nerrors);
+    if (rc != CORE_OK) {
+        reg_cube_abort(l.t);
+        return rc;
+    }
+    const reg_cube_counts_t *c = reg_cube_counts(l.t);
+    stats->obs_read = l.nobs;
+    stats->obs_added = c->obs_added;
+    stats->obs_updated = c->obs_updated;
+    stats->obs_deleted = c->obs_deleted;
+    stats->series_deleted = c->series_deleted;
+    stats->flow = l.flow;
+    return reg_cube_commit(l.t, err);
+}
