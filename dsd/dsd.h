@@ -121,8 +121,8 @@ typedef enum dsd_period_form {
 
 typedef struct dsd_period {
     dsd_period_form form;
-    char freq;     /* SDMX FREQ code the period is: 'A','S','T','Q','M','W','D','H','I'
-                      (date-time), 'N' (range) */
+    char freq;     /* SDMX FREQ code the period is: 'A','S','T','Q','M','W','D', 'I'
+                      (date-time: FREQ H and N accept it), 'N' (range) */
     int64_t start; /* first instant, seconds since the epoch, UTC */
     int64_t end;   /* first instant after the period */
 } dsd_period_t;
@@ -136,13 +136,15 @@ core_rc dsd_period_parse(core_str_t s, dsd_period_t *out, core_err_t *err);
 /* Parses a startPeriod/endPeriod query parameter: any period form; for an end, the period's
  * end is used. */
 core_rc dsd_period_parse_bound(core_str_t s, int is_end, int64_t *out, core_err_t *err);
-/* Writes a key of DSD_PERIOD_KEY bytes that sorts as bytes in time order (start, then
- * length: 2020 before 2020-Q1 before 2020-01). */
+/* Writes a key of DSD_PERIOD_KEY bytes that sorts as bytes in time order: the start
+ * (8 bytes, big-endian, sign bit flipped), then the length in seconds complemented (4 bytes),
+ * so that at one start the longer period comes first: 2020 before 2020-Q1 before 2020-01. */
 void dsd_period_key(const dsd_period_t *p, unsigned char out[DSD_PERIOD_KEY]);
 /* Whether p overlaps [from, to) (the SDMX 2.1 startPeriod/endPeriod rule). */
 int dsd_period_overlaps(const dsd_period_t *p, int64_t from, int64_t to);
 /* Whether p is a period of the frequency whose SDMX code is freq ("A", "Q", "M", ...);
- * CORE_ESEMANTIC with a message ("2020-Q1 is not an annual period") otherwise. */
+ * CORE_ESEMANTIC with a message ("2020-Q1 is a quarterly period but the series has FREQ=A
+ * (annual)") otherwise. Unknown FREQ codes pass. */
 core_rc dsd_period_check_freq(const dsd_period_t *p, core_str_t freq, core_err_t *err);
 
 /* ---- data structures, compiled ------------------------------------------------------- */

@@ -46,8 +46,8 @@ typedef struct reporting {
 } reporting_t;
 
 static const reporting_t reportings[] = {
-    {'A', 1, 1, 12, "reporting years"}, {'S', 1, 2, 6, "semesters"},
-    {'T', 1, 3, 4, "trimesters"},       {'Q', 1, 4, 3, "quarters"},
+    {'A', 1, 1, 12, "reporting years"},  {'S', 1, 2, 6, "semesters"},
+    {'T', 1, 3, 4, "trimesters"},        {'Q', 1, 4, 3, "quarters"},
     {'M', 2, 12, 1, "reporting months"}, {'W', 2, 53, 0, "reporting weeks"},
     {'D', 3, 366, 0, "reporting days"},
 };
@@ -60,11 +60,22 @@ typedef struct freq_info {
 } freq_info_t;
 
 static const freq_info_t freqs[] = {
-    {'A', "annual", "A"},    {'S', "half-yearly", "S"}, {'T', "four-monthly", "T"},
-    {'Q', "quarterly", "Q"}, {'M', "monthly", "M"},     {'W', "weekly", "W"},
-    {'D', "daily", "D"},     {'B', "business-daily", "D"},
-    {'H', "hourly", "I"},    {'N', "minutely", "I"},
+    {'A', "annual", "A"},    {'S', "half-yearly", "S"},    {'T', "four-monthly", "T"},
+    {'Q', "quarterly", "Q"}, {'M', "monthly", "M"},        {'W', "weekly", "W"},
+    {'D', "daily", "D"},     {'B', "business-daily", "D"}, {'H', "hourly", "I"},
+    {'N', "minutely", "I"},
 };
+
+/* Length of the printable ASCII prefix of s, at most SHOW_MAX: messages echo only that, as
+ * they may end up in XML or on a terminal. */
+static int
+printable(const char *s, size_t len)
+{
+    size_t n = 0;
+    while (n < len && n < SHOW_MAX && s[n] >= 0x20 && s[n] < 0x7f)
+        n++;
+    return (int)n;
+}
 
 static core_rc bad(const cursor_t *c, const char *fmt, ...) CORE_PRINTF(2, 3);
 
@@ -73,16 +84,12 @@ bad(const cursor_t *c, const char *fmt, ...)
 {
     char why[200];
     va_list ap;
-    size_t show = 0;
+    int show = printable(c->whole.ptr, c->whole.len);
     va_start(ap, fmt);
     vsnprintf(why, sizeof why, fmt, ap);
     va_end(ap);
-    /* Echo only a printable prefix: the message may end up in XML or a terminal. */
-    while (show < c->whole.len && show < SHOW_MAX && (unsigned char)c->whole.ptr[show] >= 0x20 &&
-           c->whole.ptr[show] != 0x7f)
-        show++;
-    return core_fail(c->err, CORE_ESYNTAX, "'%.*s%s' is not an SDMX time period: %s", (int)show,
-                     c->whole.ptr, show < c->whole.len ? "..." : "", why);
+    return core_fail(c->err, CORE_ESYNTAX, "'%.*s%s' is not an SDMX time period: %s", show,
+                     c->whole.ptr, (size_t)show < c->whole.len ? "..." : "", why);
 }
 
 static int64_t
@@ -441,8 +448,11 @@ take_period(cursor_t *c, dsd_period_t *out)
         if ((rc = take_range_end(c, &t, out)) != CORE_OK)
             return rc;
     }
-    if (c->p != c->end)
-        return bad(c, "unexpected '%.*s' at the end", (int)(c->end - c->p), c->p);
+    if (c->p != c->end) {
+        int show = printable(c->p, (size_t)(c->end - c->p));
+        return bad(c, "unexpected '%.*s%s' at the end", show, c->p,
+                   show < c->end - c->p ? "..." : "");
+    }
     /* Local time minus the offset east of UTC is UTC. */
     out->start -= off;
     out->end -= off;

@@ -698,7 +698,7 @@ decode_obs(const MDB_val *k, const MDB_val *v, size_t klen, reg_obs_t *out)
     size_t n = v->mv_size;
     uint64_t start = get_u64(pk) ^ (1ULL << 63);
     out->start = (int64_t)start;
-    out->end = out->start + (int64_t)get_u32(pk + 8);
+    out->end = out->start + (int64_t)(uint32_t)~get_u32(pk + 8); /* length stored complemented */
     if (n < 9)
         return 0;
     size_t pl = p[8];

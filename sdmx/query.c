@@ -203,6 +203,149 @@ parse_structure_path(core_arena_t *a, core_str_t *seg, size_t nseg, sdmx_structu
     return CORE_OK;
 }
 
+/* flowRef: ID, AGENCY,ID or AGENCY,ID,VERSION ("all" and "latest" allowed). */
+static core_rc
+parse_flow_ref(core_str_t s, sdmx_data_query_t *d, core_err_t *err)
+{
+    core_str_t parts[3];
+    size_t n = 0;
+    while (s.ptr != NULL && n < 3) {
+        s = core_str_split(s, ',', &parts[n]);
+        n++;
+    }
+    if (s.ptr != NULL || n == 0)
+        return core_fail(err, CORE_ESYNTAX, "a flowRef is ID, AGENCY,ID or AGENCY,ID,VERSION");
+    d->flow = n == 1 ? parts[0] : parts[1];
+    d->agency = n >= 2 && !core_str_eq_c(parts[0], "all") ? parts[0] : CORE_STR_NULL;
+    d->version = n == 3 && !core_str_eq_c(parts[2], "latest") ? parts[2] : CORE_STR_NULL;
+    for (size_t i = 0; i < d->flow.len; i++)
+        if (!id_char(d->flow.ptr[i], i))
+            return core_fail(err, CORE_ESYNTAX, "'%.*s' is not a valid dataflow id",
+                             CORE_STR_FMT(d->flow));
+    if (d->flow.len == 0)
+        return core_fail(err, CORE_ESYNTAX, "the flowRef names no dataflow");
+    return CORE_OK;
+}
+
+/* A key: positions separated by '.', each empty (any) or codes joined by '+'. */
+static core_rc
+parse_key(core_arena_t *a, core_str_t s, sdmx_data_query_t *d, core_err_t *err)
+{
+    if (s.len == 0 || core_str_eq_c(s, "all"))
+        return CORE_OK;
+    size_t n = 1;
+    for (size_t i = 0; i < s.len; i++)
+        n += s.ptr[i] == '.';
+    if (n > 64)
+        return core_fail(err, CORE_ETOOBIG, "a key of %zu positions", n);
+    d->key = core_arena_zalloc(a, n * sizeof *d->key);
+    d->nkey = n;
+    for (size_t i = 0; i < n; i++) {
+        core_str_t part;
+        s = core_str_split(s, '.', &part);
+        if (part.len == 0)
+            continue;
+        core_rc rc = parse_list(a, part, "key value", id_char, &d->key[i], err);
+        if (rc != CORE_OK)
+            return rc;
+    }
+    return CORE_OK;
+}
+
+static core_rc
+parse_u64_param(core_str_t name, core_str_t value, uint64_t *out, core_err_t *err)
+{
+    if (core_parse_u64(value, out, NULL) != CORE_OK || *out == 0)
+        return core_fail(err, CORE_ESYNTAX, "%.*s takes a positive whole number, not '%.*s'",
+                         CORE_STR_FMT(name), CORE_STR_FMT(value));
+    return CORE_OK;
+}
+
+static core_rc
+data_param(core_arena_t *a, core_str_t name, core_str_t value, sdmx_query_t *out,
+           core_err_t *err)
+{
+    sdmx_data_query_t *d = &out->data;
+    (void)a;
+    if (core_str_eq_c(name, "startPeriod"))
+        return dsd_period_parse_bound(value, 0, &d->start, err);
+    if (core_str_eq_c(name, "endPeriod"))
+        return dsd_period_parse_bound(value, 1, &d->end, err);
+    if (core_str_eq_c(name, "firstNObservations"))
+        return parse_u64_param(name, value, &d->first_n, err);
+    if (core_str_eq_c(name, "lastNObservations"))
+        return parse_u64_param(name, value, &d->last_n, err);
+    if (core_str_eq_c(name, "dimensionAtObservation")) {
+        d->dim_at_obs = value;
+        return CORE_OK;
+    }
+    if (core_str_eq_c(name, "updatedAfter")) {
+        if (core_time_parse(value, &d->updated_after, err) != CORE_OK)
+            return CORE_ESYNTAX;
+        return core_fail(err, CORE_ENOTIMPL, "updatedAfter is not implemented yet");
+    }
+    if (core_str_eq_c(name, "includeHistory"))
+        return core_str_eq_c(value, "false")
+                   ? CORE_OK
+                   : core_fail(err, CORE_ENOTIMPL,
+                               "includeHistory=true needs the history of observations, which "
+                               "this server does not keep yet");
+    if (core_str_eq_c(name, "detail")) {
+        static const char *const names[] = {"full", "dataonly", "serieskeysonly", "nodata"};
+        for (size_t i = 0; i < 4; i++)
+            if (core_str_ieq_c(value, names[i])) {
+                d->detail = (sdmx_data_detail)i;
+                return CORE_OK;
+            }
+        return core_fail(err, CORE_ESYNTAX,
+                         "detail=%.*s is not valid for data; use full, dataonly, serieskeysonly "
+                         "or nodata",
+                         CORE_STR_FMT(value));
+    }
+    if (core_str_eq_c(name, "format")) {
+        out->format = value;
+        return CORE_OK;
+    }
+    if (name.len > 0 && name.ptr[0] == '_')
+        return CORE_OK;
+    return core_fail(err, CORE_ESYNTAX,
+                     "unknown parameter '%.*s'; data queries take startPeriod, endPeriod, "
+                     "firstNObservations, lastNObservations, dimensionAtObservation, detail, "
+                     "updatedAfter and includeHistory",
+                     CORE_STR_FMT(name));
+}
+
+static core_rc
+parse_data(core_arena_t *a, core_str_t *seg, size_t nseg, core_str_t query, sdmx_query_t *out,
+           core_err_t *err)
+{
+    sdmx_data_query_t *d = &out->data;
+    d->start = INT64_MIN;
+    d->end = INT64_MAX;
+    if (nseg < 2)
+        return core_fail(err, CORE_ESYNTAX, "a data query names a dataflow: /data/{flowRef}");
+    if (nseg > 4)
+        return core_fail(err, CORE_ESYNTAX,
+                         "too many path segments: a data query is /data/{flowRef}/{key}/{providerRef}");
+    core_rc rc = parse_flow_ref(seg[1], d, err);
+    if (rc == CORE_OK && nseg > 2)
+        rc = parse_key(a, seg[2], d, err);
+    if (rc == CORE_OK && nseg > 3)
+        rc = parse_list(a, seg[3], "provider", agency_char, &d->providers, err);
+    while (rc == CORE_OK && query.ptr != NULL && query.len > 0) {
+        core_str_t pair;
+        query = core_str_split(query, '&', &pair);
+        if (pair.len == 0)
+            continue;
+        core_str_t name, value = core_str_split(pair, '=', &name);
+        rc = data_param(a, core_str_urldecode(a, name, 1), core_str_urldecode(a, value, 1), out,
+                        err);
+    }
+    if (rc == CORE_OK && d->start >= d->end)
+        rc = core_fail(err, CORE_ESYNTAX, "startPeriod is after endPeriod");
+    return rc;
+}
+
 core_rc
 sdmx_query_parse(core_arena_t *a, core_str_t path, core_str_t query, sdmx_query_t *out,
                  core_err_t *err)
@@ -236,6 +379,8 @@ sdmx_query_parse(core_arena_t *a, core_str_t path, core_str_t query, sdmx_query_
         out->type = SDMX_QUERY_METADATA;
     else
         out->type = SDMX_QUERY_STRUCTURE;
+    if (out->type == SDMX_QUERY_DATA)
+        return parse_data(a, seg, nseg, query, out, err);
     if (out->type != SDMX_QUERY_STRUCTURE)
         return core_fail(err, CORE_ENOTIMPL, "%.*s queries are not implemented yet",
                          CORE_STR_FMT(seg[0]));

@@ -88,9 +88,32 @@ typedef enum sdmx_query_type {
     SDMX_QUERY_METADATA
 } sdmx_query_type;
 
+typedef enum sdmx_data_detail {
+    SDMX_DATA_FULL,
+    SDMX_DATA_DATAONLY,
+    SDMX_DATA_SERIESKEYSONLY,
+    SDMX_DATA_NODATA
+} sdmx_data_detail;
+
+/* /data/{flowRef}/{key}/{providerRef} and its parameters. */
+typedef struct sdmx_data_query {
+    core_str_t agency;  /* empty: any */
+    core_str_t flow;
+    core_str_t version; /* empty: latest */
+    sdmx_strlist_t *key; /* per key position, values ORed with '+'; n == 0 wildcard */
+    size_t nkey;         /* 0 for "all" */
+    sdmx_strlist_t providers;
+    int64_t start, end;  /* [start, end) from startPeriod/endPeriod */
+    uint64_t first_n, last_n; /* 0: no limit */
+    core_str_t dim_at_obs; /* empty: TIME_PERIOD */
+    sdmx_data_detail detail;
+    int64_t updated_after; /* 0: none */
+} sdmx_data_query_t;
+
 typedef struct sdmx_query {
     sdmx_query_type type;
     sdmx_structure_query_t structure;
+    sdmx_data_query_t data;
     core_str_t format;     /* the non-standard format= parameter, or empty */
     core_str_t resource;   /* first path segment */
 } sdmx_query_t;
@@ -162,5 +185,27 @@ void sdmx_error_write_json(core_buf_t *out, int sdmx_code, const char *title,
 void sdmx_submit_response_write_xml(core_buf_t *out, core_arena_t *a, const sdmx_header_t *h,
                                     const dsd_artefact_t *arts, const reg_put_status *status,
                                     size_t n, core_rc rc, const dsd_report_t *report);
+
+/* ---- data answers ------------------------------------------------------------------------- */
+
+typedef enum sdmx_data_format {
+    SDMX_DATA_GENERIC,
+    SDMX_DATA_GENERIC_TS,
+    SDMX_DATA_SS,
+    SDMX_DATA_SS_TS,
+    SDMX_DATA_CSV
+} sdmx_data_format;
+
+typedef struct sdmx_data_stream sdmx_data_stream_t;
+
+/* Resolves q against v and positions on the first series to show. CORE_ENOTFOUND when no
+ * dataflow or no data matches, CORE_ESYNTAX for a key that does not fit the DSD. */
+core_rc sdmx_data_stream_open(reg_view_t *v, core_arena_t *a, const sdmx_data_query_t *q,
+                              sdmx_data_format fmt, const sdmx_header_t *h,
+                              sdmx_data_stream_t **out, core_err_t *err);
+/* Appends the answer to out until it holds at least want bytes or the answer ends (*done). */
+core_rc sdmx_data_stream_fill(sdmx_data_stream_t *s, core_buf_t *out, size_t want, int *done,
+                              core_err_t *err);
+const char *sdmx_data_format_media_type(sdmx_data_format f);
 
 #endif

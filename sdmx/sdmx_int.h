@@ -54,5 +54,7 @@ int sdmx__is(const xmlNode *node, const char *local);
 
 /* Writes the message header element (mes:Header) for h. */
 void sdmx__header_xml(core_buf_t *out, const sdmx_header_t *h);
+/* The same, left open for the elements that follow Sender/Receiver (data headers). */
+void sdmx__header_open(core_buf_t *out, const sdmx_header_t *h);
 
 #endif

@@ -6,6 +6,13 @@
 void
 sdmx__header_xml(core_buf_t *out, const sdmx_header_t *h)
 {
+    sdmx__header_open(out, h);
+    core_buf_adds(out, "</mes:Header>");
+}
+
+void
+sdmx__header_open(core_buf_t *out, const sdmx_header_t *h)
+{
     char ts[32];
     core_time_iso(h->prepared, ts);
     ts[19] = '\0'; /* xs:dateTime without zone reads as UTC for every client we know */
@@ -21,7 +28,6 @@ sdmx__header_xml(core_buf_t *out, const sdmx_header_t *h)
         core_buf_add_xml(out, h->receiver, strlen(h->receiver));
         core_buf_adds(out, "\"/>");
     }
-    core_buf_adds(out, "</mes:Header>");
 }
 
 static void

@@ -176,11 +176,11 @@ fnv1a(uint64_t h, core_str_t s)
 
 /* Weak: gzip may re-encode the body, the representation stays the same. */
 static const char *
-make_etag(request_t *r, reg_view_t *v, srv_format f)
+make_etag(request_t *r, reg_view_t *v, const char *media_type)
 {
     uint64_t h = 14695981039346656037ULL;
     h = fnv1a(h, (core_str_t){r->req->path.base, r->req->path.len});
-    h = fnv1a(h, core_str_c(srv_format_media_type(f)));
+    h = fnv1a(h, core_str_c(media_type));
     h = fnv1a(h, header(r->req, H2O_TOKEN_ACCEPT_LANGUAGE));
     return core_arena_printf(r->a, "W/\"%llu-%016llx\"", (unsigned long long)reg_view_commit(v),
                              (unsigned long long)h);
@@ -207,9 +207,9 @@ etag_matches(core_str_t inm, const char *etag)
 
 /* Sets ETag and Last-Modified; answers 304 and returns 1 when the client's copy is fresh. */
 static int
-conditional(request_t *r, reg_view_t *v, srv_format f)
+conditional(request_t *r, reg_view_t *v, const char *media_type)
 {
-    const char *etag = make_etag(r, v, f);
+    const char *etag = make_etag(r, v, media_type);
     set_header(r, H2O_TOKEN_ETAG, etag);
     int64_t mtime = reg_view_mtime(v);
     if (mtime > 0) {
@@ -257,7 +257,7 @@ serve_structure(request_t *r, const sdmx_query_t *q)
     reg_view_t *v;
     if (reg_view_begin(r->ctx->reg, r->a, &v, &err) != CORE_OK)
         return reply_error(r, &err);
-    if (conditional(r, v, f))
+    if (conditional(r, v, srv_format_media_type(f)))
         return 0;
     sdmx_result_t res;
     if (sdmx_structure_resolve(v, r->a, &q->structure, &res, &err) != CORE_OK)
@@ -278,6 +278,80 @@ serve_structure(request_t *r, const sdmx_query_t *q)
         return reply_error(r, &err);
     common_headers(r);
     reply(r, 200, "OK", srv_format_media_type(f));
+    return 0;
+}
+
+/* A data answer, streamed: h2o calls proceed when the socket has taken the previous chunk,
+ * so a slow reader never makes the server hold more than one chunk. */
+struct data_gen {
+    h2o_generator_t super;
+    request_t *r;
+    sdmx_data_stream_t *s;
+    int done;
+};
+
+#define DATA_CHUNK (64 * 1024)
+
+static void
+data_send_next(struct data_gen *g)
+{
+    request_t *r = g->r;
+    core_err_t err = {0};
+    core_buf_reset(&r->body);
+    if (sdmx_data_stream_fill(g->s, &r->body, DATA_CHUNK, &g->done, &err) != CORE_OK) {
+        core_log(CORE_LOG_ERROR, "data stream: %s", err.msg);
+        h2o_send(r->req, NULL, 0, H2O_SEND_STATE_ERROR);
+        return;
+    }
+    h2o_iovec_t buf = h2o_iovec_init(r->body.ptr, r->body.len);
+    h2o_send(r->req, &buf, 1, g->done ? H2O_SEND_STATE_FINAL : H2O_SEND_STATE_IN_PROGRESS);
+}
+
+static void
+data_proceed(h2o_generator_t *self, h2o_req_t *req)
+{
+    (void)req;
+    data_send_next((struct data_gen *)self);
+}
+
+static void
+data_stop(h2o_generator_t *self, h2o_req_t *req)
+{
+    (void)self;
+    (void)req; /* the arena, freed with the request, holds everything */
+}
+
+static int
+serve_data(request_t *r, const sdmx_query_t *q)
+{
+    core_err_t err = {0};
+    sdmx_data_format f;
+    if (srv_negotiate_data(q->format, header(r->req, H2O_TOKEN_ACCEPT), &f, &err) != CORE_OK)
+        return reply_error(r, &err);
+    reg_view_t *v;
+    if (reg_view_begin(r->ctx->reg, r->a, &v, &err) != CORE_OK)
+        return reply_error(r, &err);
+    if (conditional(r, v, sdmx_data_format_media_type(f)))
+        return 0;
+    sdmx_header_t h;
+    header_for(r, &h);
+    struct data_gen *g = core_arena_zalloc(r->a, sizeof *g);
+    if (sdmx_data_stream_open(v, r->a, &q->data, f, &h, &g->s, &err) != CORE_OK)
+        return reply_error(r, &err);
+    g->super.proceed = data_proceed;
+    g->super.stop = data_stop;
+    g->r = r;
+    common_headers(r);
+    r->req->res.status = 200;
+    r->req->res.reason = "OK";
+    r->req->res.mime_attr = &compressible;
+    set_header(r, H2O_TOKEN_CONTENT_TYPE, sdmx_data_format_media_type(f));
+    h2o_start_response(r->req, &g->super);
+    if (is_head(r)) {
+        h2o_send(r->req, NULL, 0, H2O_SEND_STATE_FINAL);
+        return 0;
+    }
+    data_send_next(g);
     return 0;
 }
 
@@ -388,6 +462,8 @@ route(request_t *r)
         return reply_error(r, &err);
     }
     r->format_param = q.format;
+    if (q.type == SDMX_QUERY_DATA)
+        return serve_data(r, &q);
     return serve_structure(r, &q);
 }
 

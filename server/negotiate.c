@@ -145,3 +145,90 @@ srv_prefers_json(core_str_t format_param, core_str_t accept)
     return srv_negotiate_structure(format_param, accept, &f, &e) == CORE_OK &&
            f == SRV_FMT_STRUCTURE_JSON;
 }
+
+/* ---- data ------------------------------------------------------------------------------- */
+
+static const struct {
+    const char *type;
+    const char *version; /* NULL: any */
+    sdmx_data_format f;
+} data_types[] = {
+    {"application/vnd.sdmx.genericdata+xml", "2.1", SDMX_DATA_GENERIC},
+    {"application/vnd.sdmx.generictimeseriesdata+xml", "2.1", SDMX_DATA_GENERIC_TS},
+    {"application/vnd.sdmx.structurespecificdata+xml", "2.1", SDMX_DATA_SS},
+    {"application/vnd.sdmx.structurespecifictimeseriesdata+xml", "2.1", SDMX_DATA_SS_TS},
+    {"application/vnd.sdmx.data+csv", "1.0.0", SDMX_DATA_CSV},
+    {"text/csv", NULL, SDMX_DATA_CSV},
+    {"application/xml", NULL, SDMX_DATA_GENERIC},
+    {"text/xml", NULL, SDMX_DATA_GENERIC},
+    {"application/*", NULL, SDMX_DATA_GENERIC},
+    {"*/*", NULL, SDMX_DATA_GENERIC},
+};
+
+static const struct {
+    const char *alias;
+    sdmx_data_format f;
+} data_aliases[] = {
+    {"genericdata", SDMX_DATA_GENERIC},
+    {"generic", SDMX_DATA_GENERIC},
+    {"sdmx-2.1", SDMX_DATA_GENERIC},
+    {"generictimeseriesdata", SDMX_DATA_GENERIC_TS},
+    {"structurespecificdata", SDMX_DATA_SS},
+    {"compact", SDMX_DATA_SS},
+    {"structurespecifictimeseriesdata", SDMX_DATA_SS_TS},
+    {"csv", SDMX_DATA_CSV},
+    {"csvfile", SDMX_DATA_CSV},
+    {"sdmx-csv", SDMX_DATA_CSV},
+};
+
+core_rc
+srv_negotiate_data(core_str_t format_param, core_str_t accept, sdmx_data_format *out,
+                   core_err_t *err)
+{
+    if (format_param.len > 0) {
+        for (size_t i = 0; i < sizeof data_aliases / sizeof data_aliases[0]; i++)
+            if (core_str_ieq_c(format_param, data_aliases[i].alias)) {
+                *out = data_aliases[i].f;
+                return CORE_OK;
+            }
+        return core_fail(err, CORE_ENOTACCEPT,
+                         "format=%.*s is not available for data; use genericdata, "
+                         "structurespecificdata, generictimeseriesdata, "
+                         "structurespecifictimeseriesdata or csv",
+                         CORE_STR_FMT(format_param));
+    }
+    accept = core_str_trim(accept);
+    if (accept.len == 0) {
+        *out = SDMX_DATA_GENERIC;
+        return CORE_OK;
+    }
+    double best_q = 0;
+    int found = 0, best_specific = 0;
+    core_str_t rest = accept;
+    while (rest.ptr != NULL) {
+        core_str_t item;
+        rest = core_str_split(rest, ',', &item);
+        struct range r = parse_range(item);
+        int specific = r.type.len > 0 && r.type.ptr[r.type.len - 1] != '*';
+        for (size_t i = 0; i < sizeof data_types / sizeof data_types[0]; i++) {
+            if (!core_str_ieq_c(r.type, data_types[i].type))
+                continue;
+            if (r.version.len && data_types[i].version &&
+                !core_str_eq_c(r.version, data_types[i].version))
+                continue;
+            if (r.q > 0 && (r.q > best_q || (r.q == best_q && specific && !best_specific))) {
+                *out = data_types[i].f;
+                best_q = r.q;
+                best_specific = specific;
+                found = 1;
+            }
+        }
+    }
+    if (!found)
+        return core_fail(err, CORE_ENOTACCEPT,
+                         "none of the media types in Accept (%.*s) can be produced for data; "
+                         "try %s or %s",
+                         CORE_STR_FMT(accept), sdmx_data_format_media_type(SDMX_DATA_GENERIC),
+                         sdmx_data_format_media_type(SDMX_DATA_CSV));
+    return CORE_OK;
+}

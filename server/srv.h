@@ -35,6 +35,9 @@ typedef enum srv_format {
  * CORE_ENOTACCEPT when nothing acceptable can be produced. */
 core_rc srv_negotiate_structure(core_str_t format_param, core_str_t accept, srv_format *out,
                                 core_err_t *err);
+/* Chooses a data representation from format= or Accept; CORE_ENOTACCEPT otherwise. */
+core_rc srv_negotiate_data(core_str_t format_param, core_str_t accept, sdmx_data_format *out,
+                           core_err_t *err);
 /* Whether the client would rather read JSON than XML (for error bodies). */
 int srv_prefers_json(core_str_t format_param, core_str_t accept);
 const char *srv_format_media_type(srv_format f);

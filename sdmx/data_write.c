@@ -1,0 +1,556 @@
+#include <config.h>
+#include "sdmx_int.h"
+
+#include <string.h>
+
+/* A data answer produced in chunks: the series iterator of the store is the state, so that
+ * the server can write a chunk, wait for the socket, and ask for the next one. Each format
+ * is a small table of functions over that state. */
+
+#define SDMX_NS_GEN "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/data/generic"
+#define SDMX_NS_SS "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/data/structurespecific"
+#define OBS_BATCH_MAX 100000
+
+struct sdmx_data_stream;
+
+typedef struct format_ops {
+    void (*begin)(struct sdmx_data_stream *s, core_buf_t *out);
+    void (*series_begin)(struct sdmx_data_stream *s, core_buf_t *out);
+    void (*obs)(struct sdmx_data_stream *s, core_buf_t *out, const reg_obs_t *o);
+    void (*series_end)(struct sdmx_data_stream *s, core_buf_t *out);
+    void (*end)(struct sdmx_data_stream *s, core_buf_t *out);
+} format_ops_t;
+
+struct sdmx_data_stream {
+    core_arena_t *a;
+    const sdmx_data_query_t *q;
+    const format_ops_t *ops;
+    sdmx_data_format fmt;
+    sdmx_header_t h;
+    dsd_ref_t flow;
+    dsd_structure_t dsd;
+    reg_cube_t *cube;
+    reg_series_iter_t *it;
+    reg_series_t series;
+    core_str_t *codes;   /* current series codes, in DSD order */
+    reg_obs_t *batch;    /* observations of the current series that will be written */
+    size_t nbatch, capbatch;
+    int begun, ended, have_series;
+    uint64_t nseries, nobs;
+};
+
+/* ---- shared helpers ---------------------------------------------------------------------- */
+
+static void
+add_attr(core_buf_t *out, const char *name, core_str_t value)
+{
+    core_buf_printf(out, " %s=\"", name);
+    core_buf_add_xml(out, value.ptr, value.len);
+    core_buf_addc(out, '"');
+}
+
+static void
+add_attr_str(core_buf_t *out, core_str_t name, core_str_t value)
+{
+    core_buf_addc(out, ' ');
+    core_buf_addstr(out, name);
+    core_buf_adds(out, "=\"");
+    core_buf_add_xml(out, value.ptr, value.len);
+    core_buf_addc(out, '"');
+}
+
+static const char *
+structure_id(struct sdmx_data_stream *s)
+{
+    return core_arena_printf(s->a, "%.*s_%.*s_%.*s", CORE_STR_FMT(s->dsd.dsd.agency),
+                             CORE_STR_FMT(s->dsd.dsd.id), CORE_STR_FMT(s->dsd.dsd.version));
+}
+
+static void
+header_structure(struct sdmx_data_stream *s, core_buf_t *out, int ss)
+{
+    const char *sid = structure_id(s);
+    core_buf_printf(out, "<mes:Structure structureID=\"");
+    core_buf_add_xml(out, sid, strlen(sid));
+    core_buf_addc(out, '"');
+    if (ss) {
+        char *ns = core_arena_printf(s->a, "%s:ObsLevelDim:%s", dsd_ref_urn(s->a, &s->dsd.dsd),
+                                     s->dsd.time.id ? s->dsd.time.id : "TIME_PERIOD");
+        add_attr(out, "namespace", core_str_c(ns));
+    }
+    add_attr(out, "dimensionAtObservation",
+             core_str_c(s->dsd.time.id ? s->dsd.time.id : "TIME_PERIOD"));
+    core_buf_adds(out, "><com:StructureUsage>");
+    core_buf_printf(out, "<Ref agencyID=\"%.*s\" id=\"%.*s\" version=\"%.*s\"/>",
+                    CORE_STR_FMT(s->flow.agency), CORE_STR_FMT(s->flow.id),
+                    CORE_STR_FMT(s->flow.version));
+    core_buf_adds(out, "</com:StructureUsage></mes:Structure></mes:Header>");
+}
+
+static int
+show_attrs(const struct sdmx_data_stream *s)
+{
+    return s->q->detail == SDMX_DATA_FULL || s->q->detail == SDMX_DATA_NODATA;
+}
+
+/* ---- SDMX-ML 2.1 GenericData ------------------------------------------------------------- */
+
+static void
+gen_values(core_buf_t *out, const char *wrapper, core_str_t blob)
+{
+    dsd_kv_t kv;
+    if (blob.len == 0)
+        return;
+    core_buf_printf(out, "<generic:%s>", wrapper);
+    while (reg_attrs_next(&blob, &kv)) {
+        core_buf_adds(out, "<generic:Value");
+        add_attr(out, "id", kv.id);
+        add_attr(out, "value", kv.value);
+        core_buf_adds(out, "/>");
+    }
+    core_buf_printf(out, "</generic:%s>", wrapper);
+}
+
+static void
+gen_begin(struct sdmx_data_stream *s, core_buf_t *out)
+{
+    const char *root = s->fmt == SDMX_DATA_GENERIC_TS ? "GenericTimeSeriesData" : "GenericData";
+    core_buf_printf(out,
+                    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<mes:%s xmlns:mes=\"" SDMX_NS_MES
+                    "\" xmlns:generic=\"" SDMX_NS_GEN "\" xmlns:com=\"" SDMX_NS_COM "\">",
+                    root);
+    sdmx__header_open(out, &s->h);
+    header_structure(s, out, 0);
+    const char *sid = structure_id(s);
+    core_buf_adds(out, "<mes:DataSet");
+    add_attr(out, "structureRef", core_str_c(sid));
+    core_buf_addc(out, '>');
+    if (show_attrs(s))
+        gen_values(out, "Attributes", reg_cube_dataset_attrs(s->cube));
+}
+
+static void
+gen_series_begin(struct sdmx_data_stream *s, core_buf_t *out)
+{
+    core_buf_adds(out, "<generic:Series><generic:SeriesKey>");
+    for (size_t d = 0; d < s->dsd.ndims; d++) {
+        core_buf_adds(out, "<generic:Value");
+        add_attr(out, "id", core_str_c(s->dsd.dims[d].id));
+        add_attr(out, "value", s->codes[d]);
+        core_buf_adds(out, "/>");
+    }
+    core_buf_adds(out, "</generic:SeriesKey>");
+    if (show_attrs(s))
+        gen_values(out, "Attributes", s->series.attrs);
+}
+
+static void
+gen_obs(struct sdmx_data_stream *s, core_buf_t *out, const reg_obs_t *o)
+{
+    core_buf_adds(out, "<generic:Obs><generic:ObsDimension");
+    add_attr(out, "value", o->period);
+    core_buf_adds(out, "/>");
+    if (o->value.len > 0) {
+        core_buf_adds(out, "<generic:ObsValue");
+        add_attr(out, "value", o->value);
+        core_buf_adds(out, "/>");
+    }
+    if (show_attrs(s))
+        gen_values(out, "Attributes", o->attrs);
+    core_buf_adds(out, "</generic:Obs>");
+}
+
+static void
+gen_series_end(struct sdmx_data_stream *s, core_buf_t *out)
+{
+    (void)s;
+    core_buf_adds(out, "</generic:Series>");
+}
+
+static void
+gen_end(struct sdmx_data_stream *s, core_buf_t *out)
+{
+    const char *root = s->fmt == SDMX_DATA_GENERIC_TS ? "GenericTimeSeriesData" : "GenericData";
+    core_buf_printf(out, "</mes:DataSet></mes:%s>\n", root);
+}
+
+static const format_ops_t generic_ops = {gen_begin, gen_series_begin, gen_obs, gen_series_end,
+                                         gen_end};
+
+/* ---- SDMX-ML 2.1 StructureSpecificData ----------------------------------------------------- */
+
+static void
+ss_attrs(core_buf_t *out, core_str_t blob)
+{
+    dsd_kv_t kv;
+    while (reg_attrs_next(&blob, &kv))
+        add_attr_str(out, kv.id, kv.value);
+}
+
+static const char *
+ss_root(const struct sdmx_data_stream *s)
+{
+    return s->fmt == SDMX_DATA_SS_TS ? "StructureSpecificTimeSeriesData" : "StructureSpecificData";
+}
+
+static void
+ss_begin(struct sdmx_data_stream *s, core_buf_t *out)
+{
+    char *ns = core_arena_printf(s->a, "%s:ObsLevelDim:%s", dsd_ref_urn(s->a, &s->dsd.dsd),
+                                 s->dsd.time.id ? s->dsd.time.id : "TIME_PERIOD");
+    core_buf_printf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<mes:%s xmlns:mes=\"" SDMX_NS_MES
+                         "\" xmlns:ss=\"" SDMX_NS_SS "\" xmlns:com=\"" SDMX_NS_COM
+                         "\" xmlns:xsi=\"" SDMX_NS_XSI "\" xmlns:ns1=\"",
+                    ss_root(s));
+    core_buf_add_xml(out, ns, strlen(ns));
+    core_buf_adds(out, "\">");
+    sdmx__header_open(out, &s->h);
+    header_structure(s, out, 1);
+    core_buf_adds(out, "<mes:DataSet");
+    add_attr(out, "ss:structureRef", core_str_c(structure_id(s)));
+    add_attr(out, "xsi:type",
+             core_str_c(s->fmt == SDMX_DATA_SS_TS ? "ns1:TimeSeriesDataSetType" : "ns1:DataSetType"));
+    add_attr(out, "ss:dataScope", CORE_STR("DataStructure"));
+    if (show_attrs(s))
+        ss_attrs(out, reg_cube_dataset_attrs(s->cube));
+    core_buf_addc(out, '>');
+}
+
+static void
+ss_series_begin(struct sdmx_data_stream *s, core_buf_t *out)
+{
+    core_buf_adds(out, "<Series");
+    for (size_t d = 0; d < s->dsd.ndims; d++)
+        add_attr(out, s->dsd.dims[d].id, s->codes[d]);
+    if (show_attrs(s))
+        ss_attrs(out, s->series.attrs);
+    core_buf_addc(out, '>');
+}
+
+static void
+ss_obs(struct sdmx_data_stream *s, core_buf_t *out, const reg_obs_t *o)
+{
+    core_buf_adds(out, "<Obs");
+    add_attr(out, s->dsd.time.id ? s->dsd.time.id : "TIME_PERIOD", o->period);
+    if (o->value.len > 0)
+        add_attr(out, s->dsd.measure.id, o->value);
+    if (show_attrs(s))
+        ss_attrs(out, o->attrs);
+    core_buf_adds(out, "/>");
+}
+
+static void
+ss_series_end(struct sdmx_data_stream *s, core_buf_t *out)
+{
+    (void)s;
+    core_buf_adds(out, "</Series>");
+}
+
+static void
+ss_end(struct sdmx_data_stream *s, core_buf_t *out)
+{
+    core_buf_printf(out, "</mes:DataSet></mes:%s>\n", ss_root(s));
+}
+
+static const format_ops_t ss_ops = {ss_begin, ss_series_begin, ss_obs, ss_series_end, ss_end};
+
+/* ---- SDMX-CSV 1.0 ---------------------------------------------------------------------------- */
+
+static void
+csv_field(core_buf_t *out, core_str_t v)
+{
+    int quote = 0;
+    for (size_t i = 0; i < v.len && !quote; i++)
+        quote = v.ptr[i] == ',' || v.ptr[i] == '"' || v.ptr[i] == '\n' || v.ptr[i] == '\r';
+    if (!quote) {
+        core_buf_addstr(out, v);
+        return;
+    }
+    core_buf_addc(out, '"');
+    for (size_t i = 0; i < v.len; i++) {
+        if (v.ptr[i] == '"')
+            core_buf_addc(out, '"');
+        core_buf_addc(out, v.ptr[i]);
+    }
+    core_buf_addc(out, '"');
+}
+
+static void
+csv_begin(struct sdmx_data_stream *s, core_buf_t *out)
+{
+    core_buf_adds(out, "DATAFLOW");
+    for (size_t d = 0; d < s->dsd.ndims; d++)
+        core_buf_printf(out, ",%s", s->dsd.dims[d].id);
+    core_buf_printf(out, ",%s,%s", s->dsd.time.id ? s->dsd.time.id : "TIME_PERIOD",
+                    s->dsd.measure.id);
+    if (show_attrs(s))
+        for (size_t i = 0; i < s->dsd.nattrs; i++)
+            core_buf_printf(out, ",%s", s->dsd.attrs[i].id);
+    core_buf_adds(out, "\r\n");
+}
+
+static void
+csv_series_begin(struct sdmx_data_stream *s, core_buf_t *out)
+{
+    (void)s;
+    (void)out;
+}
+
+/* The value of attribute id in the observation's, then the series', then the data set's. */
+static core_str_t
+attr_value(struct sdmx_data_stream *s, const reg_obs_t *o, const char *id)
+{
+    core_str_t blobs[3] = {o->attrs, s->series.attrs, reg_cube_dataset_attrs(s->cube)};
+    for (size_t i = 0; i < 3; i++) {
+        dsd_kv_t kv;
+        core_str_t b = blobs[i];
+        while (reg_attrs_next(&b, &kv))
+            if (core_str_eq_c(kv.id, id))
+                return kv.value;
+    }
+    return CORE_STR_NULL;
+}
+
+static void
+csv_obs(struct sdmx_data_stream *s, core_buf_t *out, const reg_obs_t *o)
+{
+    core_buf_printf(out, "%.*s:%.*s(%.*s)", CORE_STR_FMT(s->flow.agency), CORE_STR_FMT(s->flow.id),
+                    CORE_STR_FMT(s->flow.version));
+    for (size_t d = 0; d < s->dsd.ndims; d++) {
+        core_buf_addc(out, ',');
+        csv_field(out, s->codes[d]);
+    }
+    core_buf_addc(out, ',');
+    csv_field(out, o->period);
+    core_buf_addc(out, ',');
+    csv_field(out, o->value);
+    if (show_attrs(s)) {
+        for (size_t i = 0; i < s->dsd.nattrs; i++) {
+            core_buf_addc(out, ',');
+            csv_field(out, attr_value(s, o, s->dsd.attrs[i].id));
+        }
+    }
+    core_buf_adds(out, "\r\n");
+}
+
+static void
+csv_nothing(struct sdmx_data_stream *s, core_buf_t *out)
+{
+    (void)s;
+    (void)out;
+}
+
+static const format_ops_t csv_ops = {csv_begin, csv_series_begin, csv_obs, csv_nothing,
+                                     csv_nothing};
+
+/* ---- the stream ------------------------------------------------------------------------------ */
+
+static const format_ops_t *
+ops_of(sdmx_data_format f)
+{
+    switch (f) {
+    case SDMX_DATA_GENERIC:
+    case SDMX_DATA_GENERIC_TS: return &generic_ops;
+    case SDMX_DATA_SS:
+    case SDMX_DATA_SS_TS: return &ss_ops;
+    case SDMX_DATA_CSV: return &csv_ops;
+    }
+    return &generic_ops;
+}
+
+/* Finds the dataflow of the query: agency and version optional (latest). */
+static core_rc
+find_flow(reg_view_t *v, core_arena_t *a, const sdmx_data_query_t *q, dsd_ref_t *out,
+          core_err_t *err)
+{
+    sdmx_structure_query_t sq;
+    memset(&sq, 0, sizeof sq);
+    sq.kinds = 1u << DSD_KIND_DATAFLOW;
+    sq.agencies.v = q->agency.len ? (core_str_t *)&q->agency : NULL;
+    sq.agencies.n = q->agency.len ? 1 : 0;
+    sq.ids.v = (core_str_t *)&q->flow;
+    sq.ids.n = 1;
+    sq.latest = q->version.len == 0;
+    sq.versions.v = q->version.len ? (core_str_t *)&q->version : NULL;
+    sq.versions.n = q->version.len ? 1 : 0;
+    sdmx_result_t res;
+    core_err_t e = {0};
+    if (sdmx_structure_resolve(v, a, &sq, &res, &e) != CORE_OK)
+        return core_fail(err, CORE_ENOTFOUND, "no dataflow %s%.*s%s%.*s%s",
+                         q->agency.len ? "" : "", CORE_STR_FMT(q->agency),
+                         q->agency.len ? "," : "", CORE_STR_FMT(q->flow),
+                         q->version.len ? "" : "");
+    if (res.n > 1)
+        return core_fail(err, CORE_ESYNTAX,
+                         "several agencies have a dataflow %.*s; name the agency: AGENCY,%.*s",
+                         CORE_STR_FMT(q->flow), CORE_STR_FMT(q->flow));
+    *out = res.items[0].art.ref;
+    return CORE_OK;
+}
+
+static int
+cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Turns the query key into sorted code ids per dimension; CORE_ENOTFOUND when a position
+ * names only codes the cube never saw. */
+static core_rc
+build_filter(struct sdmx_data_stream *s, reg_key_filter_t **out, core_err_t *err)
+{
+    const sdmx_data_query_t *q = s->q;
+    *out = NULL;
+    if (q->nkey == 0)
+        return CORE_OK;
+    if (q->nkey != s->dsd.ndims)
+        return core_fail(err, CORE_ESYNTAX,
+                         "the key has %zu positions but %s has %zu dimensions (%s...)", q->nkey,
+                         dsd_ref_label(s->a, &s->dsd.dsd), s->dsd.ndims, s->dsd.dims[0].id);
+    reg_key_filter_t *f = core_arena_zalloc(s->a, sizeof *f);
+    f->ids = core_arena_zalloc(s->a, q->nkey * sizeof *f->ids);
+    f->n = core_arena_zalloc(s->a, q->nkey * sizeof *f->n);
+    for (size_t d = 0; d < q->nkey; d++) {
+        if (q->key[d].n == 0) {
+            f->n[d] = SIZE_MAX;
+            continue;
+        }
+        f->ids[d] = core_arena_alloc(s->a, q->key[d].n * sizeof **f->ids);
+        for (size_t i = 0; i < q->key[d].n; i++) {
+            uint32_t id;
+            if (reg_cube_code_id(s->cube, d, q->key[d].v[i], &id))
+                f->ids[d][f->n[d]++] = id;
+        }
+        if (f->n[d] == 0)
+            return core_fail(err, CORE_ENOTFOUND, "no data for %s=%.*s%s", s->dsd.dims[d].id,
+                             CORE_STR_FMT(q->key[d].v[0]), q->key[d].n > 1 ? "..." : "");
+        qsort(f->ids[d], f->n[d], sizeof **f->ids, cmp_u32);
+    }
+    *out = f;
+    return CORE_OK;
+}
+
+/* Reads the next series that has observations to show into s->batch. */
+static core_rc
+next_series(struct sdmx_data_stream *s, core_err_t *err)
+{
+    for (;;) {
+        core_rc rc = reg_series_iter_next(s->it, &s->series, err);
+        if (rc != CORE_OK)
+            return rc;
+        s->nbatch = 0;
+        reg_obs_t o;
+        for (rc = reg_obs_first(s->it, s->q->start, s->q->end, &o, err); rc == CORE_OK;
+             rc = reg_obs_next(s->it, &o, err)) {
+            if (s->q->first_n && s->nbatch == s->q->first_n)
+                break;
+            if (s->q->last_n && s->nbatch == s->q->last_n) {
+                memmove(s->batch, s->batch + 1, (s->nbatch - 1) * sizeof *s->batch);
+                s->nbatch--;
+            }
+            if (s->nbatch == OBS_BATCH_MAX)
+                return core_fail(err, CORE_ETOOBIG, "a series with more than %d observations",
+                                 OBS_BATCH_MAX);
+            core_arena_grow(s->a, (void **)&s->batch, s->nbatch, &s->capbatch, sizeof *s->batch);
+            s->batch[s->nbatch++] = o;
+        }
+        if (rc != CORE_OK && rc != CORE_ENOTFOUND)
+            return rc;
+        if (s->nbatch == 0)
+            continue;
+        for (size_t d = 0; d < s->dsd.ndims; d++)
+            s->codes[d] = reg_cube_code(s->cube, d, s->series.ids[d]);
+        return CORE_OK;
+    }
+}
+
+core_rc
+sdmx_data_stream_open(reg_view_t *v, core_arena_t *a, const sdmx_data_query_t *q,
+                      sdmx_data_format fmt, const sdmx_header_t *h, sdmx_data_stream_t **out,
+                      core_err_t *err)
+{
+    struct sdmx_data_stream *s = core_arena_zalloc(a, sizeof *s);
+    s->a = a;
+    s->q = q;
+    s->fmt = fmt;
+    s->ops = ops_of(fmt);
+    s->h = *h;
+    dsd_ref_t dsd;
+    core_rc rc;
+    if ((rc = find_flow(v, a, q, &s->flow, err)) != CORE_OK ||
+        (rc = sdmx_flow_structure(v, a, &s->flow, &dsd, err)) != CORE_OK ||
+        (rc = sdmx_structure_compile(v, a, &dsd, &s->dsd, err)) != CORE_OK)
+        return rc;
+    if (q->dim_at_obs.len > 0 && !core_str_eq_c(q->dim_at_obs, s->dsd.time.id ? s->dsd.time.id : "TIME_PERIOD")) {
+        if (dsd_structure_dim(&s->dsd, q->dim_at_obs) < 0 && !core_str_eq_c(q->dim_at_obs, "AllDimensions"))
+            return core_fail(err, CORE_ESYNTAX, "dimensionAtObservation=%.*s is not a dimension of %s",
+                             CORE_STR_FMT(q->dim_at_obs), dsd_ref_label(a, &dsd));
+        return core_fail(err, CORE_ENOTIMPL,
+                         "dimensionAtObservation other than the time dimension is not "
+                         "implemented yet");
+    }
+    if ((rc = reg_cube_open(v, &s->flow, &s->cube, err)) != CORE_OK)
+        return rc;
+    reg_key_filter_t *f;
+    if ((rc = build_filter(s, &f, err)) != CORE_OK)
+        return rc;
+    if ((rc = reg_series_iter_new(s->cube, f, &s->it, err)) != CORE_OK)
+        return rc;
+    s->codes = core_arena_zalloc(a, s->dsd.ndims * sizeof *s->codes);
+    rc = next_series(s, err);
+    if (rc == CORE_ENOTFOUND)
+        return core_fail(err, CORE_ENOTFOUND, "no data matches the query");
+    if (rc != CORE_OK)
+        return rc;
+    s->have_series = 1;
+    *out = s;
+    return CORE_OK;
+}
+
+core_rc
+sdmx_data_stream_fill(sdmx_data_stream_t *s, core_buf_t *out, size_t want, int *done,
+                      core_err_t *err)
+{
+    *done = 0;
+    if (!s->begun) {
+        s->ops->begin(s, out);
+        s->begun = 1;
+    }
+    while (s->have_series && out->len < want) {
+        s->ops->series_begin(s, out);
+        int obs = s->q->detail != SDMX_DATA_SERIESKEYSONLY && s->q->detail != SDMX_DATA_NODATA;
+        for (size_t i = 0; obs && i < s->nbatch; i++)
+            s->ops->obs(s, out, &s->batch[i]);
+        if (!obs && s->fmt == SDMX_DATA_CSV && s->nbatch > 0)
+            s->ops->obs(s, out, &(reg_obs_t){0}); /* a key row per series */
+        s->ops->series_end(s, out);
+        s->nseries++;
+        s->nobs += s->nbatch;
+        core_rc rc = next_series(s, err);
+        if (rc == CORE_ENOTFOUND)
+            s->have_series = 0;
+        else if (rc != CORE_OK)
+            return rc;
+    }
+    if (!s->have_series && !s->ended) {
+        s->ops->end(s, out);
+        s->ended = 1;
+    }
+    *done = s->ended;
+    return CORE_OK;
+}
+
+const char *
+sdmx_data_format_media_type(sdmx_data_format f)
+{
+    switch (f) {
+    case SDMX_DATA_GENERIC: return "application/vnd.sdmx.genericdata+xml;version=2.1";
+    case SDMX_DATA_GENERIC_TS: return "application/vnd.sdmx.generictimeseriesdata+xml;version=2.1";
+    case SDMX_DATA_SS: return "application/vnd.sdmx.structurespecificdata+xml;version=2.1";
+    case SDMX_DATA_SS_TS:
+        return "application/vnd.sdmx.structurespecifictimeseriesdata+xml;version=2.1";
+    case SDMX_DATA_CSV: return "application/vnd.sdmx.data+csv;version=1.0.0";
+    }
+    return "application/octet-stream";
+}
