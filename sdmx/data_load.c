@@ -84,8 +84,15 @@ ensure_flow(struct loader *l, const dsd_ref_t *dsd, core_err_t *err)
 {
     reg_artefact_t art;
     core_err_t e = {0};
-    if (reg_artefact_get(l->v, &l->flow, &art, &e) == CORE_OK)
-        return CORE_OK;
+    if (reg_artefact_get(l->v, &l->flow, &art, &e) == CORE_OK) {
+        dsd_ref_t its;
+        if (sdmx_flow_structure(l->v, l->a, &l->flow, &its, &e) == CORE_OK &&
+            dsd_ref_eq(&its, dsd))
+            return CORE_OK;
+        return core_fail(err, CORE_ESEMANTIC, "%s: %s is built on %s, not on %s", l->name,
+                         dsd_ref_label(l->a, &l->flow), e.code ? "no DSD" : dsd_ref_label(l->a, &its),
+                         dsd_ref_label(l->a, dsd));
+    }
     dsd_artefact_t *df = core_arena_zalloc(l->a, sizeof *df);
     df->ref = l->flow;
     df->refs = core_arena_alloc(l->a, sizeof *df->refs);
@@ -159,6 +166,10 @@ on_resolve(void *ctx, const dsd_ref_t *structure, const dsd_structure_t **out, c
     if (structure->kind == DSD_KIND_DATAFLOW) {
         l->flow = *structure;
         rc = sdmx_flow_structure(l->v, l->a, structure, &dsd, err);
+        if (rc == CORE_OK && l->flow_override != NULL) {
+            l->flow = *l->flow_override;
+            rc = ensure_flow(l, &dsd, err);
+        }
     } else {
         reg_artefact_t art;
         core_err_t e = {0};
@@ -283,11 +294,12 @@ on_series(void *ctx, const dsd_kv_t *key, size_t nkey, const dsd_kv_t *attrs, si
     core_str_t codes[64];
     if (l->dsd.ndims > 64)
         return core_fail(err, CORE_ETOOBIG, "more than 64 dimensions");
-    int partial = nkey < l->dsd.ndims;
+    (void)nkey;
     if (!order_key(l, key, nkey, codes, 1, line))
         return CORE_OK;
-    if (partial)
-        return CORE_OK; /* group attributes: not stored yet */
+    for (size_t d = 0; d < l->dsd.ndims; d++)
+        if (codes[d].ptr == NULL)
+            return CORE_OK; /* group and cross-section attributes: not stored yet */
     if (l->action == DSD_ACTION_DELETE)
         return l->report->nerrors ? CORE_OK : reg_cube_delete(l->t, codes, NULL, err);
     if (l->action == DSD_ACTION_REPLACE && !l->report->nerrors) {

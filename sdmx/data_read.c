@@ -34,6 +34,7 @@ struct data_reader {
     /* current observation (generic) */
     struct kvs okey, oattrs;
     core_str_t period, value;
+    core_str_t series_period; /* cross-sections give the time on the series */
     int in_series, in_obs;
     const char *section; /* generic: "SeriesKey", "Attributes", "ObsKey" ... */
 };
@@ -147,14 +148,13 @@ ss_split(struct data_reader *r, xmlTextReaderPtr xr, core_arena_t *a, struct kvs
 {
     core_rc rc = CORE_OK;
     const char *time_id = r->dsd->time.id ? r->dsd->time.id : "TIME_PERIOD";
-    const char *obs_dim = r->dim_at_obs.len ? r->dim_at_obs.ptr : time_id;
     for (int ok = xmlTextReaderMoveToFirstAttribute(xr); ok == 1 && rc == CORE_OK;
          ok = xmlTextReaderMoveToNextAttribute(xr)) {
         if (xmlTextReaderConstNamespaceUri(xr) != NULL)
             continue; /* xsi:type, ss:action and friends */
         core_str_t id = copy(a, xmlTextReaderConstLocalName(xr));
         core_str_t value = copy(a, xmlTextReaderConstValue(xr));
-        if (core_str_eq_c(id, obs_dim) && strcmp(obs_dim, time_id) == 0)
+        if (core_str_eq_c(id, time_id))
             r->period = value;
         else if (core_str_eq_c(id, r->dsd->measure.id))
             r->value = value;
@@ -189,15 +189,31 @@ begin_dataset(struct data_reader *r, xmlTextReaderPtr xr)
     return r->ev->dataset(r->ev->ctx, action, &r->structure, attrs.kv, attrs.n, r->err);
 }
 
+/* Flat and cross-sectional messages carry the time period as a key value. */
 static core_rc
-emit_obs(struct data_reader *r, xmlTextReaderPtr xr)
+merge_key(struct data_reader *r, struct kvs *key, const struct kvs *more)
 {
-    struct kvs key = r->key;
-    for (size_t i = 0; i < r->okey.n; i++) {
-        core_rc rc = kvs_add(r, &key, r->okey.kv[i].id, r->okey.kv[i].value);
+    const char *time_id = r->dsd->time.id ? r->dsd->time.id : "TIME_PERIOD";
+    for (size_t i = 0; i < more->n; i++) {
+        if (core_str_eq_c(more->kv[i].id, time_id)) {
+            r->period = more->kv[i].value;
+            continue;
+        }
+        core_rc rc = kvs_add(r, key, more->kv[i].id, more->kv[i].value);
         if (rc != CORE_OK)
             return rc;
     }
+    return CORE_OK;
+}
+
+static core_rc
+emit_obs(struct data_reader *r, xmlTextReaderPtr xr)
+{
+    struct kvs key = {.n = 0};
+    core_rc rc;
+    if ((rc = merge_key(r, &key, &r->key)) != CORE_OK ||
+        (rc = merge_key(r, &key, &r->okey)) != CORE_OK)
+        return rc;
     return r->ev->obs(r->ev->ctx, key.kv, key.n, r->period, r->value, r->oattrs.kv, r->oattrs.n,
                       xmlTextReaderGetParserLineNumber(xr), r->err);
 }
@@ -219,6 +235,7 @@ ss_element(struct data_reader *r, xmlTextReaderPtr xr, const char *name)
         r->period = r->value = CORE_STR_NULL;
         if ((rc = ss_split(r, xr, r->scratch, &r->key, &r->attrs)) != CORE_OK)
             return rc;
+        r->series_period = r->period;
         r->in_series = strcmp(name, "Series") == 0;
         if (r->attrs.n > 0 || !r->in_series)
             return r->ev->series(r->ev->ctx, r->key.kv, r->key.n, r->attrs.kv, r->attrs.n,
@@ -229,9 +246,11 @@ ss_element(struct data_reader *r, xmlTextReaderPtr xr, const char *name)
         if (!r->in_series) { /* flat or cross-sectional data without a series */
             reset_scratch(r);
             r->key.n = 0;
+            r->series_period = CORE_STR_NULL;
         }
         r->okey.n = r->oattrs.n = 0;
-        r->period = r->value = CORE_STR_NULL;
+        r->period = r->series_period;
+        r->value = CORE_STR_NULL;
         if ((rc = ss_split(r, xr, r->scratch, &r->okey, &r->oattrs)) != CORE_OK)
             return rc;
         return emit_obs(r, xr);

@@ -6,7 +6,7 @@ loopback port, sends HTTP requests and checks the answers. Ends with `N passed, 
 
 Case syntax (one directive a line, '#' starts a comment):
   serve-flags FLAGS...          extra flags for `sdmxd serve` (before the first request)
-  load FILE...                  `sdmxd load` must succeed; FILE is under ../shared/data, or
+  load [--dataflow REF] FILE... `sdmxd load` must succeed; FILE is under ../shared/data, or
                                 demo:PATH under the repository's demo/ folder, or tmp:NAME
   load-fail FILE...             `sdmxd load` must fail (exit 1)
   expect-stderr TEXT            the last load's stderr contains TEXT
@@ -26,6 +26,10 @@ Case syntax (one directive a line, '#' starts a comment):
   expect-json-count PATH N      length of the array at dotted PATH (data.codelists)
   expect-json-equals PATH VALUE value at dotted PATH (numbers index arrays)
   save-as NAME                  remember the body (without the message header)
+  save-body NAME                write the body to tmp:NAME (to load it again)
+  expect-obs-same FILE...       the observations (every dimension, period, value and
+                                attribute) equal those of the files (SDMX-ML 2.1 or SDMX-CSV)
+  expect-obs-count N            the body holds N observations
   expect-same-as NAME           body equals the remembered one (store unchanged)
   run-r                         the lines up to `end` run with Rscript; %URL% is the base URL,
                                 %SHARED% the shared data folder
@@ -53,6 +57,7 @@ except ImportError:  # pragma: no cover
     jsonschema = None
 
 NS = {
+    "generic": "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/data/generic",
     "mes": "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message",
     "str": "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/structure",
     "com": "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/common",
@@ -95,6 +100,68 @@ def free_port():
     port = s.getsockname()[1]
     s.close()
     return port
+
+
+GEN = "{http://www.sdmx.org/resources/sdmxml/schemas/v2_1/data/generic}"
+
+
+def observations(data):
+    """The observations of an SDMX-ML 2.1 data message (generic or structure-specific, any
+    dimension at observation) or an SDMX-CSV 1.0 file, each as a frozenset of (id, value)
+    holding every dimension, the period, the value and every attribute that applies."""
+    if data.lstrip()[:1] != b"<":
+        import csv, io
+        rows = list(csv.reader(io.StringIO(data.decode("utf-8"))))
+        return {frozenset((k, v) for k, v in zip(rows[0][1:], r[1:]) if v) for r in rows[1:]}
+    root = etree.fromstring(data)
+    time_id = "TIME_PERIOD"
+    for s in root.iter("{%s}Structure" % NS["mes"]):
+        time_id = s.get("dimensionAtObservation") or time_id
+    obs = set()
+    for ds in root.iter("{%s}DataSet" % NS["mes"]):
+        if ds.find(GEN + "Series") is not None or ds.find(GEN + "Obs") is not None:
+            obs |= generic_observations(ds, time_id)
+        else:
+            base = {k: v for k, v in ds.attrib.items() if not k.startswith("{")}
+            for el in ds:
+                if etree.QName(el).localname == "Series":
+                    s = dict(base, **el.attrib)
+                    for o in el:
+                        if etree.QName(o).localname == "Obs":
+                            obs.add(frozenset(dict(s, **o.attrib).items()))
+                elif etree.QName(el).localname == "Obs":
+                    obs.add(frozenset(dict(base, **el.attrib).items()))
+    return obs
+
+
+def generic_values(el, path):
+    return {v.get("id"): v.get("value") for v in el.findall(path)}
+
+
+def generic_observations(ds, time_id):
+    obs = set()
+    base = generic_values(ds, GEN + "Attributes/" + GEN + "Value")
+    def one(o, s):
+        d = dict(s)
+        d.update(generic_values(o, GEN + "ObsKey/" + GEN + "Value"))
+        dim = o.find(GEN + "ObsDimension")
+        if dim is not None:
+            d[dim.get("id") or time_id] = dim.get("value")
+        val = o.find(GEN + "ObsValue")
+        if val is not None:
+            d["OBS_VALUE"] = val.get("value")
+        d.update(generic_values(o, GEN + "Attributes/" + GEN + "Value"))
+        obs.add(frozenset(d.items()))
+    for el in ds:
+        if el.tag == GEN + "Series":
+            s = dict(base)
+            s.update(generic_values(el, GEN + "SeriesKey/" + GEN + "Value"))
+            s.update(generic_values(el, GEN + "Attributes/" + GEN + "Value"))
+            for o in el.findall(GEN + "Obs"):
+                one(o, s)
+        elif el.tag == GEN + "Obs":
+            one(el, base)
+    return obs
 
 
 def strip_header(body):
@@ -221,7 +288,11 @@ class Case:
 
     # ---- directives ---------------------------------------------------------------------
     def do_load(self, files, should_fail):
-        cmd = [self.env.sdmxd, "load", "--db", self.db] + [self.file(f) for f in files]
+        flags = []
+        while files and files[0].startswith("--"):
+            flags += files[:2]
+            files = files[2:]
+        cmd = [self.env.sdmxd, "load", "--db", self.db] + flags + [self.file(f) for f in files]
         p = subprocess.run(cmd, capture_output=True, timeout=600)
         self.last_load = p
         ok = p.returncode == 0
@@ -312,6 +383,23 @@ class Case:
             want = json.loads(value)
             if got != want:
                 self.fail("%s is %r, expected %r" % (path, got, want))
+        elif cmd == "expect-obs-same":
+            mine = observations(body)
+            theirs = set()
+            for f in arg.split():
+                with open(self.file(f), "rb") as fh:
+                    theirs |= observations(fh.read())
+            if mine != theirs or not mine:
+                missing = sorted(sorted(o) for o in theirs - mine)[:2]
+                extra = sorted(sorted(o) for o in mine - theirs)[:2]
+                self.fail("observations differ: %d here, %d in the files; missing %s; extra %s" % (
+                    len(mine), len(theirs), missing, extra))
+        elif cmd == "expect-obs-count":
+            if len(observations(body)) != int(arg):
+                self.fail("%d observations, expected %s" % (len(observations(body)), arg))
+        elif cmd == "save-body":
+            with open(self.file("tmp:" + arg), "wb") as fh:
+                fh.write(body)
         elif cmd == "save-as":
             self.saved[arg] = strip_header(body)
         elif cmd == "expect-same-as":
@@ -383,7 +471,7 @@ class Case:
                 elif cmd == "body-file":
                     with open(self.file(arg), "rb") as bf:
                         self.req[3] = bf.read()
-                elif cmd.startswith("expect-") or cmd == "save-as":
+                elif cmd.startswith("expect-") or cmd in ("save-as", "save-body"):
                     self.expect(cmd, arg, lines, i - 1)
                 else:
                     raise CaseFailure("unknown directive %s (line %d)" % (cmd, i))

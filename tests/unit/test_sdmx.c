@@ -43,7 +43,24 @@ test_query(void)
     ok(parse(a, "codelist", "references=codelists", &q, &err) == CORE_ESYNTAX,
        "bad references");
     ok(parse(a, "codelist", "start=1", &q, &err) == CORE_ESYNTAX, "unknown parameter");
-    ok(parse(a, "data/SDG", "", &q, &err) == CORE_ENOTIMPL, "data is not built yet");
+    ok(parse(a, "data/SDG", "", &q, &err) == CORE_OK && q.type == SDMX_QUERY_DATA &&
+           core_str_eq_c(q.data.flow, "SDG") && q.data.agency.len == 0 && q.data.nkey == 0,
+       "a data query by dataflow id");
+    ok(parse(a, "data/IAEG,SDG,1.0/A..SI_POV_DAY1+SI_POV_EMP1./all",
+             "startPeriod=2020-Q3&endPeriod=2021&lastNObservations=2&detail=serieskeysonly", &q,
+             &err) == CORE_OK &&
+           q.data.nkey == 4 && q.data.key[1].n == 0 && q.data.key[2].n == 2 &&
+           q.data.last_n == 2 && q.data.detail == SDMX_DATA_SERIESKEYSONLY &&
+           q.data.start == 1593561600 && q.data.end == 1640995200,
+       "key, periods and parameters");
+    ok(parse(a, "data/SDG", "startPeriod=2021&endPeriod=2020", &q, &err) == CORE_ESYNTAX,
+       "start after end");
+    ok(parse(a, "data/SDG", "startPeriod=2020-Q5", &q, &err) == CORE_ESYNTAX, "bad period");
+    ok(parse(a, "data/SDG", "lastNObservations=0", &q, &err) == CORE_ESYNTAX, "lastN 0");
+    ok(parse(a, "data/SDG", "includeHistory=true", &q, &err) == CORE_ENOTIMPL,
+       "history is not kept yet");
+    ok(parse(a, "data/A,B,C,D", "", &q, &err) == CORE_ESYNTAX, "four-part flowRef");
+    ok(parse(a, "data", "", &q, &err) == CORE_ESYNTAX, "no flowRef");
     core_arena_free(a);
 }
 
