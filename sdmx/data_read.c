@@ -70,6 +70,14 @@ kvs_add(struct data_reader *r, struct kvs *l, core_str_t id, core_str_t value)
     return CORE_OK;
 }
 
+/* The line of the element under the reader (the parser itself has read further on). */
+static long
+node_line(xmlTextReaderPtr xr)
+{
+    xmlNode *n = xmlTextReaderCurrentNode(xr);
+    return n != NULL ? (long)n->line : (long)xmlTextReaderGetParserLineNumber(xr);
+}
+
 static const char *
 local(xmlTextReaderPtr xr)
 {
@@ -133,8 +141,8 @@ header_structure(struct data_reader *r, xmlTextReaderPtr xr)
     }
     if (!r->have_structure)
         return core_fail(r->err, CORE_ESYNTAX,
-                         "%s:%d: the header's Structure names no DSD or dataflow", r->name,
-                         xmlTextReaderGetParserLineNumber(xr));
+                         "%s:%ld: the header's Structure names no DSD or dataflow", r->name,
+                         node_line(xr));
     return CORE_OK;
 }
 
@@ -215,7 +223,7 @@ emit_obs(struct data_reader *r, xmlTextReaderPtr xr)
         (rc = merge_key(r, &key, &r->okey)) != CORE_OK)
         return rc;
     return r->ev->obs(r->ev->ctx, key.kv, key.n, r->period, r->value, r->oattrs.kv, r->oattrs.n,
-                      xmlTextReaderGetParserLineNumber(xr), r->err);
+                      node_line(xr), r->err);
 }
 
 static void
@@ -239,7 +247,7 @@ ss_element(struct data_reader *r, xmlTextReaderPtr xr, const char *name)
         r->in_series = strcmp(name, "Series") == 0;
         if (r->attrs.n > 0 || !r->in_series)
             return r->ev->series(r->ev->ctx, r->key.kv, r->key.n, r->attrs.kv, r->attrs.n,
-                                 xmlTextReaderGetParserLineNumber(xr), r->err);
+                                 node_line(xr), r->err);
         return CORE_OK;
     }
     if (strcmp(name, "Obs") == 0) {
@@ -326,7 +334,7 @@ gen_end(struct data_reader *r, xmlTextReaderPtr xr, const char *name)
         r->section = NULL;
         if (strcmp(name, "Attributes") == 0 && r->in_series && !r->in_obs && r->attrs.n > 0)
             return r->ev->series(r->ev->ctx, r->key.kv, r->key.n, r->attrs.kv, r->attrs.n,
-                                 xmlTextReaderGetParserLineNumber(xr), r->err);
+                                 node_line(xr), r->err);
     } else if (strcmp(name, "Obs") == 0) {
         r->in_obs = 0;
         return emit_obs(r, xr);
