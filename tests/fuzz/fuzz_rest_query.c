@@ -1,5 +1,6 @@
 /* Fuzzes the REST query grammar: path and query string, split at the first '?'.
- * Invariants: a result or an error with a message; lists never empty members. */
+ * Invariants: a result or an error with a message; lists never have empty members; a data
+ * query names a dataflow and an ordered period range. */
 #include <config.h>
 #include "sdmx/sdmx.h"
 
@@ -24,7 +25,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     sdmx_query_t q;
     core_err_t err = {0};
     core_rc rc = sdmx_query_parse(a, path, query, &q, &err);
-    if (rc == CORE_OK) {
+    if (rc == CORE_OK && q.type == SDMX_QUERY_DATA) {
+        assert(q.data.flow.len > 0 && q.data.start < q.data.end);
+        for (size_t i = 0; i < q.data.nkey; i++)
+            check_list(&q.data.key[i]);
+        check_list(&q.data.providers);
+    } else if (rc == CORE_OK) {
         assert(err.code == CORE_OK);
         assert(q.structure.kinds != 0);
         check_list(&q.structure.agencies);
