@@ -243,15 +243,7 @@ bump_commit(reg_t *r, MDB_txn *txn, core_err_t *err)
     uint64_t c = 0;
     if (mdb_get(txn, r->meta, &k, &val) == 0 && val.mv_size == sizeof c)
         memcpy(&c, val.mv_data, sizeof c);
-    c++;
-    val = (MDB_val){sizeof c, &c};
-    int m = mdb_put(txn, r->meta, &k, &val, 0);
-    if (m == 0) {
-        uint64_t now = (uint64_t)time(NULL);
-        MDB_val tk = {5, "mtime"}, tv = {sizeof now, &now};
-        m = mdb_put(txn, r->meta, &tk, &tv, 0);
-    }
-    return m == 0 ? CORE_OK : reg__fail(err, m, "put commit counter");
+    return reg__stamp(r, txn, c + 1, err);
 }
 
 core_rc

@@ -1,6 +1,7 @@
 #include <config.h>
 #include "reg_int.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -13,6 +14,9 @@
  *   obs     u32 flow, u32 id[ndims], period key   -> u64 commit, u8 n, period, u16 n,
  *                                                     value, attribute blob
  *   dsattr  u32 flow                              -> attribute blob
+ *   changes u64 commit, series key [, period key] -> 'U' (series added or changed),
+ *                                                     'X' (series deleted), 'D' + period
+ *                                                     (observation deleted)
  * An attribute blob is a run of (u8 id length, id, u16 value length, value). */
 
 #define CUBE_MAX_DIMS 64
@@ -45,6 +49,7 @@ struct reg_series_iter {
     uint32_t ids[CUBE_MAX_DIMS];
     int started, done;
     int64_t from, to;
+    uint64_t min_commit; /* observations stamped before it are skipped */
 };
 
 static void
@@ -269,6 +274,28 @@ series_key(reg_cube_txn_t *t, const core_str_t *codes, int create, unsigned char
     return CORE_OK;
 }
 
+/* Notes in the change log what this commit did to a series (or one observation of it). */
+static core_rc
+log_change(reg_cube_txn_t *t, const unsigned char *skey, size_t slen, const unsigned char *pkey,
+           char type, core_str_t period, core_err_t *err)
+{
+    unsigned char kb[8 + OBS_KEY_MAX], vb[1 + 255];
+    put_u64(kb, t->commit);
+    memcpy(kb + 8, skey, slen);
+    size_t klen = 8 + slen;
+    if (pkey != NULL) {
+        memcpy(kb + klen, pkey, DSD_PERIOD_KEY);
+        klen += DSD_PERIOD_KEY;
+    }
+    vb[0] = (unsigned char)type;
+    size_t pl = period.len > 255 ? 255 : period.len;
+    if (pl)
+        memcpy(vb + 1, period.ptr, pl);
+    MDB_val k = {klen, kb}, v = {1 + pl, vb};
+    int m = mdb_put(t->txn, t->reg->changes, &k, &v, 0);
+    return m == 0 ? CORE_OK : reg__fail(err, m, "log a change");
+}
+
 static core_rc
 touch_series(reg_cube_txn_t *t, const unsigned char *skey, size_t slen, const dsd_kv_t *attrs,
              size_t nattrs, core_err_t *err)
@@ -292,7 +319,9 @@ touch_series(reg_cube_txn_t *t, const unsigned char *skey, size_t slen, const ds
     m = mdb_put(t->txn, t->reg->series, &k, &v, 0);
     core_buf_dispose(&b);
     t->changed = 1;
-    return m == 0 ? CORE_OK : reg__fail(err, m, "put series");
+    if (m != 0)
+        return reg__fail(err, m, "put series");
+    return log_change(t, skey, slen, NULL, 'U', CORE_STR_NULL, err);
 }
 
 core_rc
@@ -342,6 +371,8 @@ reg_cube_put_obs(reg_cube_txn_t *t, const core_str_t *codes, const unsigned char
     core_buf_dispose(&b);
     if (m != 0)
         return reg__fail(err, m, "put observation");
+    if ((rc = log_change(t, ok, slen, NULL, 'U', CORE_STR_NULL, err)) != CORE_OK)
+        return rc;
     if (exists)
         t->counts.obs_updated++;
     else
@@ -386,6 +417,16 @@ delete_series_obs(reg_cube_txn_t *t, const unsigned char *skey, size_t slen,
          m = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
         if (k.mv_size < klen || memcmp(k.mv_data, kb, klen) != 0)
             break;
+        const unsigned char *p = v.mv_data;
+        core_str_t period = v.mv_size > 9 && v.mv_size >= 9u + p[8]
+                                ? (core_str_t){(const char *)p + 9, p[8]}
+                                : CORE_STR_NULL;
+        core_rc rc = log_change(t, skey, slen, (const unsigned char *)k.mv_data + slen, 'D',
+                                period, err);
+        if (rc != CORE_OK) {
+            mdb_cursor_close(cur);
+            return rc;
+        }
         if ((m = mdb_cursor_del(cur, 0)) != 0)
             break;
         t->counts.obs_deleted++;
@@ -400,6 +441,7 @@ delete_series_obs(reg_cube_txn_t *t, const unsigned char *skey, size_t slen,
         if (m == 0) {
             t->counts.series_deleted++;
             t->changed = 1;
+            return log_change(t, skey, slen, NULL, 'X', CORE_STR_NULL, err);
         } else if (m != MDB_NOTFOUND) {
             return reg__fail(err, m, "delete series");
         }
@@ -485,12 +527,11 @@ reg_cube_counts(const reg_cube_txn_t *t)
 core_rc
 reg_cube_commit(reg_cube_txn_t *t, core_err_t *err)
 {
-    int m = 0;
+    int m;
     if (t->changed) {
-        if ((m = meta_put(t->txn, t->reg->meta, "commit", t->commit)) == 0)
-            m = meta_put(t->txn, t->reg->meta, "mtime", (uint64_t)time(NULL));
-        if (m != 0)
-            return reg__fail(err, m, "put commit counter");
+        core_rc rc = reg__stamp(t->reg, t->txn, t->commit, err);
+        if (rc != CORE_OK)
+            return rc;
     }
     m = mdb_txn_commit(t->txn);
     t->txn = NULL;
@@ -734,6 +775,8 @@ obs_step(reg_series_iter_t *it, int first, reg_obs_t *out, core_err_t *err)
             return reg__fail(err, m, "scan observations");
         if (!decode_obs(&k, &v, it->klen, out))
             return core_fail(err, CORE_EBUG, "a stored observation is damaged");
+        if (it->min_commit && get_u64(v.mv_data) < it->min_commit)
+            continue;
         if (out->start < it->to && out->end > it->from)
             return CORE_OK;
     }
@@ -751,4 +794,149 @@ core_rc
 reg_obs_next(reg_series_iter_t *it, reg_obs_t *out, core_err_t *err)
 {
     return obs_step(it, 0, out, err);
+}
+
+/* ---- the change log ------------------------------------------------------------------------ */
+
+/* The first commit made after the instant after_us (microseconds); 0 when none. */
+static uint64_t
+first_commit_after(reg_view_t *v, int64_t after_us)
+{
+    MDB_cursor *cur;
+    uint64_t first = 0;
+    if (mdb_cursor_open(v->txn, v->reg->commits, &cur) != 0)
+        return 0;
+    MDB_val k, val;
+    /* commits are few and recent ones are asked for: walk back from the newest */
+    for (int m = mdb_cursor_get(cur, &k, &val, MDB_LAST); m == 0;
+         m = mdb_cursor_get(cur, &k, &val, MDB_PREV)) {
+        int64_t us;
+        if (val.mv_size != sizeof us)
+            continue;
+        memcpy(&us, val.mv_data, sizeof us);
+        if (us <= after_us)
+            break;
+        first = get_u64(k.mv_data);
+    }
+    mdb_cursor_close(cur);
+    return first;
+}
+
+static int
+cmp_change(const void *pa, const void *pb, void *arg)
+{
+    const reg_change_t *a = pa, *b = pb;
+    size_t n = *(const size_t *)arg;
+    for (size_t d = 0; d < n; d++)
+        if (a->ids[d] != b->ids[d])
+            return a->ids[d] < b->ids[d] ? -1 : 1;
+    return 0;
+}
+
+static reg_change_t *
+change_for(reg_cube_t *c, reg_change_t **list, size_t *n, size_t *cap, const unsigned char *sk)
+{
+    /* the log is in commit order; a series touched often repeats, so look back a little */
+    for (size_t i = *n; i-- > 0 && i + 64 > *n;) {
+        int same = 1;
+        for (size_t d = 0; d < c->ndims && same; d++)
+            same = (*list)[i].ids[d] == get_u32(sk + 4 + 4 * d);
+        if (same)
+            return &(*list)[i];
+    }
+    core_arena_grow(c->v->arena, (void **)list, *n, cap, sizeof **list);
+    reg_change_t *ch = &(*list)[(*n)++];
+    memset(ch, 0, sizeof *ch);
+    ch->ids = core_arena_alloc(c->v->arena, c->ndims * sizeof *ch->ids);
+    for (size_t d = 0; d < c->ndims; d++)
+        ch->ids[d] = get_u32(sk + 4 + 4 * d);
+    return ch;
+}
+
+/* Folds the entries of a sorted list that name the same series into one. */
+static size_t
+merge_changes(reg_cube_t *c, reg_change_t *list, size_t n)
+{
+    size_t out = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (out > 0 && memcmp(list[out - 1].ids, list[i].ids, c->ndims * sizeof *list->ids) == 0) {
+            reg_change_t *m = &list[out - 1];
+            m->updated |= list[i].updated;
+            m->deleted_series |= list[i].deleted_series;
+            for (size_t j = 0; j < list[i].nperiods; j++) {
+                core_arena_grow(c->v->arena, (void **)&m->periods, m->nperiods, &m->cap,
+                                sizeof *m->periods);
+                m->periods[m->nperiods++] = list[i].periods[j];
+            }
+            continue;
+        }
+        list[out++] = list[i];
+    }
+    return out;
+}
+
+core_rc
+reg_cube_changes(reg_cube_t *c, int64_t after_us, reg_change_t **out, size_t *n,
+                 uint64_t *min_commit, core_err_t *err)
+{
+    *out = NULL;
+    *n = 0;
+    *min_commit = first_commit_after(c->v, after_us);
+    if (*min_commit == 0)
+        return CORE_OK;
+    MDB_cursor *cur;
+    int m = mdb_cursor_open(c->v->txn, c->v->reg->changes, &cur);
+    if (m != 0)
+        return reg__fail(err, m, "cursor");
+    unsigned char start[8];
+    put_u64(start, *min_commit);
+    MDB_val k = {8, start}, v;
+    size_t cap = 0, slen = 4 + 4 * c->ndims;
+    for (m = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); m == 0;
+         m = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        const unsigned char *p = k.mv_data;
+        if (k.mv_size < 8 + slen || get_u32(p + 8) != c->flow || v.mv_size < 1)
+            continue;
+        reg_change_t *ch = change_for(c, out, n, &cap, p + 8);
+        char type = *(const char *)v.mv_data;
+        if (type == 'U') {
+            ch->updated = 1;
+        } else if (type == 'X') {
+            ch->deleted_series = 1;
+        } else if (type == 'D') {
+            core_arena_grow(c->v->arena, (void **)&ch->periods, ch->nperiods, &ch->cap,
+                            sizeof *ch->periods);
+            ch->periods[ch->nperiods++] =
+                (core_str_t){(const char *)v.mv_data + 1, v.mv_size - 1};
+        }
+    }
+    mdb_cursor_close(cur);
+    if (m != 0 && m != MDB_NOTFOUND)
+        return reg__fail(err, m, "read the change log");
+    size_t nd = c->ndims;
+    qsort_r(*out, *n, sizeof **out, cmp_change, &nd);
+    *n = merge_changes(c, *out, *n);
+    return CORE_OK;
+}
+
+core_rc
+reg_series_iter_at(reg_series_iter_t *it, const uint32_t *ids, uint64_t min_commit,
+                   reg_series_t *out, core_err_t *err)
+{
+    put_u32(it->key, it->c->flow);
+    for (size_t d = 0; d < it->c->ndims; d++) {
+        put_u32(it->key + 4 + 4 * d, ids[d]);
+        it->ids[d] = ids[d];
+    }
+    it->min_commit = min_commit;
+    MDB_val k = {it->klen, it->key}, v;
+    int m = mdb_get(it->c->v->txn, it->c->v->reg->series, &k, &v);
+    if (m == MDB_NOTFOUND)
+        return CORE_ENOTFOUND;
+    if (m != 0)
+        return reg__fail(err, m, "get series");
+    out->ids = it->ids;
+    out->attrs = v.mv_size >= 8 ? (core_str_t){(const char *)v.mv_data + 8, v.mv_size - 8}
+                                : CORE_STR_NULL;
+    return CORE_OK;
 }

@@ -96,7 +96,9 @@ reg_open(const char *dir, int readonly, reg_t **out, core_err_t *err)
         (m = mdb_dbi_open(txn, "codeids", create, &r->codeids)) != 0 ||
         (m = mdb_dbi_open(txn, "series", create, &r->series)) != 0 ||
         (m = mdb_dbi_open(txn, "obs", create, &r->obs)) != 0 ||
-        (m = mdb_dbi_open(txn, "dsattr", create, &r->dsattr)) != 0) {
+        (m = mdb_dbi_open(txn, "dsattr", create, &r->dsattr)) != 0 ||
+        (m = mdb_dbi_open(txn, "commits", create, &r->commits)) != 0 ||
+        (m = mdb_dbi_open(txn, "changes", create, &r->changes)) != 0) {
         rc = m == MDB_NOTFOUND ? core_fail(err, CORE_EIO, "%s is not an sdmxd store", dir)
                                : reg__fail(err, m, "open tables");
         goto fail;
@@ -172,4 +174,25 @@ int64_t
 reg_view_mtime(const reg_view_t *v)
 {
     return v->mtime;
+}
+
+core_rc
+reg__stamp(reg_t *r, MDB_txn *txn, uint64_t commit, core_err_t *err)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    uint64_t now = (uint64_t)ts.tv_sec;
+    int64_t us = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+    unsigned char ck[8];
+    for (int i = 0; i < 8; i++)
+        ck[i] = (unsigned char)(commit >> (56 - 8 * i));
+    MDB_val k = {6, "commit"}, v = {sizeof commit, &commit};
+    MDB_val tk = {5, "mtime"}, tv = {sizeof now, &now};
+    MDB_val hk = {8, ck}, hv = {sizeof us, &us};
+    int m = mdb_put(txn, r->meta, &k, &v, 0);
+    if (m == 0)
+        m = mdb_put(txn, r->meta, &tk, &tv, 0);
+    if (m == 0)
+        m = mdb_put(txn, r->commits, &hk, &hv, 0);
+    return m == 0 ? CORE_OK : reg__fail(err, m, "record the commit");
 }

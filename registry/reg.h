@@ -134,6 +134,24 @@ core_rc reg_obs_first(reg_series_iter_t *it, int64_t from, int64_t to, reg_obs_t
                       core_err_t *err);
 core_rc reg_obs_next(reg_series_iter_t *it, reg_obs_t *out, core_err_t *err);
 
+/* What changed in a series after an instant: observations added or changed (updated), the
+ * series deleted, observations deleted (their periods, as text). */
+typedef struct reg_change {
+    uint32_t *ids; /* ndims code ids */
+    int updated, deleted_series;
+    core_str_t *periods;
+    size_t nperiods, cap;
+} reg_change_t;
+
+/* The series of c changed by commits made after after_us (microseconds since the epoch),
+ * in key order, read from the change log; *min_commit is the first such commit (0: none). */
+core_rc reg_cube_changes(reg_cube_t *c, int64_t after_us, reg_change_t **out, size_t *n,
+                         uint64_t *min_commit, core_err_t *err);
+/* Positions it on the series ids (CORE_ENOTFOUND when it no longer exists); then
+ * reg_obs_first/next give only observations stamped at min_commit or later. */
+core_rc reg_series_iter_at(reg_series_iter_t *it, const uint32_t *ids, uint64_t min_commit,
+                           reg_series_t *out, core_err_t *err);
+
 /* Walks an attribute blob: returns 0 at the end, else fills kv and advances *blob. */
 int reg_attrs_next(core_str_t *blob, dsd_kv_t *kv);
 

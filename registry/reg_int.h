@@ -12,6 +12,8 @@ struct reg {
     MDB_dbi rrefs; /* target key -> source key (dupsort) */
     MDB_dbi meta;  /* "commit" -> u64, "mtime" -> i64, "flows" -> u64 */
     MDB_dbi flows, codes, codeids, series, obs, dsattr; /* data cubes: see cube.c */
+    MDB_dbi commits; /* u64 commit (big-endian) -> i64 microseconds since the epoch */
+    MDB_dbi changes; /* change log: see cube.c */
     int readonly;
 };
 
@@ -32,6 +34,10 @@ core_rc reg__fail(core_err_t *err, int mdb_rc, const char *what);
 size_t reg__key(const dsd_ref_t *ref, unsigned char *out, size_t cap);
 /* Decodes a key; the strings borrow from key. Returns 0 on a malformed key. */
 int reg__key_decode(const void *key, size_t len, dsd_ref_t *out);
+
+/* Records commit as the store's latest, with the time it happened (for ETags,
+ * Last-Modified and updatedAfter). */
+core_rc reg__stamp(reg_t *r, MDB_txn *txn, uint64_t commit, core_err_t *err);
 
 /* Stores one artefact inside txn (see reg_structures_put for the rules). */
 core_rc reg__put_artefact(reg_t *r, MDB_txn *txn, const dsd_artefact_t *a, reg_put_status *status,

@@ -11,34 +11,6 @@
 #define SDMX_NS_SS "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/data/structurespecific"
 #define OBS_BATCH_MAX 100000
 
-struct sdmx_data_stream;
-
-typedef struct format_ops {
-    void (*begin)(struct sdmx_data_stream *s, core_buf_t *out);
-    void (*series_begin)(struct sdmx_data_stream *s, core_buf_t *out);
-    void (*obs)(struct sdmx_data_stream *s, core_buf_t *out, const reg_obs_t *o);
-    void (*series_end)(struct sdmx_data_stream *s, core_buf_t *out);
-    void (*end)(struct sdmx_data_stream *s, core_buf_t *out);
-} format_ops_t;
-
-struct sdmx_data_stream {
-    core_arena_t *a;
-    const sdmx_data_query_t *q;
-    const format_ops_t *ops;
-    sdmx_data_format fmt;
-    sdmx_header_t h;
-    dsd_ref_t flow;
-    dsd_structure_t dsd;
-    reg_cube_t *cube;
-    reg_series_iter_t *it;
-    reg_series_t series;
-    core_str_t *codes;   /* current series codes, in DSD order */
-    reg_obs_t *batch;    /* observations of the current series that will be written */
-    size_t nbatch, capbatch;
-    int begun, ended, have_series;
-    uint64_t nseries, nobs;
-};
-
 /* ---- shared helpers ---------------------------------------------------------------------- */
 
 static void
@@ -431,12 +403,46 @@ build_filter(struct sdmx_data_stream *s, reg_key_filter_t **out, core_err_t *err
     return CORE_OK;
 }
 
+static int
+filter_allows(const reg_key_filter_t *f, const uint32_t *ids, size_t ndims)
+{
+    for (size_t d = 0; f != NULL && d < ndims; d++) {
+        if (f->n[d] == SIZE_MAX)
+            continue;
+        int found = 0;
+        for (size_t i = 0; i < f->n[d] && !found; i++)
+            found = f->ids[d][i] == ids[d];
+        if (!found)
+            return 0;
+    }
+    return 1;
+}
+
+/* The next series of the answer: from the store's scan, or (updatedAfter) from the series
+ * the change log names that still exist and pass the key filter. */
+static core_rc
+advance(struct sdmx_data_stream *s, core_err_t *err)
+{
+    if (s->changes == NULL && s->q->updated_after == 0)
+        return reg_series_iter_next(s->it, &s->series, err);
+    while (s->ci < s->nchanges) {
+        reg_change_t *ch = &s->changes[s->ci++];
+        if (!ch->updated || !filter_allows(s->filter, ch->ids, s->dsd.ndims))
+            continue;
+        core_rc rc = reg_series_iter_at(s->it, ch->ids, s->min_commit, &s->series, err);
+        if (rc == CORE_ENOTFOUND)
+            continue;
+        return rc;
+    }
+    return CORE_ENOTFOUND;
+}
+
 /* Reads the next series that has observations to show into s->batch. */
 static core_rc
 next_series(struct sdmx_data_stream *s, core_err_t *err)
 {
     for (;;) {
-        core_rc rc = reg_series_iter_next(s->it, &s->series, err);
+        core_rc rc = advance(s, err);
         if (rc != CORE_OK)
             return rc;
         s->nbatch = 0;
@@ -462,6 +468,73 @@ next_series(struct sdmx_data_stream *s, core_err_t *err)
         for (size_t d = 0; d < s->dsd.ndims; d++)
             s->codes[d] = reg_cube_code(s->cube, d, s->series.ids[d]);
         return CORE_OK;
+    }
+}
+
+static core_rc
+open_changes(struct sdmx_data_stream *s, core_err_t *err)
+{
+    core_rc rc = reg_cube_changes(s->cube, s->q->updated_after, &s->changes, &s->nchanges,
+                                  &s->min_commit, err);
+    if (rc != CORE_OK)
+        return rc;
+    for (size_t i = 0; i < s->nchanges; i++) {
+        reg_change_t *ch = &s->changes[i];
+        if (filter_allows(s->filter, ch->ids, s->dsd.ndims))
+            s->ndeletions += ch->nperiods + (size_t)ch->deleted_series;
+    }
+    return CORE_OK;
+}
+
+/* The observations and series deleted since updatedAfter, as a data set with action Delete
+ * (SDMX-ML only: SDMX-CSV 1.0 has no way to say it). */
+static void
+write_deletions(struct sdmx_data_stream *s, core_buf_t *out)
+{
+    int generic = s->fmt == SDMX_DATA_GENERIC || s->fmt == SDMX_DATA_GENERIC_TS;
+    const char *time_id = s->dsd.time.id ? s->dsd.time.id : "TIME_PERIOD";
+    if (s->ndeletions == 0 || (!generic && s->fmt != SDMX_DATA_SS && s->fmt != SDMX_DATA_SS_TS))
+        return;
+    const char *sid = structure_id(s);
+    if (generic) {
+        core_buf_adds(out, "</mes:DataSet><mes:DataSet");
+        add_attr(out, "structureRef", core_str_c(sid));
+        core_buf_adds(out, " action=\"Delete\">");
+    } else {
+        core_buf_adds(out, "</mes:DataSet><mes:DataSet");
+        add_attr(out, "ss:structureRef", core_str_c(sid));
+        add_attr(out, "xsi:type", core_str_c(s->fmt == SDMX_DATA_SS_TS ? "ns1:TimeSeriesDataSetType"
+                                                                        : "ns1:DataSetType"));
+        core_buf_adds(out, " ss:action=\"Delete\">");
+    }
+    reg_obs_t gone = {0};
+    for (size_t i = 0; i < s->nchanges; i++) {
+        reg_change_t *ch = &s->changes[i];
+        if ((ch->nperiods == 0 && !ch->deleted_series) ||
+            !filter_allows(s->filter, ch->ids, s->dsd.ndims))
+            continue;
+        for (size_t d = 0; d < s->dsd.ndims; d++)
+            s->codes[d] = reg_cube_code(s->cube, d, ch->ids[d]);
+        s->series.attrs = CORE_STR_NULL;
+        if (generic) {
+            gen_series_begin(s, out);
+        } else {
+            core_buf_adds(out, "<Series");
+            for (size_t d = 0; d < s->dsd.ndims; d++)
+                add_attr(out, s->dsd.dims[d].id, s->codes[d]);
+            core_buf_addc(out, '>');
+        }
+        for (size_t j = 0; j < ch->nperiods && !ch->deleted_series; j++) {
+            gone.period = ch->periods[j];
+            if (generic) {
+                gen_obs(s, out, &gone);
+            } else {
+                core_buf_adds(out, "<Obs");
+                add_attr(out, time_id, gone.period);
+                core_buf_adds(out, "/>");
+            }
+        }
+        core_buf_adds(out, generic ? "</generic:Series>" : "</Series>");
     }
 }
 
@@ -497,13 +570,16 @@ sdmx_data_stream_open(reg_view_t *v, core_arena_t *a, const sdmx_data_query_t *q
         return rc;
     if ((rc = reg_series_iter_new(s->cube, f, &s->it, err)) != CORE_OK)
         return rc;
+    s->filter = f;
     s->codes = core_arena_zalloc(a, s->dsd.ndims * sizeof *s->codes);
-    rc = next_series(s, err);
-    if (rc == CORE_ENOTFOUND)
-        return core_fail(err, CORE_ENOTFOUND, "no data matches the query");
-    if (rc != CORE_OK)
+    if (q->updated_after != 0 && (rc = open_changes(s, err)) != CORE_OK)
         return rc;
-    s->have_series = 1;
+    rc = next_series(s, err);
+    if (rc == CORE_ENOTFOUND && s->ndeletions == 0)
+        return core_fail(err, CORE_ENOTFOUND, "no data matches the query");
+    if (rc != CORE_OK && rc != CORE_ENOTFOUND)
+        return rc;
+    s->have_series = rc == CORE_OK;
     *out = s;
     return CORE_OK;
 }
@@ -534,6 +610,7 @@ sdmx_data_stream_fill(sdmx_data_stream_t *s, core_buf_t *out, size_t want, int *
             return rc;
     }
     if (!s->have_series && !s->ended) {
+        write_deletions(s, out);
         s->ops->end(s, out);
         s->ended = 1;
     }

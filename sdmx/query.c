@@ -280,9 +280,11 @@ data_param(core_arena_t *a, core_str_t name, core_str_t value, sdmx_query_t *out
         return CORE_OK;
     }
     if (core_str_eq_c(name, "updatedAfter")) {
-        if (core_time_parse(value, &d->updated_after, err) != CORE_OK)
+        int64_t t;
+        if (core_time_parse(value, &t, err) != CORE_OK)
             return CORE_ESYNTAX;
-        return core_fail(err, CORE_ENOTIMPL, "updatedAfter is not implemented yet");
+        d->updated_after = t * 1000000; /* microseconds, as commits are stamped */
+        return t > 0 ? CORE_OK : core_fail(err, CORE_ESYNTAX, "updatedAfter before 1970");
     }
     if (core_str_eq_c(name, "includeHistory"))
         return core_str_eq_c(value, "false")

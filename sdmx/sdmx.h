@@ -107,7 +107,7 @@ typedef struct sdmx_data_query {
     uint64_t first_n, last_n; /* 0: no limit */
     core_str_t dim_at_obs; /* empty: TIME_PERIOD */
     sdmx_data_detail detail;
-    int64_t updated_after; /* 0: none */
+    int64_t updated_after; /* microseconds since the epoch; 0: none */
 } sdmx_data_query_t;
 
 typedef struct sdmx_query {

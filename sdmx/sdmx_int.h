@@ -57,4 +57,43 @@ void sdmx__header_xml(core_buf_t *out, const sdmx_header_t *h);
 /* The same, left open for the elements that follow Sender/Receiver (data headers). */
 void sdmx__header_open(core_buf_t *out, const sdmx_header_t *h);
 
+/* ---- data answers: the stream state that each format's functions write from ---------- */
+
+struct sdmx_data_stream;
+
+typedef struct format_ops {
+    void (*begin)(struct sdmx_data_stream *s, core_buf_t *out);
+    void (*series_begin)(struct sdmx_data_stream *s, core_buf_t *out);
+    void (*obs)(struct sdmx_data_stream *s, core_buf_t *out, const reg_obs_t *o);
+    void (*series_end)(struct sdmx_data_stream *s, core_buf_t *out);
+    void (*end)(struct sdmx_data_stream *s, core_buf_t *out);
+} format_ops_t;
+
+struct sdmx_data_stream {
+    core_arena_t *a;
+    const sdmx_data_query_t *q;
+    const format_ops_t *ops;
+    sdmx_data_format fmt;
+    sdmx_header_t h;
+    dsd_ref_t flow;
+    dsd_structure_t dsd;
+    reg_cube_t *cube;
+    reg_series_iter_t *it;
+    reg_series_t series;
+    core_str_t *codes;   /* current series codes, in DSD order */
+    reg_obs_t *batch;    /* observations of the current series that will be written */
+    size_t nbatch, capbatch;
+    int begun, ended, have_series;
+    uint64_t nseries, nobs;
+    /* updatedAfter: the series come from the change log, deletions follow in a second
+     * data set with action Delete */
+    const reg_key_filter_t *filter;
+    reg_change_t *changes;
+    size_t nchanges, ci, ndeletions;
+    uint64_t min_commit;
+};
+
+/* The SDMX-JSON 1.0 data format (data_json.c). */
+extern const format_ops_t sdmx__json_data_ops;
+
 #endif

@@ -31,6 +31,8 @@ Case syntax (one directive a line, '#' starts a comment):
                                 attribute) equal those of the files (SDMX-ML 2.1 or SDMX-CSV)
   expect-obs-count N            the body holds N observations
   expect-same-as NAME           body equals the remembered one (store unchanged)
+  mark-time NAME                a second passes, the time is noted, another second passes;
+                                %TIME:NAME% in later request paths stands for it (ISO 8601)
   run-r                         the lines up to `end` run with Rscript; %URL% is the base URL,
                                 %SHARED% the shared data folder
 """
@@ -183,6 +185,7 @@ class Case:
         self.req = None
         self.checks = 0
         self.prev_headers = {}
+        self.marks = {}
 
     # ---- files --------------------------------------------------------------------------
     def file(self, name):
@@ -456,9 +459,16 @@ class Case:
                     if arg not in err:
                         raise CaseFailure("load stderr lacks %r:\n%s" % (arg, err[-1500:]))
                     self.checks += 1
+                elif cmd == "mark-time":
+                    self.send()
+                    time.sleep(1.1)
+                    self.marks[arg] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+                    time.sleep(1.1)
                 elif cmd == "request":
                     self.send()
                     self.prev_headers = self.resp[1] if self.resp else {}
+                    for name, value in self.marks.items():
+                        arg = arg.replace("%TIME:" + name + "%", value)
                     method, _, path = arg.partition(" ")
                     self.req = [method, path, {}, None]
                     self.resp = None
