@@ -165,7 +165,10 @@ on_resolve(void *ctx, const dsd_ref_t *structure, const dsd_structure_t **out, c
     core_rc rc;
     if (structure->kind == DSD_KIND_DATAFLOW) {
         l->flow = *structure;
-        rc = sdmx_flow_structure(l->v, l->a, structure, &dsd, err);
+        core_err_t e = {0}; /* a missing dataflow gets the message below */
+        rc = sdmx_flow_structure(l->v, l->a, structure, &dsd, &e);
+        if (rc != CORE_OK && rc != CORE_ENOTFOUND)
+            return core_fail(err, rc, "%s", e.msg);
         if (rc == CORE_OK && l->flow_override != NULL) {
             l->flow = *l->flow_override;
             rc = ensure_flow(l, &dsd, err);
@@ -394,6 +397,23 @@ on_dataset_end(void *ctx, core_err_t *err)
     return CORE_OK;
 }
 
+/* Picks the reader from the first byte that is not white space (after a UTF-8 BOM):
+ * '<' SDMX-ML, '{' SDMX-JSON, anything else SDMX-CSV. */
+static core_rc
+read_any(core_arena_t *a, core_str_t body, const char *name, const dsd_events_t *ev,
+         core_err_t *err)
+{
+    size_t i = body.len >= 3 && memcmp(body.ptr, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+    while (i < body.len && (body.ptr[i] == ' ' || body.ptr[i] == '\t' || body.ptr[i] == '\r' ||
+                            body.ptr[i] == '\n'))
+        i++;
+    if (i < body.len && body.ptr[i] == '<')
+        return sdmx_data_read_xml(a, body.ptr, body.len, name, ev, err);
+    if (i < body.len && body.ptr[i] == '{')
+        return sdmx_data_read_json(a, body.ptr, body.len, name, ev, err);
+    return sdmx_data_read_csv(a, body.ptr, body.len, name, ev, err);
+}
+
 core_rc
 sdmx_data_load(reg_t *r, core_arena_t *a, core_str_t body, const char *name,
                const dsd_ref_t *flow, sdmx_load_stats_t *stats, dsd_report_t *report,
@@ -406,7 +426,7 @@ sdmx_data_load(reg_t *r, core_arena_t *a, core_str_t body, const char *name,
     if ((rc = reg_cube_begin(r, a, &l.t, err)) != CORE_OK)
         return rc;
     dsd_events_t ev = {&l, on_resolve, on_dataset, on_series, on_obs, on_dataset_end};
-    rc = sdmx_data_read_xml(a, body.ptr, body.len, name, &ev, err);
+    rc = read_any(a, body, name, &ev, err);
     if (rc == CORE_OK && report->nerrors > 0)
         rc = core_fail(err, CORE_ESEMANTIC, "%s: %zu problem(s); nothing was stored", name,
                        report->nerrors);

@@ -326,6 +326,7 @@ ops_of(sdmx_data_format f)
     case SDMX_DATA_SS:
     case SDMX_DATA_SS_TS: return &ss_ops;
     case SDMX_DATA_CSV: return &csv_ops;
+    case SDMX_DATA_JSON: return &sdmx__json_data_ops;
     }
     return &generic_ops;
 }
@@ -628,6 +629,7 @@ sdmx_data_format_media_type(sdmx_data_format f)
     case SDMX_DATA_SS_TS:
         return "application/vnd.sdmx.structurespecifictimeseriesdata+xml;version=2.1";
     case SDMX_DATA_CSV: return "application/vnd.sdmx.data+csv;version=1.0.0";
+    case SDMX_DATA_JSON: return "application/vnd.sdmx.data+json;version=1.0.0";
     }
     return "application/octet-stream";
 }

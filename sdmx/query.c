@@ -348,6 +348,66 @@ parse_data(core_arena_t *a, core_str_t *seg, size_t nseg, core_str_t query, sdmx
     return rc;
 }
 
+static core_rc
+availability_param(core_arena_t *a, core_str_t name, core_str_t value, sdmx_query_t *out,
+                   core_err_t *err)
+{
+    if (core_str_eq_c(name, "mode")) {
+        if (!core_str_eq_c(value, "exact") && !core_str_eq_c(value, "available"))
+            return core_fail(err, CORE_ESYNTAX, "mode=%.*s is not valid; use exact or available",
+                             CORE_STR_FMT(value));
+        out->availability.available = core_str_eq_c(value, "available");
+        return CORE_OK;
+    }
+    if (core_str_eq_c(name, "references"))
+        return core_str_eq_c(value, "none")
+                   ? CORE_OK
+                   : core_fail(err, CORE_ENOTIMPL,
+                               "references=%.*s on availability is not implemented yet; ask the "
+                               "structures with a structure query",
+                               CORE_STR_FMT(value));
+    if (core_str_eq_c(name, "startPeriod") || core_str_eq_c(name, "endPeriod") ||
+        core_str_eq_c(name, "format") || (name.len > 0 && name.ptr[0] == '_'))
+        return data_param(a, name, value, out, err);
+    return core_fail(err, CORE_ESYNTAX,
+                     "unknown parameter '%.*s'; availability queries take mode, references, "
+                     "startPeriod and endPeriod",
+                     CORE_STR_FMT(name));
+}
+
+static core_rc
+parse_availability(core_arena_t *a, core_str_t *seg, size_t nseg, core_str_t query,
+                   sdmx_query_t *out, core_err_t *err)
+{
+    sdmx_data_query_t *d = &out->data;
+    d->start = INT64_MIN;
+    d->end = INT64_MAX;
+    if (nseg < 2 || nseg > 5)
+        return core_fail(err, CORE_ESYNTAX,
+                         "an availability query is "
+                         "/availableconstraint/{flowRef}/{key}/{providerRef}/{componentID}");
+    core_rc rc = parse_flow_ref(seg[1], d, err);
+    if (rc == CORE_OK && nseg > 2)
+        rc = parse_key(a, seg[2], d, err);
+    if (rc == CORE_OK && nseg > 3)
+        rc = parse_list(a, seg[3], "provider", agency_char, &d->providers, err);
+    if (nseg > 4)
+        out->availability.component = seg[4];
+    while (rc == CORE_OK && query.ptr != NULL && query.len > 0) {
+        core_str_t pair;
+        query = core_str_split(query, '&', &pair);
+        if (pair.len == 0)
+            continue;
+        core_str_t name, value = core_str_split(pair, '=', &name);
+        rc = availability_param(a, core_str_urldecode(a, name, 1), core_str_urldecode(a, value, 1),
+                                out, err);
+    }
+    if (rc == CORE_OK && d->start >= d->end)
+        rc = core_fail(err, CORE_ESYNTAX, "startPeriod is after endPeriod");
+    out->availability.data = *d;
+    return rc;
+}
+
 core_rc
 sdmx_query_parse(core_arena_t *a, core_str_t path, core_str_t query, sdmx_query_t *out,
                  core_err_t *err)
@@ -383,6 +443,8 @@ sdmx_query_parse(core_arena_t *a, core_str_t path, core_str_t query, sdmx_query_
         out->type = SDMX_QUERY_STRUCTURE;
     if (out->type == SDMX_QUERY_DATA)
         return parse_data(a, seg, nseg, query, out, err);
+    if (out->type == SDMX_QUERY_AVAILABILITY)
+        return parse_availability(a, seg, nseg, query, out, err);
     if (out->type != SDMX_QUERY_STRUCTURE)
         return core_fail(err, CORE_ENOTIMPL, "%.*s queries are not implemented yet",
                          CORE_STR_FMT(seg[0]));

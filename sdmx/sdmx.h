@@ -25,6 +25,18 @@ core_rc sdmx_structure_read(core_arena_t *a, const char *data, size_t len, const
  * structure reader. CORE_ESYNTAX for XML or message errors; whatever ev returns stops it. */
 core_rc sdmx_data_read_xml(core_arena_t *a, const char *data, size_t len, const char *name,
                            const dsd_events_t *ev, core_err_t *err);
+/* Reads an SDMX-CSV 1.0 data message (DATAFLOW column first; the 2.0 STRUCTURE,
+ * STRUCTURE_ID and ACTION columns too) row by row, calling ev as sdmx_data_read_xml() does.
+ * CORE_ESYNTAX (name:line) for malformed CSV, CORE_ETOOBIG past 256 columns or 64 KiB per
+ * field, CORE_ESEMANTIC for a second dataflow; whatever ev returns stops it. */
+core_rc sdmx_data_read_csv(core_arena_t *a, const char *data, size_t len, const char *name,
+                           const dsd_events_t *ev, core_err_t *err);
+/* Reads an SDMX-JSON 1.0 data message (time series, flat or cross-section; the final
+ * {meta, data} envelope and the earlier {header, structure, dataSets} one), calling ev.
+ * The dataflow comes from the links. CORE_ESYNTAX (name:line and a JSON path) for malformed
+ * JSON or indexes outside the structure, CORE_ETOOBIG past the nesting and size limits. */
+core_rc sdmx_data_read_json(core_arena_t *a, const char *data, size_t len, const char *name,
+                            const dsd_events_t *ev, core_err_t *err);
 
 typedef struct sdmx_load_stats {
     dsd_ref_t flow; /* where the data went */
@@ -110,10 +122,18 @@ typedef struct sdmx_data_query {
     int64_t updated_after; /* microseconds since the epoch; 0: none */
 } sdmx_data_query_t;
 
+/* /availableconstraint/{flowRef}/{key}/{providerRef}/{componentID}?mode=... */
+typedef struct sdmx_availability_query {
+    sdmx_data_query_t data; /* flow, key, providers, startPeriod, endPeriod */
+    core_str_t component;   /* empty or "all": every dimension */
+    int available;          /* mode=available (default exact) */
+} sdmx_availability_query_t;
+
 typedef struct sdmx_query {
     sdmx_query_type type;
     sdmx_structure_query_t structure;
     sdmx_data_query_t data;
+    sdmx_availability_query_t availability;
     core_str_t format;     /* the non-standard format= parameter, or empty */
     core_str_t resource;   /* first path segment */
 } sdmx_query_t;
@@ -193,7 +213,8 @@ typedef enum sdmx_data_format {
     SDMX_DATA_GENERIC_TS,
     SDMX_DATA_SS,
     SDMX_DATA_SS_TS,
-    SDMX_DATA_CSV
+    SDMX_DATA_CSV,
+    SDMX_DATA_JSON
 } sdmx_data_format;
 
 typedef struct sdmx_data_stream sdmx_data_stream_t;
@@ -207,5 +228,11 @@ core_rc sdmx_data_stream_open(reg_view_t *v, core_arena_t *a, const sdmx_data_qu
 core_rc sdmx_data_stream_fill(sdmx_data_stream_t *s, core_buf_t *out, size_t want, int *done,
                               core_err_t *err);
 const char *sdmx_data_format_media_type(sdmx_data_format f);
+
+/* The Actual content constraint of q computed from the stored data, as an SDMX-ML 2.1
+ * Structure message (codes per dimension, time range, observation count as annotation). */
+core_rc sdmx_availability_write_xml(reg_view_t *v, core_arena_t *a,
+                                    const sdmx_availability_query_t *q, const sdmx_header_t *h,
+                                    core_buf_t *out, core_err_t *err);
 
 #endif

@@ -85,6 +85,7 @@ struct sdmx_data_stream {
     size_t nbatch, capbatch;
     int begun, ended, have_series;
     uint64_t nseries, nobs;
+    void *fmt_state; /* a format's own state, in the arena */
     /* updatedAfter: the series come from the change log, deletions follow in a second
      * data set with action Delete */
     const reg_key_filter_t *filter;

@@ -356,6 +356,31 @@ serve_data(request_t *r, const sdmx_query_t *q)
 }
 
 static int
+serve_availability(request_t *r, const sdmx_query_t *q)
+{
+    core_err_t err = {0};
+    srv_format f;
+    if (srv_negotiate_structure(q->format, header(r->req, H2O_TOKEN_ACCEPT), &f, &err) != CORE_OK)
+        return reply_error(r, &err);
+    if (f != SRV_FMT_STRUCTURE_XML) {
+        core_fail(&err, CORE_ENOTACCEPT, "availability is answered in SDMX-ML 2.1 only, so far");
+        return reply_error(r, &err);
+    }
+    reg_view_t *v;
+    if (reg_view_begin(r->ctx->reg, r->a, &v, &err) != CORE_OK)
+        return reply_error(r, &err);
+    if (conditional(r, v, srv_format_media_type(f)))
+        return 0;
+    sdmx_header_t h;
+    header_for(r, &h);
+    if (sdmx_availability_write_xml(v, r->a, &q->availability, &h, &r->body, &err) != CORE_OK)
+        return reply_error(r, &err);
+    common_headers(r);
+    reply(r, 200, "OK", srv_format_media_type(f));
+    return 0;
+}
+
+static int
 is_xml_type(core_str_t ct)
 {
     core_str_t type;
@@ -464,6 +489,8 @@ route(request_t *r)
     r->format_param = q.format;
     if (q.type == SDMX_QUERY_DATA)
         return serve_data(r, &q);
+    if (q.type == SDMX_QUERY_AVAILABILITY)
+        return serve_availability(r, &q);
     return serve_structure(r, &q);
 }
 

@@ -117,7 +117,15 @@ load_one(srv_ctx_t *ctx, const char *file)
     reg_put_status *status;
     core_rc rc = srv_read_file(a, file, (size_t)4 << 30, &body, &err);
     const char *kind = rc == CORE_OK ? sdmx_message_kind(body.ptr, body.len) : NULL;
-    int is_data = kind != NULL && strcmp(kind, "Structure") != 0;
+    /* SDMX-JSON and SDMX-CSV are data only: anything that is not XML goes to the data
+     * readers, which tell JSON from CSV by the first byte */
+    size_t at = rc == CORE_OK && body.len >= 3 && memcmp(body.ptr, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+    while (rc == CORE_OK && at < body.len &&
+           (body.ptr[at] == ' ' || body.ptr[at] == '\t' || body.ptr[at] == '\r' ||
+            body.ptr[at] == '\n'))
+        at++;
+    int not_xml = rc == CORE_OK && (at == body.len || body.ptr[at] != '<');
+    int is_data = not_xml || (kind != NULL && strcmp(kind, "Structure") != 0);
     if (rc == CORE_OK && is_data)
         rc = load_data(ctx, a, body, file, &report, &err);
     else if (rc == CORE_OK)

@@ -141,9 +141,12 @@ int
 srv_prefers_json(core_str_t format_param, core_str_t accept)
 {
     srv_format f;
+    sdmx_data_format df;
     core_err_t e = {0};
-    return srv_negotiate_structure(format_param, accept, &f, &e) == CORE_OK &&
-           f == SRV_FMT_STRUCTURE_JSON;
+    if (srv_negotiate_structure(format_param, accept, &f, &e) == CORE_OK)
+        return f == SRV_FMT_STRUCTURE_JSON;
+    core_err_clear(&e);
+    return srv_negotiate_data(format_param, accept, &df, &e) == CORE_OK && df == SDMX_DATA_JSON;
 }
 
 /* ---- data ------------------------------------------------------------------------------- */
@@ -159,6 +162,8 @@ static const struct {
     {"application/vnd.sdmx.structurespecifictimeseriesdata+xml", "2.1", SDMX_DATA_SS_TS},
     {"application/vnd.sdmx.data+csv", "1.0.0", SDMX_DATA_CSV},
     {"text/csv", NULL, SDMX_DATA_CSV},
+    {"application/vnd.sdmx.data+json", "1.0.0", SDMX_DATA_JSON},
+    {"application/json", NULL, SDMX_DATA_JSON},
     {"application/xml", NULL, SDMX_DATA_GENERIC},
     {"text/xml", NULL, SDMX_DATA_GENERIC},
     {"application/*", NULL, SDMX_DATA_GENERIC},
@@ -179,6 +184,9 @@ static const struct {
     {"csv", SDMX_DATA_CSV},
     {"csvfile", SDMX_DATA_CSV},
     {"sdmx-csv", SDMX_DATA_CSV},
+    {"jsondata", SDMX_DATA_JSON},
+    {"sdmx-json", SDMX_DATA_JSON},
+    {"json", SDMX_DATA_JSON},
 };
 
 core_rc
@@ -194,7 +202,7 @@ srv_negotiate_data(core_str_t format_param, core_str_t accept, sdmx_data_format 
         return core_fail(err, CORE_ENOTACCEPT,
                          "format=%.*s is not available for data; use genericdata, "
                          "structurespecificdata, generictimeseriesdata, "
-                         "structurespecifictimeseriesdata or csv",
+                         "structurespecifictimeseriesdata, csv or jsondata",
                          CORE_STR_FMT(format_param));
     }
     accept = core_str_trim(accept);

@@ -20,7 +20,7 @@ Case syntax (one directive a line, '#' starts a comment):
   expect-no-header NAME
   expect-contains TEXT / expect-lacks TEXT     on the (decoded) body
   expect-xsd                    body valid against the SDMX-ML 2.1 XSDs
-  expect-json-schema structure  body valid against the SDMX-JSON 1.0 structure schema
+  expect-json-schema KIND       body valid against the SDMX-JSON 1.0 KIND schema (structure, data)
   expect-xpath-count XPATH N    count of nodes (prefixes mes, str, com, reg)
   expect-xpath-equals XPATH FILE XPATH2   the sets of @urn (or text) equal those of FILE
   expect-json-count PATH N      length of the array at dotted PATH (data.codelists)
@@ -28,7 +28,8 @@ Case syntax (one directive a line, '#' starts a comment):
   save-as NAME                  remember the body (without the message header)
   save-body NAME                write the body to tmp:NAME (to load it again)
   expect-obs-same FILE...       the observations (every dimension, period, value and
-                                attribute) equal those of the files (SDMX-ML 2.1 or SDMX-CSV)
+                                attribute) equal those of the files (SDMX-ML 2.1, SDMX-CSV
+                                or SDMX-JSON 1.0)
   expect-obs-count N            the body holds N observations
   expect-same-as NAME           body equals the remembered one (store unchanged)
   mark-time NAME                a second passes, the time is noted, another second passes;
@@ -109,8 +110,12 @@ GEN = "{http://www.sdmx.org/resources/sdmxml/schemas/v2_1/data/generic}"
 
 def observations(data):
     """The observations of an SDMX-ML 2.1 data message (generic or structure-specific, any
-    dimension at observation) or an SDMX-CSV 1.0 file, each as a frozenset of (id, value)
-    holding every dimension, the period, the value and every attribute that applies."""
+    dimension at observation), an SDMX-CSV 1.0 file or an SDMX-JSON 1.0 data message, each
+    as a frozenset of (id, value) holding every dimension, the period, the value and every
+    attribute that applies."""
+    if data.lstrip()[:1] == b"{":
+        # numbers kept as written, so that values compare as text with SDMX-ML's
+        return json_observations(json.loads(data, parse_float=str, parse_int=str))
     if data.lstrip()[:1] != b"<":
         import csv, io
         rows = list(csv.reader(io.StringIO(data.decode("utf-8"))))
@@ -133,6 +138,51 @@ def observations(data):
                             obs.add(frozenset(dict(s, **o.attrib).items()))
                 elif etree.QName(el).localname == "Obs":
                     obs.add(frozenset(dict(base, **el.attrib).items()))
+    return obs
+
+
+def json_observations(doc):
+    """The observations of an SDMX-JSON 1.0 data message (series, flat or cross-sectional;
+    the {meta, data} envelope or the earlier {header, structure, dataSets}); data sets with
+    action Delete are left out."""
+    data = doc.get("data", doc)
+    st = data["structure"]
+    dims, attrs = st["dimensions"], st.get("attributes", {})
+
+    def value(comp, i):
+        v = comp["values"][int(i)]
+        return None if v is None else v.get("id", v.get("name"))
+
+    def attributes(d, level, indexes):
+        for a, i in zip(attrs.get(level, []), indexes or []):
+            if i is not None and value(a, i) is not None:
+                d[a["id"]] = value(a, i)
+
+    obs = set()
+    for ds in data.get("dataSets", []):
+        if ds.get("action") == "Delete":
+            continue
+        base = {dim["id"]: value(dim, 0) for dim in dims.get("dataSet", [])}
+        attributes(base, "dataSet", ds.get("attributes"))
+
+        def one(key, arr, s):
+            d = dict(s)
+            d.update((dim["id"], value(dim, i))
+                     for dim, i in zip(dims.get("observation", []), key.split(":")))
+            if arr and arr[0] is not None:
+                d["OBS_VALUE"] = str(arr[0])
+            attributes(d, "observation", arr[1:])
+            obs.add(frozenset(d.items()))
+
+        for key, ser in ds.get("series", {}).items():
+            s = dict(base)
+            s.update((dim["id"], value(dim, i))
+                     for dim, i in zip(dims.get("series", []), key.split(":")))
+            attributes(s, "series", ser.get("attributes"))
+            for k, arr in ser.get("observations", {}).items():
+                one(k, arr, s)
+        for k, arr in ds.get("observations", {}).items():
+            one(k, arr, base)
     return obs
 
 

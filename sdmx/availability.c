@@ -1,0 +1,185 @@
+#include <config.h>
+#include "sdmx_int.h"
+
+#include <string.h>
+
+/* /availableconstraint: an Actual content constraint computed from the stored data, listing
+ * for each dimension the codes present in the series that match the key (mode=exact), or
+ * the codes that remain selectable for a dimension when its own key position is left open
+ * (mode=available), the time range covered, and the number of observations. */
+
+struct avail {
+    core_arena_t *a;
+    reg_cube_t *cube;
+    size_t ndims;
+    uint8_t **seen;    /* per dimension, a bitmap over code ids */
+    size_t *seen_cap;  /* bytes in each bitmap */
+    int64_t start, end; /* time range seen */
+    uint64_t nobs;
+};
+
+static void
+mark(struct avail *s, size_t d, uint32_t id)
+{
+    size_t byte = id / 8;
+    if (byte >= s->seen_cap[d]) {
+        size_t ncap = s->seen_cap[d] ? s->seen_cap[d] : 64;
+        while (ncap <= byte)
+            ncap *= 2;
+        uint8_t *n = core_arena_zalloc(s->a, ncap);
+        if (s->seen_cap[d])
+            memcpy(n, s->seen[d], s->seen_cap[d]);
+        s->seen[d] = n;
+        s->seen_cap[d] = ncap;
+    }
+    s->seen[d][byte] |= (uint8_t)(1u << (id % 8));
+}
+
+/* Walks the series passing f; marks dimension only (or all when only == SIZE_MAX) and,
+ * when counting, the time range and observations inside [from, to). */
+static core_rc
+walk(struct avail *s, const reg_key_filter_t *f, size_t only, int count, int64_t from, int64_t to,
+     core_err_t *err)
+{
+    reg_series_iter_t *it;
+    reg_series_t ser;
+    core_rc rc = reg_series_iter_new(s->cube, f, &it, err);
+    while (rc == CORE_OK && (rc = reg_series_iter_next(it, &ser, err)) == CORE_OK) {
+        reg_obs_t o;
+        uint64_t n = 0;
+        for (rc = reg_obs_first(it, from, to, &o, err); rc == CORE_OK;
+             rc = reg_obs_next(it, &o, err)) {
+            if (count) {
+                s->start = n == 0 && s->nobs == 0 ? o.start : (o.start < s->start ? o.start : s->start);
+                s->end = o.end > s->end ? o.end : s->end;
+                s->nobs++;
+            }
+            n++;
+        }
+        if (rc != CORE_ENOTFOUND)
+            return rc;
+        rc = CORE_OK;
+        if (n == 0)
+            continue;
+        for (size_t d = 0; d < s->ndims; d++)
+            if (only == SIZE_MAX || only == d)
+                mark(s, d, ser.ids[d]);
+    }
+    return rc == CORE_ENOTFOUND ? CORE_OK : rc;
+}
+
+static void
+write_period(core_buf_t *out, const char *el, int64_t t)
+{
+    char iso[32];
+    core_time_iso(t, iso);
+    iso[19] = '\0'; /* xs:dateTime, UTC */
+    core_buf_printf(out, "<com:%s isInclusive=\"true\">%s</com:%s>", el, iso, el);
+}
+
+static void
+write_constraint(struct avail *s, core_buf_t *out, const dsd_ref_t *flow,
+                 const dsd_structure_t *dsd, size_t only, const sdmx_availability_query_t *q)
+{
+    core_buf_printf(out,
+                    "<str:ContentConstraint agencyID=\"%.*s\" id=\"CC_AVAILABILITY\" version=\"1.0\" "
+                    "isExternalReference=\"false\" isFinal=\"false\" type=\"Actual\">",
+                    CORE_STR_FMT(flow->agency));
+    core_buf_printf(out,
+                    "<com:Annotations><com:Annotation id=\"obs_count\"><com:AnnotationTitle>%llu"
+                    "</com:AnnotationTitle><com:AnnotationType>sdmx_metrics</com:AnnotationType>"
+                    "</com:Annotation></com:Annotations>",
+                    (unsigned long long)s->nobs);
+    core_buf_printf(out, "<com:Name xml:lang=\"en\">Data available in %.*s (mode %s)</com:Name>",
+                    CORE_STR_FMT(flow->id), q->available ? "available" : "exact");
+    core_buf_printf(out,
+                    "<str:ConstraintAttachment><str:Dataflow><Ref agencyID=\"%.*s\" id=\"%.*s\" "
+                    "version=\"%.*s\" class=\"Dataflow\" package=\"datastructure\"/></str:Dataflow>"
+                    "</str:ConstraintAttachment><str:CubeRegion include=\"true\">",
+                    CORE_STR_FMT(flow->agency), CORE_STR_FMT(flow->id),
+                    CORE_STR_FMT(flow->version));
+    for (size_t d = 0; d < s->ndims; d++) {
+        if (only != SIZE_MAX && only != d)
+            continue;
+        core_buf_printf(out, "<com:KeyValue id=\"%s\">", dsd->dims[d].id);
+        for (size_t byte = 0; byte < s->seen_cap[d]; byte++)
+            for (unsigned bit = 0; bit < 8; bit++)
+                if (s->seen[d][byte] & (1u << bit)) {
+                    core_str_t code = reg_cube_code(s->cube, d, (uint32_t)(byte * 8 + bit));
+                    core_buf_adds(out, "<com:Value>");
+                    core_buf_add_xml(out, code.ptr, code.len);
+                    core_buf_adds(out, "</com:Value>");
+                }
+        core_buf_adds(out, "</com:KeyValue>");
+    }
+    if (s->nobs > 0 && (only == SIZE_MAX || only == s->ndims)) {
+        core_buf_printf(out, "<com:KeyValue id=\"%s\"><com:TimeRange>",
+                        dsd->time.id ? dsd->time.id : "TIME_PERIOD");
+        write_period(out, "StartPeriod", s->start);
+        write_period(out, "EndPeriod", s->end - 1);
+        core_buf_adds(out, "</com:TimeRange></com:KeyValue>");
+    }
+    core_buf_adds(out, "</str:CubeRegion></str:ContentConstraint>");
+}
+
+/* The component to report: SIZE_MAX for all, ndims for the time dimension. */
+static core_rc
+component_index(core_arena_t *a, const dsd_structure_t *dsd, core_str_t id, size_t *out,
+                core_err_t *err)
+{
+    *out = SIZE_MAX;
+    if (id.len == 0 || core_str_eq_c(id, "all"))
+        return CORE_OK;
+    int d = dsd_structure_dim(dsd, id);
+    if (d >= 0) {
+        *out = (size_t)d;
+        return CORE_OK;
+    }
+    if (dsd->time.id && core_str_eq_c(id, dsd->time.id)) {
+        *out = dsd->ndims;
+        return CORE_OK;
+    }
+    return core_fail(err, CORE_ESYNTAX, "%.*s is not a dimension of %s", CORE_STR_FMT(id),
+                     dsd_ref_label(a, &dsd->dsd));
+}
+
+core_rc
+sdmx_availability_write_xml(reg_view_t *v, core_arena_t *a, const sdmx_availability_query_t *q,
+                            const sdmx_header_t *h, core_buf_t *out, core_err_t *err)
+{
+    sdmx_data_stream_t *probe;
+    /* the data stream resolves the dataflow, its DSD and the key filter, and finds 404s */
+    core_rc rc = sdmx_data_stream_open(v, a, &q->data, SDMX_DATA_CSV, h, &probe, err);
+    if (rc != CORE_OK)
+        return rc;
+    size_t only;
+    if ((rc = component_index(a, &probe->dsd, q->component, &only, err)) != CORE_OK)
+        return rc;
+    struct avail s = {.a = a, .cube = probe->cube, .ndims = probe->dsd.ndims};
+    s.seen = core_arena_zalloc(a, s.ndims * sizeof *s.seen);
+    s.seen_cap = core_arena_zalloc(a, s.ndims * sizeof *s.seen_cap);
+    if ((rc = walk(&s, probe->filter, SIZE_MAX, 1, q->data.start, q->data.end, err)) != CORE_OK)
+        return rc;
+    if (q->available && probe->filter != NULL) {
+        /* a dimension's choices are what the other positions of the key leave open */
+        for (size_t d = 0; d < s.ndims; d++) {
+            if (only != SIZE_MAX && only != d)
+                continue;
+            reg_key_filter_t relaxed = *probe->filter;
+            relaxed.n = core_arena_alloc(a, s.ndims * sizeof *relaxed.n);
+            memcpy(relaxed.n, probe->filter->n, s.ndims * sizeof *relaxed.n);
+            relaxed.n[d] = SIZE_MAX;
+            rc = walk(&s, &relaxed, d, 0, q->data.start, q->data.end, err);
+            if (rc != CORE_OK)
+                return rc;
+        }
+    }
+    core_buf_adds(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                       "<mes:Structure xmlns:mes=\"" SDMX_NS_MES "\" xmlns:str=\"" SDMX_NS_STR
+                       "\" xmlns:com=\"" SDMX_NS_COM "\">");
+    sdmx__header_xml(out, h);
+    core_buf_adds(out, "<mes:Structures><str:Constraints>");
+    write_constraint(&s, out, &probe->flow, &probe->dsd, only, q);
+    core_buf_adds(out, "</str:Constraints></mes:Structures></mes:Structure>\n");
+    return CORE_OK;
+}
