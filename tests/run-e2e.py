@@ -34,6 +34,11 @@ Case syntax (one directive a line, '#' starts a comment):
   expect-same-as NAME           body equals the remembered one (store unchanged)
   mark-time NAME                a second passes, the time is noted, another second passes;
                                 %TIME:NAME% in later request paths stands for it (ISO 8601)
+  write-sdg-data NAME S A       tmp:NAME: a structure-specific message for the demo SDG
+                                dataflow with S series codes x A areas x 24 years
+  slow-download PATH MB BYTES   reads PATH slowly (small reads, pauses); the server's
+                                anonymous resident memory must not grow by more than MB while
+                                at least BYTES arrive
   run-r                         the lines up to `end` run with Rscript; %URL% is the base URL,
                                 %SHARED% the shared data folder
 """
@@ -462,6 +467,74 @@ class Case:
             raise CaseFailure("unknown directive %s (line %d)" % (cmd, i + 1))
         self.checks += 1
 
+    def write_sdg_data(self, name, nseries, nareas):
+        """Deterministic bulk data for the demo SDG dataflow, from the demo codelists."""
+        path = os.path.join(self.env.repo, "demo/structures")
+        codes = {}
+        for f in sorted(os.listdir(path)):
+            if f.endswith(".xml"):
+                for cl in etree.parse(os.path.join(path, f)).iter("{%s}Codelist" % NS["str"]):
+                    codes[cl.get("id")] = [c.get("id") for c in cl.findall("{%s}Code" % NS["str"])]
+        excluded = {"010", "074", "239", "260", "334"}
+        series = codes["CL_SERIES"][:nseries]
+        areas = [a for a in codes["CL_AREA"] if a not in excluded][:nareas]
+        dims = ("FREQ=\"A\" REPORTING_TYPE=\"N\" SERIES=\"%s\" REF_AREA=\"%s\" SEX=\"_T\" AGE=\"_T\" "
+                "URBANISATION=\"_T\" INCOME_WEALTH_QUANTILE=\"_T\" EDUCATION_LEV=\"_T\" "
+                "OCCUPATION=\"_T\" CUST_BREAKDOWN=\"_T\" COMPOSITE_BREAKDOWN=\"_Z\" "
+                "DISABILITY_STATUS=\"_T\" ACTIVITY=\"_T\" PRODUCT=\"_T\" UNIT_MEASURE=\"PERCENT\" "
+                "UNIT_MULT=\"0\"")
+        with open(self.file("tmp:" + name), "w") as out:
+            out.write('<?xml version="1.0" encoding="UTF-8"?>\n<message:StructureSpecificData '
+                      'xmlns:ss="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/data/structurespecific" '
+                      'xmlns:message="%s" xmlns:common="%s"><message:Header><message:ID>BULK</message:ID>'
+                      '<message:Test>false</message:Test><message:Prepared>2024-01-01T00:00:00</message:Prepared>'
+                      '<message:Sender id="T"/><message:Structure structureID="S" dimensionAtObservation="TIME_PERIOD">'
+                      '<common:StructureUsage><Ref agencyID="SDMXD" id="DF_SDG" version="1.0"/></common:StructureUsage>'
+                      '</message:Structure></message:Header><message:DataSet ss:structureRef="S">\n'
+                      % (NS["mes"], NS["com"]))
+            for i, s in enumerate(series):
+                for j, a in enumerate(areas):
+                    out.write("<Series %s>" % (dims % (s, a)))
+                    for y in range(2000, 2024):
+                        out.write('<Obs TIME_PERIOD="%d" OBS_VALUE="%.2f" OBS_STATUS="A"/>'
+                                  % (y, ((i * 7919 + j * 104729 + y * 31) % 10000) / 100.0))
+                    out.write("</Series>\n")
+            out.write("</message:DataSet></message:StructureSpecificData>\n")
+
+    def rss_kb(self):
+        """Anonymous resident memory (heap and stacks): the store's pages are a file mapping
+        that the kernel may keep resident or drop, so they are not counted."""
+        with open("/proc/%d/status" % self.server.pid) as f:
+            for line in f:
+                if line.startswith("RssAnon:"):
+                    return int(line.split()[1])
+        return 0
+
+    def slow_download(self, path, max_growth_mb, min_bytes):
+        self.start()
+        before = self.rss_kb()
+        sock = socket.create_connection(("127.0.0.1", self.port), timeout=60)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 16384)
+        sock.sendall(("GET /rest%s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n" % path).encode())
+        got, peak, n = 0, before, 0
+        while True:
+            chunk = sock.recv(4096)
+            if not chunk:
+                break
+            got += len(chunk)
+            n += 1
+            if n % 64 == 0:
+                time.sleep(0.01)  # a slow reader: the server must wait, not buffer
+                peak = max(peak, self.rss_kb())
+        sock.close()
+        growth_mb = (peak - before) / 1024.0
+        if got < min_bytes:
+            raise CaseFailure("slow download got only %d bytes" % got)
+        if growth_mb > max_growth_mb:
+            raise CaseFailure("server grew by %.1f MB while sending %d bytes (bound %s MB)" % (
+                growth_mb, got, max_growth_mb))
+        self.checks += 1
+
     def run_r(self, script):
         self.start()
         url = "http://127.0.0.1:%d/rest" % self.port
@@ -509,6 +582,13 @@ class Case:
                     if arg not in err:
                         raise CaseFailure("load stderr lacks %r:\n%s" % (arg, err[-1500:]))
                     self.checks += 1
+                elif cmd == "write-sdg-data":
+                    name, ns, na = arg.split()
+                    self.write_sdg_data(name, int(ns), int(na))
+                elif cmd == "slow-download":
+                    self.send()
+                    path, mb, nbytes = arg.split()
+                    self.slow_download(path, float(mb), int(nbytes))
                 elif cmd == "mark-time":
                     self.send()
                     time.sleep(1.1)
