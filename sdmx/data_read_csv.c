@@ -73,8 +73,8 @@ read_row(struct csv_reader *r, int *got)
     r->nraw = 0;
     for (;;) {
         if (r->nraw == CSV_MAX_COLS)
-            return core_fail(r->err, CORE_ETOOBIG, "%s:%ld: more than %d fields in a row",
-                             r->name, r->row_line, CSV_MAX_COLS);
+            return core_fail(r->err, CORE_ETOOBIG, "%s:%ld: more than %d fields in a row", r->name,
+                             r->row_line, CSV_MAX_COLS);
         struct field *f = &r->raw[r->nraw++];
         *f = (struct field){.ptr = r->p};
         if (r->p < r->end && *r->p == '"') {
@@ -111,8 +111,8 @@ read_row(struct csv_reader *r, int *got)
         }
         f->len = (size_t)(r->p - f->ptr);
         if (f->len > CSV_MAX_FIELD)
-            return core_fail(r->err, CORE_ETOOBIG, "%s:%ld: a field of more than %d bytes",
-                             r->name, r->row_line, CSV_MAX_FIELD);
+            return core_fail(r->err, CORE_ETOOBIG, "%s:%ld: a field of more than %d bytes", r->name,
+                             r->row_line, CSV_MAX_FIELD);
         if (r->p < r->end && *r->p == ',') {
             r->p++;
             continue;
@@ -209,8 +209,8 @@ read_header(struct csv_reader *r)
                              r->row_line, i + 1);
         for (size_t k = 0; k < i; k++)
             if (core_str_eq(r->cols[k].id, id))
-                return core_fail(r->err, CORE_ESYNTAX, "%s:%ld: column %.*s appears twice",
-                                 r->name, r->row_line, CORE_STR_FMT(id));
+                return core_fail(r->err, CORE_ESYNTAX, "%s:%ld: column %.*s appears twice", r->name,
+                                 r->row_line, CORE_STR_FMT(id));
         r->cols[i].id = core_arena_str(r->a, id);
         r->cols[i].role = COL_ATTR;
         if (core_str_eq_c(id, "DATAFLOW") || core_str_eq_c(id, "STRUCTURE_ID")) {

@@ -54,8 +54,8 @@ struct frame {
     size_t index;      /* arrays: the element being read */
     size_t koff, klen; /* maps: the current key, in r->path */
     int have_key;
-    int attrs;         /* C_LEVELS/C_COMPS: attributes rather than dimensions */
-    enum level level;  /* C_COMPS */
+    int attrs;        /* C_LEVELS/C_COMPS: attributes rather than dimensions */
+    enum level level; /* C_COMPS */
 };
 
 struct comp {
@@ -75,8 +75,9 @@ struct link {
 
 struct dsinfo {
     dsd_action action;
-    long attr[JSON_MAX_COMPS]; /* index into the value list, -1 for null */
-    size_t nattr;
+    long *attr; /* index into the value list, -1 for null; grown as read, so that an
+                   empty data set costs little */
+    size_t nattr, cap;
 };
 
 struct json_reader {
@@ -336,8 +337,10 @@ p1_scalar(struct json_reader *r, struct frame *f, int is_null, const char *s, si
         uint64_t v = 0;
         if (!is_null && core_parse_u64((core_str_t){s, n}, &v, NULL) != CORE_OK)
             return fail(r, CORE_ESYNTAX, "an attribute index must be a whole number or null");
-        if (d->nattr < JSON_MAX_COMPS)
+        if (d->nattr < JSON_MAX_COMPS) {
+            core_arena_grow(r->a, (void **)&d->attr, d->nattr, &d->cap, sizeof *d->attr);
             d->attr[d->nattr++] = is_null || v > (uint64_t)LONG_MAX ? -1 : (long)v;
+        }
         return 1;
     }
     default:
@@ -361,9 +364,7 @@ p1_open(struct json_reader *r, struct frame *f)
         r->cur_link = (struct link){.rel = CORE_STR_NULL};
     } else if (f->ctx == C_DATASET) {
         core_arena_grow(r->a, (void **)&r->ds, r->nds, &r->cap_ds, sizeof *r->ds);
-        r->ds[r->nds].action = DSD_ACTION_APPEND;
-        r->ds[r->nds].nattr = 0;
-        r->nds++;
+        r->ds[r->nds++] = (struct dsinfo){.action = DSD_ACTION_APPEND};
     }
     return 1;
 }
@@ -373,7 +374,7 @@ p1_close(struct json_reader *r, struct frame *f)
 {
     if (f->ctx == C_VALUE) {
         comp_add_value(r, r->vid.ptr ? r->vid : r->vname);
-    } else if (f->ctx == C_LINK) {
+    } else if (f->ctx == C_LINK && (r->cur_link.urn.ptr != NULL || r->cur_link.href.ptr != NULL)) {
         core_arena_grow(r->a, (void **)&r->links, r->nlinks, &r->cap_links, sizeof *r->links);
         r->links[r->nlinks++] = r->cur_link;
     } else if (f->ctx == C_COMP && r->cur_comp->id.ptr == NULL) {
@@ -382,7 +383,8 @@ p1_close(struct json_reader *r, struct frame *f)
     return 1;
 }
 
-/* ---- pass 2: events ----------------------------------------------------------------------------- */
+/* ---- pass 2: events -----------------------------------------------------------------------------
+ */
 
 /* Parses "0:3:1" into n indexes, one per component of l. */
 static int
@@ -488,8 +490,8 @@ emit_obs(struct json_reader *r)
     for (size_t i = 0; i < r->noidx; i++)
         key_add(r, &ob->v[i], ob->v[i].values[r->oidx[i]], key, &n, &period);
     core_str_t value = r->have_value ? (core_str_t){r->value.ptr, r->value.len} : CORE_STR("");
-    core_rc rc = r->ev->obs(r->ev->ctx, key, n, period, value, r->oattrs, r->noattrs,
-                            cur_line(r), r->err);
+    core_rc rc =
+        r->ev->obs(r->ev->ctx, key, n, period, value, r->oattrs, r->noattrs, cur_line(r), r->err);
     return rc == CORE_OK;
 }
 
@@ -575,7 +577,8 @@ p2_close(struct json_reader *r, struct frame *f)
     }
 }
 
-/* ---- yajl callbacks: keep the path, hand each event to the pass -------------------------------- */
+/* ---- yajl callbacks: keep the path, hand each event to the pass --------------------------------
+ */
 
 static int
 scalar(struct json_reader *r, int is_null, const char *s, size_t n)
@@ -583,8 +586,9 @@ scalar(struct json_reader *r, int is_null, const char *s, size_t n)
     if (r->depth == 0)
         return fail(r, CORE_ESYNTAX, "an SDMX-JSON message is an object");
     struct frame *f = &r->st[r->depth - 1];
-    int ok = f->ctx == C_SKIP ? 1 : r->pass == 1 ? p1_scalar(r, f, is_null, s, n)
-                                                 : p2_scalar(r, f, is_null, s, n);
+    int ok = f->ctx == C_SKIP ? 1
+             : r->pass == 1   ? p1_scalar(r, f, is_null, s, n)
+                              : p2_scalar(r, f, is_null, s, n);
     if (!f->is_map)
         f->index++;
     return ok;
@@ -630,10 +634,10 @@ open_container(struct json_reader *r, int is_map)
         f->ctx = p->ctx == C_SKIP ? C_SKIP : child_ctx(r, p, is_map, f);
     }
     /* handled before the frame counts, so that a message's path ends at the key */
-    int ok = f->ctx == C_SKIP      ? 1
-             : r->pass == 1        ? p1_open(r, f)
-             : r->depth == 0       ? 1
-                                   : p2_open(r, f, &r->st[r->depth - 1]);
+    int ok = f->ctx == C_SKIP ? 1
+             : r->pass == 1   ? p1_open(r, f)
+             : r->depth == 0  ? 1
+                              : p2_open(r, f, &r->st[r->depth - 1]);
     r->depth++;
     return ok;
 }
@@ -683,7 +687,7 @@ on_map_key(void *ctx, const unsigned char *k, size_t n)
 }
 
 static const yajl_callbacks callbacks = {
-    on_null,   on_boolean,   NULL,           NULL, on_number, on_string,
+    on_null,      on_boolean, NULL,   NULL,           on_number, on_string,
     on_start_map, on_map_key, on_end, on_start_array, on_end,
 };
 
@@ -714,8 +718,8 @@ run_pass(struct json_reader *r, int pass)
         size_t n = msg ? strlen((const char *)msg) : 0;
         while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
             n--;
-        rc = core_fail(r->err, CORE_ESYNTAX, "%s:%ld: at %s: not well-formed JSON: %.*s",
-                       r->name, cur_line(r), cur_path(r), (int)n, msg ? (const char *)msg : "");
+        rc = core_fail(r->err, CORE_ESYNTAX, "%s:%ld: at %s: not well-formed JSON: %.*s", r->name,
+                       cur_line(r), cur_path(r), (int)n, msg ? (const char *)msg : "");
         if (msg)
             yajl_free_error(r->h, msg);
     }
