@@ -5,17 +5,34 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+struct mapping {
+    void *addr;
+    size_t len;
+};
+
+static void
+unmap(void *arg)
+{
+    struct mapping *m = arg;
+    munmap(m->addr, m->len);
+}
+
+/* The file is mapped, not read: its pages are the kernel's to drop again, so a large
+ * message costs the loader little resident memory beyond what it is working on. */
 core_rc
 srv_read_file(core_arena_t *a, const char *path, size_t max, core_str_t *out, core_err_t *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
         return core_fail(err, CORE_EIO, "%s: %s", path, strerror(errno));
     struct stat st;
     core_rc rc = CORE_OK;
-    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         rc = core_fail(err, CORE_EIO, "%s: not a regular file", path);
         goto out;
     }
@@ -24,16 +41,23 @@ srv_read_file(core_arena_t *a, const char *path, size_t max, core_str_t *out, co
                        (long long)st.st_size, max);
         goto out;
     }
-    char *buf = core_arena_alloc(a, (size_t)st.st_size + 1);
-    size_t n = fread(buf, 1, (size_t)st.st_size, f);
-    if (n != (size_t)st.st_size) {
-        rc = core_fail(err, CORE_EIO, "%s: short read", path);
+    if (st.st_size == 0) {
+        *out = (core_str_t){"", 0};
         goto out;
     }
-    buf[n] = '\0';
-    *out = (core_str_t){buf, n};
+    void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (p == MAP_FAILED) {
+        rc = core_fail(err, CORE_EIO, "%s: %s", path, strerror(errno));
+        goto out;
+    }
+    madvise(p, (size_t)st.st_size, MADV_SEQUENTIAL);
+    struct mapping *m = core_arena_alloc(a, sizeof *m);
+    m->addr = p;
+    m->len = (size_t)st.st_size;
+    core_arena_defer(a, unmap, m);
+    *out = (core_str_t){p, m->len};
 out:
-    fclose(f);
+    close(fd);
     return rc;
 }
 

@@ -50,7 +50,7 @@ const char *srv_status_title(core_rc rc);
 /* Loads files into the store at conf->db; prints a report per file on stderr; returns the
  * process exit code. */
 int srv_load_files(const srv_conf_t *conf, char **files, int nfiles);
-/* Reads a whole file into a (bounded by max bytes). */
+/* Maps a whole file read-only (bounded by max bytes) until a is freed. */
 core_rc srv_read_file(core_arena_t *a, const char *path, size_t max, core_str_t *out,
                       core_err_t *err);
 /* Stores the structures of one message; fills a report and statuses. */
