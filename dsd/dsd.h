@@ -70,6 +70,10 @@ char *dsd_ref_label(core_arena_t *a, const dsd_ref_t *r);
  * dropped); CORE_ESYNTAX when s is not such a URN. */
 core_rc dsd_ref_parse_urn(core_str_t s, dsd_ref_t *out, core_err_t *err);
 
+/* Parses the short form AGENCY:ID(VERSION) (SDMX-CSV, command lines); the version is 1.0
+ * when absent. Strings borrow from s. Returns 0 when s is not of that form. */
+int dsd_ref_parse_short(core_str_t s, dsd_kind kind, dsd_ref_t *out);
+
 /* A maintainable artefact as read from a message: identity, flags, the canonical
  * SDMX-ML 2.1 text of its element, and the maintainables it references. */
 typedef struct dsd_artefact {

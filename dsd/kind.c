@@ -191,3 +191,22 @@ dsd_ref_parse_urn(core_str_t s, dsd_ref_t *out, core_err_t *err)
 bad:
     return core_fail(err, CORE_ESYNTAX, "'%.*s' is not an SDMX URN", CORE_STR_FMT(s));
 }
+
+int
+dsd_ref_parse_short(core_str_t s, dsd_kind kind, dsd_ref_t *out)
+{
+    core_str_t agency, rest = core_str_split(s, ':', &agency);
+    if (rest.ptr == NULL || agency.len == 0)
+        return 0;
+    core_str_t id, ver = core_str_split(rest, '(', &id);
+    out->kind = kind;
+    out->agency = agency;
+    out->id = id;
+    out->version = CORE_STR("1.0");
+    if (ver.ptr != NULL) {
+        if (ver.len < 2 || ver.ptr[ver.len - 1] != ')')
+            return 0;
+        out->version = (core_str_t){ver.ptr, ver.len - 1};
+    }
+    return id.len > 0 && memchr(id.ptr, ')', id.len) == NULL;
+}

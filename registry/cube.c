@@ -645,6 +645,15 @@ allowed(const reg_key_filter_t *f, size_t d, uint32_t id)
     return 0;
 }
 
+int
+reg_key_filter_allows(const reg_key_filter_t *f, const uint32_t *ids, size_t ndims)
+{
+    for (size_t d = 0; d < ndims; d++)
+        if (!allowed(f, d, ids[d]))
+            return 0;
+    return 1;
+}
+
 /* The smallest allowed id above id in dimension d (0 when none). */
 static uint32_t
 next_allowed(const reg_key_filter_t *f, size_t d, uint32_t id)

@@ -111,6 +111,9 @@ typedef struct reg_key_filter {
     size_t *n;
 } reg_key_filter_t;
 
+/* Whether the series ids[ndims] passes f (NULL passes everything). */
+int reg_key_filter_allows(const reg_key_filter_t *f, const uint32_t *ids, size_t ndims);
+
 typedef struct reg_series {
     const uint32_t *ids; /* ndims code ids */
     core_str_t attrs;    /* attribute blob */

@@ -1,6 +1,8 @@
 #include <config.h>
 #include "sdmx_int.h"
 
+#include <libxml/xmlreader.h>
+#include <stdio.h>
 #include <string.h>
 
 static const struct {
@@ -138,4 +140,20 @@ sdmx__is(const xmlNode *node, const char *local)
 {
     return node != NULL && node->type == XML_ELEMENT_NODE &&
            strcmp((const char *)node->name, local) == 0;
+}
+
+void
+sdmx__on_xml_error(void *arg, const char *msg, xmlParserSeverities severity,
+                   xmlTextReaderLocatorPtr locator)
+{
+    sdmx__xml_errors_t *e = arg;
+    if (severity != XML_PARSER_SEVERITY_ERROR && severity != XML_PARSER_SEVERITY_VALIDITY_ERROR)
+        return;
+    if (e->first[0] != '\0')
+        return;
+    size_t n = strlen(msg);
+    while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+        n--;
+    snprintf(e->first, sizeof e->first, "%s:%d: %.*s", e->name,
+             xmlTextReaderLocatorLineNumber(locator), (int)n, msg);
 }

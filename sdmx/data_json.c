@@ -556,21 +556,6 @@ json_series_end(struct sdmx_data_stream *s, core_buf_t *out)
     core_buf_adds(out, st->show_obs ? "}}" : "}");
 }
 
-static int
-filter_allows(const reg_key_filter_t *f, const uint32_t *ids, size_t ndims)
-{
-    for (size_t d = 0; f != NULL && d < ndims; d++) {
-        if (f->n[d] == SIZE_MAX)
-            continue;
-        int found = 0;
-        for (size_t i = 0; i < f->n[d] && !found; i++)
-            found = f->ids[d][i] == ids[d];
-        if (!found)
-            return 0;
-    }
-    return 1;
-}
-
 /* updatedAfter: the observations and series deleted since, as a second data set with action
  * Delete (a deleted observation is an empty array, a deleted series has no observations). */
 static void
@@ -585,7 +570,7 @@ put_deletions(struct sdmx_data_stream *s, jstate_t *st, core_buf_t *out)
     for (size_t i = 0; i < s->nchanges; i++) {
         const reg_change_t *ch = &s->changes[i];
         if ((ch->nperiods == 0 && !ch->deleted_series) ||
-            !filter_allows(s->filter, ch->ids, s->dsd.ndims))
+            !reg_key_filter_allows(s->filter, ch->ids, s->dsd.ndims))
             continue;
         for (size_t d = 0; d < s->dsd.ndims; d++)
             s->codes[d] = reg_cube_code(s->cube, d, ch->ids[d]);

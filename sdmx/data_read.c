@@ -20,7 +20,7 @@ struct data_reader {
     const char *name;
     const dsd_events_t *ev;
     core_err_t *err;
-    char xml_error[512];
+    sdmx__xml_errors_t xe;
     int generic;
     /* header */
     core_str_t structure_id;
@@ -38,19 +38,6 @@ struct data_reader {
     int in_series, in_obs;
     const char *section; /* generic: "SeriesKey", "Attributes", "ObsKey" ... */
 };
-
-static void
-on_xml_error(void *arg, const char *msg, xmlParserSeverities sev, xmlTextReaderLocatorPtr loc)
-{
-    struct data_reader *r = arg;
-    if (sev != XML_PARSER_SEVERITY_ERROR || r->xml_error[0] != '\0')
-        return;
-    size_t n = strlen(msg);
-    while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-        n--;
-    snprintf(r->xml_error, sizeof r->xml_error, "%s:%d: %.*s", r->name,
-             xmlTextReaderLocatorLineNumber(loc), (int)n, msg);
-}
 
 static core_str_t
 copy(core_arena_t *a, const xmlChar *s)
@@ -397,7 +384,7 @@ read_loop(struct data_reader *r, xmlTextReaderPtr xr)
 {
     int seen_root = 0, in_ds = 0, skip = 0, ret = xmlTextReaderRead(xr);
     core_rc rc = CORE_OK;
-    while (ret == 1 && rc == CORE_OK && r->xml_error[0] == '\0') {
+    while (ret == 1 && rc == CORE_OK && r->xe.first[0] == '\0') {
         int type = xmlTextReaderNodeType(xr);
         if (type == XML_READER_TYPE_DOCUMENT_TYPE)
             return core_fail(r->err, CORE_ESYNTAX, "%s: DOCTYPE declarations are not accepted",
@@ -425,9 +412,9 @@ read_loop(struct data_reader *r, xmlTextReaderPtr xr)
     }
     if (rc != CORE_OK)
         return rc;
-    if (ret < 0 || r->xml_error[0] != '\0')
+    if (ret < 0 || r->xe.first[0] != '\0')
         return core_fail(r->err, CORE_ESYNTAX, "%s",
-                         r->xml_error[0] ? r->xml_error : "the message is not well-formed XML");
+                         r->xe.first[0] ? r->xe.first : "the message is not well-formed XML");
     if (!seen_root)
         return core_fail(r->err, CORE_ESYNTAX, "%s: no XML element found", r->name);
     return CORE_OK;
@@ -450,7 +437,8 @@ sdmx_data_read_xml(core_arena_t *a, const char *data, size_t len, const char *na
         core_arena_free(r.scratch);
         return core_fail(err, CORE_EIO, "%s: cannot start the XML reader", name);
     }
-    xmlTextReaderSetErrorHandler(xr, on_xml_error, &r);
+    r.xe.name = name;
+    xmlTextReaderSetErrorHandler(xr, sdmx__on_xml_error, &r.xe);
     core_rc rc = read_loop(&r, xr);
     xmlFreeTextReader(xr);
     core_arena_free(r.scratch);

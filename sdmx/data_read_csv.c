@@ -171,25 +171,6 @@ cut_label(core_str_t s)
     return s;
 }
 
-/* AGENCY:ID(VERSION), version 1.0 when absent. The strings borrow from s. */
-static int
-parse_flow(core_str_t s, dsd_ref_t *out)
-{
-    core_str_t agency, rest = core_str_split(s, ':', &agency);
-    if (rest.ptr == NULL || agency.len == 0)
-        return 0;
-    core_str_t id, ver = core_str_split(rest, '(', &id);
-    out->agency = agency;
-    out->id = id;
-    out->version = CORE_STR("1.0");
-    if (ver.ptr != NULL) {
-        if (ver.len < 2 || ver.ptr[ver.len - 1] != ')')
-            return 0;
-        out->version = (core_str_t){ver.ptr, ver.len - 1};
-    }
-    return id.len > 0 && memchr(id.ptr, ')', id.len) == NULL;
-}
-
 static core_rc
 read_header(struct csv_reader *r)
 {
@@ -288,7 +269,7 @@ row_structure(struct csv_reader *r, dsd_ref_t *out, core_str_t *text)
                                  r->name, r->row_line, CORE_STR_FMT(v));
         }
     }
-    if (!parse_flow(*text, out))
+    if (!dsd_ref_parse_short(*text, out->kind, out))
         return core_fail(r->err, CORE_ESYNTAX, "%s:%ld: %s '%.*s' is not AGENCY:ID(VERSION)",
                          r->name, r->row_line, r->version2 ? "STRUCTURE_ID" : "DATAFLOW",
                          CORE_STR_FMT(*text));
@@ -357,9 +338,8 @@ read_rows(struct csv_reader *r)
         dsd_action act = action_col >= 0 ? row_action(r->cell[action_col]) : DSD_ACTION_APPEND;
         if (dsd == NULL) {
             first_text = core_arena_str(r->a, text);
-            if (!parse_flow(first_text, &first))
+            if (!dsd_ref_parse_short(first_text, ref.kind, &first))
                 return core_fail(r->err, CORE_EBUG, "%s: DATAFLOW reparse", r->name);
-            first.kind = ref.kind;
             if ((rc = r->ev->resolve(r->ev->ctx, &first, &dsd, r->err)) != CORE_OK)
                 return rc;
             classify(r, dsd);

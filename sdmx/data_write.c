@@ -404,21 +404,6 @@ build_filter(struct sdmx_data_stream *s, reg_key_filter_t **out, core_err_t *err
     return CORE_OK;
 }
 
-static int
-filter_allows(const reg_key_filter_t *f, const uint32_t *ids, size_t ndims)
-{
-    for (size_t d = 0; f != NULL && d < ndims; d++) {
-        if (f->n[d] == SIZE_MAX)
-            continue;
-        int found = 0;
-        for (size_t i = 0; i < f->n[d] && !found; i++)
-            found = f->ids[d][i] == ids[d];
-        if (!found)
-            return 0;
-    }
-    return 1;
-}
-
 /* The next series of the answer: from the store's scan, or (updatedAfter) from the series
  * the change log names that still exist and pass the key filter. */
 static core_rc
@@ -428,7 +413,7 @@ advance(struct sdmx_data_stream *s, core_err_t *err)
         return reg_series_iter_next(s->it, &s->series, err);
     while (s->ci < s->nchanges) {
         reg_change_t *ch = &s->changes[s->ci++];
-        if (!ch->updated || !filter_allows(s->filter, ch->ids, s->dsd.ndims))
+        if (!ch->updated || !reg_key_filter_allows(s->filter, ch->ids, s->dsd.ndims))
             continue;
         core_rc rc = reg_series_iter_at(s->it, ch->ids, s->min_commit, &s->series, err);
         if (rc == CORE_ENOTFOUND)
@@ -481,7 +466,7 @@ open_changes(struct sdmx_data_stream *s, core_err_t *err)
         return rc;
     for (size_t i = 0; i < s->nchanges; i++) {
         reg_change_t *ch = &s->changes[i];
-        if (filter_allows(s->filter, ch->ids, s->dsd.ndims))
+        if (reg_key_filter_allows(s->filter, ch->ids, s->dsd.ndims))
             s->ndeletions += ch->nperiods + (size_t)ch->deleted_series;
     }
     return CORE_OK;
@@ -512,7 +497,7 @@ write_deletions(struct sdmx_data_stream *s, core_buf_t *out)
     for (size_t i = 0; i < s->nchanges; i++) {
         reg_change_t *ch = &s->changes[i];
         if ((ch->nperiods == 0 && !ch->deleted_series) ||
-            !filter_allows(s->filter, ch->ids, s->dsd.ndims))
+            !reg_key_filter_allows(s->filter, ch->ids, s->dsd.ndims))
             continue;
         for (size_t d = 0; d < s->dsd.ndims; d++)
             s->codes[d] = reg_cube_code(s->cube, d, ch->ids[d]);

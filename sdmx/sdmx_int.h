@@ -4,6 +4,7 @@
 
 #include "sdmx.h"
 #include <libxml/tree.h>
+#include <libxml/xmlreader.h>
 
 #define SDMX_NS_MES "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message"
 #define SDMX_NS_STR "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/structure"
@@ -14,6 +15,16 @@
 /* Whether the prolog (before the root element) declares a DOCTYPE. Checked before libxml2
  * sees the bytes, so that no internal subset (entity bombs, external entities) is parsed. */
 int sdmx__prolog_has_doctype(const char *p, size_t len);
+
+/* The first error libxml2's reader reports, with its file and line; install with
+ * xmlTextReaderSetErrorHandler(xr, sdmx__on_xml_error, &errors). */
+typedef struct sdmx__xml_errors {
+    const char *name;
+    char first[512]; /* empty while none */
+} sdmx__xml_errors_t;
+
+void sdmx__on_xml_error(void *arg, const char *msg, xmlParserSeverities severity,
+                        xmlTextReaderLocatorPtr locator);
 
 /* Serialises element node as canonical SDMX-ML: SDMX namespaces under the prefixes mes,
  * str, com, reg (declared by the enclosing message), others declared where used;

@@ -12,24 +12,9 @@ struct reader {
     const char *name;
     dsd_report_t *report;
     core_err_t *err;
-    char xml_error[512]; /* first libxml2 error, with its place */
+    sdmx__xml_errors_t xe;
     core_vec_t arts;
 };
-
-static void
-on_xml_error(void *arg, const char *msg, xmlParserSeverities sev, xmlTextReaderLocatorPtr loc)
-{
-    struct reader *r = arg;
-    if (sev != XML_PARSER_SEVERITY_ERROR && sev != XML_PARSER_SEVERITY_VALIDITY_ERROR)
-        return;
-    if (r->xml_error[0] != '\0')
-        return;
-    size_t n = strlen(msg);
-    while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-        n--;
-    snprintf(r->xml_error, sizeof r->xml_error, "%s:%d: %.*s", r->name,
-             xmlTextReaderLocatorLineNumber(loc), (int)n, msg);
-}
 
 /* The class a Ref means when it does not say, from the element that holds it. */
 static const char *
@@ -237,7 +222,7 @@ static core_rc
 read_loop(struct reader *r, xmlTextReaderPtr xr)
 {
     int seen_root = 0, skip = 0, ret = xmlTextReaderRead(xr);
-    while (ret == 1 && r->xml_error[0] == '\0') {
+    while (ret == 1 && r->xe.first[0] == '\0') {
         int type = xmlTextReaderNodeType(xr);
         if (type == XML_READER_TYPE_DOCUMENT_TYPE)
             return core_fail(r->err, CORE_ESYNTAX,
@@ -252,9 +237,9 @@ read_loop(struct reader *r, xmlTextReaderPtr xr)
         ret = skip ? xmlTextReaderNext(xr) : xmlTextReaderRead(xr);
         skip = 0;
     }
-    if (ret < 0 || r->xml_error[0] != '\0')
+    if (ret < 0 || r->xe.first[0] != '\0')
         return core_fail(r->err, CORE_ESYNTAX, "%s",
-                         r->xml_error[0] ? r->xml_error : "the message is not well-formed XML");
+                         r->xe.first[0] ? r->xe.first : "the message is not well-formed XML");
     if (!seen_root)
         return core_fail(r->err, CORE_ESYNTAX, "%s: no XML element found", r->name);
     return CORE_OK;
@@ -303,7 +288,8 @@ sdmx_structure_read(core_arena_t *a, const char *data, size_t len, const char *n
     xmlTextReaderPtr xr = xmlReaderForMemory(data, (int)len, NULL, NULL, opts);
     if (xr == NULL)
         return core_fail(err, CORE_EIO, "%s: cannot start the XML reader", name);
-    xmlTextReaderSetErrorHandler(xr, on_xml_error, &r);
+    r.xe.name = name;
+    xmlTextReaderSetErrorHandler(xr, sdmx__on_xml_error, &r.xe);
     core_rc rc = read_loop(&r, xr);
     xmlFreeTextReader(xr);
     if (rc != CORE_OK)

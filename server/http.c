@@ -235,6 +235,20 @@ conditional(request_t *r, reg_view_t *v, const char *media_type)
     return 1;
 }
 
+/* The read snapshot a GET is answered from; NULL when the request has been answered already
+ * (the client's copy is fresh: 304; or the store failed). */
+static reg_view_t *
+snapshot(request_t *r, const char *media_type)
+{
+    core_err_t err = {0};
+    reg_view_t *v;
+    if (reg_view_begin(r->ctx->reg, r->a, &v, &err) != CORE_OK) {
+        reply_error(r, &err);
+        return NULL;
+    }
+    return conditional(r, v, media_type) ? NULL : v;
+}
+
 /* ---- routes ---------------------------------------------------------------------------- */
 
 static void
@@ -254,10 +268,8 @@ serve_structure(request_t *r, const sdmx_query_t *q)
     srv_format f;
     if (srv_negotiate_structure(q->format, header(r->req, H2O_TOKEN_ACCEPT), &f, &err) != CORE_OK)
         return reply_error(r, &err);
-    reg_view_t *v;
-    if (reg_view_begin(r->ctx->reg, r->a, &v, &err) != CORE_OK)
-        return reply_error(r, &err);
-    if (conditional(r, v, srv_format_media_type(f)))
+    reg_view_t *v = snapshot(r, srv_format_media_type(f));
+    if (v == NULL)
         return 0;
     sdmx_result_t res;
     if (sdmx_structure_resolve(v, r->a, &q->structure, &res, &err) != CORE_OK)
@@ -328,10 +340,8 @@ serve_data(request_t *r, const sdmx_query_t *q)
     sdmx_data_format f;
     if (srv_negotiate_data(q->format, header(r->req, H2O_TOKEN_ACCEPT), &f, &err) != CORE_OK)
         return reply_error(r, &err);
-    reg_view_t *v;
-    if (reg_view_begin(r->ctx->reg, r->a, &v, &err) != CORE_OK)
-        return reply_error(r, &err);
-    if (conditional(r, v, sdmx_data_format_media_type(f)))
+    reg_view_t *v = snapshot(r, sdmx_data_format_media_type(f));
+    if (v == NULL)
         return 0;
     sdmx_header_t h;
     header_for(r, &h);
@@ -366,10 +376,8 @@ serve_availability(request_t *r, const sdmx_query_t *q)
         core_fail(&err, CORE_ENOTACCEPT, "availability is answered in SDMX-ML 2.1 only, so far");
         return reply_error(r, &err);
     }
-    reg_view_t *v;
-    if (reg_view_begin(r->ctx->reg, r->a, &v, &err) != CORE_OK)
-        return reply_error(r, &err);
-    if (conditional(r, v, srv_format_media_type(f)))
+    reg_view_t *v = snapshot(r, srv_format_media_type(f));
+    if (v == NULL)
         return 0;
     sdmx_header_t h;
     header_for(r, &h);

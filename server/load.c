@@ -87,33 +87,13 @@ print_report(const char *file, const core_err_t *err, const dsd_report_t *report
         fprintf(stderr, "  ... and %zu more\n", report->dropped);
 }
 
-/* Parses AGENCY:ID(VERSION) (version optional, 1.0) as a dataflow reference. */
-static int
-parse_flow_ref(const char *s, dsd_ref_t *out)
-{
-    core_str_t agency, rest = core_str_split(core_str_c(s), ':', &agency);
-    if (rest.ptr == NULL || agency.len == 0)
-        return 0;
-    core_str_t id, ver = core_str_split(rest, '(', &id);
-    out->kind = DSD_KIND_DATAFLOW;
-    out->agency = agency;
-    out->id = id;
-    out->version = CORE_STR("1.0");
-    if (ver.ptr != NULL) {
-        if (ver.len < 2 || ver.ptr[ver.len - 1] != ')')
-            return 0;
-        out->version = (core_str_t){ver.ptr, ver.len - 1};
-    }
-    return id.len > 0;
-}
-
 static core_rc
 load_data(srv_ctx_t *ctx, core_arena_t *a, core_str_t body, const char *file,
           dsd_report_t *report, core_err_t *err)
 {
     dsd_ref_t flow, *flowp = NULL;
     if (ctx->conf.dataflow != NULL) {
-        if (!parse_flow_ref(ctx->conf.dataflow, &flow))
+        if (!dsd_ref_parse_short(core_str_c(ctx->conf.dataflow), DSD_KIND_DATAFLOW, &flow))
             return core_fail(err, CORE_ESYNTAX, "--dataflow takes AGENCY:ID(VERSION), not '%s'",
                              ctx->conf.dataflow);
         flowp = &flow;
