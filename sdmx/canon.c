@@ -157,3 +157,10 @@ sdmx__on_xml_error(void *arg, const char *msg, xmlParserSeverities severity,
     snprintf(e->first, sizeof e->first, "%s:%d: %.*s", e->name,
              xmlTextReaderLocatorLineNumber(locator), (int)n, msg);
 }
+
+int
+sdmx__reader_in_ns(xmlTextReaderPtr xr, const char *ns)
+{
+    const xmlChar *u = xmlTextReaderConstNamespaceUri(xr);
+    return u != NULL && strcmp((const char *)u, ns) == 0;
+}

@@ -71,13 +71,6 @@ local(xmlTextReaderPtr xr)
     return (const char *)xmlTextReaderConstLocalName(xr);
 }
 
-static int
-ns_is(xmlTextReaderPtr xr, const char *ns)
-{
-    const xmlChar *u = xmlTextReaderConstNamespaceUri(xr);
-    return u != NULL && strcmp((const char *)u, ns) == 0;
-}
-
 static dsd_action
 parse_action(const char *s, dsd_action dflt)
 {
@@ -337,7 +330,7 @@ static core_rc
 check_root(struct data_reader *r, xmlTextReaderPtr xr)
 {
     const char *name = local(xr);
-    if (!ns_is(xr, SDMX_NS_MES))
+    if (!sdmx__reader_in_ns(xr, SDMX_NS_MES))
         return core_fail(r->err, CORE_ESYNTAX, "%s: %s is not an SDMX-ML 2.1 data message",
                          r->name, name);
     if (strcmp(name, "GenericData") == 0 || strcmp(name, "GenericTimeSeriesData") == 0) {
@@ -360,17 +353,17 @@ on_start(struct data_reader *r, xmlTextReaderPtr xr, int *seen_root, int *depth_
         *seen_root = 1;
         return check_root(r, xr);
     }
-    if (depth == 2 && ns_is(xr, SDMX_NS_MES) && strcmp(name, "Structure") == 0) {
+    if (depth == 2 && sdmx__reader_in_ns(xr, SDMX_NS_MES) && strcmp(name, "Structure") == 0) {
         *skip = 1;
         return header_structure(r, xr);
     }
-    if (depth == 2 && ns_is(xr, SDMX_NS_MES) && strcmp(name, "DataSetAction") == 0) {
+    if (depth == 2 && sdmx__reader_in_ns(xr, SDMX_NS_MES) && strcmp(name, "DataSetAction") == 0) {
         xmlChar *t = xmlTextReaderReadString(xr);
         r->header_action = parse_action((const char *)t, DSD_ACTION_APPEND);
         xmlFree(t);
         return CORE_OK;
     }
-    if (depth == 1 && ns_is(xr, SDMX_NS_MES) && strcmp(name, "DataSet") == 0) {
+    if (depth == 1 && sdmx__reader_in_ns(xr, SDMX_NS_MES) && strcmp(name, "DataSet") == 0) {
         *depth_ds = 1;
         return begin_dataset(r, xr);
     }
@@ -460,7 +453,7 @@ sdmx_message_kind(const char *data, size_t len)
     while (xr != NULL && xmlTextReaderRead(xr) == 1) {
         if (xmlTextReaderNodeType(xr) != XML_READER_TYPE_ELEMENT)
             continue;
-        for (size_t i = 0; i < sizeof kinds / sizeof kinds[0] && ns_is(xr, SDMX_NS_MES); i++)
+        for (size_t i = 0; i < sizeof kinds / sizeof kinds[0] && sdmx__reader_in_ns(xr, SDMX_NS_MES); i++)
             if (strcmp(local(xr), kinds[i]) == 0)
                 kind = kinds[i];
         break;

@@ -144,8 +144,12 @@ parse_references(core_str_t v, sdmx_structure_query_t *q, core_err_t *err)
                      CORE_STR_FMT(v));
 }
 
+typedef core_rc (*param_fn)(core_arena_t *a, core_str_t name, core_str_t value,
+                           sdmx_query_t *out, core_err_t *err);
+
+/* Calls fn for each name=value of the query string, both URL-decoded, until one fails. */
 static core_rc
-parse_params(core_arena_t *a, core_str_t query, sdmx_query_t *out, core_err_t *err)
+each_param(core_arena_t *a, core_str_t query, param_fn fn, sdmx_query_t *out, core_err_t *err)
 {
     while (query.ptr != NULL && query.len > 0) {
         core_str_t pair;
@@ -153,26 +157,32 @@ parse_params(core_arena_t *a, core_str_t query, sdmx_query_t *out, core_err_t *e
         if (pair.len == 0)
             continue;
         core_str_t name, value = core_str_split(pair, '=', &name);
-        name = core_str_urldecode(a, name, 1);
-        value = core_str_urldecode(a, value, 1);
-        core_rc rc = CORE_OK;
-        if (core_str_eq_c(name, "detail"))
-            rc = parse_detail(value, &out->structure.detail, err);
-        else if (core_str_eq_c(name, "references"))
-            rc = parse_references(value, &out->structure, err);
-        else if (core_str_eq_c(name, "format"))
-            out->format = value;
-        else if (name.len > 0 && name.ptr[0] == '_')
-            continue; /* cache busters that browser clients add */
-        else
-            rc = core_fail(err, CORE_ESYNTAX,
-                           "unknown parameter '%.*s'; structure queries take detail and "
-                           "references",
-                           CORE_STR_FMT(name));
+        core_rc rc = fn(a, core_str_urldecode(a, name, 1), core_str_urldecode(a, value, 1), out,
+                        err);
         if (rc != CORE_OK)
             return rc;
     }
     return CORE_OK;
+}
+
+static core_rc
+structure_param(core_arena_t *a, core_str_t name, core_str_t value, sdmx_query_t *out,
+                core_err_t *err)
+{
+    (void)a;
+    if (core_str_eq_c(name, "detail"))
+        return parse_detail(value, &out->structure.detail, err);
+    if (core_str_eq_c(name, "references"))
+        return parse_references(value, &out->structure, err);
+    if (core_str_eq_c(name, "format")) {
+        out->format = value;
+        return CORE_OK;
+    }
+    if (name.len > 0 && name.ptr[0] == '_')
+        return CORE_OK; /* cache busters that browser clients add */
+    return core_fail(err, CORE_ESYNTAX,
+                     "unknown parameter '%.*s'; structure queries take detail and references",
+                     CORE_STR_FMT(name));
 }
 
 static core_rc
@@ -252,6 +262,19 @@ parse_key(core_arena_t *a, core_str_t s, sdmx_data_query_t *d, core_err_t *err)
     return CORE_OK;
 }
 
+/* The {flowRef}/{key}/{providerRef} that data and availability queries share. */
+static core_rc
+parse_flow_key_provider(core_arena_t *a, core_str_t *seg, size_t nseg, sdmx_data_query_t *d,
+                        core_err_t *err)
+{
+    core_rc rc = parse_flow_ref(seg[1], d, err);
+    if (rc == CORE_OK && nseg > 2)
+        rc = parse_key(a, seg[2], d, err);
+    if (rc == CORE_OK && nseg > 3)
+        rc = parse_list(a, seg[3], "provider", agency_char, &d->providers, err);
+    return rc;
+}
+
 static core_rc
 parse_u64_param(core_str_t name, core_str_t value, uint64_t *out, core_err_t *err)
 {
@@ -329,20 +352,9 @@ parse_data(core_arena_t *a, core_str_t *seg, size_t nseg, core_str_t query, sdmx
     if (nseg > 4)
         return core_fail(err, CORE_ESYNTAX,
                          "too many path segments: a data query is /data/{flowRef}/{key}/{providerRef}");
-    core_rc rc = parse_flow_ref(seg[1], d, err);
-    if (rc == CORE_OK && nseg > 2)
-        rc = parse_key(a, seg[2], d, err);
-    if (rc == CORE_OK && nseg > 3)
-        rc = parse_list(a, seg[3], "provider", agency_char, &d->providers, err);
-    while (rc == CORE_OK && query.ptr != NULL && query.len > 0) {
-        core_str_t pair;
-        query = core_str_split(query, '&', &pair);
-        if (pair.len == 0)
-            continue;
-        core_str_t name, value = core_str_split(pair, '=', &name);
-        rc = data_param(a, core_str_urldecode(a, name, 1), core_str_urldecode(a, value, 1), out,
-                        err);
-    }
+    core_rc rc = parse_flow_key_provider(a, seg, nseg, d, err);
+    if (rc == CORE_OK)
+        rc = each_param(a, query, data_param, out, err);
     if (rc == CORE_OK && d->start >= d->end)
         rc = core_fail(err, CORE_ESYNTAX, "startPeriod is after endPeriod");
     return rc;
@@ -386,22 +398,11 @@ parse_availability(core_arena_t *a, core_str_t *seg, size_t nseg, core_str_t que
         return core_fail(err, CORE_ESYNTAX,
                          "an availability query is "
                          "/availableconstraint/{flowRef}/{key}/{providerRef}/{componentID}");
-    core_rc rc = parse_flow_ref(seg[1], d, err);
-    if (rc == CORE_OK && nseg > 2)
-        rc = parse_key(a, seg[2], d, err);
-    if (rc == CORE_OK && nseg > 3)
-        rc = parse_list(a, seg[3], "provider", agency_char, &d->providers, err);
+    core_rc rc = parse_flow_key_provider(a, seg, nseg, d, err);
     if (nseg > 4)
         out->availability.component = seg[4];
-    while (rc == CORE_OK && query.ptr != NULL && query.len > 0) {
-        core_str_t pair;
-        query = core_str_split(query, '&', &pair);
-        if (pair.len == 0)
-            continue;
-        core_str_t name, value = core_str_split(pair, '=', &name);
-        rc = availability_param(a, core_str_urldecode(a, name, 1), core_str_urldecode(a, value, 1),
-                                out, err);
-    }
+    if (rc == CORE_OK)
+        rc = each_param(a, query, availability_param, out, err);
     if (rc == CORE_OK && d->start >= d->end)
         rc = core_fail(err, CORE_ESYNTAX, "startPeriod is after endPeriod");
     out->availability.data = *d;
@@ -462,5 +463,5 @@ sdmx_query_parse(core_arena_t *a, core_str_t path, core_str_t query, sdmx_query_
     core_rc rc = parse_structure_path(a, seg, nseg, q, err);
     if (rc != CORE_OK)
         return rc;
-    return parse_params(a, query, out, err);
+    return each_param(a, query, structure_param, out, err);
 }

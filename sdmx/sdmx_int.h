@@ -26,6 +26,9 @@ typedef struct sdmx__xml_errors {
 void sdmx__on_xml_error(void *arg, const char *msg, xmlParserSeverities severity,
                         xmlTextReaderLocatorPtr locator);
 
+/* Whether the node under the reader is in namespace ns. */
+int sdmx__reader_in_ns(xmlTextReaderPtr xr, const char *ns);
+
 /* Serialises element node as canonical SDMX-ML: SDMX namespaces under the prefixes mes,
  * str, com, reg (declared by the enclosing message), others declared where used;
  * whitespace-only text and comments dropped. */

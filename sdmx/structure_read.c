@@ -166,24 +166,17 @@ read_artefact(struct reader *r, dsd_kind kind, const xmlNode *el)
     core_vec_push(r->a, &r->arts, art);
 }
 
-static int
-is_ns(xmlTextReaderPtr xr, const char *ns)
-{
-    const xmlChar *u = xmlTextReaderConstNamespaceUri(xr);
-    return u != NULL && strcmp((const char *)u, ns) == 0;
-}
-
 /* Checks the root element: an SDMX-ML 2.1 Structure message, or says what it is. */
 static core_rc
 check_root(struct reader *r, xmlTextReaderPtr xr)
 {
     const char *local = (const char *)xmlTextReaderConstLocalName(xr);
-    if (is_ns(xr, SDMX_NS_MES) && strcmp(local, "Structure") == 0)
+    if (sdmx__reader_in_ns(xr, SDMX_NS_MES) && strcmp(local, "Structure") == 0)
         return CORE_OK;
-    if (is_ns(xr, SDMX_NS_20_MES))
+    if (sdmx__reader_in_ns(xr, SDMX_NS_20_MES))
         return core_fail(r->err, CORE_ENOTIMPL,
                          "%s: SDMX-ML 2.0 messages are not read yet; send SDMX-ML 2.1", r->name);
-    if (is_ns(xr, SDMX_NS_30_MES))
+    if (sdmx__reader_in_ns(xr, SDMX_NS_30_MES))
         return core_fail(r->err, CORE_ENOTIMPL,
                          "%s: SDMX-ML 3.0 messages are not read yet; send SDMX-ML 2.1", r->name);
     return core_fail(r->err, CORE_ESYNTAX,
@@ -204,7 +197,7 @@ on_element(struct reader *r, xmlTextReaderPtr xr, int *seen_root, int *skip)
         *seen_root = 1;
         return check_root(r, xr);
     }
-    if (depth != 3 || !is_ns(xr, SDMX_NS_STR))
+    if (depth != 3 || !sdmx__reader_in_ns(xr, SDMX_NS_STR))
         return CORE_OK;
     core_str_t local = core_str_c((const char *)xmlTextReaderConstLocalName(xr));
     dsd_kind kind = dsd_kind_by_element(local);
