@@ -14,6 +14,8 @@
  *   obs     u32 flow, u32 id[ndims], period key   -> u64 commit, u8 n, period, u16 n,
  *                                                     value, attribute blob
  *   dsattr  u32 flow                              -> attribute blob
+ *   groups  u32 flow, u32 id[ndims] (0: not in     -> attribute blob
+ *           the group's key)
  *   changes u64 commit, series key [, period key] -> 'U' (series added or changed),
  *                                                     'X' (series deleted), 'D' + period
  *                                                     (observation deleted)
@@ -82,8 +84,8 @@ get_u64(const unsigned char *p)
 
 /* ---- attribute blobs ------------------------------------------------------------------ */
 
-static void
-blob_add(core_buf_t *b, core_str_t id, core_str_t value)
+void
+reg_attrs_add(core_buf_t *b, core_str_t id, core_str_t value)
 {
     unsigned char n = (unsigned char)(id.len > 255 ? 255 : id.len);
     core_buf_addc(b, (char)n);
@@ -123,11 +125,11 @@ blob_merge(core_buf_t *out, core_str_t old, const dsd_kv_t *attrs, size_t n)
         for (size_t i = 0; i < n && !replaced; i++)
             replaced = core_str_eq(attrs[i].id, kv.id);
         if (!replaced)
-            blob_add(out, kv.id, kv.value);
+            reg_attrs_add(out, kv.id, kv.value);
     }
     for (size_t i = 0; i < n; i++)
         if (attrs[i].value.len > 0)
-            blob_add(out, attrs[i].id, attrs[i].value);
+            reg_attrs_add(out, attrs[i].id, attrs[i].value);
 }
 
 /* ---- writing ---------------------------------------------------------------------------- */
@@ -364,7 +366,7 @@ reg_cube_put_obs(reg_cube_txn_t *t, const core_str_t *codes, const unsigned char
     core_buf_add(&b, value.ptr, value.len);
     for (size_t i = 0; i < nattrs; i++)
         if (attrs[i].value.len > 0)
-            blob_add(&b, attrs[i].id, attrs[i].value);
+            reg_attrs_add(&b, attrs[i].id, attrs[i].value);
     MDB_val k = {slen + DSD_PERIOD_KEY, ok}, v = {b.len, b.ptr}, old;
     int exists = mdb_get(t->txn, t->reg->obs, &k, &old) == 0;
     int m = mdb_put(t->txn, t->reg->obs, &k, &v, 0);
@@ -379,6 +381,35 @@ reg_cube_put_obs(reg_cube_txn_t *t, const core_str_t *codes, const unsigned char
         t->counts.obs_added++;
     t->changed = 1;
     return CORE_OK;
+}
+
+core_rc
+reg_cube_put_group(reg_cube_txn_t *t, const core_str_t *codes, const dsd_kv_t *attrs,
+                   size_t nattrs, core_err_t *err)
+{
+    unsigned char gk[SERIES_KEY_MAX];
+    put_u32(gk, t->flow);
+    for (size_t d = 0; d < t->ndims; d++) {
+        uint32_t id = 0;
+        if (codes[d].ptr != NULL) {
+            core_rc rc = code_id(t->txn, t->reg, t->flow, d, codes[d], 1, &id, err);
+            if (rc != CORE_OK)
+                return rc;
+        }
+        put_u32(gk + 4 + 4 * d, id);
+    }
+    MDB_val k = {4 + 4 * t->ndims, gk}, v;
+    core_str_t old = CORE_STR_NULL;
+    if (mdb_get(t->txn, t->reg->groups, &k, &v) == 0)
+        old = (core_str_t){v.mv_data, v.mv_size};
+    core_buf_t b;
+    core_buf_init(&b);
+    blob_merge(&b, old, attrs, nattrs);
+    v = (MDB_val){b.len, b.ptr};
+    int m = b.len ? mdb_put(t->txn, t->reg->groups, &k, &v, 0) : 0;
+    core_buf_dispose(&b);
+    t->changed = 1;
+    return m == 0 ? CORE_OK : reg__fail(err, m, "put group attributes");
 }
 
 core_rc
@@ -947,5 +978,39 @@ reg_series_iter_at(reg_series_iter_t *it, const uint32_t *ids, uint64_t min_comm
     out->ids = it->ids;
     out->attrs = v.mv_size >= 8 ? (core_str_t){(const char *)v.mv_data + 8, v.mv_size - 8}
                                 : CORE_STR_NULL;
+    return CORE_OK;
+}
+
+core_rc
+reg_cube_groups(reg_cube_t *c, reg_group_t **out, size_t *n, core_err_t *err)
+{
+    *out = NULL;
+    *n = 0;
+    MDB_cursor *cur;
+    int m = mdb_cursor_open(c->v->txn, c->v->reg->groups, &cur);
+    if (m != 0)
+        return reg__fail(err, m, "cursor");
+    unsigned char fk[4];
+    put_u32(fk, c->flow);
+    MDB_val k = {4, fk}, v;
+    size_t cap = 0;
+    for (m = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); m == 0;
+         m = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        if (k.mv_size != 4 + 4 * c->ndims || memcmp(k.mv_data, fk, 4) != 0)
+            break;
+        core_arena_grow(c->v->arena, (void **)out, *n, &cap, sizeof **out);
+        reg_group_t *g = &(*out)[(*n)++];
+        g->ids = core_arena_alloc(c->v->arena, c->ndims * sizeof *g->ids);
+        g->mask = 0;
+        for (size_t d = 0; d < c->ndims; d++) {
+            g->ids[d] = get_u32((const unsigned char *)k.mv_data + 4 + 4 * d);
+            if (g->ids[d] != 0)
+                g->mask |= UINT64_C(1) << d;
+        }
+        g->attrs = (core_str_t){v.mv_data, v.mv_size};
+    }
+    mdb_cursor_close(cur);
+    if (m != 0 && m != MDB_NOTFOUND)
+        return reg__fail(err, m, "read groups");
     return CORE_OK;
 }

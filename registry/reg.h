@@ -77,6 +77,10 @@ core_rc reg_cube_put_obs(reg_cube_txn_t *t, const core_str_t *codes, const unsig
 /* Merges series-level attribute values into the series of codes (created if absent). */
 core_rc reg_cube_put_series(reg_cube_txn_t *t, const core_str_t *codes, const dsd_kv_t *attrs,
                             size_t nattrs, core_err_t *err);
+/* Merges attribute values of a group (or any partial key: codes with ptr NULL are not part
+ * of it); they apply to every series whose key matches. */
+core_rc reg_cube_put_group(reg_cube_txn_t *t, const core_str_t *codes, const dsd_kv_t *attrs,
+                           size_t nattrs, core_err_t *err);
 /* Replaces the data set's attribute values. */
 core_rc reg_cube_put_dataset(reg_cube_txn_t *t, const dsd_kv_t *attrs, size_t nattrs,
                              core_err_t *err);
@@ -155,6 +159,18 @@ core_rc reg_cube_changes(reg_cube_t *c, int64_t after_us, reg_change_t **out, si
 core_rc reg_series_iter_at(reg_series_iter_t *it, const uint32_t *ids, uint64_t min_commit,
                            reg_series_t *out, core_err_t *err);
 
+/* Attribute values stored for a partial key: ids[d] is 0 where d is not part of it. */
+typedef struct reg_group {
+    uint32_t *ids;
+    uint64_t mask; /* bit d set when dimension d is part of the key */
+    core_str_t attrs;
+} reg_group_t;
+
+/* Every group of c (the list lives in the snapshot's arena). */
+core_rc reg_cube_groups(reg_cube_t *c, reg_group_t **out, size_t *n, core_err_t *err);
+
+/* Appends one attribute value to a blob. */
+void reg_attrs_add(core_buf_t *b, core_str_t id, core_str_t value);
 /* Walks an attribute blob: returns 0 at the end, else fills kv and advances *blob. */
 int reg_attrs_next(core_str_t *blob, dsd_kv_t *kv);
 

@@ -12,6 +12,7 @@ struct reg {
     MDB_dbi rrefs; /* target key -> source key (dupsort) */
     MDB_dbi meta;  /* "commit" -> u64, "mtime" -> i64, "flows" -> u64 */
     MDB_dbi flows, codes, codeids, series, obs, dsattr; /* data cubes: see cube.c */
+    MDB_dbi groups;  /* attributes of groups and partial keys: see cube.c */
     MDB_dbi commits; /* u64 commit (big-endian) -> i64 microseconds since the epoch */
     MDB_dbi changes; /* change log: see cube.c */
     int readonly;

@@ -18,8 +18,8 @@
  * none): each value gets its index the first time it is met, through one small hash table
  * per dimension, per attribute and for the periods, and the tables are written out at the
  * end. Memory grows with the number of distinct values (codes, periods, attribute values),
- * not with the number of observations. The values are not copied: they are slices of the
- * request's read snapshot, which lives as long as the answer.
+ * not with the number of observations. Each distinct value is copied into the arena once,
+ * since some (a series' attributes merged with its groups') live in buffers that are reused.
  *
  * Attributes: the lists data.structure.attributes.dataSet/series/observation start as the
  * DSD's attributes of that attachment (group attributes are series attributes); an attribute
@@ -87,7 +87,7 @@ vtab_intern(core_arena_t *a, vtab_t *t, core_str_t v, int *added)
         uint32_t e = t->slots[j];
         if (e == 0) {
             core_arena_grow(a, (void **)&t->vals, t->n, &t->cap, sizeof *t->vals);
-            t->vals[t->n++] = v;
+            t->vals[t->n++] = core_arena_str(a, v); /* v may live in a reused buffer */
             t->slots[j] = (uint32_t)t->n;
             *added = 1;
             return t->n - 1;
@@ -144,7 +144,7 @@ level_attr(core_arena_t *a, jlevel_t *lv, core_str_t id)
             return i;
     core_arena_grow(a, (void **)&lv->attrs, lv->n, &lv->cap, sizeof *lv->attrs);
     memset(&lv->attrs[lv->n], 0, sizeof *lv->attrs);
-    lv->attrs[lv->n].id = id;
+    lv->attrs[lv->n].id = core_arena_str(a, id);
     core_arena_grow(a, (void **)&lv->idx, lv->n, &lv->capidx, sizeof *lv->idx);
     lv->idx[lv->n] = -1;
     return lv->n++;

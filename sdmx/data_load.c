@@ -301,8 +301,10 @@ on_series(void *ctx, const dsd_kv_t *key, size_t nkey, const dsd_kv_t *attrs, si
     if (!order_key(l, key, nkey, codes, 1, line))
         return CORE_OK;
     for (size_t d = 0; d < l->dsd.ndims; d++)
-        if (codes[d].ptr == NULL)
-            return CORE_OK; /* group and cross-section attributes: not stored yet */
+        if (codes[d].ptr == NULL) /* a group, or the series of a cross-section */
+            return l->report->nerrors || l->action == DSD_ACTION_DELETE || nattrs == 0
+                       ? CORE_OK
+                       : reg_cube_put_group(l->t, codes, attrs, nattrs, err);
     if (l->action == DSD_ACTION_DELETE)
         return l->report->nerrors ? CORE_OK : reg_cube_delete(l->t, codes, NULL, err);
     if (l->action == DSD_ACTION_REPLACE && !l->report->nerrors) {

@@ -423,6 +423,83 @@ advance(struct sdmx_data_stream *s, core_err_t *err)
     return CORE_ENOTFOUND;
 }
 
+static size_t g_ndims; /* for the comparator below; set just before sorting */
+
+static int
+cmp_group(const void *pa, const void *pb)
+{
+    const reg_group_t *a = pa, *b = pb;
+    if (a->mask != b->mask)
+        return a->mask < b->mask ? -1 : 1;
+    for (size_t d = 0; d < g_ndims; d++)
+        if (a->ids[d] != b->ids[d])
+            return a->ids[d] < b->ids[d] ? -1 : 1;
+    return 0;
+}
+
+static void
+free_merged(void *arg)
+{
+    core_buf_dispose(arg);
+}
+
+/* Loads the group attributes of the cube, sorted so that a series finds its groups with one
+ * binary search per distinct group key layout. */
+static core_rc
+load_groups(struct sdmx_data_stream *s, core_err_t *err)
+{
+    core_rc rc = reg_cube_groups(s->cube, &s->groups, &s->ngroups, err);
+    if (rc != CORE_OK || s->ngroups == 0)
+        return rc;
+    g_ndims = s->dsd.ndims;
+    qsort(s->groups, s->ngroups, sizeof *s->groups, cmp_group);
+    s->masks = core_arena_alloc(s->a, s->ngroups * sizeof *s->masks);
+    for (size_t i = 0; i < s->ngroups; i++)
+        if (s->nmasks == 0 || s->masks[s->nmasks - 1] != s->groups[i].mask)
+            s->masks[s->nmasks++] = s->groups[i].mask;
+    core_buf_init(&s->merged);
+    core_arena_defer(s->a, free_merged, &s->merged);
+    return CORE_OK;
+}
+
+static int
+has_attr(core_str_t blob, core_str_t id)
+{
+    dsd_kv_t kv;
+    while (reg_attrs_next(&blob, &kv))
+        if (core_str_eq(kv.id, id))
+            return 1;
+    return 0;
+}
+
+/* The series' own attributes, then those of every group it belongs to (its own win). */
+static void
+merge_groups(struct sdmx_data_stream *s)
+{
+    if (s->ngroups == 0)
+        return;
+    size_t nd = s->dsd.ndims;
+    uint32_t probe_ids[64];
+    reg_group_t probe = {probe_ids, 0, CORE_STR_NULL};
+    core_buf_reset(&s->merged);
+    core_buf_addstr(&s->merged, s->series.attrs);
+    g_ndims = nd;
+    for (size_t m = 0; m < s->nmasks; m++) {
+        probe.mask = s->masks[m];
+        for (size_t d = 0; d < nd; d++)
+            probe_ids[d] = (probe.mask >> d) & 1 ? s->series.ids[d] : 0;
+        const reg_group_t *g = bsearch(&probe, s->groups, s->ngroups, sizeof *s->groups, cmp_group);
+        if (g == NULL)
+            continue;
+        core_str_t blob = g->attrs;
+        dsd_kv_t kv;
+        while (reg_attrs_next(&blob, &kv))
+            if (!has_attr((core_str_t){s->merged.ptr, s->merged.len}, kv.id))
+                reg_attrs_add(&s->merged, kv.id, kv.value);
+    }
+    s->series.attrs = (core_str_t){s->merged.ptr, s->merged.len};
+}
+
 /* Reads the next series that has observations to show into s->batch. */
 static core_rc
 next_series(struct sdmx_data_stream *s, core_err_t *err)
@@ -453,6 +530,7 @@ next_series(struct sdmx_data_stream *s, core_err_t *err)
             continue;
         for (size_t d = 0; d < s->dsd.ndims; d++)
             s->codes[d] = reg_cube_code(s->cube, d, s->series.ids[d]);
+        merge_groups(s);
         return CORE_OK;
     }
 }
@@ -558,6 +636,10 @@ sdmx_data_stream_open(reg_view_t *v, core_arena_t *a, const sdmx_data_query_t *q
         return rc;
     s->filter = f;
     s->codes = core_arena_zalloc(a, s->dsd.ndims * sizeof *s->codes);
+    if (s->dsd.ndims > 64)
+        return core_fail(err, CORE_ETOOBIG, "more than 64 dimensions");
+    if ((rc = load_groups(s, err)) != CORE_OK)
+        return rc;
     if (q->updated_after != 0 && (rc = open_changes(s, err)) != CORE_OK)
         return rc;
     rc = next_series(s, err);

@@ -100,6 +100,12 @@ struct sdmx_data_stream {
     int begun, ended, have_series;
     uint64_t nseries, nobs;
     void *fmt_state; /* a format's own state, in the arena */
+    /* attributes of groups, sorted by (mask, ids); the distinct masks; a series' own
+     * attributes merged with its groups' */
+    reg_group_t *groups;
+    size_t ngroups, nmasks;
+    uint64_t *masks;
+    core_buf_t merged;
     /* updatedAfter: the series come from the change log, deletions follow in a second
      * data set with action Delete */
     const reg_key_filter_t *filter;

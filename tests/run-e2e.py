@@ -135,15 +135,28 @@ def observations(data):
             obs |= generic_observations(ds, time_id)
         else:
             base = {k: v for k, v in ds.attrib.items() if not k.startswith("{")}
+            groups = [{k: v for k, v in el.attrib.items() if not k.startswith("{")}
+                      for el in ds if etree.QName(el).localname == "Group"]
             for el in ds:
                 if etree.QName(el).localname == "Series":
-                    s = dict(base, **el.attrib)
+                    s = with_groups(dict(base, **el.attrib), groups)
                     for o in el:
                         if etree.QName(o).localname == "Obs":
                             obs.add(frozenset(dict(s, **o.attrib).items()))
                 elif etree.QName(el).localname == "Obs":
-                    obs.add(frozenset(dict(base, **el.attrib).items()))
+                    obs.add(frozenset(with_groups(dict(base, **el.attrib), groups).items()))
     return obs
+
+
+def with_groups(values, groups):
+    """Adds the attributes of the groups whose key values all match (a group carries its
+    key values and its attributes side by side; the key values match by definition)."""
+    for g in groups:
+        key = {k: v for k, v in g.items() if k in values}
+        if key and all(values[k] == v for k, v in key.items()):
+            for k, v in g.items():
+                values.setdefault(k, v)
+    return values
 
 
 def json_observations(doc):
@@ -198,6 +211,10 @@ def generic_values(el, path):
 def generic_observations(ds, time_id):
     obs = set()
     base = generic_values(ds, GEN + "Attributes/" + GEN + "Value")
+    groups = []
+    for g in ds.findall(GEN + "Group"):
+        groups.append(dict(generic_values(g, GEN + "GroupKey/" + GEN + "Value"),
+                           **generic_values(g, GEN + "Attributes/" + GEN + "Value")))
     def one(o, s):
         d = dict(s)
         d.update(generic_values(o, GEN + "ObsKey/" + GEN + "Value"))
@@ -208,7 +225,7 @@ def generic_observations(ds, time_id):
         if val is not None:
             d["OBS_VALUE"] = val.get("value")
         d.update(generic_values(o, GEN + "Attributes/" + GEN + "Value"))
-        obs.add(frozenset(d.items()))
+        obs.add(frozenset(with_groups(d, groups).items()))
     for el in ds:
         if el.tag == GEN + "Series":
             s = dict(base)
