@@ -38,6 +38,19 @@ structure_id(struct sdmx_data_stream *s)
                              CORE_STR_FMT(s->dsd.dsd.id), CORE_STR_FMT(s->dsd.dsd.version));
 }
 
+static const char *
+obs_dimension(const struct sdmx_data_stream *s)
+{
+    return s->flat ? "AllDimensions" : s->dsd.time.id ? s->dsd.time.id : "TIME_PERIOD";
+}
+
+static const char *
+ss_namespace(struct sdmx_data_stream *s)
+{
+    return core_arena_printf(s->a, "%s:ObsLevelDim:%s", dsd_ref_urn(s->a, &s->dsd.dsd),
+                             obs_dimension(s));
+}
+
 static void
 header_structure(struct sdmx_data_stream *s, core_buf_t *out, int ss)
 {
@@ -45,13 +58,9 @@ header_structure(struct sdmx_data_stream *s, core_buf_t *out, int ss)
     core_buf_printf(out, "<mes:Structure structureID=\"");
     core_buf_add_xml(out, sid, strlen(sid));
     core_buf_addc(out, '"');
-    if (ss) {
-        char *ns = core_arena_printf(s->a, "%s:ObsLevelDim:%s", dsd_ref_urn(s->a, &s->dsd.dsd),
-                                     s->dsd.time.id ? s->dsd.time.id : "TIME_PERIOD");
-        add_attr(out, "namespace", core_str_c(ns));
-    }
-    add_attr(out, "dimensionAtObservation",
-             core_str_c(s->dsd.time.id ? s->dsd.time.id : "TIME_PERIOD"));
+    if (ss)
+        add_attr(out, "namespace", core_str_c(ss_namespace(s)));
+    add_attr(out, "dimensionAtObservation", core_str_c(obs_dimension(s)));
     core_buf_adds(out, "><com:StructureUsage>");
     core_buf_printf(out, "<Ref agencyID=\"%.*s\" id=\"%.*s\" version=\"%.*s\"/>",
                     CORE_STR_FMT(s->flow.agency), CORE_STR_FMT(s->flow.id),
@@ -63,6 +72,28 @@ static int
 show_attrs(const struct sdmx_data_stream *s)
 {
     return s->q->detail == SDMX_DATA_FULL || s->q->detail == SDMX_DATA_NODATA;
+}
+
+static int
+has_attr(core_str_t blob, core_str_t id)
+{
+    dsd_kv_t kv;
+    while (reg_attrs_next(&blob, &kv))
+        if (core_str_eq(kv.id, id))
+            return 1;
+    return 0;
+}
+
+/* The series attributes a flat observation shows: those its own attributes do not give. */
+static core_str_t
+flat_series_attrs(core_buf_t *tmp, core_str_t series, core_str_t obs)
+{
+    dsd_kv_t kv;
+    core_buf_reset(tmp);
+    while (reg_attrs_next(&series, &kv))
+        if (!has_attr(obs, kv.id))
+            reg_attrs_add(tmp, kv.id, kv.value);
+    return (core_str_t){tmp->ptr, tmp->len};
 }
 
 /* ---- SDMX-ML 2.1 GenericData ------------------------------------------------------------- */
@@ -104,6 +135,8 @@ gen_begin(struct sdmx_data_stream *s, core_buf_t *out)
 static void
 gen_series_begin(struct sdmx_data_stream *s, core_buf_t *out)
 {
+    if (s->flat)
+        return;
     core_buf_adds(out, "<generic:Series><generic:SeriesKey>");
     for (size_t d = 0; d < s->dsd.ndims; d++) {
         core_buf_adds(out, "<generic:Value");
@@ -116,9 +149,49 @@ gen_series_begin(struct sdmx_data_stream *s, core_buf_t *out)
         gen_values(out, "Attributes", s->series.attrs);
 }
 
+/* A flat observation carries the whole key, time included, and the series' attributes. */
+static void
+gen_flat_obs(struct sdmx_data_stream *s, core_buf_t *out, const reg_obs_t *o)
+{
+    core_buf_adds(out, "<generic:Obs><generic:ObsKey>");
+    for (size_t d = 0; d <= s->dsd.ndims; d++) {
+        core_buf_adds(out, "<generic:Value");
+        add_attr(out, "id", core_str_c(d < s->dsd.ndims ? s->dsd.dims[d].id
+                                       : s->dsd.time.id ? s->dsd.time.id : "TIME_PERIOD"));
+        add_attr(out, "value", d < s->dsd.ndims ? s->codes[d] : o->period);
+        core_buf_adds(out, "/>");
+    }
+    core_buf_adds(out, "</generic:ObsKey>");
+    if (o->value.len > 0) {
+        core_buf_adds(out, "<generic:ObsValue");
+        add_attr(out, "value", o->value);
+        core_buf_adds(out, "/>");
+    }
+    if (show_attrs(s) && (s->series.attrs.len || o->attrs.len)) {
+        core_buf_adds(out, "<generic:Attributes>");
+        core_str_t blobs[2] = {flat_series_attrs(&s->flat_tmp, s->series.attrs, o->attrs),
+                               o->attrs};
+        for (size_t i = 0; i < 2; i++) {
+            dsd_kv_t kv;
+            while (reg_attrs_next(&blobs[i], &kv)) {
+                core_buf_adds(out, "<generic:Value");
+                add_attr(out, "id", kv.id);
+                add_attr(out, "value", kv.value);
+                core_buf_adds(out, "/>");
+            }
+        }
+        core_buf_adds(out, "</generic:Attributes>");
+    }
+    core_buf_adds(out, "</generic:Obs>");
+}
+
 static void
 gen_obs(struct sdmx_data_stream *s, core_buf_t *out, const reg_obs_t *o)
 {
+    if (s->flat) {
+        gen_flat_obs(s, out, o);
+        return;
+    }
     core_buf_adds(out, "<generic:Obs><generic:ObsDimension");
     add_attr(out, "value", o->period);
     core_buf_adds(out, "/>");
@@ -135,8 +208,8 @@ gen_obs(struct sdmx_data_stream *s, core_buf_t *out, const reg_obs_t *o)
 static void
 gen_series_end(struct sdmx_data_stream *s, core_buf_t *out)
 {
-    (void)s;
-    core_buf_adds(out, "</generic:Series>");
+    if (!s->flat)
+        core_buf_adds(out, "</generic:Series>");
 }
 
 static void
@@ -168,8 +241,7 @@ ss_root(const struct sdmx_data_stream *s)
 static void
 ss_begin(struct sdmx_data_stream *s, core_buf_t *out)
 {
-    char *ns = core_arena_printf(s->a, "%s:ObsLevelDim:%s", dsd_ref_urn(s->a, &s->dsd.dsd),
-                                 s->dsd.time.id ? s->dsd.time.id : "TIME_PERIOD");
+    const char *ns = ss_namespace(s);
     core_buf_printf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<mes:%s xmlns:mes=\"" SDMX_NS_MES
                          "\" xmlns:ss=\"" SDMX_NS_SS "\" xmlns:com=\"" SDMX_NS_COM
                          "\" xmlns:xsi=\"" SDMX_NS_XSI "\" xmlns:ns1=\"",
@@ -191,6 +263,8 @@ ss_begin(struct sdmx_data_stream *s, core_buf_t *out)
 static void
 ss_series_begin(struct sdmx_data_stream *s, core_buf_t *out)
 {
+    if (s->flat)
+        return;
     core_buf_adds(out, "<Series");
     for (size_t d = 0; d < s->dsd.ndims; d++)
         add_attr(out, s->dsd.dims[d].id, s->codes[d]);
@@ -203,6 +277,10 @@ static void
 ss_obs(struct sdmx_data_stream *s, core_buf_t *out, const reg_obs_t *o)
 {
     core_buf_adds(out, "<Obs");
+    for (size_t d = 0; s->flat && d < s->dsd.ndims; d++)
+        add_attr(out, s->dsd.dims[d].id, s->codes[d]);
+    if (s->flat && show_attrs(s))
+        ss_attrs(out, flat_series_attrs(&s->flat_tmp, s->series.attrs, o->attrs));
     add_attr(out, s->dsd.time.id ? s->dsd.time.id : "TIME_PERIOD", o->period);
     if (o->value.len > 0)
         add_attr(out, s->dsd.measure.id, o->value);
@@ -214,8 +292,8 @@ ss_obs(struct sdmx_data_stream *s, core_buf_t *out, const reg_obs_t *o)
 static void
 ss_series_end(struct sdmx_data_stream *s, core_buf_t *out)
 {
-    (void)s;
-    core_buf_adds(out, "</Series>");
+    if (!s->flat)
+        core_buf_adds(out, "</Series>");
 }
 
 static void
@@ -462,15 +540,6 @@ load_groups(struct sdmx_data_stream *s, core_err_t *err)
     return CORE_OK;
 }
 
-static int
-has_attr(core_str_t blob, core_str_t id)
-{
-    dsd_kv_t kv;
-    while (reg_attrs_next(&blob, &kv))
-        if (core_str_eq(kv.id, id))
-            return 1;
-    return 0;
-}
 
 /* The series' own attributes, then those of every group it belongs to (its own win). */
 static void
@@ -602,6 +671,40 @@ write_deletions(struct sdmx_data_stream *s, core_buf_t *out)
     }
 }
 
+/* TIME_PERIOD (the default) or AllDimensions (flat, in the SDMX-ML formats that allow it);
+ * a cross-section on another dimension is not built yet. */
+static core_rc
+check_dim_at_obs(struct sdmx_data_stream *s, core_err_t *err)
+{
+    core_str_t d = s->q->dim_at_obs;
+    const char *time_id = s->dsd.time.id ? s->dsd.time.id : "TIME_PERIOD";
+    if (d.len == 0 || core_str_eq_c(d, time_id))
+        return CORE_OK;
+    int ts = s->fmt == SDMX_DATA_GENERIC_TS || s->fmt == SDMX_DATA_SS_TS;
+    if (core_str_eq_c(d, "AllDimensions")) {
+        if (ts)
+            return core_fail(err, CORE_ESYNTAX,
+                             "time-series formats have %s at the observation; ask "
+                             "genericdata or structurespecificdata for AllDimensions",
+                             time_id);
+        if (s->fmt == SDMX_DATA_JSON)
+            return core_fail(err, CORE_ENOTIMPL,
+                             "dimensionAtObservation=AllDimensions in SDMX-JSON is not "
+                             "implemented yet");
+        s->flat = 1;
+        core_buf_init(&s->flat_tmp);
+        core_arena_defer(s->a, free_merged, &s->flat_tmp);
+        return CORE_OK;
+    }
+    if (dsd_structure_dim(&s->dsd, d) < 0)
+        return core_fail(err, CORE_ESYNTAX, "dimensionAtObservation=%.*s is not a dimension of %s",
+                         CORE_STR_FMT(d), dsd_ref_label(s->a, &s->dsd.dsd));
+    return core_fail(err, CORE_ENOTIMPL,
+                     "dimensionAtObservation=%.*s (a cross-section) is not implemented yet; "
+                     "TIME_PERIOD and AllDimensions are",
+                     CORE_STR_FMT(d));
+}
+
 core_rc
 sdmx_data_stream_open(reg_view_t *v, core_arena_t *a, const sdmx_data_query_t *q,
                       sdmx_data_format fmt, const sdmx_header_t *h, sdmx_data_stream_t **out,
@@ -619,14 +722,8 @@ sdmx_data_stream_open(reg_view_t *v, core_arena_t *a, const sdmx_data_query_t *q
         (rc = sdmx_flow_structure(v, a, &s->flow, &dsd, err)) != CORE_OK ||
         (rc = sdmx_structure_compile(v, a, &dsd, &s->dsd, err)) != CORE_OK)
         return rc;
-    if (q->dim_at_obs.len > 0 && !core_str_eq_c(q->dim_at_obs, s->dsd.time.id ? s->dsd.time.id : "TIME_PERIOD")) {
-        if (dsd_structure_dim(&s->dsd, q->dim_at_obs) < 0 && !core_str_eq_c(q->dim_at_obs, "AllDimensions"))
-            return core_fail(err, CORE_ESYNTAX, "dimensionAtObservation=%.*s is not a dimension of %s",
-                             CORE_STR_FMT(q->dim_at_obs), dsd_ref_label(a, &dsd));
-        return core_fail(err, CORE_ENOTIMPL,
-                         "dimensionAtObservation other than the time dimension is not "
-                         "implemented yet");
-    }
+    if ((rc = check_dim_at_obs(s, err)) != CORE_OK)
+        return rc;
     if ((rc = reg_cube_open(v, &s->flow, &s->cube, err)) != CORE_OK)
         return rc;
     reg_key_filter_t *f;

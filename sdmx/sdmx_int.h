@@ -100,6 +100,8 @@ struct sdmx_data_stream {
     int begun, ended, have_series;
     uint64_t nseries, nobs;
     void *fmt_state; /* a format's own state, in the arena */
+    int flat;        /* dimensionAtObservation=AllDimensions: no series, full keys on Obs */
+    core_buf_t flat_tmp;
     /* attributes of groups, sorted by (mask, ids); the distinct masks; a series' own
      * attributes merged with its groups' */
     reg_group_t *groups;
