@@ -1,0 +1,260 @@
+#include <config.h>
+#include "registry/reg.h"
+#include "tap.h"
+
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+/* A 3-dimensional cube of NA x NB x NC series, each with YEARS annual observations; key
+ * filters are checked against a brute-force walk of the same grid. */
+#define NA 7
+#define NB 5
+#define NC 4
+#define YEARS 3
+
+static const char *const codes_a[NA] = {"A0", "A1", "A2", "A3", "A4", "A5", "A6"};
+static const char *const codes_b[NB] = {"B0", "B1", "B2", "B3", "B4"};
+static const char *const codes_c[NC] = {"C0", "C1", "C2", "C3"};
+static const dsd_ref_t flow = {DSD_KIND_DATAFLOW, {"T", 1}, {"DF", 2}, {"1.0", 3}};
+
+static void
+period(int year, dsd_period_t *p, unsigned char key[DSD_PERIOD_KEY])
+{
+    char buf[8];
+    snprintf(buf, sizeof buf, "%d", year);
+    dsd_period_parse(core_str_c(buf), p, NULL);
+    dsd_period_key(p, key);
+}
+
+static core_rc
+fill(reg_t *r)
+{
+    core_arena_t *a = core_arena_new();
+    reg_cube_txn_t *t;
+    core_err_t err = {0};
+    core_rc rc = reg_cube_begin(r, a, &t, &err);
+    if (rc == CORE_OK)
+        rc = reg_cube_select(t, &flow, 3, &err);
+    /* insert in a scrambled order: code ids follow first appearance, not sort order */
+    for (int i = NA - 1; i >= 0 && rc == CORE_OK; i--)
+        for (int j = 0; j < NB && rc == CORE_OK; j++)
+            for (int k = NC - 1; k >= 0 && rc == CORE_OK; k--)
+                for (int y = 0; y < YEARS && rc == CORE_OK; y++) {
+                    core_str_t key[3] = {core_str_c(codes_a[i]), core_str_c(codes_b[j]),
+                                         core_str_c(codes_c[k])};
+                    dsd_period_t p;
+                    unsigned char pk[DSD_PERIOD_KEY];
+                    period(2000 + y, &p, pk);
+                    char v[16], year[8];
+                    snprintf(v, sizeof v, "%d", i * 100 + j * 10 + k);
+                    snprintf(year, sizeof year, "%d", 2000 + y);
+                    rc = reg_cube_put_obs(t, key, pk, core_str_c(year), core_str_c(v), NULL, 0,
+                                          &err);
+                }
+    if (rc == CORE_OK)
+        rc = reg_cube_commit(t, &err);
+    core_arena_free(a);
+    return rc;
+}
+
+/* Builds a filter from per-dimension code masks (bit i: code i allowed; 0 for "any"). */
+static reg_key_filter_t *
+make_filter(core_arena_t *a, reg_cube_t *c, const unsigned masks[3])
+{
+    static const char *const *all[3] = {codes_a, codes_b, codes_c};
+    static const int n[3] = {NA, NB, NC};
+    reg_key_filter_t *f = core_arena_zalloc(a, sizeof *f);
+    f->ids = core_arena_zalloc(a, 3 * sizeof *f->ids);
+    f->n = core_arena_zalloc(a, 3 * sizeof *f->n);
+    for (int d = 0; d < 3; d++) {
+        if (masks[d] == 0) {
+            f->n[d] = SIZE_MAX;
+            continue;
+        }
+        f->ids[d] = core_arena_alloc(a, (size_t)n[d] * sizeof **f->ids);
+        for (int i = 0; i < n[d]; i++) {
+            uint32_t id;
+            if ((masks[d] >> i) & 1 && reg_cube_code_id(c, (size_t)d, core_str_c(all[d][i]), &id))
+                f->ids[d][f->n[d]++] = id;
+        }
+        /* sorted, as the data query builds them */
+        for (size_t x = 1; x < f->n[d]; x++)
+            for (size_t y = x; y > 0 && f->ids[d][y - 1] > f->ids[d][y]; y--) {
+                uint32_t tmp = f->ids[d][y];
+                f->ids[d][y] = f->ids[d][y - 1];
+                f->ids[d][y - 1] = tmp;
+            }
+    }
+    return f;
+}
+
+static int
+ids_less(const uint32_t *a, const uint32_t *b)
+{
+    for (int d = 0; d < 3; d++)
+        if (a[d] != b[d])
+            return a[d] < b[d];
+    return 0;
+}
+
+static int
+popcount_or(unsigned m, int n)
+{
+    return m == 0 ? n : __builtin_popcount(m);
+}
+
+static void
+test_filters(reg_t *r)
+{
+    static const unsigned cases[][3] = {
+        {0, 0, 0}, {1u << 3, 0, 0}, {0, 1u << 4, 0}, {0, 0, 1u << 3}, {0x55, 0x0a, 0x5},
+        {1u << 6, 1u << 0, 1u << 3}, {0x7f, 0x1f, 0x1}, {0x41, 0x11, 0x9}, {0x2, 0, 0x8},
+    };
+    for (size_t t = 0; t < sizeof cases / sizeof cases[0]; t++) {
+        core_arena_t *a = core_arena_new();
+        reg_view_t *v;
+        reg_cube_t *c;
+        reg_series_iter_t *it;
+        reg_series_t s;
+        core_err_t err = {0};
+        reg_view_begin(r, a, &v, &err);
+        reg_cube_open(v, &flow, &c, &err);
+        reg_key_filter_t *f = make_filter(a, c, cases[t]);
+        reg_series_iter_new(c, f, &it, &err);
+        int found = 0, wrong = 0, nobs = 0;
+        uint32_t prev[3] = {0, 0, 0};
+        int ordered = 1;
+        while (reg_series_iter_next(it, &s, &err) == CORE_OK) {
+            found++;
+            wrong += !reg_key_filter_allows(f, s.ids, 3);
+            if (found > 1 && !ids_less(prev, s.ids))
+                ordered = 0;
+            memcpy(prev, s.ids, sizeof prev);
+            reg_obs_t o;
+            for (core_rc rc = reg_obs_first(it, INT64_MIN, INT64_MAX, &o, &err); rc == CORE_OK;
+                 rc = reg_obs_next(it, &o, &err))
+                nobs++;
+        }
+        int want = popcount_or(cases[t][0], NA) * popcount_or(cases[t][1], NB) *
+                   popcount_or(cases[t][2], NC);
+        ok(found == want && wrong == 0 && nobs == want * YEARS && ordered,
+           "filter %zu: %d series (want %d), %d observations, in key order", t, found, want, nobs);
+        core_arena_free(a);
+    }
+}
+
+static void
+test_periods(reg_t *r)
+{
+    core_arena_t *a = core_arena_new();
+    reg_view_t *v;
+    reg_cube_t *c;
+    reg_series_iter_t *it;
+    reg_series_t s;
+    core_err_t err = {0};
+    reg_view_begin(r, a, &v, &err);
+    reg_cube_open(v, &flow, &c, &err);
+    reg_series_iter_new(c, NULL, &it, &err);
+    reg_series_iter_next(it, &s, &err);
+    int64_t from, to;
+    dsd_period_parse_bound(CORE_STR("2001-Q2"), 0, &from, NULL);
+    dsd_period_parse_bound(CORE_STR("2001-07"), 1, &to, NULL);
+    reg_obs_t o;
+    int n = 0;
+    for (core_rc rc = reg_obs_first(it, from, to, &o, &err); rc == CORE_OK;
+         rc = reg_obs_next(it, &o, &err))
+        n++;
+    ok(n == 1, "an annual observation overlaps a quarter-to-month window (%d)", n);
+    core_arena_free(a);
+}
+
+static void
+test_changes(reg_t *r)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    int64_t before = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+    usleep(2000);
+    core_arena_t *a = core_arena_new();
+    reg_cube_txn_t *t;
+    core_err_t err = {0};
+    reg_cube_begin(r, a, &t, &err);
+    reg_cube_select(t, &flow, 3, &err);
+    core_str_t k1[3] = {CORE_STR("A1"), CORE_STR("B1"), CORE_STR("C1")};
+    core_str_t k2[3] = {CORE_STR("A2"), CORE_STR("B2"), CORE_STR("C2")};
+    core_str_t k3[3] = {CORE_STR("A3"), CORE_STR_NULL, CORE_STR("C3")};
+    dsd_period_t p;
+    unsigned char pk[DSD_PERIOD_KEY];
+    period(2001, &p, pk);
+    reg_cube_put_obs(t, k1, pk, CORE_STR("2001"), CORE_STR("9.5"), NULL, 0, &err);
+    reg_cube_delete(t, k2, pk, &err);
+    reg_cube_delete(t, k3, NULL, &err); /* A3.*.C3: five whole series */
+    const reg_cube_counts_t *cnt = reg_cube_counts(t);
+    ok(cnt->obs_updated == 1 && cnt->obs_deleted == 1 + NB * YEARS && cnt->series_deleted == NB,
+       "counts: 1 updated, %llu deleted, %llu series deleted",
+       (unsigned long long)cnt->obs_deleted, (unsigned long long)cnt->series_deleted);
+    ok(reg_cube_commit(t, &err) == CORE_OK, "the change commits");
+    core_arena_free(a);
+
+    a = core_arena_new();
+    reg_view_t *v;
+    reg_cube_t *c;
+    reg_view_begin(r, a, &v, &err);
+    reg_cube_open(v, &flow, &c, &err);
+    reg_change_t *ch;
+    size_t n;
+    uint64_t min_commit;
+    ok(reg_cube_changes(c, before, &ch, &n, &min_commit, &err) == CORE_OK && min_commit > 0,
+       "the log has commits after the instant");
+    size_t updated = 0, deleted_series = 0, deleted_obs = 0;
+    for (size_t i = 0; i < n; i++) {
+        updated += (size_t)ch[i].updated;
+        deleted_series += (size_t)ch[i].deleted_series;
+        deleted_obs += ch[i].nperiods;
+    }
+    ok(updated == 1 && deleted_series == NB && n == 2 + NB,
+       "one series updated, %zu deleted, %zu series in all", deleted_series, n);
+    ok(deleted_obs == 1 + NB * YEARS, "every deleted observation listed (%zu)", deleted_obs);
+    reg_series_iter_t *it;
+    reg_series_t s;
+    reg_series_iter_new(c, NULL, &it, &err);
+    size_t k = 0;
+    while (k < n && !ch[k].updated)
+        k++;
+    ok(k < n && reg_series_iter_at(it, ch[k].ids, min_commit, &s, &err) == CORE_OK,
+       "the updated series is there");
+    reg_obs_t o;
+    int nobs = 0;
+    for (core_rc rc = reg_obs_first(it, INT64_MIN, INT64_MAX, &o, &err); rc == CORE_OK;
+         rc = reg_obs_next(it, &o, &err))
+        nobs += core_str_eq_c(o.value, "9.5");
+    ok(nobs == 1, "only the observation written after the instant comes back");
+    clock_gettime(CLOCK_REALTIME, &ts);
+    int64_t now = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+    ok(reg_cube_changes(c, now, &ch, &n, &min_commit, &err) == CORE_OK && n == 0 &&
+           min_commit == 0,
+       "nothing after now");
+    core_arena_free(a);
+}
+
+int
+main(void)
+{
+    char dir[] = "/tmp/sdmxd-test-registry-XXXXXX";
+    if (mkdtemp(dir) == NULL)
+        return 1;
+    reg_t *r;
+    core_err_t err = {0};
+    ok(reg_open(dir, 0, &r, &err) == CORE_OK, "store opens");
+    ok(fill(r) == CORE_OK, "a %d-series cube is written", NA * NB * NC);
+    test_filters(r);
+    test_periods(r);
+    test_changes(r);
+    reg_close(r);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    if (system(cmd) != 0)
+        printf("# could not remove %s\n", dir);
+    return tap_done();
+}
