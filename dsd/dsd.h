@@ -169,6 +169,8 @@ typedef struct dsd_component {
     dsd_attach attach;     /* attributes only */
     int mandatory;         /* attributes: assignmentStatus="Mandatory" */
     const char *group;     /* attributes attached to a group */
+    dsd_ref_t concepts;    /* the concept scheme of its concept identity (kind NONE: none) */
+    const char *concept;   /* the concept's id */
 } dsd_component_t;
 
 /* What the data side needs of a DSD: its key in order, the time dimension, the measure and

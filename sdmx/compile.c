@@ -65,12 +65,28 @@ dup_attr(core_arena_t *a, const xmlNode *n, const char *name)
     return v ? core_arena_strndup(a, v, strlen(v)) : NULL;
 }
 
+static dsd_ref_t
+ref_copy(core_arena_t *a, const dsd_ref_t *r)
+{
+    return (dsd_ref_t){r->kind, core_arena_str(a, r->agency), core_arena_str(a, r->id),
+                       core_arena_str(a, r->version)};
+}
+
 static void
 read_component(reg_view_t *v, core_arena_t *a, const xmlNode *el, dsd_component_t *c)
 {
     memset(c, 0, sizeof *c);
     c->codelist.kind = DSD_KIND_NONE;
+    c->concepts.kind = DSD_KIND_NONE;
     c->id = dup_attr(a, el, "id");
+    const xmlNode *cid = sdmx__child(el, "ConceptIdentity");
+    const char *concept;
+    dsd_ref_t cs;
+    if (cid != NULL && ref_child(cid, DSD_KIND_CONCEPTSCHEME, &cs, &concept) && concept) {
+        c->concepts = ref_copy(a, &cs);
+        c->concepts.kind = DSD_KIND_CONCEPTSCHEME;
+        c->concept = core_arena_strndup(a, concept, strlen(concept));
+    }
     const xmlNode *lr = sdmx__child(el, "LocalRepresentation");
     const xmlNode *en = sdmx__child(lr, "Enumeration");
     const xmlNode *tf = sdmx__child(lr, "TextFormat");
@@ -92,12 +108,8 @@ read_component(reg_view_t *v, core_arena_t *a, const xmlNode *el, dsd_component_
     }
     if (tf != NULL)
         c->text_type = dup_attr(a, tf, "textType");
-    if (c->id == NULL) { /* 2.1 lets the concept give the id */
-        dsd_ref_t cs;
-        const xmlNode *ci = sdmx__child(el, "ConceptIdentity");
-        if (ci != NULL && ref_child(ci, DSD_KIND_CONCEPTSCHEME, &cs, &item) && item)
-            c->id = core_arena_strndup(a, item, strlen(item));
-    }
+    if (c->id == NULL) /* 2.1 lets the concept give the id */
+        c->id = c->concept;
 }
 
 static void
@@ -189,4 +201,89 @@ sdmx_flow_structure(reg_view_t *v, core_arena_t *a, const dsd_ref_t *flow, dsd_r
         }
     }
     return core_fail(err, CORE_ESEMANTIC, "%s names no data structure", dsd_ref_label(a, flow));
+}
+
+static int
+cmp_name(const void *pa, const void *pb)
+{
+    return strcmp(((const sdmx_name_t *)pa)->id, ((const sdmx_name_t *)pb)->id);
+}
+
+static const char *
+best_name(core_arena_t *a, const xmlNode *item, const dsd_langpref_t *pref)
+{
+    const char *langs[32], *texts[32];
+    size_t n = 0;
+    for (const xmlNode *c = item->children; c != NULL && n < 32; c = c->next) {
+        if (!sdmx__is(c, "Name"))
+            continue;
+        xmlChar *lang = xmlNodeGetLang(c);
+        xmlChar *text = xmlNodeGetContent(c);
+        langs[n] = core_arena_strndup(a, lang ? (const char *)lang : "en",
+                                      lang ? strlen((const char *)lang) : 2);
+        texts[n] = core_arena_strndup(a, text ? (const char *)text : "",
+                                      text ? strlen((const char *)text) : 0);
+        xmlFree(lang);
+        xmlFree(text);
+        n++;
+    }
+    int i = dsd_langpref_pick(pref, langs, n);
+    return i >= 0 ? texts[i] : NULL;
+}
+
+static void
+collect_names(core_arena_t *a, const xmlNode *node, const char *item, const dsd_langpref_t *pref,
+              core_vec_t *out, int depth)
+{
+    for (const xmlNode *c = node->children; c != NULL; c = c->next) {
+        if (!sdmx__is(c, item) || sdmx__attr(c, "id") == NULL)
+            continue;
+        sdmx_name_t *nm = core_arena_alloc(a, sizeof *nm);
+        nm->id = sdmx__attr(c, "id");
+        nm->name = best_name(a, c, pref);
+        core_vec_push(a, out, nm);
+        if (depth < 16)
+            collect_names(a, c, item, pref, out, depth + 1); /* nested categories */
+    }
+}
+
+core_rc
+sdmx__item_names(reg_view_t *v, core_arena_t *a, const dsd_ref_t *scheme,
+                 const dsd_langpref_t *pref, sdmx_name_t **out, size_t *n, core_err_t *err)
+{
+    *out = NULL;
+    *n = 0;
+    reg_artefact_t art;
+    core_err_t e = {0};
+    const dsd_kind_info_t *ki = dsd_kind_info(scheme->kind);
+    if (ki == NULL || ki->item == NULL || reg_artefact_get(v, scheme, &art, &e) != CORE_OK)
+        return CORE_OK; /* names are a courtesy: without them, ids stand alone */
+    xmlNode *el = sdmx__parse_stored(a, art.xml, err);
+    if (el == NULL)
+        return CORE_EBUG;
+    core_vec_t names = {0};
+    collect_names(a, el, ki->item, pref, &names, 0);
+    *out = core_arena_alloc(a, (names.len + 1) * sizeof **out);
+    for (size_t i = 0; i < names.len; i++)
+        (*out)[i] = *(sdmx_name_t *)names.items[i];
+    *n = names.len;
+    qsort(*out, *n, sizeof **out, cmp_name);
+    return CORE_OK;
+}
+
+const char *
+sdmx__name_of(const sdmx_name_t *names, size_t n, core_str_t id)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = core_str_cmp(core_str_c(names[mid].id), id);
+        if (c == 0)
+            return names[mid].name;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
 }

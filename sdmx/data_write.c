@@ -325,18 +325,62 @@ csv_field(core_buf_t *out, core_str_t v)
     core_buf_addc(out, '"');
 }
 
+/* A header cell: the id, or with labels=both "ID: concept name". */
+static void
+csv_column(struct sdmx_data_stream *s, core_buf_t *out, size_t col, const char *id)
+{
+    core_buf_addc(out, ',');
+    const char *name = s->col_names ? s->col_names[col] : NULL;
+    if (name == NULL) {
+        csv_field(out, core_str_c(id));
+        return;
+    }
+    csv_field(out, core_str_c(core_arena_printf(s->a, "%s: %s", id, name)));
+}
+
+/* A coded value: the code, or with labels=both "CODE: code name". */
+static void
+csv_code(struct sdmx_data_stream *s, core_buf_t *out, const sdmx_names_t *names, core_str_t v)
+{
+    core_buf_addc(out, ',');
+    const char *name = names && v.len ? sdmx__name_of(names->v, names->n, v) : NULL;
+    if (name == NULL) {
+        csv_field(out, v);
+        return;
+    }
+    csv_field(out, core_str_c(core_arena_printf(s->a, "%.*s: %s", CORE_STR_FMT(v), name)));
+}
+
 static void
 csv_begin(struct sdmx_data_stream *s, core_buf_t *out)
 {
+    size_t col = 0;
     core_buf_adds(out, "DATAFLOW");
     for (size_t d = 0; d < s->dsd.ndims; d++)
-        core_buf_printf(out, ",%s", s->dsd.dims[d].id);
-    core_buf_printf(out, ",%s,%s", s->dsd.time.id ? s->dsd.time.id : "TIME_PERIOD",
-                    s->dsd.measure.id);
+        csv_column(s, out, col++, s->dsd.dims[d].id);
+    csv_column(s, out, col++, s->dsd.time.id ? s->dsd.time.id : "TIME_PERIOD");
+    csv_column(s, out, col++, s->dsd.measure.id);
     if (show_attrs(s))
         for (size_t i = 0; i < s->dsd.nattrs; i++)
-            core_buf_printf(out, ",%s", s->dsd.attrs[i].id);
+            csv_column(s, out, col++, s->dsd.attrs[i].id);
     core_buf_adds(out, "\r\n");
+}
+
+/* timeFormat=normalized: the period's start as an ISO 8601 date (a date-time when the period
+ * is finer than a day), so that periods of every frequency sort and compare as text. */
+static void
+csv_time(struct sdmx_data_stream *s, core_buf_t *out, const reg_obs_t *o)
+{
+    if (!s->q->csv_time_normalized || o->period.len == 0) {
+        core_buf_addc(out, ',');
+        csv_field(out, o->period);
+        return;
+    }
+    char iso[32];
+    core_time_iso(o->start, iso);
+    int timed = memchr(o->period.ptr, 'T', o->period.len) != NULL;
+    iso[timed ? 19 : 10] = '\0';
+    core_buf_printf(out, ",%s", iso);
 }
 
 static void
@@ -366,20 +410,15 @@ csv_obs(struct sdmx_data_stream *s, core_buf_t *out, const reg_obs_t *o)
 {
     core_buf_printf(out, "%.*s:%.*s(%.*s)", CORE_STR_FMT(s->flow.agency), CORE_STR_FMT(s->flow.id),
                     CORE_STR_FMT(s->flow.version));
-    for (size_t d = 0; d < s->dsd.ndims; d++) {
-        core_buf_addc(out, ',');
-        csv_field(out, s->codes[d]);
-    }
-    core_buf_addc(out, ',');
-    csv_field(out, o->period);
+    for (size_t d = 0; d < s->dsd.ndims; d++)
+        csv_code(s, out, s->dim_names ? &s->dim_names[d] : NULL, s->codes[d]);
+    csv_time(s, out, o);
     core_buf_addc(out, ',');
     csv_field(out, o->value);
-    if (show_attrs(s)) {
-        for (size_t i = 0; i < s->dsd.nattrs; i++) {
-            core_buf_addc(out, ',');
-            csv_field(out, attr_value(s, o, s->dsd.attrs[i].id));
-        }
-    }
+    if (show_attrs(s))
+        for (size_t i = 0; i < s->dsd.nattrs; i++)
+            csv_code(s, out, s->attr_names ? &s->attr_names[i] : NULL,
+                     attr_value(s, o, s->dsd.attrs[i].id));
     core_buf_adds(out, "\r\n");
 }
 
@@ -705,6 +744,45 @@ check_dim_at_obs(struct sdmx_data_stream *s, core_err_t *err)
                      CORE_STR_FMT(d));
 }
 
+static const char *
+concept_name(struct sdmx_data_stream *s, reg_view_t *v, const dsd_component_t *c, core_err_t *err)
+{
+    sdmx_names_t names = {0};
+    if (c->concepts.kind == DSD_KIND_NONE || c->concept == NULL ||
+        sdmx__item_names(v, s->a, &c->concepts, &s->q->lang, &names.v, &names.n, err) != CORE_OK)
+        return NULL;
+    return sdmx__name_of(names.v, names.n, core_str_c(c->concept));
+}
+
+/* labels=both: the names of every column's concept and of every coded value's code. */
+static core_rc
+load_labels(struct sdmx_data_stream *s, reg_view_t *v, core_err_t *err)
+{
+    size_t nd = s->dsd.ndims, na = s->dsd.nattrs, col = 0;
+    s->dim_names = core_arena_zalloc(s->a, (nd + 1) * sizeof *s->dim_names);
+    s->attr_names = core_arena_zalloc(s->a, (na + 1) * sizeof *s->attr_names);
+    s->col_names = core_arena_zalloc(s->a, (nd + na + 2) * sizeof *s->col_names);
+    for (size_t d = 0; d < nd; d++) {
+        const dsd_component_t *c = &s->dsd.dims[d];
+        s->col_names[col++] = concept_name(s, v, c, err);
+        if (c->codelist.kind != DSD_KIND_NONE &&
+            sdmx__item_names(v, s->a, &c->codelist, &s->q->lang, &s->dim_names[d].v,
+                             &s->dim_names[d].n, err) != CORE_OK)
+            return CORE_EBUG;
+    }
+    s->col_names[col++] = concept_name(s, v, &s->dsd.time, err);
+    s->col_names[col++] = concept_name(s, v, &s->dsd.measure, err);
+    for (size_t i = 0; i < na; i++) {
+        const dsd_component_t *c = &s->dsd.attrs[i];
+        s->col_names[col++] = concept_name(s, v, c, err);
+        if (c->codelist.kind != DSD_KIND_NONE &&
+            sdmx__item_names(v, s->a, &c->codelist, &s->q->lang, &s->attr_names[i].v,
+                             &s->attr_names[i].n, err) != CORE_OK)
+            return CORE_EBUG;
+    }
+    return CORE_OK;
+}
+
 core_rc
 sdmx_data_stream_open(reg_view_t *v, core_arena_t *a, const sdmx_data_query_t *q,
                       sdmx_data_format fmt, const sdmx_header_t *h, sdmx_data_stream_t **out,
@@ -736,6 +814,8 @@ sdmx_data_stream_open(reg_view_t *v, core_arena_t *a, const sdmx_data_query_t *q
     if (s->dsd.ndims > 64)
         return core_fail(err, CORE_ETOOBIG, "more than 64 dimensions");
     if ((rc = load_groups(s, err)) != CORE_OK)
+        return rc;
+    if (fmt == SDMX_DATA_CSV && q->csv_labels && (rc = load_labels(s, v, err)) != CORE_OK)
         return rc;
     if (q->updated_after != 0 && (rc = open_changes(s, err)) != CORE_OK)
         return rc;

@@ -60,6 +60,25 @@ core_rc sdmx__json_from_tree(core_buf_t *out, core_arena_t *a, xmlNode *const *e
                              const dsd_kind *kinds, size_t n, const sdmx_header_t *h,
                              const dsd_langpref_t *pref, core_err_t *err);
 
+/* An item's id and its name in the best language; both borrow from the parsed scheme. */
+typedef struct sdmx_name {
+    const char *id;
+    const char *name;
+} sdmx_name_t;
+
+typedef struct sdmx_names {
+    sdmx_name_t *v;
+    size_t n;
+} sdmx_names_t;
+
+/* The names of the items of a stored item scheme (codes, concepts...), sorted by id, in the
+ * language pref picks; none (not an error) when the scheme is not stored. */
+core_rc sdmx__item_names(reg_view_t *v, core_arena_t *a, const dsd_ref_t *scheme,
+                         const dsd_langpref_t *pref, sdmx_name_t **out, size_t *n,
+                         core_err_t *err);
+/* The name of id in names[n], or NULL. */
+const char *sdmx__name_of(const sdmx_name_t *names, size_t n, core_str_t id);
+
 /* First child element of node with local name, or NULL. */
 xmlNode *sdmx__child(const xmlNode *node, const char *local);
 /* Attribute value (borrowed from the tree) or NULL. */
@@ -101,6 +120,10 @@ struct sdmx_data_stream {
     uint64_t nseries, nobs;
     void *fmt_state; /* a format's own state, in the arena */
     int flat;        /* dimensionAtObservation=AllDimensions: no series, full keys on Obs */
+    /* SDMX-CSV labels=both: names of codes per dimension and attribute, of concepts per
+     * column (dimensions, time, measure, attributes) */
+    struct sdmx_names *dim_names, *attr_names;
+    const char **col_names;
     core_buf_t flat_tmp;
     /* attributes of groups, sorted by (mask, ids); the distinct masks; a series' own
      * attributes merged with its groups' */

@@ -181,6 +181,7 @@ make_etag(request_t *r, reg_view_t *v, const char *media_type)
     uint64_t h = 14695981039346656037ULL;
     h = fnv1a(h, (core_str_t){r->req->path.base, r->req->path.len});
     h = fnv1a(h, core_str_c(media_type));
+    h = fnv1a(h, header(r->req, H2O_TOKEN_ACCEPT)); /* media type parameters shape answers */
     h = fnv1a(h, header(r->req, H2O_TOKEN_ACCEPT_LANGUAGE));
     return core_arena_printf(r->a, "W/\"%llu-%016llx\"", (unsigned long long)reg_view_commit(v),
                              (unsigned long long)h);
@@ -338,15 +339,19 @@ serve_data(request_t *r, const sdmx_query_t *q)
 {
     core_err_t err = {0};
     sdmx_data_format f;
-    if (srv_negotiate_data(q->format, header(r->req, H2O_TOKEN_ACCEPT), &f, &err) != CORE_OK)
+    sdmx_data_query_t *dq = core_arena_alloc(r->a, sizeof *dq);
+    *dq = q->data;
+    if (srv_negotiate_data_csv(q->format, header(r->req, H2O_TOKEN_ACCEPT), &f, &dq->csv_labels,
+                               &dq->csv_time_normalized, &err) != CORE_OK)
         return reply_error(r, &err);
+    dsd_langpref_parse(r->a, header(r->req, H2O_TOKEN_ACCEPT_LANGUAGE), &dq->lang);
     reg_view_t *v = snapshot(r, sdmx_data_format_media_type(f));
     if (v == NULL)
         return 0;
     sdmx_header_t h;
     header_for(r, &h);
     struct data_gen *g = core_arena_zalloc(r->a, sizeof *g);
-    if (sdmx_data_stream_open(v, r->a, &q->data, f, &h, &g->s, &err) != CORE_OK)
+    if (sdmx_data_stream_open(v, r->a, dq, f, &h, &g->s, &err) != CORE_OK)
         return reply_error(r, &err);
     g->super.proceed = data_proceed;
     g->super.stop = data_stop;
@@ -355,7 +360,11 @@ serve_data(request_t *r, const sdmx_query_t *q)
     r->req->res.status = 200;
     r->req->res.reason = "OK";
     r->req->res.mime_attr = &compressible;
-    set_header(r, H2O_TOKEN_CONTENT_TYPE, sdmx_data_format_media_type(f));
+    const char *type = sdmx_data_format_media_type(f);
+    if (f == SDMX_DATA_CSV && (dq->csv_labels || dq->csv_time_normalized))
+        type = core_arena_printf(r->a, "%s%s%s", type, dq->csv_labels ? ";labels=both" : "",
+                                 dq->csv_time_normalized ? ";timeFormat=normalized" : "");
+    set_header(r, H2O_TOKEN_CONTENT_TYPE, type);
     h2o_start_response(r->req, &g->super);
     if (is_head(r)) {
         h2o_send(r->req, NULL, 0, H2O_SEND_STATE_FINAL);

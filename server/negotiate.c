@@ -189,10 +189,29 @@ static const struct {
     {"json", SDMX_DATA_JSON},
 };
 
+/* labels=both and timeFormat=normalized on an SDMX-CSV media range. */
+static void
+csv_params(core_str_t item, int *labels, int *normalized)
+{
+    core_str_t type, params = core_str_split(item, ';', &type);
+    int found;
+    *labels = core_str_eq_c(param_value(params, "labels", &found), "both");
+    *normalized = core_str_eq_c(param_value(params, "timeFormat", &found), "normalized");
+}
+
 core_rc
 srv_negotiate_data(core_str_t format_param, core_str_t accept, sdmx_data_format *out,
                    core_err_t *err)
 {
+    int labels, normalized;
+    return srv_negotiate_data_csv(format_param, accept, out, &labels, &normalized, err);
+}
+
+core_rc
+srv_negotiate_data_csv(core_str_t format_param, core_str_t accept, sdmx_data_format *out,
+                       int *labels, int *normalized, core_err_t *err)
+{
+    *labels = *normalized = 0;
     if (format_param.len > 0) {
         for (size_t i = 0; i < sizeof data_aliases / sizeof data_aliases[0]; i++)
             if (core_str_ieq_c(format_param, data_aliases[i].alias)) {
@@ -226,6 +245,7 @@ srv_negotiate_data(core_str_t format_param, core_str_t accept, sdmx_data_format 
                 continue;
             if (r.q > 0 && (r.q > best_q || (r.q == best_q && specific && !best_specific))) {
                 *out = data_types[i].f;
+                csv_params(item, labels, normalized);
                 best_q = r.q;
                 best_specific = specific;
                 found = 1;

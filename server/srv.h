@@ -38,6 +38,9 @@ core_rc srv_negotiate_structure(core_str_t format_param, core_str_t accept, srv_
 /* Chooses a data representation from format= or Accept; CORE_ENOTACCEPT otherwise. */
 core_rc srv_negotiate_data(core_str_t format_param, core_str_t accept, sdmx_data_format *out,
                            core_err_t *err);
+/* The same, with the SDMX-CSV parameters labels=both and timeFormat=normalized. */
+core_rc srv_negotiate_data_csv(core_str_t format_param, core_str_t accept, sdmx_data_format *out,
+                               int *labels, int *normalized, core_err_t *err);
 /* Whether the client would rather read JSON than XML (for error bodies). */
 int srv_prefers_json(core_str_t format_param, core_str_t accept);
 const char *srv_format_media_type(srv_format f);
