@@ -143,6 +143,54 @@ component_index(core_arena_t *a, const dsd_structure_t *dsd, core_str_t id, size
                      dsd_ref_label(a, &dsd->dsd));
 }
 
+static int
+by_kind(const void *pa, const void *pb)
+{
+    const sdmx_result_item_t *a = pa, *b = pb;
+    return (int)a->art.ref.kind - (int)b->art.ref.kind;
+}
+
+/* The constraint, and the structures that references= asks for: the dataflow and what it
+ * uses (all), or those of one type; in the order an SDMX-ML Structure message lists them. */
+static core_rc
+with_references(reg_view_t *v, core_arena_t *a, const sdmx_availability_query_t *q,
+                const dsd_ref_t *flow, const reg_artefact_t *constraint, sdmx_result_t *out,
+                core_err_t *err)
+{
+    sdmx_result_t refs = {0};
+    if (q->refs.references != SDMX_REFS_NONE) {
+        sdmx_structure_query_t sq = q->refs;
+        sq.kinds = 1u << DSD_KIND_DATAFLOW;
+        sq.agencies = (sdmx_strlist_t){(core_str_t *)&flow->agency, 1};
+        sq.ids = (sdmx_strlist_t){(core_str_t *)&flow->id, 1};
+        sq.versions = (sdmx_strlist_t){(core_str_t *)&flow->version, 1};
+        core_rc rc = sdmx_structure_resolve(v, a, &sq, &refs, err);
+        if (rc != CORE_OK)
+            return rc;
+    }
+    out->items = core_arena_zalloc(a, (refs.n + 1) * sizeof *out->items);
+    out->n = 0;
+    for (size_t i = 0; i < refs.n; i++) {
+        int is_flow = refs.items[i].art.ref.kind == DSD_KIND_DATAFLOW;
+        /* a type asked for alone: the dataflow itself is only the starting point */
+        if (is_flow && q->refs.references == SDMX_REFS_KIND &&
+            !(q->refs.ref_kinds & (1u << DSD_KIND_DATAFLOW)))
+            continue;
+        out->items[out->n++] = refs.items[i];
+    }
+    out->items[out->n].art = *constraint;
+    out->items[out->n].show = SDMX_SHOW_FULL;
+    out->n++;
+    /* stable for equal kinds: insertion keeps the resolver's order */
+    for (size_t i = 1; i < out->n; i++)
+        for (size_t j = i; j > 0 && by_kind(&out->items[j - 1], &out->items[j]) > 0; j--) {
+            sdmx_result_item_t t = out->items[j];
+            out->items[j] = out->items[j - 1];
+            out->items[j - 1] = t;
+        }
+    return CORE_OK;
+}
+
 core_rc
 sdmx_availability_write_xml(reg_view_t *v, core_arena_t *a, const sdmx_availability_query_t *q,
                             const sdmx_header_t *h, core_buf_t *out, core_err_t *err)
@@ -174,12 +222,17 @@ sdmx_availability_write_xml(reg_view_t *v, core_arena_t *a, const sdmx_availabil
                 return rc;
         }
     }
-    core_buf_adds(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                       "<mes:Structure xmlns:mes=\"" SDMX_NS_MES "\" xmlns:str=\"" SDMX_NS_STR
-                       "\" xmlns:com=\"" SDMX_NS_COM "\">");
-    sdmx__header_xml(out, h);
-    core_buf_adds(out, "<mes:Structures><str:Constraints>");
-    write_constraint(&s, out, &probe->flow, &probe->dsd, only, q);
-    core_buf_adds(out, "</str:Constraints></mes:Structures></mes:Structure>\n");
-    return CORE_OK;
+    core_buf_t cc;
+    core_buf_init(&cc);
+    write_constraint(&s, &cc, &probe->flow, &probe->dsd, only, q);
+    reg_artefact_t art = {
+        .ref = {DSD_KIND_CONTENTCONSTRAINT, probe->flow.agency, CORE_STR("CC_AVAILABILITY"),
+                CORE_STR("1.0")},
+        .xml = core_arena_str(a, (core_str_t){cc.ptr, cc.len}),
+    };
+    core_buf_dispose(&cc);
+    sdmx_result_t res;
+    if ((rc = with_references(v, a, q, &probe->flow, &art, &res, err)) != CORE_OK)
+        return rc;
+    return sdmx_structure_write_xml(out, a, &res, h, err);
 }

@@ -371,13 +371,21 @@ availability_param(core_arena_t *a, core_str_t name, core_str_t value, sdmx_quer
         out->availability.available = core_str_eq_c(value, "available");
         return CORE_OK;
     }
-    if (core_str_eq_c(name, "references"))
-        return core_str_eq_c(value, "none")
-                   ? CORE_OK
-                   : core_fail(err, CORE_ENOTIMPL,
-                               "references=%.*s on availability is not implemented yet; ask the "
-                               "structures with a structure query",
-                               CORE_STR_FMT(value));
+    if (core_str_eq_c(name, "references")) {
+        /* none, all (every structure the constraint leans on), or one structure type */
+        sdmx_structure_query_t *r = &out->availability.refs;
+        if (core_str_eq_c(value, "all")) {
+            r->references = SDMX_REFS_DESCENDANTS;
+            return CORE_OK;
+        }
+        core_rc rc = parse_references(value, r, err);
+        if (rc == CORE_OK && r->references != SDMX_REFS_NONE && r->references != SDMX_REFS_KIND)
+            rc = core_fail(err, CORE_ESYNTAX,
+                           "references=%.*s is not valid for availability; use none, all or a "
+                           "structure type such as codelist",
+                           CORE_STR_FMT(value));
+        return rc;
+    }
     if (core_str_eq_c(name, "startPeriod") || core_str_eq_c(name, "endPeriod") ||
         core_str_eq_c(name, "format") || (name.len > 0 && name.ptr[0] == '_'))
         return data_param(a, name, value, out, err);

@@ -131,6 +131,7 @@ typedef struct sdmx_availability_query {
     sdmx_data_query_t data; /* flow, key, providers, startPeriod, endPeriod */
     core_str_t component;   /* empty or "all": every dimension */
     int available;          /* mode=available (default exact) */
+    sdmx_structure_query_t refs; /* references: the structures to add (references only) */
 } sdmx_availability_query_t;
 
 typedef struct sdmx_query {
