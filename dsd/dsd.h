@@ -236,12 +236,19 @@ typedef struct dsd_issue {
     const char *message;  /* for a statistician */
 } dsd_issue_t;
 
-/* Collects issues in an arena; keeps up to max rows and counts the rest. */
+#define DSD_REPORT_RULES 32
+
+/* Collects issues in an arena; keeps up to max rows and counts every issue per rule. */
 typedef struct dsd_report {
     core_arena_t *arena;
     dsd_issue_t *items;
     size_t len, cap, max;
     size_t nerrors, nwarnings, dropped;
+    struct {
+        const char *rule;
+        size_t n;
+    } rules[DSD_REPORT_RULES];
+    size_t nrules;
 } dsd_report_t;
 
 void dsd_report_init(dsd_report_t *r, core_arena_t *a, size_t max);

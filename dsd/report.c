@@ -20,6 +20,13 @@ dsd_report_add(dsd_report_t *r, dsd_severity sev, const char *rule, const char *
         r->nerrors++;
     else
         r->nwarnings++;
+    size_t i = 0;
+    while (i < r->nrules && strcmp(r->rules[i].rule, rule) != 0)
+        i++;
+    if (i == r->nrules && r->nrules < DSD_REPORT_RULES)
+        r->rules[r->nrules++].rule = rule;
+    if (i < r->nrules)
+        r->rules[i].n++;
     if (r->len >= r->max) {
         r->dropped++;
         return;

@@ -549,6 +549,17 @@ reg_cube_put_artefact(reg_cube_txn_t *t, const dsd_artefact_t *art, dsd_report_t
     return rc;
 }
 
+core_rc
+reg_cube_log_submission(reg_cube_txn_t *t, core_str_t record, core_err_t *err)
+{
+    unsigned char k8[8];
+    put_u64(k8, t->commit);
+    MDB_val k = {8, k8}, v = {record.len, (void *)record.ptr};
+    int m = mdb_put(t->txn, t->reg->submissions, &k, &v, 0);
+    t->changed = 1;
+    return m == 0 ? CORE_OK : reg__fail(err, m, "log the submission");
+}
+
 const reg_cube_counts_t *
 reg_cube_counts(const reg_cube_txn_t *t)
 {

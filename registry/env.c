@@ -99,7 +99,9 @@ reg_open(const char *dir, int readonly, reg_t **out, core_err_t *err)
         (m = mdb_dbi_open(txn, "dsattr", create, &r->dsattr)) != 0 ||
         (m = mdb_dbi_open(txn, "groups", create, &r->groups)) != 0 ||
         (m = mdb_dbi_open(txn, "commits", create, &r->commits)) != 0 ||
-        (m = mdb_dbi_open(txn, "changes", create, &r->changes)) != 0) {
+        (m = mdb_dbi_open(txn, "changes", create, &r->changes)) != 0 ||
+        (m = mdb_dbi_open(txn, "tokens", create, &r->tokens)) != 0 ||
+        (m = mdb_dbi_open(txn, "submissions", create, &r->submissions)) != 0) {
         rc = m == MDB_NOTFOUND ? core_fail(err, CORE_EIO, "%s is not an sdmxd store", dir)
                                : reg__fail(err, m, "open tables");
         goto fail;

@@ -171,6 +171,27 @@ core_rc reg_cube_groups(reg_cube_t *c, reg_group_t **out, size_t *n, core_err_t 
 
 /* Appends one attribute value to a blob. */
 void reg_attrs_add(core_buf_t *b, core_str_t id, core_str_t value);
+/* ---- who may write: tokens, and what they wrote -------------------------------------------- */
+
+#define REG_TOKEN_HASH 32
+
+/* Stores the hash of a new token for principal ("provider SDMXD:DATA_PROVIDERS(1.0).ILO" or
+ * "agency SDMXD"); the token itself is never stored. */
+core_rc reg_token_put(reg_t *r, const unsigned char hash[REG_TOKEN_HASH], core_str_t principal,
+                      core_err_t *err);
+/* The principal of the token whose hash is given (borrowed from v); CORE_ENOTFOUND otherwise. */
+core_rc reg_token_get(reg_view_t *v, const unsigned char hash[REG_TOKEN_HASH],
+                      core_str_t *principal, core_err_t *err);
+/* Revokes one token (by hash) or every token of a principal; *n tells how many went. */
+core_rc reg_token_revoke(reg_t *r, const unsigned char *hash, core_str_t principal, size_t *n,
+                         core_err_t *err);
+
+/* Records an accepted submission in the same transaction as its data (record: JSON). */
+core_rc reg_cube_log_submission(reg_cube_txn_t *t, core_str_t record, core_err_t *err);
+/* Calls cb with each submission record, newest first, until cb returns non-zero or max. */
+core_rc reg_submissions_scan(reg_view_t *v, size_t max, int (*cb)(void *, core_str_t),
+                             void *ctx, core_err_t *err);
+
 /* Walks an attribute blob: returns 0 at the end, else fills kv and advances *blob. */
 int reg_attrs_next(core_str_t *blob, dsd_kv_t *kv);
 

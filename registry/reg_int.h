@@ -15,6 +15,8 @@ struct reg {
     MDB_dbi groups;  /* attributes of groups and partial keys: see cube.c */
     MDB_dbi commits; /* u64 commit (big-endian) -> i64 microseconds since the epoch */
     MDB_dbi changes; /* change log: see cube.c */
+    MDB_dbi tokens;  /* SHA-256 of a token -> i64 creation time, principal */
+    MDB_dbi submissions; /* u64 commit -> the submission's record (JSON) */
     int readonly;
 };
 

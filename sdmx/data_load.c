@@ -2,6 +2,8 @@
 #include "sdmx_int.h"
 
 #include <math.h>
+#include <time.h>
+#include <yajl/yajl_gen.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +22,8 @@ struct loader {
     reg_cube_txn_t *t;
     const char *name;
     const dsd_ref_t *flow_override;
+    const sdmx_load_opts_t *opts;
+    int actions_seen; /* bit per dsd_action met */
     dsd_report_t *report;
     dsd_ref_t flow;
     dsd_structure_t dsd;
@@ -188,6 +192,12 @@ on_resolve(void *ctx, const dsd_ref_t *structure, const dsd_structure_t **out, c
                          "%s: the data refers to %s, which is not in the store; load its "
                          "structure first",
                          l->name, dsd_ref_label(l->a, structure));
+    if (rc == CORE_OK && l->opts->target != NULL && !dsd_ref_eq(&l->flow, l->opts->target))
+        return core_fail(err, CORE_ESEMANTIC,
+                         "%s: the message is data of %s, but it was sent to %s; send it to the "
+                         "dataflow it is for",
+                         l->name, dsd_ref_label(l->a, &l->flow),
+                         dsd_ref_label(l->a, l->opts->target));
     if (rc != CORE_OK || (rc = sdmx_structure_compile(l->v, l->a, &dsd, &l->dsd, err)) != CORE_OK)
         return rc;
     l->dim_codes = core_arena_zalloc(l->a, l->dsd.ndims * sizeof *l->dim_codes);
@@ -213,7 +223,10 @@ on_dataset(void *ctx, dsd_action action, const dsd_ref_t *structure, const dsd_k
 {
     struct loader *l = ctx;
     (void)structure;
+    if (l->opts->replace && action != DSD_ACTION_DELETE)
+        action = DSD_ACTION_REPLACE;
     l->action = action;
+    l->actions_seen |= 1 << action;
     l->ncleared = 0;
     core_rc rc = reg_cube_select(l->t, &l->flow, l->dsd.ndims, err);
     if (rc == CORE_OK && nattrs > 0 && action != DSD_ACTION_DELETE)
@@ -416,12 +429,56 @@ read_any(core_arena_t *a, core_str_t body, const char *name, const dsd_events_t 
     return sdmx_data_read_csv(a, body.ptr, body.len, name, ev, err);
 }
 
+static const char *
+action_name(int seen)
+{
+    switch (seen) {
+    case 1 << DSD_ACTION_APPEND: return "Append";
+    case 1 << DSD_ACTION_REPLACE: return "Replace";
+    case 1 << DSD_ACTION_DELETE: return "Delete";
+    default: return "Mixed";
+    }
+}
+
+/* The submission log's record: who sent what, and what it did. */
+static core_str_t
+submission_record(struct loader *l, const sdmx_load_stats_t *st)
+{
+    yajl_gen g = yajl_gen_alloc(NULL);
+    char when[32];
+    core_time_iso((int64_t)time(NULL), when);
+    const char *flow = dsd_ref_urn(l->a, &l->flow);
+    const char *keys[] = {"time", "submitter", "dataflow", "action"};
+    const char *vals[] = {when, l->opts->submitter, flow, action_name(l->actions_seen)};
+    yajl_gen_map_open(g);
+    for (size_t i = 0; i < 4; i++) {
+        yajl_gen_string(g, (const unsigned char *)keys[i], strlen(keys[i]));
+        yajl_gen_string(g, (const unsigned char *)vals[i], strlen(vals[i]));
+    }
+    const char *nkeys[] = {"observationsRead", "observationsAdded", "observationsUpdated",
+                           "observationsDeleted", "seriesDeleted"};
+    uint64_t nvals[] = {st->obs_read, st->obs_added, st->obs_updated, st->obs_deleted,
+                        st->series_deleted};
+    for (size_t i = 0; i < 5; i++) {
+        yajl_gen_string(g, (const unsigned char *)nkeys[i], strlen(nkeys[i]));
+        yajl_gen_integer(g, (long long)nvals[i]);
+    }
+    yajl_gen_map_close(g);
+    const unsigned char *buf;
+    size_t len;
+    yajl_gen_get_buf(g, &buf, &len);
+    core_str_t rec = core_arena_str(l->a, (core_str_t){(const char *)buf, len});
+    yajl_gen_free(g);
+    return rec;
+}
+
 core_rc
 sdmx_data_load(reg_t *r, core_arena_t *a, core_str_t body, const char *name,
-               const dsd_ref_t *flow, sdmx_load_stats_t *stats, dsd_report_t *report,
+               const sdmx_load_opts_t *opts, sdmx_load_stats_t *stats, dsd_report_t *report,
                core_err_t *err)
 {
-    struct loader l = {.a = a, .name = name, .flow_override = flow, .report = report};
+    struct loader l = {.a = a, .name = name, .flow_override = opts->flow, .opts = opts,
+                       .report = report};
     core_rc rc = reg_view_begin(r, a, &l.v, err);
     if (rc != CORE_OK)
         return rc;
@@ -443,5 +500,12 @@ sdmx_data_load(reg_t *r, core_arena_t *a, core_str_t body, const char *name,
     stats->obs_deleted = c->obs_deleted;
     stats->series_deleted = c->series_deleted;
     stats->flow = l.flow;
+    if (opts->dry_run) {
+        reg_cube_abort(l.t);
+        return CORE_OK;
+    }
+    if (opts->submitter != NULL &&
+        (rc = reg_cube_log_submission(l.t, submission_record(&l, stats), err)) != CORE_OK)
+        return rc;
     return reg_cube_commit(l.t, err);
 }

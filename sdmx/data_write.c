@@ -784,6 +784,13 @@ load_labels(struct sdmx_data_stream *s, reg_view_t *v, core_err_t *err)
 }
 
 core_rc
+sdmx_data_flow(reg_view_t *v, core_arena_t *a, const sdmx_data_query_t *q, dsd_ref_t *out,
+               core_err_t *err)
+{
+    return find_flow(v, a, q, out, err);
+}
+
+core_rc
 sdmx_data_stream_open(reg_view_t *v, core_arena_t *a, const sdmx_data_query_t *q,
                       sdmx_data_format fmt, const sdmx_header_t *h, sdmx_data_stream_t **out,
                       core_err_t *err)

@@ -110,3 +110,146 @@ sdmx_submit_response_write_xml(core_buf_t *out, core_arena_t *a, const sdmx_head
     }
     core_buf_adds(out, "</mes:SubmitStructureResponse></mes:RegistryInterface>\n");
 }
+
+/* ---- uploads ---------------------------------------------------------------------------- */
+
+static const char *
+report_summary(core_arena_t *a, const dsd_report_t *report, size_t i)
+{
+    return core_arena_printf(a, "%zu problem(s) of rule %s", report->rules[i].n,
+                             report->rules[i].rule);
+}
+
+void
+sdmx_report_write_xml(core_buf_t *out, core_arena_t *a, const char *title,
+                      const dsd_report_t *report)
+{
+    core_buf_adds(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                       "<mes:Error xmlns:mes=\"" SDMX_NS_MES "\" xmlns:com=\"" SDMX_NS_COM
+                       "\"><mes:ErrorMessage code=\"150\"><com:Text xml:lang=\"en\">");
+    core_buf_add_xml(out, title, strlen(title));
+    core_buf_adds(out, "</com:Text>");
+    for (size_t i = 0; i < report->len; i++) {
+        const dsd_issue_t *it = &report->items[i];
+        char *line = core_arena_printf(a, "[%s] %s", it->rule, it->message);
+        core_buf_adds(out, "<com:Text xml:lang=\"en\">");
+        core_buf_add_xml(out, line, strlen(line));
+        core_buf_adds(out, "</com:Text>");
+    }
+    for (size_t i = 0; report->dropped > 0 && i < report->nrules; i++) {
+        const char *line = report_summary(a, report, i);
+        core_buf_adds(out, "<com:Text xml:lang=\"en\">");
+        core_buf_add_xml(out, line, strlen(line));
+        core_buf_adds(out, "</com:Text>");
+    }
+    core_buf_adds(out, "</mes:ErrorMessage></mes:Error>\n");
+}
+
+static void
+gen_kv(yajl_gen g, const char *k, const char *v)
+{
+    gen_str(g, k);
+    gen_str(g, v);
+}
+
+void
+sdmx_report_write_json(core_buf_t *out, core_arena_t *a, const char *title,
+                       const dsd_report_t *report)
+{
+    yajl_gen g = yajl_gen_alloc(NULL);
+    yajl_gen_map_open(g);
+    gen_str(g, "errors");
+    yajl_gen_array_open(g);
+    for (size_t i = 0; i < report->len; i++) {
+        yajl_gen_map_open(g);
+        gen_str(g, "code");
+        yajl_gen_integer(g, 150);
+        gen_kv(g, "title", report->items[i].rule);
+        gen_kv(g, "detail", report->items[i].message);
+        yajl_gen_map_close(g);
+    }
+    for (size_t i = 0; report->dropped > 0 && i < report->nrules; i++) {
+        yajl_gen_map_open(g);
+        gen_str(g, "code");
+        yajl_gen_integer(g, 150);
+        gen_kv(g, "title", report->rules[i].rule);
+        gen_kv(g, "detail", report_summary(a, report, i));
+        yajl_gen_map_close(g);
+    }
+    if (report->len == 0) {
+        yajl_gen_map_open(g);
+        gen_str(g, "code");
+        yajl_gen_integer(g, 150);
+        gen_kv(g, "title", title);
+        yajl_gen_map_close(g);
+    }
+    yajl_gen_array_close(g);
+    yajl_gen_map_close(g);
+    const unsigned char *buf;
+    size_t len;
+    yajl_gen_get_buf(g, &buf, &len);
+    core_buf_add(out, buf, len);
+    core_buf_addc(out, '\n');
+    yajl_gen_free(g);
+}
+
+void
+sdmx_upload_write_json(core_buf_t *out, core_arena_t *a, const sdmx_upload_t *u)
+{
+    yajl_gen g = yajl_gen_alloc(NULL);
+    yajl_gen_map_open(g);
+    gen_kv(g, "dataflow", dsd_ref_urn(a, &u->stats.flow));
+    gen_kv(g, "provisionAgreement", dsd_ref_urn(a, &u->agreement));
+    gen_kv(g, "submitter", u->submitter);
+    gen_str(g, "dryRun");
+    yajl_gen_bool(g, u->dry_run);
+    const char *keys[] = {"read", "added", "updated", "deleted"};
+    uint64_t vals[] = {u->stats.obs_read, u->stats.obs_added, u->stats.obs_updated,
+                       u->stats.obs_deleted};
+    gen_str(g, "observations");
+    yajl_gen_map_open(g);
+    for (size_t i = 0; i < 4; i++) {
+        gen_str(g, keys[i]);
+        yajl_gen_integer(g, (long long)vals[i]);
+    }
+    yajl_gen_map_close(g);
+    gen_str(g, "seriesDeleted");
+    yajl_gen_integer(g, (long long)u->stats.series_deleted);
+    yajl_gen_map_close(g);
+    const unsigned char *buf;
+    size_t len;
+    yajl_gen_get_buf(g, &buf, &len);
+    core_buf_add(out, buf, len);
+    core_buf_addc(out, '\n');
+    yajl_gen_free(g);
+}
+
+/* SDMX-ML 2.1 has no data submission response; a registration of the data against its
+ * provision agreement is the nearest, with the counts in the status message. */
+void
+sdmx_upload_write_xml(core_buf_t *out, core_arena_t *a, const sdmx_header_t *h,
+                      const sdmx_upload_t *u)
+{
+    core_buf_adds(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                       "<mes:RegistryInterface xmlns:mes=\"" SDMX_NS_MES "\" xmlns:reg=\"" SDMX_NS_REG
+                       "\" xmlns:com=\"" SDMX_NS_COM "\">");
+    sdmx__header_xml(out, h);
+    core_buf_adds(out, "<mes:SubmitRegistrationsResponse><reg:RegistrationStatus><reg:Registration>"
+                       "<reg:ProvisionAgreement><URN>");
+    const char *pa = dsd_ref_urn(a, &u->agreement);
+    core_buf_add_xml(out, pa, strlen(pa));
+    core_buf_adds(out, "</URN></reg:ProvisionAgreement><reg:Datasource><com:SimpleDataSource>");
+    core_buf_add_xml(out, u->data_url, strlen(u->data_url));
+    core_buf_adds(out, "</com:SimpleDataSource></reg:Datasource></reg:Registration>"
+                       "<reg:StatusMessage status=\"Success\"><reg:MessageText>"
+                       "<com:Text xml:lang=\"en\">");
+    char *msg = core_arena_printf(
+        a, "%s%llu observations read: %llu added, %llu updated, %llu deleted; %llu series deleted",
+        u->dry_run ? "dry run, nothing stored: " : "",
+        (unsigned long long)u->stats.obs_read, (unsigned long long)u->stats.obs_added,
+        (unsigned long long)u->stats.obs_updated, (unsigned long long)u->stats.obs_deleted,
+        (unsigned long long)u->stats.series_deleted);
+    core_buf_add_xml(out, msg, strlen(msg));
+    core_buf_adds(out, "</com:Text></reg:MessageText></reg:StatusMessage></reg:RegistrationStatus>"
+                       "</mes:SubmitRegistrationsResponse></mes:RegistryInterface>\n");
+}

@@ -43,12 +43,20 @@ typedef struct sdmx_load_stats {
     uint64_t obs_read, obs_added, obs_updated, obs_deleted, series_deleted;
 } sdmx_load_stats_t;
 
+typedef struct sdmx_load_opts {
+    const dsd_ref_t *flow;   /* data naming a DSD goes here (created when absent) */
+    const dsd_ref_t *target; /* uploads: the data must be for this (stored) dataflow */
+    int dry_run;             /* validate and count, store nothing */
+    int replace;             /* PUT: each data set replaces the series it names */
+    const char *submitter;   /* recorded in the submission log when not NULL */
+} sdmx_load_opts_t;
+
 /* Validates and stores a data message in one transaction: nothing is written unless every
  * observation fits its DSD; each problem goes to report (CORE_ESEMANTIC). Data that names a
- * DSD goes to flow when given, else to the DSD's only dataflow. */
+ * DSD goes to opts->flow when given, else to the DSD's only dataflow. */
 core_rc sdmx_data_load(reg_t *r, core_arena_t *a, core_str_t body, const char *name,
-                       const dsd_ref_t *flow, sdmx_load_stats_t *stats, dsd_report_t *report,
-                       core_err_t *err);
+                       const sdmx_load_opts_t *opts, sdmx_load_stats_t *stats,
+                       dsd_report_t *report, core_err_t *err);
 
 /* What kind of SDMX message data holds, from its root element: "Structure", "GenericData",
  * "StructureSpecificData", ... or NULL when it is not SDMX-ML 2.1. */
@@ -239,5 +247,41 @@ const char *sdmx_data_format_media_type(sdmx_data_format f);
 core_rc sdmx_availability_write_xml(reg_view_t *v, core_arena_t *a,
                                     const sdmx_availability_query_t *q, const sdmx_header_t *h,
                                     core_buf_t *out, core_err_t *err);
+
+/* ---- provision agreements ---------------------------------------------------------------- */
+
+/* The provision agreement that lets provider (an item of the data provider scheme) send
+ * data for flow; CORE_EFORBIDDEN, naming what is missing, when there is none. */
+core_rc sdmx_agreement_find(reg_view_t *v, core_arena_t *a, const dsd_ref_t *flow,
+                            const dsd_ref_t *scheme, core_str_t provider, dsd_ref_t *out,
+                            core_err_t *err);
+/* Whether the stored data provider scheme has the provider. */
+int sdmx_provider_exists(reg_view_t *v, core_arena_t *a, const dsd_ref_t *scheme,
+                         core_str_t provider);
+
+/* ---- uploads ---------------------------------------------------------------------------- */
+
+typedef struct sdmx_upload {
+    sdmx_load_stats_t stats;
+    dsd_ref_t agreement;   /* the provision agreement that allowed it */
+    const char *submitter; /* the token's principal */
+    const char *data_url;  /* where the data can be read */
+    int dry_run;
+} sdmx_upload_t;
+
+/* An accepted upload: a JSON summary, or an SDMX-ML SubmitRegistrationsResponse. */
+void sdmx_upload_write_json(core_buf_t *out, core_arena_t *a, const sdmx_upload_t *u);
+void sdmx_upload_write_xml(core_buf_t *out, core_arena_t *a, const sdmx_header_t *h,
+                           const sdmx_upload_t *u);
+/* A refused upload: every problem of the report (SDMX error 150), then counts per rule when
+ * the report was cut short. */
+void sdmx_report_write_xml(core_buf_t *out, core_arena_t *a, const char *title,
+                           const dsd_report_t *report);
+void sdmx_report_write_json(core_buf_t *out, core_arena_t *a, const char *title,
+                            const dsd_report_t *report);
+
+/* The dataflow a data query names (latest version when none is given). */
+core_rc sdmx_data_flow(reg_view_t *v, core_arena_t *a, const sdmx_data_query_t *q, dsd_ref_t *out,
+                       core_err_t *err);
 
 #endif

@@ -408,14 +408,51 @@ is_xml_type(core_str_t ct)
            core_str_ieq_c(type, "application/vnd.sdmx.structure+xml");
 }
 
+static void
+ask_for_token(request_t *r)
+{
+    set_header(r, H2O_TOKEN_WWW_AUTHENTICATE, "Bearer realm=\"sdmxd\"");
+}
+
+/* The principal of the request's token; NULL when the request has been answered (401). */
+static const srv_principal_t *
+principal_of(request_t *r, reg_view_t *v, core_str_t *name)
+{
+    core_err_t err = {0};
+    srv_principal_t *p = core_arena_zalloc(r->a, sizeof *p);
+    core_str_t who;
+    if (srv_authenticate(v, header(r->req, H2O_TOKEN_AUTHORIZATION), &who, &err) != CORE_OK ||
+        srv_principal_parse(who, p, &err) != CORE_OK) {
+        ask_for_token(r);
+        err.code = CORE_EAUTH;
+        reply_error(r, &err);
+        return NULL;
+    }
+    *name = core_arena_str(r->a, who);
+    return p;
+}
+
 static int
 submit_structure(request_t *r)
 {
     core_err_t err = {0};
-    if (!r->ctx->conf.allow_writes) {
-        core_fail(&err, CORE_EFORBIDDEN,
-                  "writes are disabled on this server; start it with --allow-writes");
-        return reply_error(r, &err);
+    core_str_t agency = CORE_STR_NULL;
+    /* a token decides; without one, only a loopback server started with --allow-writes */
+    if (header(r->req, H2O_TOKEN_AUTHORIZATION).len > 0 || !r->ctx->conf.allow_writes) {
+        reg_view_t *v;
+        if (reg_view_begin(r->ctx->reg, r->a, &v, &err) != CORE_OK)
+            return reply_error(r, &err);
+        core_str_t who;
+        const srv_principal_t *p = principal_of(r, v, &who);
+        if (p == NULL)
+            return 0;
+        if (p->is_provider) {
+            core_fail(&err, CORE_EFORBIDDEN,
+                      "structures are written with an agency token; %.*s is a data provider",
+                      CORE_STR_FMT(who));
+            return reply_error(r, &err);
+        }
+        agency = p->agency;
     }
     if (!is_xml_type(header(r->req, H2O_TOKEN_CONTENT_TYPE)))
         return reply_error_status(r, 415, 140, "Unsupported Media Type",
@@ -427,8 +464,8 @@ submit_structure(request_t *r)
     dsd_artefact_t *arts;
     size_t n;
     reg_put_status *status;
-    core_rc rc = srv_store_structures(r->ctx, r->a, body, "request body", &arts, &n, &status,
-                                      &report, &err);
+    core_rc rc = srv_store_structures(r->ctx, r->a, body, "request body", agency, &arts, &n,
+                                      &status, &report, &err);
     if (n == 0) /* nothing was read: an SDMX error says why */
         return reply_error(r, &err);
     sdmx_header_t h;
@@ -445,11 +482,158 @@ submit_structure(request_t *r)
     return 0;
 }
 
+/* What kind of data body a Content-Type announces: 0 for anything SDMX reads (the readers
+ * tell the formats apart by content), -1 for what is not data at all. */
+static int
+data_type_ok(core_str_t ct)
+{
+    static const char *const ok[] = {
+        "application/xml", "text/xml", "application/json", "text/csv", "application/octet-stream",
+        "application/vnd.sdmx.genericdata+xml", "application/vnd.sdmx.structurespecificdata+xml",
+        "application/vnd.sdmx.generictimeseriesdata+xml",
+        "application/vnd.sdmx.structurespecifictimeseriesdata+xml",
+        "application/vnd.sdmx.data+csv", "application/vnd.sdmx.data+json",
+    };
+    core_str_t type;
+    core_str_split(ct, ';', &type);
+    type = core_str_trim(type);
+    if (type.len == 0)
+        return 0;
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+        if (core_str_ieq_c(type, ok[i]))
+            return 0;
+    return -1;
+}
+
+/* dryRun=true|false is the one parameter of an upload. */
+static core_rc
+upload_params(core_str_t query, int *dry_run, core_err_t *err)
+{
+    *dry_run = 0;
+    while (query.ptr != NULL && query.len > 0) {
+        core_str_t pair, name;
+        query = core_str_split(query, '&', &pair);
+        core_str_t value = core_str_split(pair, '=', &name);
+        if (core_str_eq_c(name, "dryRun") && (core_str_eq_c(value, "true") || core_str_eq_c(value, "false")))
+            *dry_run = core_str_eq_c(value, "true");
+        else if (pair.len > 0)
+            return core_fail(err, CORE_ESYNTAX,
+                             "'%.*s' is not a parameter of uploads; they take dryRun=true|false",
+                             CORE_STR_FMT(pair));
+    }
+    return CORE_OK;
+}
+
+static int
+reply_upload_refused(request_t *r, core_rc rc, const core_err_t *err, const dsd_report_t *report)
+{
+    if (rc != CORE_ESEMANTIC || report->len == 0)
+        return reply_error(r, err);
+    int json = srv_prefers_json(r->format_param, header(r->req, H2O_TOKEN_ACCEPT));
+    core_buf_reset(&r->body);
+    if (json)
+        sdmx_report_write_json(&r->body, r->a, err->msg, report);
+    else
+        sdmx_report_write_xml(&r->body, r->a, err->msg, report);
+    common_headers(r);
+    reply(r, 400, "Bad Request", json ? "application/json" : "application/xml");
+    return 0;
+}
+
+/* POST (add and update) or PUT (replace) /rest/data/{flowRef}: a provider's upload, checked
+ * whole and stored all or nothing. */
+static int
+submit_data(request_t *r, int put)
+{
+    core_err_t err = {0};
+    sdmx_query_t q;
+    int dry_run;
+    if (sdmx_query_parse(r->a, r->path, CORE_STR_NULL, &q, &err) != CORE_OK ||
+        upload_params(r->query, &dry_run, &err) != CORE_OK)
+        return reply_error(r, &err);
+    if (q.data.nkey > 0) {
+        core_fail(&err, CORE_ESYNTAX, "uploads go to /rest/data/{flowRef}, without a key");
+        return reply_error(r, &err);
+    }
+    reg_view_t *v;
+    if (reg_view_begin(r->ctx->reg, r->a, &v, &err) != CORE_OK)
+        return reply_error(r, &err);
+    core_str_t who;
+    const srv_principal_t *p = principal_of(r, v, &who);
+    if (p == NULL)
+        return 0;
+    sdmx_upload_t u = {.submitter = core_arena_strndup(r->a, who.ptr, who.len), .dry_run = dry_run};
+    dsd_ref_t flow;
+    if (sdmx_data_flow(v, r->a, &q.data, &flow, &err) != CORE_OK)
+        return reply_error(r, &err);
+    if (!p->is_provider) {
+        core_fail(&err, CORE_EFORBIDDEN, "data is written with a data provider's token; %.*s is "
+                  "an agency", CORE_STR_FMT(who));
+        return reply_error(r, &err);
+    }
+    if (sdmx_agreement_find(v, r->a, &flow, &p->scheme, p->provider, &u.agreement, &err) != CORE_OK)
+        return reply_error(r, &err);
+    if (data_type_ok(header(r->req, H2O_TOKEN_CONTENT_TYPE)) != 0)
+        return reply_error_status(r, 415, 140, "Unsupported Media Type",
+                                  "data is sent as SDMX-ML 2.1, SDMX-CSV 1.0 or SDMX-JSON 1.0");
+    dsd_report_t report;
+    dsd_report_init(&report, r->a, 1000);
+    sdmx_load_opts_t opts = {.target = &flow, .dry_run = dry_run, .replace = put,
+                             .submitter = u.submitter};
+    core_str_t body = {r->req->entity.base, r->req->entity.len};
+    core_rc rc = sdmx_data_load(r->ctx->reg, r->a, body, "request body", &opts, &u.stats, &report,
+                                &err);
+    if (rc != CORE_OK)
+        return reply_upload_refused(r, rc, &err, &report);
+    u.data_url = core_arena_printf(r->a, "/rest/data/%.*s,%.*s,%.*s", CORE_STR_FMT(flow.agency),
+                                   CORE_STR_FMT(flow.id), CORE_STR_FMT(flow.version));
+    int json = srv_prefers_json(r->format_param, header(r->req, H2O_TOKEN_ACCEPT));
+    if (json) {
+        sdmx_upload_write_json(&r->body, r->a, &u);
+    } else {
+        sdmx_header_t h;
+        header_for(r, &h);
+        h.receiver = "not_supplied";
+        sdmx_upload_write_xml(&r->body, r->a, &h, &u);
+    }
+    int code = !dry_run && u.stats.obs_added > 0 ? 201 : 200;
+    common_headers(r);
+    reply(r, code, reason_of(code), json ? "application/json" : "application/xml");
+    return 0;
+}
+
+static int
+collect_submission(void *arg, core_str_t record)
+{
+    core_buf_t *b = arg;
+    if (b->len > 1)
+        core_buf_addc(b, ',');
+    core_buf_addstr(b, record);
+    return 0;
+}
+
+/* GET /rest/submissions: the accepted uploads, newest first (JSON). */
+static int
+list_submissions(request_t *r)
+{
+    core_err_t err = {0};
+    reg_view_t *v = snapshot(r, "application/json");
+    if (v == NULL)
+        return 0;
+    core_buf_addc(&r->body, '[');
+    if (reg_submissions_scan(v, 1000, collect_submission, &r->body, &err) != CORE_OK)
+        return reply_error(r, &err);
+    core_buf_adds(&r->body, "]\n");
+    common_headers(r);
+    reply(r, 200, "OK", "application/json");
+    return 0;
+}
+
 static int
 preflight(request_t *r)
 {
     set_header(r, H2O_TOKEN_ACCESS_CONTROL_ALLOW_ORIGIN, "*");
-    set_header_str(r, "access-control-allow-methods", "GET, HEAD, POST, OPTIONS");
+    set_header_str(r, "access-control-allow-methods", "GET, HEAD, POST, PUT, OPTIONS");
     set_header_str(r, "access-control-allow-headers",
                    "Accept, Accept-Language, Content-Type, Authorization, If-None-Match, "
                    "If-Modified-Since");
@@ -478,12 +662,17 @@ route(request_t *r)
     }
     r->path = (core_str_t){path.ptr + 5, path.len - 5};
     int get = core_str_eq_c(method, "GET") || core_str_eq_c(method, "HEAD");
-    if (core_str_eq_c(method, "POST")) {
-        core_str_t res, rest = core_str_split((core_str_t){r->path.ptr + 1, r->path.len - 1}, '/', &res);
-        (void)rest;
-        if (core_str_eq_c(res, "structure") || dsd_kind_by_resource(res) != DSD_KIND_NONE)
+    core_str_t res;
+    core_str_split((core_str_t){r->path.ptr + 1, r->path.len ? r->path.len - 1 : 0}, '/', &res);
+    int put = core_str_eq_c(method, "PUT");
+    if (core_str_eq_c(method, "POST") || put) {
+        if (core_str_eq_c(res, "data"))
+            return submit_data(r, put);
+        if (!put && (core_str_eq_c(res, "structure") || dsd_kind_by_resource(res) != DSD_KIND_NONE))
             return submit_structure(r);
     }
+    if (get && core_str_eq_c(res, "submissions"))
+        return list_submissions(r);
     if (!get) {
         set_header(r, H2O_TOKEN_ALLOW, "GET, HEAD, OPTIONS");
         return reply_error_status(r, 405, 501, "Method not allowed",

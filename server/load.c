@@ -63,8 +63,8 @@ out:
 
 core_rc
 srv_store_structures(srv_ctx_t *ctx, core_arena_t *a, core_str_t body, const char *name,
-                     dsd_artefact_t **arts, size_t *n, reg_put_status **status,
-                     dsd_report_t *report, core_err_t *err)
+                     core_str_t agency, dsd_artefact_t **arts, size_t *n,
+                     reg_put_status **status, dsd_report_t *report, core_err_t *err)
 {
     *n = 0;
     *status = NULL;
@@ -74,6 +74,15 @@ srv_store_structures(srv_ctx_t *ctx, core_arena_t *a, core_str_t body, const cha
     if (*n == 0)
         return core_fail(err, CORE_ESEMANTIC, "%s: the message holds no structure", name);
     *status = core_arena_zalloc(a, *n * sizeof **status);
+    for (size_t i = 0; agency.ptr != NULL && i < *n; i++)
+        if (!core_str_eq((*arts)[i].ref.agency, agency))
+            dsd_report_add(report, DSD_SEV_ERROR, "not-maintainer", NULL,
+                           "%s is maintained by %.*s; the token of agency %.*s cannot write it",
+                           dsd_ref_label(a, &(*arts)[i].ref), CORE_STR_FMT((*arts)[i].ref.agency),
+                           CORE_STR_FMT(agency));
+    if (report->nerrors > 0)
+        return core_fail(err, CORE_EFORBIDDEN, "%zu artefact(s) of other agencies",
+                         report->nerrors);
     return reg_structures_put(ctx->reg, *arts, *n, *status, report, err);
 }
 
@@ -99,7 +108,8 @@ load_data(srv_ctx_t *ctx, core_arena_t *a, core_str_t body, const char *file,
         flowp = &flow;
     }
     sdmx_load_stats_t st;
-    core_rc rc = sdmx_data_load(ctx->reg, a, body, file, flowp, &st, report, err);
+    sdmx_load_opts_t opts = {.flow = flowp};
+    core_rc rc = sdmx_data_load(ctx->reg, a, body, file, &opts, &st, report, err);
     if (rc == CORE_OK)
         printf("%s: %llu observations into %s (%llu new, %llu updated, %llu deleted)\n", file,
                (unsigned long long)st.obs_read, dsd_ref_label(a, &st.flow),
@@ -133,7 +143,8 @@ load_one(srv_ctx_t *ctx, const char *file)
     if (rc == CORE_OK && is_data)
         rc = load_data(ctx, a, body, file, &report, &err);
     else if (rc == CORE_OK)
-        rc = srv_store_structures(ctx, a, body, file, &arts, &n, &status, &report, &err);
+        rc = srv_store_structures(ctx, a, body, file, CORE_STR_NULL, &arts, &n, &status, &report,
+                                  &err);
     if (rc != CORE_OK) {
         print_report(file, &err, &report);
     } else if (!is_data) {

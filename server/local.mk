@@ -1,5 +1,5 @@
 bin_PROGRAMS += sdmxd
-sdmxd_SOURCES = server/srv.h server/http.c server/load.c server/main.c server/negotiate.c \
+sdmxd_SOURCES = server/srv.h server/auth.c server/http.c server/load.c server/main.c server/negotiate.c \
 	server/status.c
 sdmxd_CFLAGS = $(AM_CFLAGS) $(H2O_CFLAGS)
 sdmxd_LDADD = libsdmx.a libregistry.a libdsd.a libcore.a $(H2O_LIBS) $(LMDB_LIBS) $(XSLT_LIBS) \

@@ -16,6 +16,8 @@ static const char usage_main[] =
     "                             load SDMX-ML 2.1 structure and data messages into DIR\n"
     "  serve  --db DIR [--listen HOST:PORT] [--allow-writes]\n"
     "                             serve the SDMX 2.1 REST API under /rest/\n"
+    "  token  add|revoke --db DIR ...\n"
+    "                             write tokens for data providers and agencies\n"
     "\n"
     "'sdmxd COMMAND --help' tells more about a command.\n";
 
@@ -99,6 +101,8 @@ main(int argc, char **argv)
         }
         return srv_load_files(&conf, argv + 1 + optind, argc - 1 - optind);
     }
+    if (strcmp(cmd, "token") == 0)
+        return srv_token_cli(argc - 1, argv + 1);
     if (strcmp(cmd, "serve") == 0) {
         int rc = parse_common(argc - 1, argv + 1, &conf, usage_serve);
         if (rc >= 0)

@@ -56,10 +56,31 @@ int srv_load_files(const srv_conf_t *conf, char **files, int nfiles);
 /* Maps a whole file read-only (bounded by max bytes) until a is freed. */
 core_rc srv_read_file(core_arena_t *a, const char *path, size_t max, core_str_t *out,
                       core_err_t *err);
-/* Stores the structures of one message; fills a report and statuses. */
+/* Stores the structures of one message; fills a report and statuses. When agency is given
+ * (an agency token wrote them), every artefact must be maintained by it (CORE_EFORBIDDEN). */
 core_rc srv_store_structures(srv_ctx_t *ctx, core_arena_t *a, core_str_t body, const char *name,
-                             dsd_artefact_t **arts, size_t *n, reg_put_status **status,
-                             dsd_report_t *report, core_err_t *err);
+                             core_str_t agency, dsd_artefact_t **arts, size_t *n,
+                             reg_put_status **status, dsd_report_t *report, core_err_t *err);
+
+/* ---- who may write ---------------------------------------------------------------------- */
+
+/* A token's holder: a data provider (scheme and id) or an agency. Strings borrow. */
+typedef struct srv_principal {
+    int is_provider;
+    dsd_ref_t scheme;    /* the data provider scheme */
+    core_str_t provider; /* the provider's id */
+    core_str_t agency;   /* the agency (of the scheme, for providers) */
+} srv_principal_t;
+
+/* Parses "provider AGENCY:SCHEME(VERSION).ID" or "agency ID". */
+core_rc srv_principal_parse(core_str_t s, srv_principal_t *out, core_err_t *err);
+void srv_token_hash(core_str_t token, unsigned char out[REG_TOKEN_HASH]);
+/* The principal of an "Authorization: Bearer TOKEN" header; CORE_EAUTH when missing or
+ * unknown. The principal borrows from v. */
+core_rc srv_authenticate(reg_view_t *v, core_str_t authorization, core_str_t *principal,
+                         core_err_t *err);
+/* sdmxd token add|revoke; returns the exit code. */
+int srv_token_cli(int argc, char **argv);
 
 /* Runs the HTTP server until the process is stopped; returns the exit code. */
 int srv_http_run(srv_ctx_t *ctx);
