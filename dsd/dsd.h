@@ -190,12 +190,39 @@ int dsd_structure_dim(const dsd_structure_t *s, core_str_t id);
 /* The attribute id of s, or NULL. */
 const dsd_component_t *dsd_structure_attr(const dsd_structure_t *s, core_str_t id);
 
+/* ---- allowed content constraints, compiled ------------------------------------------------- */
+
+/* One cube region or data key: for each component named, the values it takes. */
+typedef struct dsd_region {
+    int include;
+    const char **ids;     /* component ids */
+    const char ***values; /* values[i][0..nvalues[i]) for ids[i] */
+    size_t *nvalues;
+    size_t n;
+} dsd_region_t;
+
+/* An Allowed content constraint: its cube regions and its data key set (keys are regions
+ * with one value per component). */
+typedef struct dsd_constraint {
+    const char *label; /* "ContentConstraint SDMXD:CC_DF_SDG(1.0)", for reports */
+    dsd_region_t *regions;
+    size_t nregions;
+    dsd_region_t *keys; /* included keys; a key must match one when there are any */
+    size_t nkeys;
+} dsd_constraint_t;
+
+
 /* ---- data events: what every data reader emits ------------------------------------------ */
 
 typedef struct dsd_kv {
     core_str_t id;
     core_str_t value;
 } dsd_kv_t;
+
+/* Whether the key (component id/value pairs) is allowed by c: inside an included region (when
+ * c has any), outside every excluded one, and one of its keys (when it lists keys).
+ * Components a region names but the key lacks do not count against it. */
+int dsd_constraint_allows(const dsd_constraint_t *c, const dsd_kv_t *key, size_t n);
 
 typedef enum dsd_action {
     DSD_ACTION_APPEND,  /* Append, Information, Merge: add or update */

@@ -18,3 +18,49 @@ dsd_structure_attr(const dsd_structure_t *s, core_str_t id)
             return &s->attrs[i];
     return NULL;
 }
+
+static const core_str_t *
+value_of(const dsd_kv_t *key, size_t n, const char *id)
+{
+    for (size_t i = 0; i < n; i++)
+        if (core_str_eq_c(key[i].id, id))
+            return &key[i].value;
+    return NULL;
+}
+
+static int
+region_matches(const dsd_region_t *r, const dsd_kv_t *key, size_t n)
+{
+    for (size_t i = 0; i < r->n; i++) {
+        const core_str_t *v = value_of(key, n, r->ids[i]);
+        if (v == NULL)
+            continue;
+        int in = 0;
+        for (size_t j = 0; j < r->nvalues[i] && !in; j++)
+            in = core_str_eq_c(*v, r->values[i][j]);
+        if (!in)
+            return 0;
+    }
+    return 1;
+}
+
+int
+dsd_constraint_allows(const dsd_constraint_t *c, const dsd_kv_t *key, size_t n)
+{
+    int has_include = 0, included = 0;
+    for (size_t i = 0; i < c->nregions; i++) {
+        const dsd_region_t *r = &c->regions[i];
+        if (r->include) {
+            has_include = 1;
+            included |= region_matches(r, key, n);
+        } else if (region_matches(r, key, n)) {
+            return 0;
+        }
+    }
+    if (has_include && !included)
+        return 0;
+    for (size_t i = 0; i < c->nkeys; i++)
+        if (region_matches(&c->keys[i], key, n))
+            return 1;
+    return c->nkeys == 0;
+}

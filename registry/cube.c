@@ -54,6 +54,8 @@ struct reg_series_iter {
     uint64_t min_commit; /* observations stamped before it are skipped */
 };
 
+static int decode_obs(const MDB_val *k, const MDB_val *v, size_t klen, reg_obs_t *out);
+
 static void
 put_u32(unsigned char *p, uint32_t v)
 {
@@ -364,11 +366,14 @@ reg_cube_put_obs(reg_cube_txn_t *t, const core_str_t *codes, const unsigned char
     core_buf_addc(&b, (char)(value.len >> 8));
     core_buf_addc(&b, (char)value.len);
     core_buf_add(&b, value.ptr, value.len);
-    for (size_t i = 0; i < nattrs; i++)
-        if (attrs[i].value.len > 0)
-            reg_attrs_add(&b, attrs[i].id, attrs[i].value);
-    MDB_val k = {slen + DSD_PERIOD_KEY, ok}, v = {b.len, b.ptr}, old;
+    MDB_val k = {slen + DSD_PERIOD_KEY, ok}, v, old;
     int exists = mdb_get(t->txn, t->reg->obs, &k, &old) == 0;
+    /* an update keeps the attributes it does not name (SDMX Append semantics) */
+    reg_obs_t prev = {0};
+    if (exists)
+        decode_obs(&k, &old, slen, &prev);
+    blob_merge(&b, prev.attrs, attrs, nattrs);
+    v = (MDB_val){b.len, b.ptr};
     int m = mdb_put(t->txn, t->reg->obs, &k, &v, 0);
     core_buf_dispose(&b);
     if (m != 0)
@@ -1024,4 +1029,37 @@ reg_cube_groups(reg_cube_t *c, reg_group_t **out, size_t *n, core_err_t *err)
     if (m != 0 && m != MDB_NOTFOUND)
         return reg__fail(err, m, "read groups");
     return CORE_OK;
+}
+
+core_rc
+reg_cube_stored_attrs(reg_cube_t *c, const core_str_t *codes, const unsigned char *pkey,
+                      core_str_t *out, core_err_t *err)
+{
+    unsigned char kb[OBS_KEY_MAX];
+    *out = CORE_STR_NULL;
+    put_u32(kb, c->flow);
+    for (size_t d = 0; d < c->ndims; d++) {
+        uint32_t id;
+        if (!reg_cube_code_id(c, d, codes[d], &id))
+            return CORE_ENOTFOUND;
+        put_u32(kb + 4 + 4 * d, id);
+    }
+    size_t slen = 4 + 4 * c->ndims;
+    MDB_val k = {slen, kb}, v;
+    int m;
+    if (pkey == NULL) {
+        m = mdb_get(c->v->txn, c->v->reg->series, &k, &v);
+        if (m == 0 && v.mv_size >= 8)
+            *out = (core_str_t){(const char *)v.mv_data + 8, v.mv_size - 8};
+    } else {
+        memcpy(kb + slen, pkey, DSD_PERIOD_KEY);
+        k.mv_size = slen + DSD_PERIOD_KEY;
+        m = mdb_get(c->v->txn, c->v->reg->obs, &k, &v);
+        reg_obs_t o;
+        if (m == 0 && decode_obs(&k, &v, slen, &o))
+            *out = o.attrs;
+    }
+    if (m == MDB_NOTFOUND)
+        return CORE_ENOTFOUND;
+    return m == 0 ? CORE_OK : reg__fail(err, m, "get stored attributes");
 }

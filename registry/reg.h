@@ -159,6 +159,11 @@ core_rc reg_cube_changes(reg_cube_t *c, int64_t after_us, reg_change_t **out, si
 core_rc reg_series_iter_at(reg_series_iter_t *it, const uint32_t *ids, uint64_t min_commit,
                            reg_series_t *out, core_err_t *err);
 
+/* The attribute values stored for a series (pkey NULL) or one of its observations;
+ * CORE_ENOTFOUND when not stored. */
+core_rc reg_cube_stored_attrs(reg_cube_t *c, const core_str_t *codes, const unsigned char *pkey,
+                              core_str_t *out, core_err_t *err);
+
 /* Attribute values stored for a partial key: ids[d] is 0 where d is not part of it. */
 typedef struct reg_group {
     uint32_t *ids;

@@ -287,3 +287,105 @@ sdmx__name_of(const sdmx_name_t *names, size_t n, core_str_t id)
     }
     return NULL;
 }
+
+/* ---- allowed content constraints ---------------------------------------------------------- */
+
+static void
+read_region(core_arena_t *a, const xmlNode *el, const char *item, int include, dsd_region_t *r)
+{
+    size_t n = 0;
+    for (const xmlNode *c = el->children; c != NULL; c = c->next)
+        n += sdmx__is(c, item);
+    r->include = include;
+    r->ids = core_arena_zalloc(a, (n + 1) * sizeof *r->ids);
+    r->values = core_arena_zalloc(a, (n + 1) * sizeof *r->values);
+    r->nvalues = core_arena_zalloc(a, (n + 1) * sizeof *r->nvalues);
+    for (const xmlNode *c = el->children; c != NULL; c = c->next) {
+        if (!sdmx__is(c, item) || sdmx__attr(c, "id") == NULL)
+            continue;
+        size_t nv = 0;
+        for (const xmlNode *v = c->children; v != NULL; v = v->next)
+            nv += sdmx__is(v, "Value");
+        r->ids[r->n] = sdmx__attr(c, "id");
+        r->values[r->n] = core_arena_zalloc(a, (nv + 1) * sizeof **r->values);
+        for (const xmlNode *v = c->children; v != NULL; v = v->next) {
+            if (!sdmx__is(v, "Value"))
+                continue;
+            xmlChar *t = xmlNodeGetContent(v);
+            r->values[r->n][r->nvalues[r->n]++] =
+                core_arena_strndup(a, (const char *)t, strlen((const char *)t));
+            xmlFree(t);
+        }
+        r->n++;
+    }
+}
+
+static int
+truthy(const char *v, int dflt)
+{
+    return v == NULL ? dflt : strcmp(v, "true") == 0 || strcmp(v, "1") == 0;
+}
+
+static void
+read_constraint(core_arena_t *a, const xmlNode *cc, dsd_constraint_t *out)
+{
+    size_t nr = 0, nk = 0;
+    for (const xmlNode *c = cc->children; c != NULL; c = c->next) {
+        nr += sdmx__is(c, "CubeRegion");
+        if (sdmx__is(c, "DataKeySet"))
+            for (const xmlNode *k = c->children; k != NULL; k = k->next)
+                nk += sdmx__is(k, "Key");
+    }
+    out->regions = core_arena_zalloc(a, (nr + 1) * sizeof *out->regions);
+    out->keys = core_arena_zalloc(a, (nk + 1) * sizeof *out->keys);
+    for (const xmlNode *c = cc->children; c != NULL; c = c->next) {
+        if (sdmx__is(c, "CubeRegion")) {
+            read_region(a, c, "KeyValue", truthy(sdmx__attr(c, "include"), 1),
+                        &out->regions[out->nregions++]);
+        } else if (sdmx__is(c, "DataKeySet") && truthy(sdmx__attr(c, "isIncluded"), 1)) {
+            for (const xmlNode *k = c->children; k != NULL; k = k->next)
+                if (sdmx__is(k, "Key"))
+                    read_region(a, k, "KeyValue", 1, &out->keys[out->nkeys++]);
+        }
+    }
+}
+
+core_rc
+sdmx_constraints_for(reg_view_t *v, core_arena_t *a, const dsd_ref_t *targets, size_t ntargets,
+                     dsd_constraint_t **out, size_t *n, core_err_t *err)
+{
+    core_vec_t seen = {0}, found = {0};
+    for (size_t t = 0; t < ntargets; t++) {
+        core_vec_t parents = {0};
+        core_rc rc = reg_refs_parents(v, &targets[t], &parents, err);
+        if (rc != CORE_OK)
+            return rc;
+        for (size_t i = 0; i < parents.len; i++) {
+            const dsd_ref_t *p = parents.items[i];
+            int dup = 0;
+            for (size_t j = 0; j < seen.len && !dup; j++)
+                dup = dsd_ref_eq(seen.items[j], p);
+            reg_artefact_t art;
+            core_err_t e = {0};
+            if (dup || p->kind != DSD_KIND_CONTENTCONSTRAINT ||
+                reg_artefact_get(v, p, &art, &e) != CORE_OK)
+                continue;
+            core_vec_push(a, &seen, (void *)p);
+            xmlNode *el = sdmx__parse_stored(a, art.xml, err);
+            if (el == NULL)
+                return CORE_EBUG;
+            const char *type = sdmx__attr(el, "type");
+            if (type == NULL || strcmp(type, "Allowed") != 0)
+                continue;
+            dsd_constraint_t *c = core_arena_zalloc(a, sizeof *c);
+            c->label = dsd_ref_label(a, p);
+            read_constraint(a, el, c);
+            core_vec_push(a, &found, c);
+        }
+    }
+    *out = core_arena_alloc(a, (found.len + 1) * sizeof **out);
+    for (size_t i = 0; i < found.len; i++)
+        (*out)[i] = *(dsd_constraint_t *)found.items[i];
+    *n = found.len;
+    return CORE_OK;
+}

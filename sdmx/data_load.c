@@ -35,7 +35,86 @@ struct loader {
     char **cleared;
     size_t ncleared, cap_cleared;
     uint64_t nobs;
+    /* checks beyond the key: attribute codes, constraints, mandatory attributes, duplicates */
+    struct codes *attr_codes;      /* per DSD attribute */
+    dsd_constraint_t *constraints; /* Allowed constraints of the DSD, dataflow, agreement */
+    size_t nconstraints;
+    char *verdict_key;             /* the last series key checked against the constraints */
+    int verdict;                   /* its verdict: 1 allowed */
+    char *reported_key;            /* the last series whose missing attributes were reported */
+    uint64_t dataset_mask, group_mask; /* attributes given for everything, for some groups */
+    reg_cube_t *stored;            /* the dataflow's data before this message (NULL: none) */
+    struct slot *series_masks;     /* series key hash -> attributes given on the series */
+    size_t nseries_masks, capseries_masks;
+    struct slot *seen;             /* (series key, period) hashes met in this message */
+    size_t nseen, capseen;
+    /* series whose mandatory attributes were not there at their first observation: a
+     * message may give them later (SDMX-JSON puts a series' attributes after its
+     * observations), so they are settled at the end */
+    struct pending *pending;
+    size_t npending, cappending;
+    struct slot *pending_index;
+    size_t npending_index, cappending_index;
 };
+
+struct pending {
+    const char *key;
+    long line;
+    uint64_t need;
+};
+
+/* An open-addressing hash table slot: two independent 64-bit hashes, and a value. */
+struct slot {
+    uint64_t h1, h2, value;
+};
+
+static void
+hash2(core_str_t a, core_str_t b, uint64_t *h1, uint64_t *h2)
+{
+    uint64_t x = 14695981039346656037ULL, y = 0x9E3779B97F4A7C15ULL;
+    core_str_t parts[2] = {a, b};
+    for (size_t p = 0; p < 2; p++)
+        for (size_t i = 0; i < parts[p].len; i++) {
+            unsigned char c = (unsigned char)parts[p].ptr[i];
+            x = (x ^ c) * 1099511628211ULL;
+            y = (y + c) * 0xff51afd7ed558ccdULL;
+            y ^= y >> 29;
+        }
+    *h1 = x | 1; /* 0 marks an empty slot */
+    *h2 = y;
+}
+
+/* The slot of (h1, h2) in the table, added (value 0) when new; *added tells. */
+static struct slot *
+slot_of(core_arena_t *a, struct slot **tab, size_t *n, size_t *cap, uint64_t h1, uint64_t h2,
+        int *added)
+{
+    if (2 * (*n + 1) > *cap) {
+        size_t ncap = *cap ? *cap * 2 : 1024;
+        struct slot *nt = core_arena_zalloc(a, ncap * sizeof *nt);
+        for (size_t i = 0; i < *cap; i++) {
+            if ((*tab)[i].h1 == 0)
+                continue;
+            size_t j = (size_t)(*tab)[i].h1 & (ncap - 1);
+            while (nt[j].h1 != 0)
+                j = (j + 1) & (ncap - 1);
+            nt[j] = (*tab)[i];
+        }
+        *tab = nt;
+        *cap = ncap;
+    }
+    size_t j = (size_t)h1 & (*cap - 1);
+    while ((*tab)[j].h1 != 0 && ((*tab)[j].h1 != h1 || (*tab)[j].h2 != h2))
+        j = (j + 1) & (*cap - 1);
+    *added = (*tab)[j].h1 == 0;
+    if (*added) {
+        (*tab)[j].h1 = h1;
+        (*tab)[j].h2 = h2;
+        (*tab)[j].value = 0;
+        (*n)++;
+    }
+    return &(*tab)[j];
+}
 
 static int
 cmp_str(const void *a, const void *b)
@@ -212,9 +291,192 @@ on_resolve(void *ctx, const dsd_ref_t *structure, const dsd_structure_t **out, c
                 l->dim_codes[d].n = SIZE_MAX;
         }
     }
+    l->attr_codes = core_arena_zalloc(l->a, (l->dsd.nattrs + 1) * sizeof *l->attr_codes);
+    for (size_t i = 0; i < l->dsd.nattrs; i++) {
+        l->attr_codes[i].n = SIZE_MAX;
+        core_err_t e = {0};
+        if (l->dsd.attrs[i].codelist.kind == DSD_KIND_CODELIST &&
+            load_codes(l, &l->dsd.attrs[i].codelist, &l->attr_codes[i], &e) != CORE_OK)
+            l->attr_codes[i].n = SIZE_MAX;
+    }
+    dsd_ref_t targets[3] = {l->dsd.dsd, l->flow};
+    size_t ntargets = 2;
+    if (l->opts->agreement != NULL)
+        targets[ntargets++] = *l->opts->agreement;
+    rc = sdmx_constraints_for(l->v, l->a, targets, ntargets, &l->constraints, &l->nconstraints,
+                              err);
+    if (rc != CORE_OK)
+        return rc;
+    core_err_t e = {0};
+    if (reg_cube_open(l->v, &l->flow, &l->stored, &e) != CORE_OK)
+        l->stored = NULL;
     l->have_dsd = 1;
     *out = &l->dsd;
     return CORE_OK;
+}
+
+/* ---- checks beyond the key ------------------------------------------------------------------ */
+
+/* Checks each attribute value (a DSD attribute; its code in the codelist) and returns the
+ * set of DSD attributes given, one bit each (the first 64). */
+static uint64_t
+check_attrs(struct loader *l, const dsd_kv_t *attrs, size_t n, const char *where, long line)
+{
+    uint64_t mask = 0;
+    for (size_t i = 0; i < n; i++) {
+        const dsd_component_t *c = dsd_structure_attr(&l->dsd, attrs[i].id);
+        if (c == NULL) {
+            dsd_report_add(l->report, DSD_SEV_ERROR, "unknown-attribute", NULL,
+                           "%s:%ld: %s: %.*s is not an attribute of %s", l->name, line, where,
+                           CORE_STR_FMT(attrs[i].id), dsd_ref_label(l->a, &l->dsd.dsd));
+            continue;
+        }
+        size_t k = (size_t)(c - l->dsd.attrs);
+        if (k < 64)
+            mask |= UINT64_C(1) << k;
+        if (attrs[i].value.len > 0 && !code_known(&l->attr_codes[k], attrs[i].value))
+            dsd_report_add(l->report, DSD_SEV_ERROR, "unknown-code", NULL,
+                           "%s:%ld: %s: %.*s is not a code of %s for attribute %s", l->name, line,
+                           where, CORE_STR_FMT(attrs[i].value),
+                           dsd_ref_label(l->a, &c->codelist), c->id);
+    }
+    return mask;
+}
+
+static uint64_t *
+series_mask(struct loader *l, const char *key)
+{
+    uint64_t h1, h2;
+    int added;
+    hash2(core_str_c(key), CORE_STR_NULL, &h1, &h2);
+    return &slot_of(l->a, &l->series_masks, &l->nseries_masks, &l->capseries_masks, h1, h2,
+                    &added)->value;
+}
+
+/* The constraints' verdict on a series, reported once per series. */
+static int
+check_constraints(struct loader *l, const core_str_t *codes, const char *key, long line)
+{
+    if (l->nconstraints == 0)
+        return 1;
+    if (l->verdict_key != NULL && strcmp(l->verdict_key, key) == 0)
+        return l->verdict;
+    dsd_kv_t kv[64];
+    for (size_t d = 0; d < l->dsd.ndims; d++)
+        kv[d] = (dsd_kv_t){core_str_c(l->dsd.dims[d].id), codes[d]};
+    l->verdict_key = core_arena_strndup(l->a, key, strlen(key));
+    l->verdict = 1;
+    for (size_t i = 0; i < l->nconstraints && l->verdict; i++) {
+        if (dsd_constraint_allows(&l->constraints[i], kv, l->dsd.ndims))
+            continue;
+        l->verdict = 0;
+        dsd_report_add(l->report, DSD_SEV_ERROR, "not-allowed", NULL,
+                       "%s:%ld: series %s is outside what %s allows", l->name, line, key,
+                       l->constraints[i].label);
+    }
+    return l->verdict;
+}
+
+/* The attributes already stored for the series and the observation: an update need not
+ * repeat them. */
+static uint64_t
+stored_mask(struct loader *l, const core_str_t *codes, const unsigned char *pkey)
+{
+    uint64_t mask = 0;
+    for (int level = 0; level < 2 && l->stored != NULL; level++) {
+        core_str_t blob;
+        core_err_t e = {0};
+        if (reg_cube_stored_attrs(l->stored, codes, level ? pkey : NULL, &blob, &e) != CORE_OK)
+            continue;
+        dsd_kv_t kv;
+        while (reg_attrs_next(&blob, &kv)) {
+            const dsd_component_t *c = dsd_structure_attr(&l->dsd, kv.id);
+            if (c != NULL && c - l->dsd.attrs < 64)
+                mask |= UINT64_C(1) << (c - l->dsd.attrs);
+        }
+    }
+    return mask;
+}
+
+static uint64_t
+mandatory_mask(const struct loader *l, int obs_level)
+{
+    uint64_t m = 0;
+    for (size_t i = 0; i < l->dsd.nattrs && i < 64; i++) {
+        const dsd_component_t *c = &l->dsd.attrs[i];
+        if (c->mandatory && c->attach != DSD_ATTACH_DATASET &&
+            (c->attach == DSD_ATTACH_OBS) == obs_level)
+            m |= UINT64_C(1) << i;
+    }
+    return m;
+}
+
+static void
+report_missing(struct loader *l, const char *key, long line, uint64_t missing)
+{
+    for (size_t i = 0; i < l->dsd.nattrs && i < 64; i++)
+        if ((missing >> i) & 1)
+            dsd_report_add(l->report, DSD_SEV_ERROR, "missing-attribute", NULL,
+                           "%s:%ld: series %s: the mandatory attribute %s has no value", l->name,
+                           line, key, l->dsd.attrs[i].id);
+}
+
+/* Mandatory attributes: an observation's own must be on it (or stored with it); a series'
+ * may come on the series, a group or the data set, in this message or already stored; those
+ * still missing are settled by settle_mandatory() at the end. */
+static int
+check_mandatory(struct loader *l, const core_str_t *codes, const unsigned char *pkey,
+                const char *key, uint64_t obs_mask, long line)
+{
+    uint64_t have = obs_mask | l->dataset_mask | l->group_mask | *series_mask(l, key);
+    uint64_t need = (mandatory_mask(l, 1) | mandatory_mask(l, 0)) & ~have;
+    if (need != 0 && l->stored != NULL)
+        need &= ~stored_mask(l, codes, pkey);
+    uint64_t obs_missing = need & mandatory_mask(l, 1);
+    if (obs_missing != 0 && (l->reported_key == NULL || strcmp(l->reported_key, key) != 0)) {
+        report_missing(l, key, line, obs_missing);
+        l->reported_key = core_arena_strndup(l->a, key, strlen(key));
+    }
+    uint64_t series_missing = need & mandatory_mask(l, 0);
+    if (series_missing != 0) {
+        uint64_t h1, h2;
+        int added;
+        hash2(core_str_c(key), CORE_STR_NULL, &h1, &h2);
+        slot_of(l->a, &l->pending_index, &l->npending_index, &l->cappending_index, h1, h2, &added);
+        if (added) {
+            core_arena_grow(l->a, (void **)&l->pending, l->npending, &l->cappending,
+                            sizeof *l->pending);
+            l->pending[l->npending++] =
+                (struct pending){core_arena_strndup(l->a, key, strlen(key)), line, series_missing};
+        }
+    }
+    return obs_missing == 0;
+}
+
+static void
+settle_mandatory(struct loader *l)
+{
+    for (size_t i = 0; i < l->npending; i++) {
+        struct pending *p = &l->pending[i];
+        uint64_t have = l->dataset_mask | l->group_mask | *series_mask(l, p->key);
+        if (p->need & ~have)
+            report_missing(l, p->key, p->line, p->need & ~have);
+    }
+}
+
+static int
+check_duplicate(struct loader *l, const char *key, core_str_t period, const unsigned char *pkey,
+                long line)
+{
+    uint64_t h1, h2;
+    int added;
+    hash2(core_str_c(key), (core_str_t){(const char *)pkey, DSD_PERIOD_KEY}, &h1, &h2);
+    slot_of(l->a, &l->seen, &l->nseen, &l->capseen, h1, h2, &added);
+    if (!added)
+        dsd_report_add(l->report, DSD_SEV_ERROR, "duplicate-observation", NULL,
+                       "%s:%ld: series %s has period %.*s twice in this message", l->name, line,
+                       key, CORE_STR_FMT(period));
+    return added;
 }
 
 static core_rc
@@ -228,6 +490,7 @@ on_dataset(void *ctx, dsd_action action, const dsd_ref_t *structure, const dsd_k
     l->action = action;
     l->actions_seen |= 1 << action;
     l->ncleared = 0;
+    l->dataset_mask |= check_attrs(l, attrs, nattrs, "the data set", 0);
     core_rc rc = reg_cube_select(l->t, &l->flow, l->dsd.ndims, err);
     if (rc == CORE_OK && nattrs > 0 && action != DSD_ACTION_DELETE)
         rc = reg_cube_put_dataset(l->t, attrs, nattrs, err);
@@ -310,16 +573,23 @@ on_series(void *ctx, const dsd_kv_t *key, size_t nkey, const dsd_kv_t *attrs, si
     core_str_t codes[64];
     if (l->dsd.ndims > 64)
         return core_fail(err, CORE_ETOOBIG, "more than 64 dimensions");
-    (void)nkey;
     if (!order_key(l, key, nkey, codes, 1, line))
         return CORE_OK;
+    int partial = 0;
     for (size_t d = 0; d < l->dsd.ndims; d++)
-        if (codes[d].ptr == NULL) /* a group, or the series of a cross-section */
-            return l->report->nerrors || l->action == DSD_ACTION_DELETE || nattrs == 0
-                       ? CORE_OK
-                       : reg_cube_put_group(l->t, codes, attrs, nattrs, err);
+        partial |= codes[d].ptr == NULL;
+    char *k = key_string(l->a, codes, l->dsd.ndims);
+    uint64_t mask = check_attrs(l, attrs, nattrs, partial ? "a group" : k, line);
+    if (partial) { /* a group, or the series of a cross-section */
+        l->group_mask |= mask;
+        return l->report->nerrors || l->action == DSD_ACTION_DELETE || nattrs == 0
+                   ? CORE_OK
+                   : reg_cube_put_group(l->t, codes, attrs, nattrs, err);
+    }
+    *series_mask(l, k) |= mask;
     if (l->action == DSD_ACTION_DELETE)
         return l->report->nerrors ? CORE_OK : reg_cube_delete(l->t, codes, NULL, err);
+    check_constraints(l, codes, k, line);
     if (l->action == DSD_ACTION_REPLACE && !l->report->nerrors) {
         core_rc rc = clear_once(l, codes, err);
         if (rc != CORE_OK)
@@ -390,9 +660,17 @@ on_obs(void *ctx, const dsd_kv_t *key, size_t nkey, core_str_t period, core_str_
                        l->dsd.measure.id, CORE_STR_FMT(value));
         ok = 0;
     }
+    unsigned char pkey[DSD_PERIOD_KEY];
+    if (ok && l->action != DSD_ACTION_DELETE) {
+        char *k = key_string(l->a, codes, l->dsd.ndims);
+        uint64_t mask = check_attrs(l, attrs, nattrs, k, line);
+        dsd_period_key(&p, pkey);
+        ok &= check_constraints(l, codes, k, line);
+        ok &= check_mandatory(l, codes, pkey, k, mask, line);
+        ok &= check_duplicate(l, k, period, pkey, line);
+    }
     if (!ok || l->report->nerrors)
         return CORE_OK; /* keep reading to report every problem; nothing will be written */
-    unsigned char pkey[DSD_PERIOD_KEY];
     dsd_period_key(&p, pkey);
     if (l->action == DSD_ACTION_DELETE)
         return reg_cube_delete(l->t, codes, pkey, err);
@@ -486,6 +764,8 @@ sdmx_data_load(reg_t *r, core_arena_t *a, core_str_t body, const char *name,
         return rc;
     dsd_events_t ev = {&l, on_resolve, on_dataset, on_series, on_obs, on_dataset_end};
     rc = read_any(a, body, name, &ev, err);
+    if (rc == CORE_OK && l.have_dsd)
+        settle_mandatory(&l);
     if (rc == CORE_OK && report->nerrors > 0)
         rc = core_fail(err, CORE_ESEMANTIC, "%s: %zu problem(s); nothing was stored", name,
                        report->nerrors);

@@ -238,9 +238,9 @@ sdmx_upload_write_xml(core_buf_t *out, core_arena_t *a, const sdmx_header_t *h,
                        "<reg:ProvisionAgreement><URN>");
     const char *pa = dsd_ref_urn(a, &u->agreement);
     core_buf_add_xml(out, pa, strlen(pa));
-    core_buf_adds(out, "</URN></reg:ProvisionAgreement><reg:Datasource><com:SimpleDataSource>");
+    core_buf_adds(out, "</URN></reg:ProvisionAgreement><reg:Datasource><reg:SimpleDataSource>");
     core_buf_add_xml(out, u->data_url, strlen(u->data_url));
-    core_buf_adds(out, "</com:SimpleDataSource></reg:Datasource></reg:Registration>"
+    core_buf_adds(out, "</reg:SimpleDataSource></reg:Datasource></reg:Registration>"
                        "<reg:StatusMessage status=\"Success\"><reg:MessageText>"
                        "<com:Text xml:lang=\"en\">");
     char *msg = core_arena_printf(

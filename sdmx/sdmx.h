@@ -46,6 +46,7 @@ typedef struct sdmx_load_stats {
 typedef struct sdmx_load_opts {
     const dsd_ref_t *flow;   /* data naming a DSD goes here (created when absent) */
     const dsd_ref_t *target; /* uploads: the data must be for this (stored) dataflow */
+    const dsd_ref_t *agreement; /* uploads: its Allowed constraints apply too */
     int dry_run;             /* validate and count, store nothing */
     int replace;             /* PUT: each data set replaces the series it names */
     const char *submitter;   /* recorded in the submission log when not NULL */
@@ -185,6 +186,10 @@ core_rc sdmx_structure_resolve(reg_view_t *v, core_arena_t *a, const sdmx_struct
  * CORE_ENOTFOUND when absent, CORE_ESEMANTIC when it is a stub or has no key. */
 core_rc sdmx_structure_compile(reg_view_t *v, core_arena_t *a, const dsd_ref_t *ref,
                                dsd_structure_t *out, core_err_t *err);
+/* The Allowed content constraints attached to any of targets (a DSD, a dataflow, a provision
+ * agreement), compiled; the result lives in a. */
+core_rc sdmx_constraints_for(reg_view_t *v, core_arena_t *a, const dsd_ref_t *targets,
+                             size_t ntargets, dsd_constraint_t **out, size_t *n, core_err_t *err);
 /* The DSD of the stored dataflow flow. */
 core_rc sdmx_flow_structure(reg_view_t *v, core_arena_t *a, const dsd_ref_t *flow, dsd_ref_t *dsd,
                             core_err_t *err);

@@ -23,7 +23,8 @@ Case syntax (one directive a line, '#' starts a comment):
   expect-json-schema KIND       body valid against the SDMX-JSON 1.0 KIND schema (structure, data)
   expect-xpath-count XPATH N    count of nodes (prefixes mes, str, com, reg)
   expect-xpath-equals XPATH FILE XPATH2   the sets of @urn (or text) equal those of FILE
-  expect-json-count PATH N      length of the array at dotted PATH (data.codelists)
+  expect-json-count PATH N      length of the array at dotted PATH (data.codelists; empty: the
+                                document itself)
   expect-json-equals PATH VALUE value at dotted PATH (numbers index arrays)
   save-as NAME                  remember the body (without the message header)
   save-body NAME                write the body to tmp:NAME (to load it again)
@@ -32,6 +33,11 @@ Case syntax (one directive a line, '#' starts a comment):
                                 or SDMX-JSON 1.0)
   expect-obs-count N            the body holds N observations
   expect-same-as NAME           body equals the remembered one (store unchanged)
+  token NAME PRINCIPAL           `sdmxd token add`: a token for PRINCIPAL ("--provider X" or
+                                "--agency X"); %TOKEN:NAME% in later headers stands for it
+  token-revoke NAME             `sdmxd token revoke` of that token
+  kill-during PATH FILE         POSTs FILE to PATH and kills the server (SIGKILL) while it
+                                reads it, then starts it again
   mark-time NAME                a second passes, the time is noted, another second passes;
                                 %TIME:NAME% in later request paths stands for it (ISO 8601)
   write-sdg-data NAME S A       tmp:NAME: a structure-specific message for the demo SDG
@@ -258,6 +264,7 @@ class Case:
         self.checks = 0
         self.prev_headers = {}
         self.marks = {}
+        self.tokens = {}
 
     # ---- files --------------------------------------------------------------------------
     def file(self, name):
@@ -394,7 +401,7 @@ class Case:
 
     def json_path(self, doc, path):
         cur = doc
-        for part in path.split("."):
+        for part in path.split(".") if path else []:
             if isinstance(cur, list):
                 cur = cur[int(part)]
             elif isinstance(cur, dict) and part in cur:
@@ -448,7 +455,7 @@ class Case:
                     xp, xp2, f, sorted(theirs - mine)[:10], sorted(mine - theirs)[:10]))
         elif cmd == "expect-json-count":
             path, _, n = arg.rpartition(" ")
-            got = self.json_path(self.json_body(), path)
+            got = self.json_path(self.json_body(), path.strip())
             if not isinstance(got, (list, dict)) or len(got) != int(n):
                 self.fail("%s has %s entries, expected %s" % (
                     path, len(got) if isinstance(got, (list, dict)) else "no", n))
@@ -552,6 +559,27 @@ class Case:
                 growth_mb, got, max_growth_mb))
         self.checks += 1
 
+    def kill_during(self, path, f):
+        """Sends a large upload slowly and kills the server in the middle of it (after the body
+        has reached the server, while it is validating and writing), then restarts it."""
+        self.start()
+        with open(self.file(f), "rb") as fh:
+            body = fh.read()
+        token = list(self.tokens.values())[0] if self.tokens else ""
+        sock = socket.create_connection(("127.0.0.1", self.port), timeout=60)
+        sock.sendall(("POST /rest%s HTTP/1.1\r\nHost: x\r\nContent-Type: application/xml\r\n"
+                      "Authorization: Bearer %s\r\nContent-Length: %d\r\n\r\n"
+                      % (path, token, len(body))).encode())
+        sock.sendall(body)
+        time.sleep(0.15)  # the server is now parsing and writing inside its transaction
+        self.server.kill()
+        self.server.wait(5)
+        self.server = None
+        self.server_log.close()
+        sock.close()
+        self.start()
+        self.checks += 1
+
     def run_r(self, script):
         self.start()
         url = "http://127.0.0.1:%d/rest" % self.port
@@ -606,6 +634,24 @@ class Case:
                     self.send()
                     path, mb, nbytes = arg.split()
                     self.slow_download(path, float(mb), int(nbytes))
+                elif cmd == "token":
+                    self.send()
+                    name, rest = arg.split(" ", 1)
+                    p = subprocess.run([self.env.sdmxd, "token", "add", "--db", self.db] +
+                                       rest.split(), capture_output=True, timeout=60)
+                    if p.returncode != 0:
+                        raise CaseFailure("token add failed: %s" % p.stderr.decode(errors="replace"))
+                    self.tokens[name] = p.stdout.decode().strip()
+                elif cmd == "token-revoke":
+                    self.send()
+                    p = subprocess.run([self.env.sdmxd, "token", "revoke", "--db", self.db,
+                                        self.tokens[arg]], capture_output=True, timeout=60)
+                    if p.returncode != 0:
+                        raise CaseFailure("token revoke failed")
+                elif cmd == "kill-during":
+                    self.send()
+                    path, f = arg.split()
+                    self.kill_during(path, f)
                 elif cmd == "mark-time":
                     self.send()
                     time.sleep(1.1)
@@ -624,6 +670,8 @@ class Case:
                     prev = self.prev_headers
                     value = value.strip().replace("%ETAG%", prev.get("etag", ""))
                     value = value.replace("%LASTMOD%", prev.get("last-modified", ""))
+                    for tname, tok in self.tokens.items():
+                        value = value.replace("%TOKEN:" + tname + "%", tok)
                     self.req[2][name.strip()] = value
                 elif cmd == "body-file":
                     with open(self.file(arg), "rb") as bf:

@@ -88,7 +88,9 @@ class Cube:
             ext = {"ss": "ss.xml", "generic": "generic.xml", "csv": "csv"}[f]
             p = os.path.join(outdir, "%s.%s" % (name, ext))
             self.paths[f] = p
-            self.files[f] = open(p, "w", encoding="utf-8", newline="\n", buffering=1 << 20)
+            # SDMX-CSV 1.0 follows RFC 4180: CRLF line ends (as sdmxd writes it)
+            self.files[f] = open(p, "w", encoding="utf-8", newline="\r\n" if f == "csv" else "\n",
+                                 buffering=1 << 20)
         sid = "%s_%s_%s" % (AG, flow, V.replace(".", "_"))
         msgid = "BENCH_%s_%s" % (name.upper(), flow)
         head = ('<message:Header><message:ID>%s</message:ID><message:Test>false</message:Test>'
@@ -103,7 +105,7 @@ class Cube:
                 'xmlns:message="%s" xmlns:common="%s" xmlns:ss="%s" xmlns:xsi="%s" '
                 'xmlns:ns1="urn:sdmx:org.sdmx.infomodel.datastructure.Dataflow=%s:%s(%s):ObsLevelDim:TIME_PERIOD">\n'
                 '%s<message:DataSet ss:dataScope="Dataflow" xsi:type="ns1:DataSetType" '
-                'ss:structureRef="%s" action="%s"%s>\n'
+                'ss:structureRef="%s" ss:action="%s"%s>\n'
                 % (NS_MES, NS_COM, NS_SS, NS_XSI, AG, flow, V, head, sid, action, a))
         if "generic" in self.files:
             a = ""
@@ -132,8 +134,8 @@ class Cube:
             self.used_attr[k].add(v)
         f = self.files
         if "ss" in f:
-            parts = ['<Series %s>' % " ".join('%s="%s"' % kv for kv in zip(self.dims, key)
-                                             ) + "".join(' %s="%s"' % (k, xq(v)) for k, v in sattrs)]
+            parts = ['<Series %s%s>' % (" ".join('%s="%s"' % kv for kv in zip(self.dims, key)),
+                                         "".join(' %s="%s"' % (k, xq(v)) for k, v in sattrs))]
             for t, v, oa in obs:
                 parts.append('<Obs TIME_PERIOD="%s" OBS_VALUE="%s"%s/>'
                              % (t, v, "".join(' %s="%s"' % (k, xq(x)) for k, x in oa)))
@@ -259,7 +261,7 @@ SDG_PLAN = {
     "SH_HIV_INCD": ("sex_age", "annual", 2), "SH_TBS_INCD": ("total", "annual", 0),
     "SH_STA_TRAF": ("sex", "annual", 1), "SP_DYN_ADKL": ("total", "annual", 1),
     "SH_ACS_UNHC": ("total", "survey", 0), "SE_TOT_PRFL": ("sex_quint", "survey", 1),
-    "SE_TOT_CPLR": ("sex_quint", "survey", 1), "SE_PRE_PARTN": ("sex_urb", "annual", 1),
+    "SE_TOT_CPLR": ("sex_quint", "survey", 1), "SE_PRE_PARTN": ("sex_age_urb", "annual", 1),
     "SP_DYN_MRBF18": ("sex_urb", "survey", 1), "SL_DOM_TSPD": ("sex_comp", "survey", 1),
     "SG_GEN_PARL": ("total", "annual", 1), "IC_GEN_MGTL": ("sex_activity", "annual", 1),
     "IT_MOB_OWN": ("sex_age", "annual", 1), "SH_H2O_SAFE": ("sex_age_urb", "annual", 1),
@@ -267,7 +269,7 @@ SDG_PLAN = {
     "ER_H2O_STRESS": ("total", "annual", 1), "EG_ELC_ACCS": ("sex_age_urb", "annual", 1),
     "EG_EGY_CLEAN": ("sex_urb", "annual", 1), "EG_FEC_RNEW": ("total", "annual", 1),
     "NY_GDP_PCAP": ("total", "annual", 2), "SL_EMP_EARN": ("sex_activity", "annual", 2),
-    "SL_TLF_UEM": ("sex_age_urb", "annual", 1), "SL_TLF_NEET": ("sex_edu", "annual", 1),
+    "SL_TLF_UEM": ("sex_age_urb", "annual", 1), "SL_TLF_NEET": ("sex_age_urb", "annual", 1),
     "FB_ATM_TOTL": ("total", "annual", 2), "FB_BNK_ACCSS": ("sex_edu", "survey", 1),
     "EN_ATM_CO2": ("activity", "annual", 2), "IT_MOB_2GNTWK": ("total", "annual", 1),
     "IT_MOB_4GNTWK": ("total", "annual", 1), "SL_EMP_RCOST": ("sex_occ", "survey", 1),
@@ -300,7 +302,7 @@ def gen_sdg(st, geo, outdir, small, update_share):
     leaves, aggs = sdg_areas(st, geo)
     series_ids = list(st.codes("CL_SERIES"))
     if small:
-        leaves, aggs = leaves[:8], aggs[:1]
+        leaves, aggs = leaves[:5], aggs[:1]
         series_ids = series_ids[:6]
     areas = leaves + aggs
     units = {s: st.annotation("CL_SERIES", s, "DEFAULT_UNIT_MEASURE") for s in series_ids}
@@ -324,6 +326,7 @@ def gen_sdg(st, geo, outdir, small, update_share):
         p_area = rng.uniform(0.75, 0.97)
         mult = "6" if sid == "EN_ATM_CO2" else "0"
         sattrs = [("UNIT_MEASURE", units[sid]), ("UNIT_MULT", mult)]
+        pct = units[sid] == "PERCENT"
         for area in areas:
             is_agg = area in aggs
             if not is_agg and rng.random() >= p_area:
@@ -343,6 +346,8 @@ def gen_sdg(st, geo, outdir, small, update_share):
             if not years:
                 continue
             alevel = level * math.exp(rng.gauss(0, 0.6))
+            if pct:
+                alevel = rng.uniform(2, 95)
             nature = "G" if is_agg else rng.choice(("C", "C", "C", "CA", "E", "M"))
             rtypes = ["G"]
             if area in NATIONAL and rng.random() < 0.5:
@@ -365,6 +370,8 @@ def gen_sdg(st, geo, outdir, small, update_share):
                         if ci and rng.random() < 0.08:
                             continue                 # breakdowns are less complete
                         v *= math.exp(trend + rng.gauss(0, 0.02))
+                        if pct:
+                            v = min(v, 100.0)
                         r = rng.random()
                         status = "P" if (y == last and y >= 2022 and r < 0.3) else \
                             "E" if r < 0.06 else "M" if r < 0.07 else "A"

@@ -1,0 +1,687 @@
+#!/usr/bin/env python3
+"""sdmxd benchmarks at real scale (issue 5). Run through tests/bench/run.sh.
+
+Every figure is measured in this run next to a baseline that marks the limit on this machine
+(a bare XML parse, cat, a static file server on the same loopback), and reported as the
+absolute figure and the ratio. Steps:
+
+  generate   the deterministic data sets (gen_bench.py), in a scratch directory
+  ingest     sdmxd load of the SDG cube (structure-specific XML, SDMX-CSV, generic XML) and of
+             the migrant-stock and digital-economy sets, against xmllint --stream / cat / wc -l;
+             wall time, CPU time, peak resident memory (/usr/bin/time -v)
+  storage    du of the LMDB store against the SDMX-CSV of the same data
+  bulk       the whole SDG dataflow as SDMX-CSV, SDMX-JSON and StructureSpecificData from
+             sdmxd serve, against nginx serving a file of identical bytes (curl, loopback)
+  point      wrk (2 threads, 64 connections, --latency) on one series, one country, one
+             series across countries with lastNObservations=1, and /dataflow/all/all/latest,
+             against nginx answering a file of the same bytes
+  updated    load a file that changes 1% of the series; updatedAfter for the whole dataflow
+             against the whole dataflow
+
+Exit status: 0 when every step ran, 1 when one failed, 77 (automake's "skipped") when a tool
+is missing and nothing failed. --small runs the same steps on a few thousand observations.
+Standard library only.
+"""
+
+import argparse
+import csv
+import datetime
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.normpath(os.path.join(HERE, os.pardir, os.pardir))
+STRUCTS = sorted(os.path.join(REPO, "demo", "structures", f)
+                 for f in os.listdir(os.path.join(REPO, "demo", "structures"))
+                 if f.startswith("0") and f.endswith(".xml"))
+
+FAILED, SKIPPED = [], []
+RESULTS = []           # dicts, see record()
+PROCS = []             # processes we started (stopped by pid at the end)
+
+
+class StepFailure(Exception):
+    pass
+
+
+def say(msg):
+    print(msg, flush=True)
+
+
+def record(step, measure, value, unit, baseline="", base_value="", ratio="", target="", verdict=""):
+    RESULTS.append(dict(step=step, measure=measure, value=value, unit=unit, baseline=baseline,
+                        baseline_value=base_value, ratio=ratio, target=target, verdict=verdict))
+
+
+def fmt(v):
+    if isinstance(v, float):
+        if v == 0:
+            return "0"
+        if abs(v) >= 1000:
+            return "%.0f" % v
+        if abs(v) >= 10:
+            return "%.1f" % v
+        if abs(v) >= 0.1:
+            return "%.2f" % v
+        return "%.3g" % v
+    return str(v)
+
+
+# ==========================================================================
+# Processes and measurements
+# ==========================================================================
+def run(cmd, stdout=subprocess.DEVNULL, check=True, timeout=1800):
+    p = subprocess.run(cmd, stdout=stdout, stderr=subprocess.PIPE, timeout=timeout)
+    if check and p.returncode != 0:
+        raise StepFailure("%s exited %d: %s" % (" ".join(cmd[:4]), p.returncode,
+                                                 p.stderr.decode("utf-8", "replace")[-2000:]))
+    return p
+
+
+def timed(cmd, outfile, stdout=subprocess.DEVNULL):
+    """Run cmd under /usr/bin/time -v: wall seconds (our clock), user+sys, peak RSS (MB)."""
+    t0 = time.monotonic()
+    p = subprocess.run(["/usr/bin/time", "-v", "-o", outfile] + cmd, stdout=stdout,
+                       stderr=subprocess.PIPE, timeout=3600)
+    wall = time.monotonic() - t0
+    if p.returncode != 0:
+        raise StepFailure("%s exited %d: %s" % (" ".join(cmd[:4]), p.returncode,
+                                                 p.stderr.decode("utf-8", "replace")[-2000:]))
+    tv = {}
+    with open(outfile) as f:
+        for line in f:
+            k, _, v = line.strip().rpartition(": ")
+            tv[k] = v
+    return dict(wall=wall, cpu=float(tv["User time (seconds)"]) + float(tv["System time (seconds)"]),
+                rss_mb=int(tv["Maximum resident set size (kbytes)"]) / 1024.0,
+                stderr=(p.stdout or b"").decode("utf-8", "replace") + p.stderr.decode("utf-8", "replace"))
+
+
+def median_timed(cmd, outfile, n):
+    runs = [timed(cmd, outfile) for _ in range(n)]
+    runs.sort(key=lambda r: r["wall"])
+    return runs[len(runs) // 2]
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def wait_http(url, proc, timeout=20):
+    t0 = time.time()
+    while time.time() - t0 < timeout:
+        if proc.poll() is not None:
+            raise StepFailure("%s exited %s before answering" % (url, proc.returncode))
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                r.read()
+                return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise StepFailure("no answer from %s within %d s" % (url, timeout))
+
+
+def stop(proc):
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def curl(url, out="/dev/null"):
+    """One GET over loopback: (seconds, bytes, http status)."""
+    p = run(["curl", "-s", "-o", out, "-w", "%{http_code} %{time_total} %{size_download}", url],
+            stdout=subprocess.PIPE)
+    code, t, n = p.stdout.decode().split()
+    return float(t), int(n), int(code)
+
+
+UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
+
+
+def wrk(url, duration, threads=2, conns=64):
+    p = run(["wrk", "-t%d" % threads, "-c%d" % conns, "-d%ds" % duration, "--latency", url],
+            stdout=subprocess.PIPE, timeout=duration + 60)
+    out = p.stdout.decode()
+    res = {"raw": out}
+    m = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    res["rps"] = float(m.group(1)) if m else 0.0
+    for pct in ("50", "99"):
+        m = re.search(r"^\s+%s%%\s+([\d.]+)(us|ms|s|m)\s*$" % pct, out, re.M)
+        res["p" + pct] = float(m.group(1)) * UNIT_MS[m.group(2)] if m else float("nan")
+    m = re.search(r"(\d+) requests in", out)
+    res["requests"] = int(m.group(1)) if m else 0
+    m = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    res["non2xx"] = int(m.group(1)) if m else 0
+    m = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    res["errors"] = sum(int(x) for x in m.groups()) if m else 0
+    if res["requests"] == 0:
+        raise StepFailure("wrk made no request to %s:\n%s" % (url, out))
+    return res
+
+
+# ==========================================================================
+# Static file server (the ceiling): nginx from Debian, one worker (sdmxd is one event loop),
+# sendfile, no access log; busybox httpd when nginx is absent.
+# ==========================================================================
+class StaticServer:
+    def __init__(self, workdir, root):
+        self.root = root
+        self.port = free_port()
+        os.makedirs(workdir, exist_ok=True)
+        nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else None)
+        if nginx:
+            self.kind = "nginx"
+            conf = os.path.join(workdir, "nginx.conf")
+            with open(conf, "w") as f:
+                f.write("""daemon off;
+master_process off;
+worker_processes 1;
+pid %(w)s/nginx.pid;
+error_log %(w)s/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  keepalive_requests 1000000;
+  client_body_temp_path %(w)s/tmp; proxy_temp_path %(w)s/tmp; fastcgi_temp_path %(w)s/tmp;
+  uwsgi_temp_path %(w)s/tmp; scgi_temp_path %(w)s/tmp;
+  default_type application/octet-stream;
+  server { listen 127.0.0.1:%(p)d; root %(r)s; }
+}
+""" % dict(w=workdir, p=self.port, r=root))
+            os.makedirs(os.path.join(workdir, "tmp"), exist_ok=True)
+            cmd = [nginx, "-p", workdir, "-c", conf, "-e", os.path.join(workdir, "error.log")]
+            self.version = subprocess.run([nginx, "-v"], stderr=subprocess.PIPE).stderr.decode().strip()
+        elif shutil.which("busybox"):
+            self.kind = "busybox httpd"
+            cmd = ["busybox", "httpd", "-f", "-p", "127.0.0.1:%d" % self.port, "-h", root]
+            self.version = "busybox httpd"
+        else:
+            raise FileNotFoundError("nginx or busybox")
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        PROCS.append(self.proc)
+        open(os.path.join(root, "ping"), "w").write("ok\n")
+        wait_http(self.url("ping"), self.proc)
+
+    def url(self, name):
+        return "http://127.0.0.1:%d/%s" % (self.port, name)
+
+
+# ==========================================================================
+# The run
+# ==========================================================================
+class Bench:
+    def __init__(self, a):
+        self.a = a
+        self.small = a.small
+        self.out = a.out
+        self.data = os.path.join(self.out, "data")
+        self.sdmxd = a.sdmxd
+        self.tv = os.path.join(self.out, "time.txt")
+        self.man = None
+        self.server = None
+        self.static = None
+        self.reps = 1 if self.small else 3
+        self.duration = a.duration or (1 if self.small else 10)
+
+    # ---- helpers
+    def fresh_store(self, name):
+        d = os.path.join(self.out, name)
+        shutil.rmtree(d, ignore_errors=True)
+        run([self.sdmxd, "load", "--db", d] + STRUCTS)
+        return d
+
+    def nobs(self, setname):
+        return self.man["sets"][setname]["obs"]
+
+    def file(self, setname, fmt_):
+        return self.man["sets"][setname]["files"][fmt_]["path"]
+
+    def load(self, db, path, expect_obs):
+        r = timed([self.sdmxd, "load", "--db", db, path], self.tv, stdout=subprocess.PIPE)
+        m = re.search(r"(\d+) observations into", r["stderr"])
+        if not m or int(m.group(1)) != expect_obs:
+            raise StepFailure("load of %s: expected %d observations, sdmxd said: %s"
+                              % (os.path.basename(path), expect_obs, r["stderr"].strip()[-500:]))
+        return r
+
+    def warm(self, path):
+        run(["cat", path])
+
+    # ---- steps
+    def step_machine(self):
+        info = {}
+        info["date"] = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        info["nproc"] = subprocess.run(["nproc"], stdout=subprocess.PIPE).stdout.decode().strip()
+        try:
+            info["lscpu"] = subprocess.run(["lscpu"], stdout=subprocess.PIPE).stdout.decode().splitlines()[:12]
+        except OSError:
+            info["lscpu"] = []
+        with open("/proc/meminfo") as f:
+            info["memory"] = f.readline().strip()
+        info["kernel"] = platform.release()
+        info["sdmxd"] = self.sdmxd
+        try:
+            info["commit"] = subprocess.run(["git", "-C", REPO, "rev-parse", "--short", "HEAD"],
+                                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+                                            ).stdout.decode().strip()
+        except OSError:
+            info["commit"] = ""
+        self.machine = info
+        with open(os.path.join(self.out, "machine.json"), "w") as f:
+            json.dump(info, f, indent=1)
+        return "%s CPUs, %s, kernel %s" % (info["nproc"], info["memory"].split(":")[1].strip(), info["kernel"])
+
+    def step_generate(self):
+        cmd = [sys.executable, os.path.join(HERE, "gen_bench.py"), "--out", self.data]
+        if self.small:
+            cmd.append("--small")
+        t0 = time.monotonic()
+        run(cmd)
+        with open(os.path.join(self.data, "manifest.json")) as f:
+            self.man = json.load(f)
+        s = self.man["sets"]
+        record("generate", "SDG observations", s["sdg"]["obs"], "obs")
+        record("generate", "SDG series", s["sdg"]["series"], "series")
+        record("generate", "migrant-stock observations", s["migrant"]["obs"], "obs")
+        record("generate", "digital-economy observations", s["digital"]["obs"], "obs")
+        for k in ("ss", "generic", "csv"):
+            record("generate", "SDG file size (%s)" % k, s["sdg"]["files"][k]["bytes"] / 1e6, "MB")
+        return "%d SDG, %d migrant, %d digital observations in %.1f s" % (
+            s["sdg"]["obs"], s["migrant"]["obs"], s["digital"]["obs"], time.monotonic() - t0)
+
+    def step_ingest(self):
+        n = self.nobs("sdg")
+        ss, gen, csv_ = self.file("sdg", "ss"), self.file("sdg", "generic"), self.file("sdg", "csv")
+        target_ratio, target_mb = 3.0, 200.0
+        # structure-specific XML against a bare streaming parse
+        self.warm(ss)
+        base = median_timed(["xmllint", "--stream", "--noout", ss], self.tv, self.reps)
+        self.db = self.fresh_store("db")
+        r = self.load(self.db, ss, n)
+        ratio = r["wall"] / base["wall"]
+        record("ingest", "load SDG structure-specific XML, wall", r["wall"], "s",
+               "xmllint --stream --noout", base["wall"], ratio, "<= 3x",
+               "met" if ratio <= target_ratio else "not met")
+        record("ingest", "load SDG structure-specific XML, throughput", n / r["wall"], "obs/s")
+        record("ingest", "load SDG structure-specific XML, CPU (user+sys)", r["cpu"], "s",
+               "xmllint CPU", base["cpu"], r["cpu"] / base["cpu"] if base["cpu"] >= 0.05 else "")
+        record("ingest", "load SDG structure-specific XML, peak RSS", r["rss_mb"], "MB",
+               "xmllint peak RSS", base["rss_mb"], r["rss_mb"] / base["rss_mb"], "< 200 MB",
+               "met" if r["rss_mb"] < target_mb else "not met")
+        self.ss_load = r
+        self.sdg_store = self.store_size(self.db)
+        # SDMX-CSV against cat and wc -l
+        self.warm(csv_)
+        bcat = median_timed(["cat", csv_], self.tv, self.reps)
+        bwc = median_timed(["wc", "-l", csv_], self.tv, self.reps)
+        self.db_csv = self.fresh_store("db_csv")
+        r = self.load(self.db_csv, csv_, n)
+        record("ingest", "load SDG SDMX-CSV, wall", r["wall"], "s", "wc -l", bwc["wall"],
+               r["wall"] / bwc["wall"])
+        record("ingest", "load SDG SDMX-CSV, wall (against cat)", r["wall"], "s", "cat > /dev/null",
+               bcat["wall"], r["wall"] / max(bcat["wall"], 1e-9))
+        record("ingest", "load SDG SDMX-CSV, throughput", n / r["wall"], "obs/s")
+        record("ingest", "load SDG SDMX-CSV, peak RSS", r["rss_mb"], "MB", "", "", "", "< 200 MB",
+               "met" if r["rss_mb"] < target_mb else "not met")
+        self.csv_load = r
+        # generic XML
+        self.warm(gen)
+        bgen = median_timed(["xmllint", "--stream", "--noout", gen], self.tv, self.reps)
+        dbg = self.fresh_store("db_generic")
+        r = self.load(dbg, gen, n)
+        record("ingest", "load SDG generic XML, wall", r["wall"], "s", "xmllint --stream --noout",
+               bgen["wall"], r["wall"] / bgen["wall"])
+        record("ingest", "load SDG generic XML, peak RSS", r["rss_mb"], "MB")
+        shutil.rmtree(dbg, ignore_errors=True)
+        # the two other data sets, every format, each into a fresh store
+        for setname in ("migrant", "digital"):
+            for k, label in (("ss", "structure-specific XML"), ("generic", "generic XML"), ("csv", "SDMX-CSV")):
+                path = self.file(setname, k)
+                self.warm(path)
+                if k == "csv":
+                    b = median_timed(["wc", "-l", path], self.tv, self.reps)
+                    bname = "wc -l"
+                else:
+                    b = median_timed(["xmllint", "--stream", "--noout", path], self.tv, self.reps)
+                    bname = "xmllint --stream --noout"
+                d = self.fresh_store("db_" + setname)
+                r = self.load(d, path, self.nobs(setname))
+                record("ingest", "load %s %s, wall" % (setname, label), r["wall"], "s", bname,
+                       b["wall"], r["wall"] / max(b["wall"], 1e-9))
+                record("ingest", "load %s %s, peak RSS" % (setname, label), r["rss_mb"], "MB")
+                shutil.rmtree(d, ignore_errors=True)
+            # and the structure-specific file into the served store, so it holds all three
+            self.load(self.db, self.file(setname, "ss"), self.nobs(setname))
+        return "SDG XML %.1f s (%.1fx xmllint %.2f s, %.0f MB peak), CSV %.1f s (%.0f MB peak)" % (
+            self.ss_load["wall"], self.ss_load["wall"] / base["wall"], base["wall"],
+            self.ss_load["rss_mb"], self.csv_load["wall"], self.csv_load["rss_mb"])
+
+    def du(self, path, apparent):
+        p = run(["du", "-b" if apparent else "-B1", path], stdout=subprocess.PIPE)
+        return int(p.stdout.split()[0])
+
+    def step_storage(self):
+        csv_bytes = self.man["sets"]["sdg"]["files"]["csv"]["bytes"]
+        n = self.nobs("sdg")
+        out = []
+        for label, (app, alloc) in (("loaded from XML", self.sdg_store),
+                                    ("loaded from CSV", self.store_size(self.db_csv))):
+            record("storage", "LMDB store, SDG %s (du -b data.mdb)" % label, app / 1e6, "MB",
+                   "SDMX-CSV file", csv_bytes / 1e6, app / csv_bytes)
+            record("storage", "LMDB store, SDG %s (du -B1, allocated)" % label, alloc / 1e6, "MB",
+                   "SDMX-CSV file", csv_bytes / 1e6, alloc / csv_bytes)
+            out.append("%s %.0f MB" % (label, app / 1e6))
+        app = self.sdg_store[0]
+        record("storage", "LMDB store, SDG, bytes per observation", app / n, "B/obs",
+               "SDMX-CSV bytes per observation", csv_bytes / n, app / csv_bytes)
+        allcsv = sum(self.man["sets"][s]["files"]["csv"]["bytes"] for s in ("sdg", "migrant", "digital"))
+        app_all = self.store_size(self.db)[0]
+        record("storage", "LMDB store, all three data sets (du -b data.mdb)", app_all / 1e6, "MB",
+               "their SDMX-CSV files", allcsv / 1e6, app_all / allcsv)
+        shutil.rmtree(self.db_csv, ignore_errors=True)
+        return "SDG store %s, for %.0f MB of SDMX-CSV (%.2fx)" % (", ".join(out), csv_bytes / 1e6,
+                                                                 app / csv_bytes)
+
+    def store_size(self, db):
+        path = os.path.join(db, "data.mdb")
+        return self.du(path, True), self.du(path, False)
+
+    def start_servers(self):
+        port = free_port()
+        self.base = "http://127.0.0.1:%d/rest" % port
+        log = open(os.path.join(self.out, "sdmxd-serve.log"), "w")
+        self.server = subprocess.Popen([self.sdmxd, "serve", "--db", self.db, "--listen",
+                                        "127.0.0.1:%d" % port], stdout=log, stderr=log)
+        PROCS.append(self.server)
+        wait_http(self.base + "/dataflow", self.server)
+        self.www = os.path.join(self.out, "www")
+        shutil.rmtree(self.www, ignore_errors=True)
+        os.makedirs(self.www)
+        os.chmod(self.out, 0o755)
+        self.static = StaticServer(os.path.join(self.out, "static"), self.www)
+        return "sdmxd on %s, %s (%s) on port %d" % (self.base, self.static.kind, self.static.version,
+                                                     self.static.port)
+
+    def proc_mem(self, pid):
+        st = {}
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                k, _, v = line.partition(":")
+                st[k] = v.strip()
+        return int(st["RssAnon"].split()[0]) / 1024.0, int(st["VmHWM"].split()[0]) / 1024.0
+
+    def step_bulk(self):
+        n = self.nobs("sdg")
+        out = []
+        for fmt_, label in (("csv", "SDMX-CSV"), ("jsondata", "SDMX-JSON"),
+                            ("structurespecificdata", "StructureSpecificData")):
+            url = "%s/data/SDMXD,DF_SDG,1.0?format=%s" % (self.base, fmt_)
+            static_name = "bulk.%s" % fmt_
+            t, size, code = curl(url, os.path.join(self.www, static_name))
+            if code != 200:
+                raise StepFailure("%s answered %d" % (url, code))
+            if fmt_ == "csv":
+                self.check_round_trip(os.path.join(self.www, static_name))
+            st = []
+            for _ in range(self.reps):
+                t_, n_, c_ = curl(url)
+                if c_ != 200 or abs(n_ - size) > 4096:
+                    raise StepFailure("%s: status %d, %d bytes (first time %d)" % (url, c_, n_, size))
+                st.append(t_)
+            bt = []
+            for _ in range(self.reps):
+                t_, n_, c_ = curl(self.static.url(static_name))
+                if c_ != 200 or n_ != size:
+                    raise StepFailure("static %s: status %d, %d bytes of %d" % (static_name, c_, n_, size))
+                bt.append(t_)
+            ts, tb = statistics.median(st), statistics.median(bt)
+            ratio = tb / ts          # sdmxd throughput as a share of the static file's
+            tgt, verdict = ("", "")
+            if fmt_ == "csv":
+                tgt, verdict = ">= 25%", ("met" if ratio >= 0.25 else "not met")
+            record("bulk", "whole SDG dataflow as %s, time" % label, ts, "s", "%s, same bytes" % self.static.kind,
+                   tb, ts / tb)
+            record("bulk", "whole SDG dataflow as %s, MB/s" % label, size / 1e6 / ts, "MB/s",
+                   "%s, same bytes" % self.static.kind, size / 1e6 / tb, ratio, tgt, verdict)
+            record("bulk", "whole SDG dataflow as %s, observations/s" % label, n / ts, "obs/s")
+            record("bulk", "whole SDG dataflow as %s, size" % label, size / 1e6, "MB")
+            out.append("%s %.0f MB/s (%.0f%% of static)" % (label, size / 1e6 / ts, 100 * ratio))
+        anon, hwm = self.proc_mem(self.server.pid)
+        record("bulk", "sdmxd serve anonymous resident memory after the bulk reads", anon, "MB")
+        record("bulk", "sdmxd serve peak resident (VmHWM, includes the mapped store)", hwm, "MB")
+        for name in os.listdir(self.www):
+            if name.startswith("bulk."):
+                os.unlink(os.path.join(self.www, name))
+        return ", ".join(out)
+
+    def check_round_trip(self, answer):
+        """The SDMX-CSV answer has exactly the rows of the generated SDMX-CSV file (sdmxd writes
+        them in key order, the generator in its own)."""
+        with open(answer, "rb") as f:
+            got = f.read().split(b"\r\n")
+        with open(self.file("sdg", "csv"), "rb") as f:
+            want = f.read().split(b"\r\n")
+        if got[0] != want[0]:
+            raise StepFailure("SDMX-CSV header differs:\n  %s\n  %s" % (got[0][:300], want[0][:300]))
+        if len(got) != len(want) or sorted(got) != sorted(want):
+            g, w = set(got), set(want)
+            raise StepFailure("SDMX-CSV answer differs from the loaded data: %d rows against %d; "
+                              "e.g. %s / %s" % (len(got), len(want), sorted(g - w)[:1], sorted(w - g)[:1]))
+        record("bulk", "SDMX-CSV answer has exactly the rows loaded", len(got) - 2, "rows")
+
+    def step_point(self):
+        sample = self.man["sample"]
+        key_series = sample["series"]
+        ndim = len(key_series.split("."))
+        country = [""] * ndim
+        country[3] = sample["country"]
+        across = key_series.split(".")
+        across[3] = ""
+        queries = [
+            ("one series", "/data/SDMXD,DF_SDG,1.0/%s" % key_series),
+            ("one country, all series", "/data/SDMXD,DF_SDG,1.0/%s" % ".".join(country)),
+            ("one series, all countries, lastNObservations=1",
+             "/data/SDMXD,DF_SDG,1.0/%s?lastNObservations=1" % ".".join(across)),
+            ("dataflow/all/all/latest", "/dataflow/all/all/latest"),
+        ]
+        out = []
+        for i, (label, path) in enumerate(queries):
+            url = self.base + path
+            name = "q%d.xml" % i
+            t, size, code = curl(url, os.path.join(self.www, name))
+            if code != 200:
+                raise StepFailure("%s answered %d" % (url, code))
+            r = wrk(url, self.duration)
+            b = wrk(self.static.url(name), self.duration)
+            if r["non2xx"] or b["non2xx"]:
+                raise StepFailure("%s: %d non-2xx answers under load" % (label, r["non2xx"] or b["non2xx"]))
+            tgt, verdict = "", ""
+            if i == 0:
+                tgt, verdict = "p99 < 5 ms", ("met" if r["p99"] < 5.0 else "not met")
+            base = "%s, same %d bytes" % (self.static.kind, size)
+            record("point", "%s: requests/s" % label, r["rps"], "req/s", base, b["rps"], r["rps"] / b["rps"])
+            record("point", "%s: p50 latency" % label, r["p50"], "ms", base, b["p50"], r["p50"] / b["p50"])
+            record("point", "%s: p99 latency" % label, r["p99"], "ms", base, b["p99"], r["p99"] / b["p99"],
+                   tgt, verdict)
+            record("point", "%s: answer size" % label, size / 1e3, "kB")
+            if r["errors"]:
+                record("point", "%s: socket errors/timeouts under load" % label, r["errors"], "")
+            with open(os.path.join(self.out, "wrk-%d.txt" % i), "w") as f:
+                f.write("%s\n%s\n--- static ---\n%s" % (url, r["raw"], b["raw"]))
+            out.append("%s %.0f req/s p99 %.1f ms" % (label.split(":")[0], r["rps"], r["p99"]))
+        return "; ".join(out)
+
+    def step_updated(self):
+        upd = self.file("sdg_update", "ss")
+        n_upd = self.nobs("sdg_update")
+        # an instant before the update, in whole seconds, and a second for the clock to pass it
+        mark = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+        time.sleep(1.1)
+        r = self.load(self.db, upd, n_upd)
+        record("updated", "load the update (%d series, %d observations)" % (
+            self.man["sets"]["sdg_update"]["series"], n_upd), r["wall"], "s")
+        since = mark.strftime("%Y-%m-%dT%H:%M:%SZ")
+        url_u = "%s/data/SDMXD,DF_SDG,1.0?format=csv&updatedAfter=%s" % (self.base, since)
+        url_f = "%s/data/SDMXD,DF_SDG,1.0?format=csv" % self.base
+        body = os.path.join(self.out, "updated.csv")
+        t, size, code = curl(url_u, body)
+        if code != 200:
+            raise StepFailure("%s answered %d" % (url_u, code))
+        with open(body, "rb") as f:
+            rows = sum(1 for _ in f) - 1
+        if rows != n_upd:
+            raise StepFailure("updatedAfter answered %d observations, the update changed %d" % (rows, n_upd))
+        tu = statistics.median([curl(url_u)[0] for _ in range(self.reps)])
+        tf = statistics.median([curl(url_f)[0] for _ in range(self.reps)])
+        record("updated", "updatedAfter, whole dataflow (SDMX-CSV, %d observations)" % rows, tu, "s",
+               "whole dataflow", tf, tu / tf)
+        record("updated", "whole dataflow after the update", self.nobs("sdg") + self._new_in_update(),
+               "obs")
+        return "%d observations changed: updatedAfter %.3f s against %.2f s for everything (%.1f%%)" % (
+            rows, tu, tf, 100 * tu / tf)
+
+    def _new_in_update(self):
+        """Observations the update adds (the 2024 figures) rather than changes."""
+        with open(self.file("sdg_update", "ss")) as f:
+            return f.read().count('TIME_PERIOD="2024"')
+
+    # ---- driver
+    def run_step(self, name, fn):
+        t0 = time.monotonic()
+        try:
+            msg = fn()
+            say("step %-9s ok    %6.1f s  %s" % (name, time.monotonic() - t0, msg))
+            return True
+        except FileNotFoundError as e:
+            SKIPPED.append(name)
+            say("step %-9s SKIP  %6.1f s  missing tool: %s" % (name, time.monotonic() - t0, e))
+        except (StepFailure, subprocess.SubprocessError, OSError, KeyError, ValueError) as e:
+            FAILED.append(name)
+            say("step %-9s FAIL  %6.1f s  %s" % (name, time.monotonic() - t0, str(e).strip()[:3000]))
+        return False
+
+    def main(self):
+        os.makedirs(self.out, exist_ok=True)
+        if not os.access(self.sdmxd, os.X_OK):
+            say("step %-9s FAIL  %s is not built (run make)" % ("setup", self.sdmxd))
+            FAILED.append("setup")
+            return
+        missing = [t for t in ("xmllint", "curl", "cat", "wc", "du") if not shutil.which(t)]
+        if not os.path.exists("/usr/bin/time"):
+            missing.append("/usr/bin/time (Debian package time)")
+        if missing:
+            say("step %-9s FAIL  missing: %s" % ("setup", ", ".join(missing)))
+            FAILED.append("setup")
+            return
+        self.run_step("machine", self.step_machine)
+        if not self.run_step("generate", self.step_generate):
+            return
+        if not self.run_step("ingest", self.step_ingest):
+            return
+        self.run_step("storage", self.step_storage)
+        try:
+            if not self.run_step("serve", self.start_servers):
+                return
+            self.run_step("bulk", self.step_bulk)
+            if shutil.which("wrk"):
+                self.run_step("point", self.step_point)
+            else:
+                SKIPPED.append("point")
+                say("step %-9s SKIP  missing tool: wrk (Debian package wrk)" % "point")
+            self.run_step("updated", self.step_updated)
+        finally:
+            for p in PROCS:
+                stop(p)
+
+
+def print_table(results):
+    cols = ["step", "measure", "value", "unit", "baseline", "baseline_value", "ratio", "target", "verdict"]
+    rows = [[fmt(r[c]) if c in ("value", "baseline_value", "ratio") else str(r[c]) for c in cols]
+            for r in results]
+    head = ["step", "measure", "sdmxd", "unit", "baseline", "baseline", "ratio", "target", ""]
+    w = [max(len(head[i]), *(len(r[i]) for r in rows)) if rows else len(head[i]) for i in range(len(cols))]
+    w[1] = min(w[1], 62)
+    w[4] = min(w[4], 30)
+    line = lambda r: "  ".join((r[i][:w[i]]).ljust(w[i]) if i not in (2, 5, 6) else r[i].rjust(w[i])
+                               for i in range(len(cols))).rstrip()
+    say("")
+    say(line(head))
+    say("  ".join("-" * x for x in w))
+    for r in rows:
+        say(line(r))
+
+
+def main(argv):
+    ap = argparse.ArgumentParser(description="sdmxd benchmarks (issue 5)")
+    ap.add_argument("--small", action="store_true", help="a few thousand observations, seconds")
+    ap.add_argument("--out", default=os.environ.get("BENCH_DIR", "/tmp/sdmxd-bench"),
+                    help="scratch directory (default /tmp/sdmxd-bench); never the repository")
+    ap.add_argument("--sdmxd", default=os.path.join(REPO, "sdmxd"))
+    ap.add_argument("--duration", type=int, default=0, help="seconds per wrk run (10; 1 with --small)")
+    ap.add_argument("--csv", help="also write the raw figures to this file")
+    ap.add_argument("--keep", action="store_true", help="keep the generated files and stores")
+    a = ap.parse_args(argv)
+    a.out = os.path.abspath(a.out)
+    if a.small and a.out == "/tmp/sdmxd-bench":
+        a.out = "/tmp/sdmxd-bench-small"
+    if os.path.commonpath([a.out, REPO]) == REPO:
+        sys.stderr.write("bench: the scratch directory must be outside the repository\n")
+        return 2
+    b = Bench(a)
+    t0 = time.monotonic()
+    say("sdmxd benchmarks (%s) in %s" % ("small" if a.small else "full", a.out))
+    b.main()
+    print_table(RESULTS)
+    stamp = getattr(b, "machine", {}).get("date", "")
+    paths = [os.path.join(a.out, "results.csv")] + ([a.csv] if a.csv else [])
+    for p in paths:
+        with open(p, "w", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["run", "mode", "step", "measure", "value", "unit", "baseline", "baseline_value",
+                        "ratio", "target", "verdict"])
+            for r in RESULTS:
+                w.writerow([stamp, "small" if a.small else "full", r["step"], r["measure"],
+                            fmt(r["value"]) if isinstance(r["value"], float) else r["value"], r["unit"],
+                            r["baseline"], fmt(r["baseline_value"]) if isinstance(r["baseline_value"], float)
+                            else r["baseline_value"],
+                            ("%.3f" % r["ratio"]) if isinstance(r["ratio"], float) else r["ratio"],
+                            r["target"], r["verdict"]])
+    say("")
+    say("raw figures: %s; total %.0f s" % (", ".join(paths), time.monotonic() - t0))
+    if not a.keep:
+        for name in ("data", "db", "db_csv", "www"):
+            shutil.rmtree(os.path.join(a.out, name), ignore_errors=True)
+    if FAILED:
+        say("FAILED: %s" % ", ".join(FAILED))
+        return 1
+    if SKIPPED:
+        say("SKIPPED: %s" % ", ".join(SKIPPED))
+        return 77
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
