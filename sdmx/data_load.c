@@ -579,7 +579,8 @@ on_series(void *ctx, const dsd_kv_t *key, size_t nkey, const dsd_kv_t *attrs, si
     for (size_t d = 0; d < l->dsd.ndims; d++)
         partial |= codes[d].ptr == NULL;
     char *k = key_string(l->a, codes, l->dsd.ndims);
-    uint64_t mask = check_attrs(l, attrs, nattrs, partial ? "a group" : k, line);
+    uint64_t mask = check_attrs(l, attrs, nattrs,
+                                partial ? "a group" : core_arena_printf(l->a, "series %s", k), line);
     if (partial) { /* a group, or the series of a cross-section */
         l->group_mask |= mask;
         return l->report->nerrors || l->action == DSD_ACTION_DELETE || nattrs == 0
@@ -663,7 +664,7 @@ on_obs(void *ctx, const dsd_kv_t *key, size_t nkey, core_str_t period, core_str_
     unsigned char pkey[DSD_PERIOD_KEY];
     if (ok && l->action != DSD_ACTION_DELETE) {
         char *k = key_string(l->a, codes, l->dsd.ndims);
-        uint64_t mask = check_attrs(l, attrs, nattrs, k, line);
+        uint64_t mask = check_attrs(l, attrs, nattrs, core_arena_printf(l->a, "series %s", k), line);
         dsd_period_key(&p, pkey);
         ok &= check_constraints(l, codes, k, line);
         ok &= check_mandatory(l, codes, pkey, k, mask, line);

@@ -596,22 +596,23 @@ class Bench:
             say("step %-9s FAIL  missing: %s" % ("setup", ", ".join(missing)))
             FAILED.append("setup")
             return
-        self.run_step("machine", self.step_machine)
-        if not self.run_step("generate", self.step_generate):
-            return
-        if not self.run_step("ingest", self.step_ingest):
-            return
-        self.run_step("storage", self.step_storage)
+        steps = [("machine", self.step_machine, None), ("generate", self.step_generate, None),
+                 ("ingest", self.step_ingest, "generate"), ("storage", self.step_storage, "ingest"),
+                 ("serve", self.start_servers, "ingest"), ("bulk", self.step_bulk, "serve"),
+                 ("point", self.step_point, "serve"), ("updated", self.step_updated, "serve")]
+        done = set()
         try:
-            if not self.run_step("serve", self.start_servers):
-                return
-            self.run_step("bulk", self.step_bulk)
-            if shutil.which("wrk"):
-                self.run_step("point", self.step_point)
-            else:
-                SKIPPED.append("point")
-                say("step %-9s SKIP  missing tool: wrk (Debian package wrk)" % "point")
-            self.run_step("updated", self.step_updated)
+            for name, fn, needs in steps:
+                if needs and needs not in done:
+                    say("step %-9s FAIL  not run: step %s did not complete" % (name, needs))
+                    FAILED.append(name)
+                    continue
+                if name == "point" and not shutil.which("wrk"):
+                    SKIPPED.append(name)
+                    say("step %-9s SKIP  missing tool: wrk (Debian package wrk)" % name)
+                    continue
+                if self.run_step(name, fn):
+                    done.add(name)
         finally:
             for p in PROCS:
                 stop(p)
