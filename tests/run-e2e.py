@@ -38,10 +38,14 @@ Case syntax (one directive a line, '#' starts a comment):
   token-revoke NAME             `sdmxd token revoke` of that token
   kill-during PATH FILE         POSTs FILE to PATH and kills the server (SIGKILL) while it
                                 reads it, then starts it again
+  readers-during PATH FILE QUERY  POSTs FILE to PATH (with the first token) while reading
+                                QUERY (SDMX-CSV) again and again: every answer must hold the
+                                observations of before or of after the upload, nothing between
   mark-time NAME                a second passes, the time is noted, another second passes;
                                 %TIME:NAME% in later request paths stands for it (ISO 8601)
-  write-sdg-data NAME S A       tmp:NAME: a structure-specific message for the demo SDG
-                                dataflow with S series codes x A areas x 24 years
+  write-sdg-data NAME S A [V]   tmp:NAME: a structure-specific message for the demo SDG
+                                dataflow with S series codes x A areas x 24 years (values
+                                shifted by V)
   slow-download PATH MB BYTES   reads PATH slowly (small reads, pauses); the server's
                                 anonymous resident memory must not grow by more than MB while
                                 at least BYTES arrive
@@ -491,7 +495,7 @@ class Case:
             raise CaseFailure("unknown directive %s (line %d)" % (cmd, i + 1))
         self.checks += 1
 
-    def write_sdg_data(self, name, nseries, nareas):
+    def write_sdg_data(self, name, nseries, nareas, variant=0):
         """Deterministic bulk data for the demo SDG dataflow, from the demo codelists."""
         path = os.path.join(self.env.repo, "demo/structures")
         codes = {}
@@ -521,7 +525,7 @@ class Case:
                     out.write("<Series %s>" % (dims % (s, a)))
                     for y in range(2000, 2024):
                         out.write('<Obs TIME_PERIOD="%d" OBS_VALUE="%.2f" OBS_STATUS="A"/>'
-                                  % (y, ((i * 7919 + j * 104729 + y * 31) % 10000) / 100.0))
+                                  % (y, ((i * 7919 + j * 104729 + y * 31 + variant) % 10000) / 100.0))
                     out.write("</Series>\n")
             out.write("</message:DataSet></message:StructureSpecificData>\n")
 
@@ -560,8 +564,8 @@ class Case:
         self.checks += 1
 
     def kill_during(self, path, f):
-        """Sends a large upload slowly and kills the server in the middle of it (after the body
-        has reached the server, while it is validating and writing), then restarts it."""
+        """Sends a large upload and kills the server (SIGKILL) once it has spent 0.2 s of CPU on
+        it (so inside its write transaction), then restarts it."""
         self.start()
         with open(self.file(f), "rb") as fh:
             body = fh.read()
@@ -571,13 +575,61 @@ class Case:
                       "Authorization: Bearer %s\r\nContent-Length: %d\r\n\r\n"
                       % (path, token, len(body))).encode())
         sock.sendall(body)
-        time.sleep(0.15)  # the server is now parsing and writing inside its transaction
+        # wait until the server has spent 0.2 s of CPU on it: it is inside its transaction
+        def cpu():
+            with open("/proc/%d/stat" % self.server.pid) as st:
+                fields = st.read().rsplit(")", 1)[1].split()
+            return int(fields[11]) + int(fields[12])
+        start = cpu()
+        deadline = time.time() + 30
+        while cpu() - start < 20 and time.time() < deadline:
+            time.sleep(0.01)
+        if cpu() - start < 20:
+            raise CaseFailure("the server never got busy with the upload")
         self.server.kill()
         self.server.wait(5)
         self.server = None
         self.server_log.close()
         sock.close()
         self.start()
+        self.checks += 1
+
+    def count_obs(self, query):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        conn.request("GET", "/rest" + query)
+        r = conn.getresponse()
+        body = r.read()
+        conn.close()
+        return 0 if r.status == 404 else len(observations(body))
+
+    def readers_during(self, path, f, query):
+        import threading
+        self.start()
+        before = self.count_obs(query)
+        with open(self.file(f), "rb") as fh:
+            body = fh.read()
+        token = list(self.tokens.values())[0]
+        status = []
+        def upload():
+            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=300)
+            conn.request("POST", "/rest" + path, body=body,
+                         headers={"Authorization": "Bearer " + token,
+                                  "Content-Type": "application/xml"})
+            status.append(conn.getresponse().status)
+            conn.close()
+        t = threading.Thread(target=upload)
+        t.start()
+        seen = []
+        while t.is_alive():
+            seen.append(self.count_obs(query))
+        t.join()
+        after = self.count_obs(query)
+        if not status or status[0] not in (200, 201):
+            raise CaseFailure("the upload answered %s" % status)
+        odd = [n for n in seen if n not in (before, after)]
+        if odd or before == after:
+            raise CaseFailure("readers saw %s (before %d, after %d)" % (sorted(set(seen)), before, after))
+        print("      readers during the upload: %d answers, before %d, after %d" % (len(seen), before, after))
         self.checks += 1
 
     def run_r(self, script):
@@ -628,8 +680,8 @@ class Case:
                         raise CaseFailure("load stderr lacks %r:\n%s" % (arg, err[-1500:]))
                     self.checks += 1
                 elif cmd == "write-sdg-data":
-                    name, ns, na = arg.split()
-                    self.write_sdg_data(name, int(ns), int(na))
+                    name, ns, na, *variant = arg.split()
+                    self.write_sdg_data(name, int(ns), int(na), int(variant[0]) if variant else 0)
                 elif cmd == "slow-download":
                     self.send()
                     path, mb, nbytes = arg.split()
@@ -652,6 +704,10 @@ class Case:
                     self.send()
                     path, f = arg.split()
                     self.kill_during(path, f)
+                elif cmd == "readers-during":
+                    self.send()
+                    path, f, query = arg.split()
+                    self.readers_during(path, f, query)
                 elif cmd == "mark-time":
                     self.send()
                     time.sleep(1.1)
