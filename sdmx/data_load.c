@@ -764,6 +764,15 @@ sdmx_data_load(reg_t *r, core_arena_t *a, core_str_t body, const char *name,
     if ((rc = reg_cube_begin(r, a, &l.t, err)) != CORE_OK)
         return rc;
     dsd_events_t ev = {&l, on_resolve, on_dataset, on_series, on_obs, on_dataset_end};
+    const char *kind = body.len && body.ptr[0] != '{' ? sdmx_message_kind(body.ptr, body.len) : NULL;
+    if (kind != NULL && strstr(kind, "20") != NULL) {
+        if ((rc = sdmx_convert_20(a, body, name, &body, err)) != CORE_OK) {
+            reg_cube_abort(l.t);
+            return rc;
+        }
+        /* places in reports are those of the converted message, an element a line */
+        l.name = name = core_arena_printf(a, "%s (as SDMX-ML 2.1)", name);
+    }
     rc = read_any(a, body, name, &ev, err);
     if (rc == CORE_OK && l.have_dsd)
         settle_mandatory(&l);

@@ -456,6 +456,12 @@ sdmx_message_kind(const char *data, size_t len)
         for (size_t i = 0; i < sizeof kinds / sizeof kinds[0] && sdmx__reader_in_ns(xr, SDMX_NS_MES); i++)
             if (strcmp(local(xr), kinds[i]) == 0)
                 kind = kinds[i];
+        if (sdmx__reader_in_ns(xr, "http://www.SDMX.org/resources/SDMXML/schemas/v2_0/message")) {
+            if (strcmp(local(xr), "GenericData") == 0)
+                kind = "GenericData20";
+            else if (strcmp(local(xr), "CompactData") == 0)
+                kind = "CompactData20";
+        }
         break;
     }
     xmlFreeTextReader(xr);

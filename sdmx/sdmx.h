@@ -59,8 +59,14 @@ core_rc sdmx_data_load(reg_t *r, core_arena_t *a, core_str_t body, const char *n
                        const sdmx_load_opts_t *opts, sdmx_load_stats_t *stats,
                        dsd_report_t *report, core_err_t *err);
 
+/* Turns an SDMX-ML 2.0 data message (GenericData, CompactData) into SDMX-ML 2.1 with the
+ * project's XSLT stylesheet (no file or network access); the result lives in a. */
+core_rc sdmx_convert_20(core_arena_t *a, core_str_t in, const char *name, core_str_t *out,
+                        core_err_t *err);
+
 /* What kind of SDMX message data holds, from its root element: "Structure", "GenericData",
- * "StructureSpecificData", ... or NULL when it is not SDMX-ML 2.1. */
+ * "StructureSpecificData", ..., "GenericData20" or "CompactData20" for SDMX-ML 2.0 data, or
+ * NULL when it is none of these. */
 const char *sdmx_message_kind(const char *data, size_t len);
 
 /* ---- REST queries ------------------------------------------------------------------ */

@@ -89,15 +89,61 @@ def run(cmd, stdout=subprocess.DEVNULL, check=True, timeout=1800):
     return p
 
 
+def proc_status(pid):
+    st = {}
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                k, _, v = line.partition(":")
+                st[k] = v.strip()
+    except OSError:
+        pass
+    return st
+
+
+def kb(st, key):
+    v = st.get(key)
+    return int(v.split()[0]) if v else 0
+
+
 def timed(cmd, outfile, stdout=subprocess.DEVNULL):
-    """Run cmd under /usr/bin/time -v: wall seconds (our clock), user+sys, peak RSS (MB)."""
+    """Run cmd under /usr/bin/time -v: wall seconds (our clock), user+sys, peak RSS (MB, from
+    time -v), and the peaks of its anonymous and file-backed resident memory (MB, /proc sampled
+    every 20 ms: the file-backed part is the mapped store)."""
+    errf = open(outfile + ".err", "w+b")
+    outf = open(outfile + ".out", "w+b") if stdout == subprocess.PIPE else subprocess.DEVNULL
     t0 = time.monotonic()
-    p = subprocess.run(["/usr/bin/time", "-v", "-o", outfile] + cmd, stdout=stdout,
-                       stderr=subprocess.PIPE, timeout=3600)
+    p = subprocess.Popen(["/usr/bin/time", "-v", "-o", outfile] + cmd, stdout=outf, stderr=errf)
+    anon = filerss = 0
+    child = None
+    while True:
+        try:
+            p.wait(0.02)
+            break
+        except subprocess.TimeoutExpired:
+            pass
+        if child is None:
+            try:
+                with open("/proc/%d/task/%d/children" % (p.pid, p.pid)) as f:
+                    kids = f.read().split()
+                child = int(kids[0]) if kids else None
+            except OSError:
+                child = None
+        if child is not None:
+            st = proc_status(child)
+            anon = max(anon, kb(st, "RssAnon"))
+            filerss = max(filerss, kb(st, "RssFile") + kb(st, "RssShmem"))
     wall = time.monotonic() - t0
+    errf.seek(0)
+    err = errf.read().decode("utf-8", "replace")
+    errf.close()
+    out = ""
+    if outf is not subprocess.DEVNULL:
+        outf.seek(0)
+        out = outf.read().decode("utf-8", "replace")
+        outf.close()
     if p.returncode != 0:
-        raise StepFailure("%s exited %d: %s" % (" ".join(cmd[:4]), p.returncode,
-                                                 p.stderr.decode("utf-8", "replace")[-2000:]))
+        raise StepFailure("%s exited %d: %s" % (" ".join(cmd[:4]), p.returncode, (out + err)[-2000:]))
     tv = {}
     with open(outfile) as f:
         for line in f:
@@ -105,7 +151,7 @@ def timed(cmd, outfile, stdout=subprocess.DEVNULL):
             tv[k] = v
     return dict(wall=wall, cpu=float(tv["User time (seconds)"]) + float(tv["System time (seconds)"]),
                 rss_mb=int(tv["Maximum resident set size (kbytes)"]) / 1024.0,
-                stderr=(p.stdout or b"").decode("utf-8", "replace") + p.stderr.decode("utf-8", "replace"))
+                anon_mb=anon / 1024.0, file_mb=filerss / 1024.0, stderr=out + err)
 
 
 def median_timed(cmd, outfile, n):
@@ -283,6 +329,11 @@ class Bench:
             info["memory"] = f.readline().strip()
         info["kernel"] = platform.release()
         info["sdmxd"] = self.sdmxd
+        st = os.stat(self.sdmxd)
+        info["sdmxd_built"] = datetime.datetime.fromtimestamp(
+            st.st_mtime, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        info["sdmxd_sha256"] = subprocess.run(["sha256sum", self.sdmxd], stdout=subprocess.PIPE
+                                              ).stdout.decode().split()[0][:16]
         try:
             info["commit"] = subprocess.run(["git", "-C", REPO, "rev-parse", "--short", "HEAD"],
                                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
@@ -331,6 +382,8 @@ class Bench:
         record("ingest", "load SDG structure-specific XML, peak RSS", r["rss_mb"], "MB",
                "xmllint peak RSS", base["rss_mb"], r["rss_mb"] / base["rss_mb"], "< 200 MB",
                "met" if r["rss_mb"] < target_mb else "not met")
+        record("ingest", "  of which anonymous (heap), peak sampled", r["anon_mb"], "MB")
+        record("ingest", "  of which file-backed (mapped store), peak sampled", r["file_mb"], "MB")
         self.ss_load = r
         self.sdg_store = self.store_size(self.db)
         # SDMX-CSV against cat and wc -l
@@ -346,6 +399,8 @@ class Bench:
         record("ingest", "load SDG SDMX-CSV, throughput", n / r["wall"], "obs/s")
         record("ingest", "load SDG SDMX-CSV, peak RSS", r["rss_mb"], "MB", "", "", "", "< 200 MB",
                "met" if r["rss_mb"] < target_mb else "not met")
+        record("ingest", "  of which anonymous (heap), peak sampled", r["anon_mb"], "MB")
+        record("ingest", "  of which file-backed (mapped store), peak sampled", r["file_mb"], "MB")
         self.csv_load = r
         # generic XML
         self.warm(gen)

@@ -1,6 +1,6 @@
 # Each parser's fuzz target; without --enable-fuzzing a replay main() runs the seeds in
 # tests/fuzz/corpus/<parser>/ (under the sanitizers in the sanitizer build).
-FUZZ_LIBS = libsdmx.a libregistry.a libdsd.a libcore.a $(LMDB_LIBS) $(XML_LIBS) $(YAJL_LIBS) \
+FUZZ_LIBS = libsdmx.a libregistry.a libdsd.a libcore.a $(LMDB_LIBS) $(XSLT_LIBS) $(XML_LIBS) $(YAJL_LIBS) \
 	$(ICU_LIBS)
 check_PROGRAMS += tests/fuzz/fuzz_rest_query tests/fuzz/fuzz_structure_read
 TESTS += tests/fuzz/fuzz_rest_query tests/fuzz/fuzz_structure_read

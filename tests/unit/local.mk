@@ -6,7 +6,7 @@ tests_unit_test_dsd_SOURCES = tests/unit/test_dsd.c tests/unit/tap.h
 tests_unit_test_dsd_LDADD = libdsd.a libcore.a $(ICU_LIBS)
 tests_unit_test_sdmx_SOURCES = tests/unit/test_sdmx.c tests/unit/tap.h
 tests_unit_test_sdmx_LDADD = libsdmx.a libregistry.a libdsd.a libcore.a $(LMDB_LIBS) \
-	$(XML_LIBS) $(YAJL_LIBS) $(ICU_LIBS)
+	$(XSLT_LIBS) $(XML_LIBS) $(YAJL_LIBS) $(ICU_LIBS)
 check_PROGRAMS += tests/unit/test_period
 TESTS += tests/unit/test_period
 tests_unit_test_period_SOURCES = tests/unit/test_period.c tests/unit/tap.h
