@@ -38,6 +38,8 @@ Case syntax (one directive a line, '#' starts a comment):
   token-revoke NAME             `sdmxd token revoke` of that token
   kill-during PATH FILE         POSTs FILE to PATH and kills the server (SIGKILL) while it
                                 reads it, then starts it again
+  cut-off PATH FILE             POSTs FILE to PATH (first token) but closes the connection
+                                halfway through the body
   readers-during PATH FILE QUERY  POSTs FILE to PATH (with the first token) while reading
                                 QUERY (SDMX-CSV) again and again: every answer must hold the
                                 observations of before or of after the upload, nothing between
@@ -704,6 +706,20 @@ class Case:
                     self.send()
                     path, f = arg.split()
                     self.kill_during(path, f)
+                elif cmd == "cut-off":
+                    self.send()
+                    path, f = arg.split()
+                    self.start()
+                    with open(self.file(f), "rb") as fh:
+                        body = fh.read()
+                    token = list(self.tokens.values())[0]
+                    sock = socket.create_connection(("127.0.0.1", self.port), timeout=60)
+                    sock.sendall(("POST /rest%s HTTP/1.1\r\nHost: x\r\nContent-Type: application/xml"
+                                  "\r\nAuthorization: Bearer %s\r\nContent-Length: %d\r\n\r\n"
+                                  % (path, token, len(body))).encode() + body[:len(body) // 2])
+                    sock.close()
+                    time.sleep(0.3)
+                    self.checks += 1
                 elif cmd == "readers-during":
                     self.send()
                     path, f, query = arg.split()
