@@ -160,12 +160,27 @@ typedef enum dsd_attach {
     DSD_ATTACH_OBS      /* to the primary measure */
 } dsd_attach;
 
+/* A TextFormat: the type of uncoded values and their facets. */
+typedef struct dsd_text_format {
+    const char *type;      /* "Double", "String", "DateTime"... or NULL */
+    long min_length;       /* -1: none (lengths count characters) */
+    long max_length;
+    const char *pattern;   /* an XML Schema regular expression (whole value), or NULL */
+    int has_min, has_max;
+    double min_value, max_value;
+    int decimals;          /* -1: none */
+} dsd_text_format_t;
+
+/* Whether value fits f; when not, why says how, for a statistician. */
+int dsd_text_check(const dsd_text_format_t *f, core_str_t value, char *why, size_t whylen);
+
 /* A dimension, the time dimension, the measure or an attribute. Strings live in the arena
  * of whoever compiled the structure. */
 typedef struct dsd_component {
     const char *id;
     dsd_ref_t codelist;    /* kind DSD_KIND_NONE when not coded */
     const char *text_type; /* TextFormat textType ("Double", "String", ...) or NULL */
+    dsd_text_format_t format; /* the local TextFormat (type NULL and no facets: none) */
     dsd_attach attach;     /* attributes only */
     int mandatory;         /* attributes: assignmentStatus="Mandatory" */
     const char *group;     /* attributes attached to a group */

@@ -1,6 +1,7 @@
 #include <config.h>
 #include "sdmx_int.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* Reads a Ref (or URN) child of holder as a maintainable reference; *item gets the item id
@@ -72,6 +73,38 @@ ref_copy(core_arena_t *a, const dsd_ref_t *r)
                        core_arena_str(a, r->version)};
 }
 
+static long
+long_attr(const xmlNode *n, const char *name, long dflt)
+{
+    const char *v = sdmx__attr(n, name);
+    uint64_t x;
+    return v && core_parse_u64(core_str_c(v), &x, NULL) == CORE_OK && x < 1000000000 ? (long)x
+                                                                                      : dflt;
+}
+
+static int
+double_attr(const xmlNode *n, const char *name, double *out)
+{
+    const char *v = sdmx__attr(n, name);
+    char *end;
+    if (v == NULL)
+        return 0;
+    *out = strtod(v, &end);
+    return *end == '\0' && end != v;
+}
+
+static void
+read_text_format(core_arena_t *a, const xmlNode *tf, dsd_text_format_t *f)
+{
+    f->type = dup_attr(a, tf, "textType");
+    f->min_length = long_attr(tf, "minLength", -1);
+    f->max_length = long_attr(tf, "maxLength", -1);
+    f->decimals = (int)long_attr(tf, "decimals", -1);
+    f->pattern = dup_attr(a, tf, "pattern");
+    f->has_min = double_attr(tf, "minValue", &f->min_value);
+    f->has_max = double_attr(tf, "maxValue", &f->max_value);
+}
+
 static void
 read_component(reg_view_t *v, core_arena_t *a, const xmlNode *el, dsd_component_t *c)
 {
@@ -106,8 +139,12 @@ read_component(reg_view_t *v, core_arena_t *a, const xmlNode *el, dsd_component_
             c->codelist.version = core_arena_str(a, c->codelist.version);
         }
     }
-    if (tf != NULL)
+    c->format.min_length = c->format.max_length = -1;
+    c->format.decimals = -1;
+    if (tf != NULL) {
         c->text_type = dup_attr(a, tf, "textType");
+        read_text_format(a, tf, &c->format);
+    }
     if (c->id == NULL) /* 2.1 lets the concept give the id */
         c->id = c->concept;
 }

@@ -334,11 +334,16 @@ check_attrs(struct loader *l, const dsd_kv_t *attrs, size_t n, const char *where
         size_t k = (size_t)(c - l->dsd.attrs);
         if (k < 64)
             mask |= UINT64_C(1) << k;
+        char why[256];
         if (attrs[i].value.len > 0 && !code_known(&l->attr_codes[k], attrs[i].value))
             dsd_report_add(l->report, DSD_SEV_ERROR, "unknown-code", NULL,
                            "%s:%ld: %s: %.*s is not a code of %s for attribute %s", l->name, line,
                            where, CORE_STR_FMT(attrs[i].value),
                            dsd_ref_label(l->a, &c->codelist), c->id);
+        else if (attrs[i].value.len > 0 && c->codelist.kind == DSD_KIND_NONE &&
+                 !dsd_text_check(&c->format, attrs[i].value, why, sizeof why))
+            dsd_report_add(l->report, DSD_SEV_ERROR, "text-format", NULL,
+                           "%s:%ld: %s: attribute %s: %s", l->name, line, where, c->id, why);
     }
     return mask;
 }

@@ -93,9 +93,44 @@ test_report(void)
     core_arena_free(a);
 }
 
+static int
+fits(const dsd_text_format_t *f, const char *v)
+{
+    char why[256];
+    return dsd_text_check(f, core_str_c(v), why, sizeof why);
+}
+
+static void
+test_text_formats(void)
+{
+    dsd_text_format_t d = {"Double", -1, -1, NULL, 1, 1, 0, 100, 2};
+    ok(fits(&d, "12.5") && fits(&d, "0") && fits(&d, "100"), "doubles within bounds");
+    ok(!fits(&d, "100.5") && !fits(&d, "-1"), "bounds refuse");
+    ok(!fits(&d, "1.234"), "too many decimals");
+    ok(!fits(&d, "twelve") && !fits(&d, "NaN") && !fits(&d, "0x10") && !fits(&d, "inf"),
+       "not numbers");
+    dsd_text_format_t i = {"Integer", -1, -1, NULL, 0, 0, 0, 0, -1};
+    ok(fits(&i, "42") && !fits(&i, "4.2") && !fits(&i, "4e2"), "integers");
+    dsd_text_format_t s = {"String", 2, 5, "[A-Z]+", 0, 0, 0, 0, -1};
+    ok(fits(&s, "ABC") && !fits(&s, "A") && !fits(&s, "ABCDEF") && !fits(&s, "abc"),
+       "lengths and pattern");
+    dsd_text_format_t u = {"String", -1, 3, NULL, 0, 0, 0, 0, -1};
+    ok(fits(&u, "\xc3\xa9t\xc3\xa9"), "lengths count characters, not bytes");
+    dsd_text_format_t t = {"DateTime", -1, -1, NULL, 0, 0, 0, 0, -1};
+    ok(fits(&t, "2024-06-01") && fits(&t, "2024-06-01T12:00:00Z") && fits(&t, "2020-Q3") &&
+           !fits(&t, "June 2024"),
+       "dates and periods");
+    dsd_text_format_t b = {"Boolean", -1, -1, NULL, 0, 0, 0, 0, -1};
+    ok(fits(&b, "true") && !fits(&b, "yes"), "booleans");
+    char why[256];
+    dsd_text_check(&d, CORE_STR("100.5"), why, sizeof why);
+    is_str(why, "100.5 is above the maximum 100", "the reason reads well");
+}
+
 int
 main(void)
 {
+    test_text_formats();
     test_versions();
     test_urns();
     test_languages();
