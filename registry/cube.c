@@ -343,8 +343,9 @@ reg_cube_put_series(reg_cube_txn_t *t, const core_str_t *codes, const dsd_kv_t *
 core_rc
 reg_cube_put_obs(reg_cube_txn_t *t, const core_str_t *codes, const unsigned char *pkey,
                  core_str_t period, core_str_t value, const dsd_kv_t *attrs, size_t nattrs,
-                 core_err_t *err)
+                 int *twice, core_err_t *err)
 {
+    *twice = 0;
     unsigned char ok[OBS_KEY_MAX];
     int found;
     core_rc rc = series_key(t, codes, 1, ok, &found, err);
@@ -370,8 +371,11 @@ reg_cube_put_obs(reg_cube_txn_t *t, const core_str_t *codes, const unsigned char
     int exists = mdb_get(t->txn, t->reg->obs, &k, &old) == 0;
     /* an update keeps the attributes it does not name (SDMX Append semantics) */
     reg_obs_t prev = {0};
-    if (exists)
+    if (exists) {
         decode_obs(&k, &old, slen, &prev);
+        /* stamped by this very transaction: the message gave the observation already */
+        *twice = old.mv_size >= 8 && get_u64(old.mv_data) == t->commit;
+    }
     blob_merge(&b, prev.attrs, attrs, nattrs);
     v = (MDB_val){b.len, b.ptr};
     int m = mdb_put(t->txn, t->reg->obs, &k, &v, 0);
@@ -380,10 +384,10 @@ reg_cube_put_obs(reg_cube_txn_t *t, const core_str_t *codes, const unsigned char
         return reg__fail(err, m, "put observation");
     if ((rc = log_change(t, ok, slen, NULL, 'U', CORE_STR_NULL, err)) != CORE_OK)
         return rc;
-    if (exists)
-        t->counts.obs_updated++;
-    else
+    if (!exists)
         t->counts.obs_added++;
+    else if (!*twice)
+        t->counts.obs_updated++;
     t->changed = 1;
     return CORE_OK;
 }

@@ -70,10 +70,11 @@ typedef struct reg_cube_counts {
 core_rc reg_cube_begin(reg_t *r, core_arena_t *a, reg_cube_txn_t **out, core_err_t *err);
 /* Selects (creating on first use) the cube of dataflow flow, whose key has ndims dimensions. */
 core_rc reg_cube_select(reg_cube_txn_t *t, const dsd_ref_t *flow, size_t ndims, core_err_t *err);
-/* Stores one observation (codes[ndims] in DSD order; pkey from dsd_period_key). */
+/* Stores one observation (codes[ndims] in DSD order; pkey from dsd_period_key); *twice is
+ * set when this transaction had stored it already. */
 core_rc reg_cube_put_obs(reg_cube_txn_t *t, const core_str_t *codes, const unsigned char *pkey,
                          core_str_t period, core_str_t value, const dsd_kv_t *attrs,
-                         size_t nattrs, core_err_t *err);
+                         size_t nattrs, int *twice, core_err_t *err);
 /* Merges series-level attribute values into the series of codes (created if absent). */
 core_rc reg_cube_put_series(reg_cube_txn_t *t, const core_str_t *codes, const dsd_kv_t *attrs,
                             size_t nattrs, core_err_t *err);

@@ -46,13 +46,12 @@ struct loader {
     reg_cube_t *stored;            /* the dataflow's data before this message (NULL: none) */
     struct slot *series_masks;     /* series key hash -> attributes given on the series */
     size_t nseries_masks, capseries_masks;
-    struct slot *seen;             /* (series key, period) hashes met in this message */
-    size_t nseen, capseen;
     /* series whose mandatory attributes were not there at their first observation: a
      * message may give them later (SDMX-JSON puts a series' attributes after its
      * observations), so they are settled at the end */
     struct pending *pending;
     size_t npending, cappending;
+    core_buf_t *keybuf; /* see key_string(); in the arena, which outlives the loader */
     struct slot *pending_index;
     size_t npending_index, cappending_index;
 };
@@ -320,14 +319,15 @@ on_resolve(void *ctx, const dsd_ref_t *structure, const dsd_structure_t **out, c
 /* Checks each attribute value (a DSD attribute; its code in the codelist) and returns the
  * set of DSD attributes given, one bit each (the first 64). */
 static uint64_t
-check_attrs(struct loader *l, const dsd_kv_t *attrs, size_t n, const char *where, long line)
+check_attrs(struct loader *l, const dsd_kv_t *attrs, size_t n, const char *what, const char *key,
+            long line)
 {
     uint64_t mask = 0;
     for (size_t i = 0; i < n; i++) {
         const dsd_component_t *c = dsd_structure_attr(&l->dsd, attrs[i].id);
         if (c == NULL) {
             dsd_report_add(l->report, DSD_SEV_ERROR, "unknown-attribute", NULL,
-                           "%s:%ld: %s: %.*s is not an attribute of %s", l->name, line, where,
+                           "%s:%ld: %s%s: %.*s is not an attribute of %s", l->name, line, what, key,
                            CORE_STR_FMT(attrs[i].id), dsd_ref_label(l->a, &l->dsd.dsd));
             continue;
         }
@@ -337,13 +337,14 @@ check_attrs(struct loader *l, const dsd_kv_t *attrs, size_t n, const char *where
         char why[256];
         if (attrs[i].value.len > 0 && !code_known(&l->attr_codes[k], attrs[i].value))
             dsd_report_add(l->report, DSD_SEV_ERROR, "unknown-code", NULL,
-                           "%s:%ld: %s: %.*s is not a code of %s for attribute %s", l->name, line,
-                           where, CORE_STR_FMT(attrs[i].value),
+                           "%s:%ld: %s%s: %.*s is not a code of %s for attribute %s", l->name,
+                           line, what, key, CORE_STR_FMT(attrs[i].value),
                            dsd_ref_label(l->a, &c->codelist), c->id);
         else if (attrs[i].value.len > 0 && c->codelist.kind == DSD_KIND_NONE &&
                  !dsd_text_check(&c->format, attrs[i].value, why, sizeof why))
             dsd_report_add(l->report, DSD_SEV_ERROR, "text-format", NULL,
-                           "%s:%ld: %s: attribute %s: %s", l->name, line, where, c->id, why);
+                           "%s:%ld: %s%s: attribute %s: %s", l->name, line, what, key, c->id,
+                           why);
     }
     return mask;
 }
@@ -469,21 +470,6 @@ settle_mandatory(struct loader *l)
     }
 }
 
-static int
-check_duplicate(struct loader *l, const char *key, core_str_t period, const unsigned char *pkey,
-                long line)
-{
-    uint64_t h1, h2;
-    int added;
-    hash2(core_str_c(key), (core_str_t){(const char *)pkey, DSD_PERIOD_KEY}, &h1, &h2);
-    slot_of(l->a, &l->seen, &l->nseen, &l->capseen, h1, h2, &added);
-    if (!added)
-        dsd_report_add(l->report, DSD_SEV_ERROR, "duplicate-observation", NULL,
-                       "%s:%ld: series %s has period %.*s twice in this message", l->name, line,
-                       key, CORE_STR_FMT(period));
-    return added;
-}
-
 static core_rc
 on_dataset(void *ctx, dsd_action action, const dsd_ref_t *structure, const dsd_kv_t *attrs,
            size_t nattrs, core_err_t *err)
@@ -495,7 +481,7 @@ on_dataset(void *ctx, dsd_action action, const dsd_ref_t *structure, const dsd_k
     l->action = action;
     l->actions_seen |= 1 << action;
     l->ncleared = 0;
-    l->dataset_mask |= check_attrs(l, attrs, nattrs, "the data set", 0);
+    l->dataset_mask |= check_attrs(l, attrs, nattrs, "the data set", "", 0);
     core_rc rc = reg_cube_select(l->t, &l->flow, l->dsd.ndims, err);
     if (rc == CORE_OK && nattrs > 0 && action != DSD_ACTION_DELETE)
         rc = reg_cube_put_dataset(l->t, attrs, nattrs, err);
@@ -542,31 +528,30 @@ order_key(struct loader *l, const dsd_kv_t *key, size_t n, core_str_t *codes, in
     return ok;
 }
 
-static char *
-key_string(core_arena_t *a, const core_str_t *codes, size_t n)
+/* The series key as text ("A.N.SI_POV_DAY1..."), in a buffer reused for each observation,
+ * so that memory does not grow with the message: valid until the next call. */
+static const char *
+key_string(struct loader *l, const core_str_t *codes)
 {
-    core_buf_t b;
-    core_buf_init(&b);
-    for (size_t d = 0; d < n; d++) {
+    core_buf_reset(l->keybuf);
+    for (size_t d = 0; d < l->dsd.ndims; d++) {
         if (d)
-            core_buf_addc(&b, '.');
-        core_buf_addstr(&b, codes[d]);
+            core_buf_addc(l->keybuf, '.');
+        core_buf_addstr(l->keybuf, codes[d]);
     }
-    char *s = core_arena_strndup(a, b.ptr ? b.ptr : "", b.len);
-    core_buf_dispose(&b);
-    return s;
+    return core_buf_cstr(l->keybuf);
 }
 
 /* Replace: a series is emptied the first time the message names it. */
 static core_rc
 clear_once(struct loader *l, const core_str_t *codes, core_err_t *err)
 {
-    char *k = key_string(l->a, codes, l->dsd.ndims);
+    const char *k = key_string(l, codes);
     for (size_t i = 0; i < l->ncleared; i++)
         if (strcmp(l->cleared[i], k) == 0)
             return CORE_OK;
     core_arena_grow(l->a, (void **)&l->cleared, l->ncleared, &l->cap_cleared, sizeof(char *));
-    l->cleared[l->ncleared++] = k;
+    l->cleared[l->ncleared++] = core_arena_strndup(l->a, k, strlen(k));
     return reg_cube_delete(l->t, codes, NULL, err);
 }
 
@@ -583,25 +568,27 @@ on_series(void *ctx, const dsd_kv_t *key, size_t nkey, const dsd_kv_t *attrs, si
     int partial = 0;
     for (size_t d = 0; d < l->dsd.ndims; d++)
         partial |= codes[d].ptr == NULL;
-    char *k = key_string(l->a, codes, l->dsd.ndims);
-    uint64_t mask = check_attrs(l, attrs, nattrs,
-                                partial ? "a group" : core_arena_printf(l->a, "series %s", k), line);
+    const char *k = key_string(l, codes);
+    uint64_t mask = check_attrs(l, attrs, nattrs, partial ? "a group" : "series ",
+                                partial ? "" : k, line);
     if (partial) { /* a group, or the series of a cross-section */
         l->group_mask |= mask;
-        return l->report->nerrors || l->action == DSD_ACTION_DELETE || nattrs == 0
+        return l->action == DSD_ACTION_DELETE || nattrs == 0
                    ? CORE_OK
                    : reg_cube_put_group(l->t, codes, attrs, nattrs, err);
     }
     *series_mask(l, k) |= mask;
     if (l->action == DSD_ACTION_DELETE)
-        return l->report->nerrors ? CORE_OK : reg_cube_delete(l->t, codes, NULL, err);
+        return reg_cube_delete(l->t, codes, NULL, err);
     check_constraints(l, codes, k, line);
-    if (l->action == DSD_ACTION_REPLACE && !l->report->nerrors) {
+    /* writes go on after a problem: the transaction is dropped at the end, and writing keeps
+     * duplicates detectable (see on_obs) */
+    if (l->action == DSD_ACTION_REPLACE) {
         core_rc rc = clear_once(l, codes, err);
         if (rc != CORE_OK)
             return rc;
     }
-    return l->report->nerrors ? CORE_OK : reg_cube_put_series(l->t, codes, attrs, nattrs, err);
+    return reg_cube_put_series(l->t, codes, attrs, nattrs, err);
 }
 
 static int
@@ -668,14 +655,13 @@ on_obs(void *ctx, const dsd_kv_t *key, size_t nkey, core_str_t period, core_str_
     }
     unsigned char pkey[DSD_PERIOD_KEY];
     if (ok && l->action != DSD_ACTION_DELETE) {
-        char *k = key_string(l->a, codes, l->dsd.ndims);
-        uint64_t mask = check_attrs(l, attrs, nattrs, core_arena_printf(l->a, "series %s", k), line);
+        const char *k = key_string(l, codes);
+        uint64_t mask = check_attrs(l, attrs, nattrs, "series ", k, line);
         dsd_period_key(&p, pkey);
         ok &= check_constraints(l, codes, k, line);
         ok &= check_mandatory(l, codes, pkey, k, mask, line);
-        ok &= check_duplicate(l, k, period, pkey, line);
     }
-    if (!ok || l->report->nerrors)
+    if (!ok)
         return CORE_OK; /* keep reading to report every problem; nothing will be written */
     dsd_period_key(&p, pkey);
     if (l->action == DSD_ACTION_DELETE)
@@ -685,7 +671,13 @@ on_obs(void *ctx, const dsd_kv_t *key, size_t nkey, core_str_t period, core_str_
         if (rc != CORE_OK)
             return rc;
     }
-    return reg_cube_put_obs(l->t, codes, pkey, period, value, attrs, nattrs, err);
+    int twice;
+    core_rc rc = reg_cube_put_obs(l->t, codes, pkey, period, value, attrs, nattrs, &twice, err);
+    if (rc == CORE_OK && twice)
+        dsd_report_add(l->report, DSD_SEV_ERROR, "duplicate-observation", NULL,
+                       "%s:%ld: series %s has period %.*s twice in this message", l->name, line,
+                       key_string(l, codes), CORE_STR_FMT(period));
+    return rc;
 }
 
 static core_rc
@@ -711,6 +703,12 @@ read_any(core_arena_t *a, core_str_t body, const char *name, const dsd_events_t 
     if (i < body.len && body.ptr[i] == '{')
         return sdmx_data_read_json(a, body.ptr, body.len, name, ev, err);
     return sdmx_data_read_csv(a, body.ptr, body.len, name, ev, err);
+}
+
+static void
+free_buf(void *b)
+{
+    core_buf_dispose(b);
 }
 
 static const char *
@@ -763,6 +761,8 @@ sdmx_data_load(reg_t *r, core_arena_t *a, core_str_t body, const char *name,
 {
     struct loader l = {.a = a, .name = name, .flow_override = opts->flow, .opts = opts,
                        .report = report};
+    l.keybuf = core_arena_zalloc(a, sizeof *l.keybuf);
+    core_arena_defer(a, free_buf, l.keybuf);
     core_rc rc = reg_view_begin(r, a, &l.v, err);
     if (rc != CORE_OK)
         return rc;

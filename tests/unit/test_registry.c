@@ -49,8 +49,9 @@ fill(reg_t *r)
                     char v[16], year[8];
                     snprintf(v, sizeof v, "%d", i * 100 + j * 10 + k);
                     snprintf(year, sizeof year, "%d", 2000 + y);
+                    int twice;
                     rc = reg_cube_put_obs(t, key, pk, core_str_c(year), core_str_c(v), NULL, 0,
-                                          &err);
+                                          &twice, &err);
                 }
     if (rc == CORE_OK)
         rc = reg_cube_commit(t, &err);
@@ -187,7 +188,8 @@ test_changes(reg_t *r)
     dsd_period_t p;
     unsigned char pk[DSD_PERIOD_KEY];
     period(2001, &p, pk);
-    reg_cube_put_obs(t, k1, pk, CORE_STR("2001"), CORE_STR("9.5"), NULL, 0, &err);
+    int twice;
+    reg_cube_put_obs(t, k1, pk, CORE_STR("2001"), CORE_STR("9.5"), NULL, 0, &twice, &err);
     reg_cube_delete(t, k2, pk, &err);
     reg_cube_delete(t, k3, NULL, &err); /* A3.*.C3: five whole series */
     const reg_cube_counts_t *cnt = reg_cube_counts(t);
