@@ -108,11 +108,12 @@ load_data(srv_ctx_t *ctx, core_arena_t *a, core_str_t body, const char *file,
         flowp = &flow;
     }
     sdmx_load_stats_t st;
-    sdmx_load_opts_t opts = {.flow = flowp};
+    sdmx_load_opts_t opts = {.flow = flowp, .dry_run = ctx->conf.validate_only};
     core_rc rc = sdmx_data_load(ctx->reg, a, body, file, &opts, &st, report, err);
     if (rc == CORE_OK)
-        printf("%s: %llu observations into %s (%llu new, %llu updated, %llu deleted)\n", file,
-               (unsigned long long)st.obs_read, dsd_ref_label(a, &st.flow),
+        printf("%s: %s%llu observations %s %s (%llu new, %llu updated, %llu deleted)\n", file,
+               opts.dry_run ? "valid: " : "", (unsigned long long)st.obs_read,
+               opts.dry_run ? "for" : "into", dsd_ref_label(a, &st.flow),
                (unsigned long long)st.obs_added, (unsigned long long)st.obs_updated,
                (unsigned long long)st.obs_deleted);
     return rc;
@@ -142,6 +143,9 @@ load_one(srv_ctx_t *ctx, const char *file)
     int is_data = not_xml || (kind != NULL && strcmp(kind, "Structure") != 0);
     if (rc == CORE_OK && is_data)
         rc = load_data(ctx, a, body, file, &report, &err);
+    else if (rc == CORE_OK && ctx->conf.validate_only)
+        rc = core_fail(&err, CORE_ENOTIMPL, "%s: validate checks data messages; structures are "
+                       "checked by load", file);
     else if (rc == CORE_OK)
         rc = srv_store_structures(ctx, a, body, file, CORE_STR_NULL, &arts, &n, &status, &report,
                                   &err);

@@ -14,6 +14,7 @@ static const char usage_main[] =
     "commands:\n"
     "  load   --db DIR [--dataflow AGENCY:ID(VERSION)] FILE...\n"
     "                             load SDMX-ML 2.1 structure and data messages into DIR\n"
+    "  validate --db DIR FILE...  check data messages as load would; store nothing\n"
     "  serve  --db DIR [--listen HOST:PORT] [--allow-writes]\n"
     "                             serve the SDMX 2.1 REST API under /rest/\n"
     "  token  add|revoke --db DIR ...\n"
@@ -31,6 +32,12 @@ static const char usage_load[] =
     "malformed XML is rejected whole, with a report on stderr, and the store is left as it\n"
     "was. Data that names a DSD goes to --dataflow, or to the DSD's only dataflow.\n"
     "Exits 0 when every file was stored, 1 otherwise.\n";
+
+static const char usage_validate[] =
+    "usage: sdmxd validate --db DIR [--dataflow AGENCY:ID(VERSION)] FILE...\n"
+    "\n"
+    "Checks data messages against the structures in DIR exactly as load and uploads do, and\n"
+    "reports every problem on stderr; stores nothing. Exits 0 when every file is valid.\n";
 
 static const char usage_serve[] =
     "usage: sdmxd serve --db DIR [--listen HOST:PORT] [--allow-writes] [--max-body BYTES]\n"
@@ -99,6 +106,17 @@ main(int argc, char **argv)
             fprintf(stderr, "sdmxd: no file to load\n\n%s", usage_load);
             return 2;
         }
+        return srv_load_files(&conf, argv + 1 + optind, argc - 1 - optind);
+    }
+    if (strcmp(cmd, "validate") == 0) {
+        int rc = parse_common(argc - 1, argv + 1, &conf, usage_validate);
+        if (rc >= 0)
+            return rc;
+        if (optind + 1 > argc - 1) {
+            fprintf(stderr, "sdmxd: no file to validate\n\n%s", usage_validate);
+            return 2;
+        }
+        conf.validate_only = 1;
         return srv_load_files(&conf, argv + 1 + optind, argc - 1 - optind);
     }
     if (strcmp(cmd, "token") == 0)

@@ -9,6 +9,7 @@ Case syntax (one directive a line, '#' starts a comment):
   load [--dataflow REF] FILE... `sdmxd load` must succeed; FILE is under ../shared/data, or
                                 demo:PATH under the repository's demo/ folder, or tmp:NAME
   load-fail FILE...             `sdmxd load` must fail (exit 1)
+  validate[-fail] FILE...       the same with `sdmxd validate` (checks, stores nothing)
   expect-stderr TEXT            the last load's stderr contains TEXT
   write-file NAME               the lines up to `end` become tmp:NAME (for hostile input)
   request METHOD PATH           a new request; PATH below /rest (or absolute if it starts //)
@@ -375,12 +376,12 @@ class Case:
         raise CaseFailure("%s\n      status %s, body: %s" % (msg, status, body[:600].decode("utf-8", "replace")))
 
     # ---- directives ---------------------------------------------------------------------
-    def do_load(self, files, should_fail):
+    def do_load(self, files, should_fail, command="load"):
         flags = []
         while files and files[0].startswith("--"):
             flags += files[:2]
             files = files[2:]
-        cmd = [self.env.sdmxd, "load", "--db", self.db] + flags + [self.file(f) for f in files]
+        cmd = [self.env.sdmxd, command, "--db", self.db] + flags + [self.file(f) for f in files]
         p = subprocess.run(cmd, capture_output=True, timeout=600)
         self.last_load = p
         ok = p.returncode == 0
@@ -673,9 +674,9 @@ class Case:
                     continue
                 if cmd == "serve-flags":
                     self.serve_flags = arg.split()
-                elif cmd in ("load", "load-fail"):
+                elif cmd in ("load", "load-fail", "validate", "validate-fail"):
                     self.send()  # LMDB lets a loader and the server share the store
-                    self.do_load(arg.split(), cmd == "load-fail")
+                    self.do_load(arg.split(), cmd.endswith("-fail"), cmd.split("-")[0])
                 elif cmd == "expect-stderr":
                     err = self.last_load.stderr.decode(errors="replace")
                     if arg not in err:

@@ -330,8 +330,8 @@ class Bench:
         info["kernel"] = platform.release()
         with open("/proc/loadavg") as f:
             info["loadavg_at_start"] = f.read().strip()
-        info["sdmxd"] = self.sdmxd
-        st = os.stat(self.sdmxd)
+        info["sdmxd"] = self.a.sdmxd
+        st = os.stat(self.a.sdmxd)
         info["sdmxd_built"] = datetime.datetime.fromtimestamp(
             st.st_mtime, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         info["sdmxd_sha256"] = subprocess.run(["sha256sum", self.sdmxd], stdout=subprocess.PIPE
@@ -653,6 +653,11 @@ class Bench:
             say("step %-9s FAIL  missing: %s" % ("setup", ", ".join(missing)))
             FAILED.append("setup")
             return
+        # a private copy, so that a rebuild during the run cannot change the binary under test
+        bindir = os.path.join(self.out, "bin")
+        os.makedirs(bindir, exist_ok=True)
+        shutil.copy2(self.a.sdmxd, os.path.join(bindir, "sdmxd"))
+        self.sdmxd = os.path.join(bindir, "sdmxd")
         steps = [("machine", self.step_machine, None), ("generate", self.step_generate, None),
                  ("ingest", self.step_ingest, "generate"), ("storage", self.step_storage, "ingest"),
                  ("serve", self.start_servers, "ingest"), ("bulk", self.step_bulk, "serve"),
