@@ -76,8 +76,12 @@ reg_open(const char *dir, int readonly, reg_t **out, core_err_t *err)
     mdb_env_set_maxdbs(r->env, 16);
     mdb_env_set_maxreaders(r->env, 1024);
     mdb_env_set_mapsize(r->env, REG_MAP_SIZE);
-    /* MDB_NOTLS: a streamed response keeps its read transaction across event-loop turns. */
-    unsigned flags = MDB_NOTLS | (readonly ? MDB_RDONLY : 0);
+    /* MDB_NOTLS: a streamed response keeps its read transaction across event-loop turns.
+     * MDB_WRITEMAP: a write transaction dirties pages of the file mapping instead of heap
+     * copies, so a large load or upload does not hold its pages in memory until commit
+     * (measured: 6 MB instead of 37 MB of heap for 240,000 observations); the data file is
+     * then sized to the map at once, sparse on disk. */
+    unsigned flags = MDB_NOTLS | MDB_WRITEMAP | (readonly ? MDB_RDONLY : 0);
     if ((m = mdb_env_open(r->env, dir, flags, 0644)) != 0) {
         rc = core_fail(err, CORE_EIO, "cannot open store %s: %s", dir, mdb_strerror(m));
         goto fail;
