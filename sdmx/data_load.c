@@ -24,6 +24,9 @@ struct loader {
     const dsd_ref_t *flow_override;
     const sdmx_load_opts_t *opts;
     int actions_seen; /* bit per dsd_action met */
+    sdmx_counts_t per_action[3];
+    reg_cube_counts_t at_dataset; /* the counts when the current data set began */
+    uint64_t nobs_at_dataset;
     dsd_report_t *report;
     dsd_ref_t flow;
     dsd_structure_t dsd;
@@ -480,6 +483,8 @@ on_dataset(void *ctx, dsd_action action, const dsd_ref_t *structure, const dsd_k
         action = DSD_ACTION_REPLACE;
     l->action = action;
     l->actions_seen |= 1 << action;
+    l->at_dataset = *reg_cube_counts(l->t);
+    l->nobs_at_dataset = l->nobs;
     l->ncleared = 0;
     l->dataset_mask |= check_attrs(l, attrs, nattrs, "the data set", "", 0);
     core_rc rc = reg_cube_select(l->t, &l->flow, l->dsd.ndims, err);
@@ -683,8 +688,15 @@ on_obs(void *ctx, const dsd_kv_t *key, size_t nkey, core_str_t period, core_str_
 static core_rc
 on_dataset_end(void *ctx, core_err_t *err)
 {
-    (void)ctx;
+    struct loader *l = ctx;
     (void)err;
+    const reg_cube_counts_t *now = reg_cube_counts(l->t);
+    sdmx_counts_t *c = &l->per_action[l->action];
+    c->obs_read += l->nobs - l->nobs_at_dataset;
+    c->obs_added += now->obs_added - l->at_dataset.obs_added;
+    c->obs_updated += now->obs_updated - l->at_dataset.obs_updated;
+    c->obs_deleted += now->obs_deleted - l->at_dataset.obs_deleted;
+    c->series_deleted += now->series_deleted - l->at_dataset.series_deleted;
     return CORE_OK;
 }
 
@@ -795,6 +807,8 @@ sdmx_data_load(reg_t *r, core_arena_t *a, core_str_t body, const char *name,
     stats->obs_deleted = c->obs_deleted;
     stats->series_deleted = c->series_deleted;
     stats->flow = l.flow;
+    memcpy(stats->per_action, l.per_action, sizeof l.per_action);
+    stats->actions = l.actions_seen;
     if (opts->dry_run) {
         reg_cube_abort(l.t);
         return CORE_OK;

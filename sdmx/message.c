@@ -215,6 +215,25 @@ sdmx_upload_write_json(core_buf_t *out, core_arena_t *a, const sdmx_upload_t *u)
     yajl_gen_map_close(g);
     gen_str(g, "seriesDeleted");
     yajl_gen_integer(g, (long long)u->stats.series_deleted);
+    static const char *const actions[] = {"Append", "Replace", "Delete"};
+    gen_str(g, "actions");
+    yajl_gen_map_open(g);
+    for (int i = 0; i < 3; i++) {
+        if (!(u->stats.actions & (1 << i)))
+            continue;
+        const sdmx_counts_t *c = &u->stats.per_action[i];
+        const char *k[] = {"read", "added", "updated", "deleted", "seriesDeleted"};
+        uint64_t v[] = {c->obs_read, c->obs_added, c->obs_updated, c->obs_deleted,
+                        c->series_deleted};
+        gen_str(g, actions[i]);
+        yajl_gen_map_open(g);
+        for (size_t j = 0; j < 5; j++) {
+            gen_str(g, k[j]);
+            yajl_gen_integer(g, (long long)v[j]);
+        }
+        yajl_gen_map_close(g);
+    }
+    yajl_gen_map_close(g);
     yajl_gen_map_close(g);
     const unsigned char *buf;
     size_t len;

@@ -38,9 +38,15 @@ core_rc sdmx_data_read_csv(core_arena_t *a, const char *data, size_t len, const 
 core_rc sdmx_data_read_json(core_arena_t *a, const char *data, size_t len, const char *name,
                             const dsd_events_t *ev, core_err_t *err);
 
+typedef struct sdmx_counts {
+    uint64_t obs_read, obs_added, obs_updated, obs_deleted, series_deleted;
+} sdmx_counts_t;
+
 typedef struct sdmx_load_stats {
     dsd_ref_t flow; /* where the data went */
     uint64_t obs_read, obs_added, obs_updated, obs_deleted, series_deleted;
+    sdmx_counts_t per_action[3]; /* by dsd_action: Append, Replace, Delete */
+    int actions;                 /* bit (1 << dsd_action) for each action met */
 } sdmx_load_stats_t;
 
 typedef struct sdmx_load_opts {
