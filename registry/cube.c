@@ -34,6 +34,12 @@ struct reg_cube_txn {
     uint64_t commit; /* the number this transaction will commit as */
     reg_cube_counts_t counts;
     int changed;
+    /* the series of the last observation: consecutive observations of one series (the
+     * usual order) skip interning its codes, touching its record and logging it again */
+    core_buf_t last_codes; /* each code followed by a NUL */
+    unsigned char last_key[SERIES_KEY_MAX];
+    int last_valid;
+    core_buf_t scratch; /* the record being written */
 };
 
 struct reg_cube {
@@ -160,6 +166,35 @@ abort_deferred(void *arg)
     if (t->txn != NULL)
         mdb_txn_abort(t->txn);
     t->txn = NULL;
+    core_buf_dispose(&t->last_codes);
+    core_buf_dispose(&t->scratch);
+}
+
+static int
+same_series(reg_cube_txn_t *t, const core_str_t *codes)
+{
+    if (!t->last_valid)
+        return 0;
+    const char *p = t->last_codes.ptr, *end = p + t->last_codes.len;
+    for (size_t d = 0; d < t->ndims; d++) {
+        if ((size_t)(end - p) < codes[d].len + 1 || memcmp(p, codes[d].ptr, codes[d].len) != 0 ||
+            p[codes[d].len] != '\0')
+            return 0;
+        p += codes[d].len + 1;
+    }
+    return p == end;
+}
+
+static void
+remember_series(reg_cube_txn_t *t, const core_str_t *codes, const unsigned char *key)
+{
+    core_buf_reset(&t->last_codes);
+    for (size_t d = 0; d < t->ndims; d++) {
+        core_buf_addstr(&t->last_codes, codes[d]);
+        core_buf_addc(&t->last_codes, '\0');
+    }
+    memcpy(t->last_key, key, 4 + 4 * t->ndims);
+    t->last_valid = 1;
 }
 
 core_rc
@@ -180,6 +215,7 @@ reg_cube_begin(reg_t *r, core_arena_t *a, reg_cube_txn_t **out, core_err_t *err)
 core_rc
 reg_cube_select(reg_cube_txn_t *t, const dsd_ref_t *flow, size_t ndims, core_err_t *err)
 {
+    t->last_valid = 0;
     if (ndims == 0 || ndims > CUBE_MAX_DIMS)
         return core_fail(err, CORE_ETOOBIG, "a key of %zu dimensions (at most %d)", ndims,
                          CUBE_MAX_DIMS);
@@ -347,18 +383,22 @@ reg_cube_put_obs(reg_cube_txn_t *t, const core_str_t *codes, const unsigned char
 {
     *twice = 0;
     unsigned char ok[OBS_KEY_MAX];
-    int found;
-    core_rc rc = series_key(t, codes, 1, ok, &found, err);
-    if (rc != CORE_OK)
-        return rc;
     size_t slen = 4 + 4 * t->ndims;
-    if ((rc = touch_series(t, ok, slen, NULL, 0, err)) != CORE_OK)
-        return rc;
+    core_rc rc;
+    int known = same_series(t, codes);
+    if (known) {
+        memcpy(ok, t->last_key, slen);
+    } else {
+        int found;
+        if ((rc = series_key(t, codes, 1, ok, &found, err)) != CORE_OK ||
+            (rc = touch_series(t, ok, slen, NULL, 0, err)) != CORE_OK)
+            return rc;
+    }
     memcpy(ok + slen, pkey, DSD_PERIOD_KEY);
     if (period.len > 255 || value.len > 65535)
         return core_fail(err, CORE_ETOOBIG, "a period or value too long to store");
-    core_buf_t b;
-    core_buf_init(&b);
+    core_buf_t b = t->scratch;
+    core_buf_reset(&b);
     unsigned char hdr[8];
     put_u64(hdr, t->commit);
     core_buf_add(&b, hdr, 8);
@@ -379,11 +419,14 @@ reg_cube_put_obs(reg_cube_txn_t *t, const core_str_t *codes, const unsigned char
     blob_merge(&b, prev.attrs, attrs, nattrs);
     v = (MDB_val){b.len, b.ptr};
     int m = mdb_put(t->txn, t->reg->obs, &k, &v, 0);
-    core_buf_dispose(&b);
+    t->scratch = b; /* keeps the grown buffer for the next observation */
     if (m != 0)
         return reg__fail(err, m, "put observation");
-    if ((rc = log_change(t, ok, slen, NULL, 'U', CORE_STR_NULL, err)) != CORE_OK)
-        return rc;
+    if (!known) {
+        if ((rc = log_change(t, ok, slen, NULL, 'U', CORE_STR_NULL, err)) != CORE_OK)
+            return rc;
+        remember_series(t, codes, ok);
+    }
     if (!exists)
         t->counts.obs_added++;
     else if (!*twice)
@@ -502,6 +545,7 @@ core_rc
 reg_cube_delete(reg_cube_txn_t *t, const core_str_t *codes, const unsigned char *pkey,
                 core_err_t *err)
 {
+    t->last_valid = 0; /* the series record may go: the next observation touches it again */
     uint32_t want[CUBE_MAX_DIMS];
     int wildcard = 0;
     for (size_t d = 0; d < t->ndims; d++) {

@@ -14,6 +14,9 @@
 struct codes {
     const char **ids; /* sorted */
     size_t n;
+    char last[64];    /* the last code found known, so that a series' observations skip the
+                         lookup; empty when none */
+    size_t last_len;
 };
 
 struct loader {
@@ -32,6 +35,7 @@ struct loader {
     dsd_structure_t dsd;
     int have_dsd;
     struct codes *dim_codes; /* per dimension; n == SIZE_MAX when not coded */
+    core_str_t *dim_ids;     /* the dimensions' ids as slices */
     int freq_dim;
     dsd_action action;
     /* Replace: series already cleared by this message */
@@ -149,9 +153,11 @@ load_codes(struct loader *l, const dsd_ref_t *cl, struct codes *out, core_err_t 
 }
 
 static int
-code_known(const struct codes *c, core_str_t code)
+code_known(struct codes *c, core_str_t code)
 {
     if (c->n == SIZE_MAX)
+        return 1;
+    if (c->last_len > 0 && c->last_len == code.len && memcmp(c->last, code.ptr, code.len) == 0)
         return 1;
     char buf[256];
     if (code.len >= sizeof buf)
@@ -159,7 +165,13 @@ code_known(const struct codes *c, core_str_t code)
     memcpy(buf, code.ptr, code.len);
     buf[code.len] = '\0';
     const char *key = buf;
-    return bsearch(&key, c->ids, c->n, sizeof *c->ids, cmp_str) != NULL;
+    if (bsearch(&key, c->ids, c->n, sizeof *c->ids, cmp_str) == NULL)
+        return 0;
+    if (code.len < sizeof c->last) {
+        memcpy(c->last, code.ptr, code.len);
+        c->last_len = code.len;
+    }
+    return 1;
 }
 
 /* Creates the dataflow named with --dataflow when the store does not have it, in the same
@@ -282,6 +294,9 @@ on_resolve(void *ctx, const dsd_ref_t *structure, const dsd_structure_t **out, c
     if (rc != CORE_OK || (rc = sdmx_structure_compile(l->v, l->a, &dsd, &l->dsd, err)) != CORE_OK)
         return rc;
     l->dim_codes = core_arena_zalloc(l->a, l->dsd.ndims * sizeof *l->dim_codes);
+    l->dim_ids = core_arena_alloc(l->a, (l->dsd.ndims + 1) * sizeof *l->dim_ids);
+    for (size_t d = 0; d < l->dsd.ndims; d++)
+        l->dim_ids[d] = core_str_c(l->dsd.dims[d].id);
     l->freq_dim = -1;
     for (size_t d = 0; d < l->dsd.ndims; d++) {
         l->dim_codes[d].n = SIZE_MAX;
@@ -503,7 +518,10 @@ order_key(struct loader *l, const dsd_kv_t *key, size_t n, core_str_t *codes, in
     for (size_t d = 0; d < l->dsd.ndims; d++)
         codes[d] = CORE_STR_NULL;
     for (size_t i = 0; i < n; i++) {
-        int d = dsd_structure_dim(&l->dsd, key[i].id);
+        /* messages mostly give the key in DSD order: try the same position first */
+        int d = i < l->dsd.ndims && core_str_eq(key[i].id, l->dim_ids[i])
+                    ? (int)i
+                    : dsd_structure_dim(&l->dsd, key[i].id);
         if (d < 0) {
             if (l->dsd.time.id && core_str_eq_c(key[i].id, l->dsd.time.id))
                 continue;
