@@ -36,6 +36,8 @@ struct loader {
     int have_dsd;
     struct codes *dim_codes; /* per dimension; n == SIZE_MAX when not coded */
     core_str_t *dim_ids;     /* the dimensions' ids as slices */
+    core_str_t *attr_ids;    /* the attributes' ids as slices */
+    size_t attr_hint[16];    /* the attribute met at each position last time */
     int freq_dim;
     dsd_action action;
     /* Replace: series already cleared by this message */
@@ -52,6 +54,9 @@ struct loader {
     uint64_t dataset_mask, group_mask; /* attributes given for everything, for some groups */
     reg_cube_t *stored;            /* the dataflow's data before this message (NULL: none) */
     struct slot *series_masks;     /* series key hash -> attributes given on the series */
+    char *mask_key;                /* the key of mask_slot, see series_mask() */
+    size_t mask_key_len, mask_key_cap, mask_slot_gen;
+    struct slot *mask_slot;
     size_t nseries_masks, capseries_masks;
     /* series whose mandatory attributes were not there at their first observation: a
      * message may give them later (SDMX-JSON puts a series' attributes after its
@@ -309,6 +314,11 @@ on_resolve(void *ctx, const dsd_ref_t *structure, const dsd_structure_t **out, c
         }
     }
     l->attr_codes = core_arena_zalloc(l->a, (l->dsd.nattrs + 1) * sizeof *l->attr_codes);
+    l->attr_ids = core_arena_alloc(l->a, (l->dsd.nattrs + 1) * sizeof *l->attr_ids);
+    for (size_t i = 0; i < l->dsd.nattrs; i++)
+        l->attr_ids[i] = core_str_c(l->dsd.attrs[i].id);
+    for (size_t i = 0; i < 16; i++)
+        l->attr_hint[i] = SIZE_MAX;
     for (size_t i = 0; i < l->dsd.nattrs; i++) {
         l->attr_codes[i].n = SIZE_MAX;
         core_err_t e = {0};
@@ -342,7 +352,13 @@ check_attrs(struct loader *l, const dsd_kv_t *attrs, size_t n, const char *what,
 {
     uint64_t mask = 0;
     for (size_t i = 0; i < n; i++) {
-        const dsd_component_t *c = dsd_structure_attr(&l->dsd, attrs[i].id);
+        /* the same attributes come in the same order on every observation */
+        const dsd_component_t *c = NULL;
+        if (i < 16 && l->attr_hint[i] < l->dsd.nattrs &&
+            core_str_eq(attrs[i].id, l->attr_ids[l->attr_hint[i]]))
+            c = &l->dsd.attrs[l->attr_hint[i]];
+        else if ((c = dsd_structure_attr(&l->dsd, attrs[i].id)) != NULL && i < 16)
+            l->attr_hint[i] = (size_t)(c - l->dsd.attrs);
         if (c == NULL) {
             dsd_report_add(l->report, DSD_SEV_ERROR, "unknown-attribute", NULL,
                            "%s:%ld: %s%s: %.*s is not an attribute of %s", l->name, line, what, key,
@@ -372,9 +388,23 @@ series_mask(struct loader *l, const char *key)
 {
     uint64_t h1, h2;
     int added;
-    hash2(core_str_c(key), CORE_STR_NULL, &h1, &h2);
-    return &slot_of(l->a, &l->series_masks, &l->nseries_masks, &l->capseries_masks, h1, h2,
-                    &added)->value;
+    size_t len = strlen(key);
+    /* a series' observations come together: its slot is the last one asked for */
+    if (l->mask_key != NULL && l->mask_key_len == len && memcmp(l->mask_key, key, len) == 0 &&
+        l->mask_slot_gen == l->capseries_masks)
+        return &l->mask_slot->value;
+    hash2((core_str_t){key, len}, CORE_STR_NULL, &h1, &h2);
+    struct slot *s = slot_of(l->a, &l->series_masks, &l->nseries_masks, &l->capseries_masks, h1,
+                             h2, &added);
+    if (len > l->mask_key_cap) {
+        l->mask_key_cap = len * 2 + 16;
+        l->mask_key = core_arena_alloc(l->a, l->mask_key_cap);
+    }
+    memcpy(l->mask_key, key, len);
+    l->mask_key_len = len;
+    l->mask_slot = s;
+    l->mask_slot_gen = l->capseries_masks; /* a rehash moves slots */
+    return &s->value;
 }
 
 /* The constraints' verdict on a series, reported once per series. */
