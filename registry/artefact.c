@@ -243,7 +243,7 @@ bump_commit(reg_t *r, MDB_txn *txn, core_err_t *err)
     uint64_t c = 0;
     if (mdb_get(txn, r->meta, &k, &val) == 0 && val.mv_size == sizeof c)
         memcpy(&c, val.mv_data, sizeof c);
-    return reg__stamp(r, txn, c + 1, err);
+    return reg__stamp(r, txn, c + 1, 1, err);
 }
 
 core_rc

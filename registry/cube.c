@@ -34,6 +34,7 @@ struct reg_cube_txn {
     uint64_t commit; /* the number this transaction will commit as */
     reg_cube_counts_t counts;
     int changed;
+    int structures_changed; /* an artefact was stored too (a dataflow made for the data) */
     /* the series of the last observation: consecutive observations of one series (the
      * usual order) skip interning its codes, touching its record and logging it again */
     core_buf_t last_codes; /* each code followed by a NUL */
@@ -598,7 +599,7 @@ reg_cube_put_artefact(reg_cube_txn_t *t, const dsd_artefact_t *art, dsd_report_t
     reg_put_status st;
     core_rc rc = reg__put_artefact(t->reg, t->txn, art, &st, report, err);
     if (rc == CORE_OK && st != REG_PUT_UNCHANGED)
-        t->changed = 1;
+        t->changed = t->structures_changed = 1;
     return rc;
 }
 
@@ -624,7 +625,7 @@ reg_cube_commit(reg_cube_txn_t *t, core_err_t *err)
 {
     int m;
     if (t->changed) {
-        core_rc rc = reg__stamp(t->reg, t->txn, t->commit, err);
+        core_rc rc = reg__stamp(t->reg, t->txn, t->commit, t->structures_changed, err);
         if (rc != CORE_OK)
             return rc;
     }

@@ -165,6 +165,7 @@ reg_view_begin(reg_t *r, core_arena_t *a, reg_view_t **out, core_err_t *err)
     v->txn = txn;
     v->arena = a;
     v->commit = meta_u64(txn, r->meta, "commit");
+    v->structures = meta_u64(txn, r->meta, "structures");
     v->mtime = (int64_t)meta_u64(txn, r->meta, "mtime");
     core_arena_defer(a, view_end, v);
     *out = v;
@@ -177,6 +178,12 @@ reg_view_commit(const reg_view_t *v)
     return v->commit;
 }
 
+uint64_t
+reg_view_structures(const reg_view_t *v)
+{
+    return v->structures;
+}
+
 int64_t
 reg_view_mtime(const reg_view_t *v)
 {
@@ -184,7 +191,7 @@ reg_view_mtime(const reg_view_t *v)
 }
 
 core_rc
-reg__stamp(reg_t *r, MDB_txn *txn, uint64_t commit, core_err_t *err)
+reg__stamp(reg_t *r, MDB_txn *txn, uint64_t commit, int structures, core_err_t *err)
 {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
@@ -201,5 +208,9 @@ reg__stamp(reg_t *r, MDB_txn *txn, uint64_t commit, core_err_t *err)
         m = mdb_put(txn, r->meta, &tk, &tv, 0);
     if (m == 0)
         m = mdb_put(txn, r->commits, &hk, &hv, 0);
+    if (m == 0 && structures) {
+        MDB_val sk = {10, "structures"}, sv = {sizeof commit, &commit};
+        m = mdb_put(txn, r->meta, &sk, &sv, 0);
+    }
     return m == 0 ? CORE_OK : reg__fail(err, m, "record the commit");
 }

@@ -19,6 +19,9 @@ core_rc reg_view_begin(reg_t *r, core_arena_t *a, reg_view_t **out, core_err_t *
 /* Number of write commits that changed something, and the time of the last (epoch s). */
 uint64_t reg_view_commit(const reg_view_t *v);
 int64_t reg_view_mtime(const reg_view_t *v);
+/* The commit that last changed a structure: what is compiled from structures stays valid
+ * while it does not change. */
+uint64_t reg_view_structures(const reg_view_t *v);
 
 /* A stored artefact; strings borrow from the view's snapshot. */
 typedef struct reg_artefact {

@@ -25,6 +25,7 @@ struct reg_view {
     MDB_txn *txn;
     core_arena_t *arena;
     uint64_t commit;
+    uint64_t structures; /* the commit that last changed a structure */
     int64_t mtime;
 };
 
@@ -40,7 +41,7 @@ int reg__key_decode(const void *key, size_t len, dsd_ref_t *out);
 
 /* Records commit as the store's latest, with the time it happened (for ETags,
  * Last-Modified and updatedAfter). */
-core_rc reg__stamp(reg_t *r, MDB_txn *txn, uint64_t commit, core_err_t *err);
+core_rc reg__stamp(reg_t *r, MDB_txn *txn, uint64_t commit, int structures, core_err_t *err);
 
 /* Stores one artefact inside txn (see reg_structures_put for the rules). */
 core_rc reg__put_artefact(reg_t *r, MDB_txn *txn, const dsd_artefact_t *a, reg_put_status *status,

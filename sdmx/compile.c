@@ -192,7 +192,7 @@ sdmx_structure_compile(reg_view_t *v, core_arena_t *a, const dsd_ref_t *ref, dsd
     if (el == NULL)
         return CORE_EBUG;
     memset(out, 0, sizeof *out);
-    out->dsd = *ref;
+    out->dsd = ref_copy(a, ref); /* the result may outlive the caller's strings (cache) */
     const xmlNode *comps = sdmx__child(el, "DataStructureComponents");
     const xmlNode *dl = sdmx__child(comps, "DimensionList");
     const xmlNode *al = sdmx__child(comps, "AttributeList");
@@ -425,4 +425,28 @@ sdmx_constraints_for(reg_view_t *v, core_arena_t *a, const dsd_ref_t *targets, s
         (*out)[i] = *(dsd_constraint_t *)found.items[i];
     *n = found.len;
     return CORE_OK;
+}
+
+static core_rc
+build_structure(reg_view_t *v, core_arena_t *a, const void *arg, void **value, size_t *n,
+                core_err_t *err)
+{
+    dsd_structure_t *s = core_arena_zalloc(a, sizeof *s);
+    core_rc rc = sdmx_structure_compile(v, a, arg, s, err);
+    *value = s;
+    *n = 1;
+    return rc;
+}
+
+core_rc
+sdmx__structure_cached(sdmx_cache_t *c, reg_view_t *v, core_arena_t *a, const dsd_ref_t *ref,
+                       const dsd_structure_t **out, core_err_t *err)
+{
+    const char *key = core_arena_printf(a, "dsd %s", dsd_ref_label(a, ref));
+    void *value;
+    size_t n;
+    core_rc rc = sdmx__cache_get(c, v, a, key, build_structure, ref, &value, &n, err);
+    if (rc == CORE_OK)
+        *out = value;
+    return rc;
 }

@@ -133,28 +133,38 @@ cmp_str(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* The code ids of a stored codelist, sorted. */
+/* The code ids of a stored codelist, sorted (n SIZE_MAX for a stub: codes unknown). */
 static core_rc
-load_codes(struct loader *l, const dsd_ref_t *cl, struct codes *out, core_err_t *err)
+build_codes(reg_view_t *v, core_arena_t *a, const void *arg, void **value, size_t *n,
+            core_err_t *err)
 {
     reg_artefact_t art;
-    core_rc rc = reg_artefact_get(l->v, cl, &art, err);
+    core_rc rc = reg_artefact_get(v, arg, &art, err);
     if (rc != CORE_OK)
         return rc;
-    xmlNode *el = sdmx__parse_stored(l->a, art.xml, err);
+    xmlNode *el = sdmx__parse_stored(a, art.xml, err);
     if (el == NULL)
         return CORE_EBUG;
     core_vec_t ids = {0};
     for (xmlNode *c = el->children; c != NULL; c = c->next)
         if (sdmx__is(c, "Code") && sdmx__attr(c, "id"))
-            core_vec_push(l->a, &ids, (void *)sdmx__attr(c, "id"));
-    out->ids = (const char **)ids.items;
-    out->n = ids.len;
-    if (art.is_stub)
-        out->n = SIZE_MAX; /* codes unknown: no check */
-    else if (out->n > 0)
-        qsort(out->ids, out->n, sizeof *out->ids, cmp_str);
+            core_vec_push(a, &ids, (void *)sdmx__attr(c, "id"));
+    *value = ids.items;
+    *n = art.is_stub ? SIZE_MAX : ids.len;
+    if (!art.is_stub && ids.len > 0)
+        qsort(ids.items, ids.len, sizeof *ids.items, cmp_str);
     return CORE_OK;
+}
+
+static core_rc
+load_codes(struct loader *l, const dsd_ref_t *cl, struct codes *out, core_err_t *err)
+{
+    void *ids;
+    const char *key = core_arena_printf(l->a, "codes %s", dsd_ref_label(l->a, cl));
+    core_rc rc = sdmx__cache_get(l->opts->cache, l->v, l->a, key, build_codes, cl, &ids, &out->n,
+                                 err);
+    out->ids = ids;
+    return rc;
 }
 
 static int
@@ -222,6 +232,22 @@ ensure_flow(struct loader *l, const dsd_ref_t *dsd, core_err_t *err)
     df->xml = core_arena_str(l->a, (core_str_t){b.ptr, b.len});
     core_buf_dispose(&b);
     return reg_cube_put_artefact(l->t, df, l->report, err);
+}
+
+struct targets {
+    const dsd_ref_t *refs;
+    size_t n;
+};
+
+static core_rc
+build_constraints(reg_view_t *v, core_arena_t *a, const void *arg, void **value, size_t *n,
+                  core_err_t *err)
+{
+    const struct targets *t = arg;
+    dsd_constraint_t *c;
+    core_rc rc = sdmx_constraints_for(v, a, t->refs, t->n, &c, n, err);
+    *value = c;
+    return rc;
 }
 
 /* The dataflow data of a DSD is stored under: the one named, or the DSD's only one. */
@@ -296,8 +322,11 @@ on_resolve(void *ctx, const dsd_ref_t *structure, const dsd_structure_t **out, c
                          "dataflow it is for",
                          l->name, dsd_ref_label(l->a, &l->flow),
                          dsd_ref_label(l->a, l->opts->target));
-    if (rc != CORE_OK || (rc = sdmx_structure_compile(l->v, l->a, &dsd, &l->dsd, err)) != CORE_OK)
+    const dsd_structure_t *compiled;
+    if (rc != CORE_OK ||
+        (rc = sdmx__structure_cached(l->opts->cache, l->v, l->a, &dsd, &compiled, err)) != CORE_OK)
         return rc;
+    l->dsd = *compiled;
     l->dim_codes = core_arena_zalloc(l->a, l->dsd.ndims * sizeof *l->dim_codes);
     l->dim_ids = core_arena_alloc(l->a, (l->dsd.ndims + 1) * sizeof *l->dim_ids);
     for (size_t d = 0; d < l->dsd.ndims; d++)
@@ -330,10 +359,16 @@ on_resolve(void *ctx, const dsd_ref_t *structure, const dsd_structure_t **out, c
     size_t ntargets = 2;
     if (l->opts->agreement != NULL)
         targets[ntargets++] = *l->opts->agreement;
-    rc = sdmx_constraints_for(l->v, l->a, targets, ntargets, &l->constraints, &l->nconstraints,
-                              err);
+    struct targets tg = {targets, ntargets};
+    const char *key = core_arena_printf(l->a, "constraints %s %s %s", dsd_ref_label(l->a, &targets[0]),
+                                        dsd_ref_label(l->a, &targets[1]),
+                                        ntargets > 2 ? dsd_ref_label(l->a, &targets[2]) : "-");
+    void *cons;
+    rc = sdmx__cache_get(l->opts->cache, l->v, l->a, key, build_constraints, &tg, &cons,
+                         &l->nconstraints, err);
     if (rc != CORE_OK)
         return rc;
+    l->constraints = cons;
     core_err_t e = {0};
     if (reg_cube_open(l->v, &l->flow, &l->stored, &e) != CORE_OK)
         l->stored = NULL;

@@ -790,6 +790,16 @@ sdmx_data_flow(reg_view_t *v, core_arena_t *a, const sdmx_data_query_t *q, dsd_r
     return find_flow(v, a, q, out, err);
 }
 
+static core_rc
+compile_cached(struct sdmx_data_stream *s, reg_view_t *v, const dsd_ref_t *dsd, core_err_t *err)
+{
+    const dsd_structure_t *c;
+    core_rc rc = sdmx__structure_cached(s->q->cache, v, s->a, dsd, &c, err);
+    if (rc == CORE_OK)
+        s->dsd = *c; /* a shallow copy: the cache entry is held until the request ends */
+    return rc;
+}
+
 core_rc
 sdmx_data_stream_open(reg_view_t *v, core_arena_t *a, const sdmx_data_query_t *q,
                       sdmx_data_format fmt, const sdmx_header_t *h, sdmx_data_stream_t **out,
@@ -805,7 +815,7 @@ sdmx_data_stream_open(reg_view_t *v, core_arena_t *a, const sdmx_data_query_t *q
     core_rc rc;
     if ((rc = find_flow(v, a, q, &s->flow, err)) != CORE_OK ||
         (rc = sdmx_flow_structure(v, a, &s->flow, &dsd, err)) != CORE_OK ||
-        (rc = sdmx_structure_compile(v, a, &dsd, &s->dsd, err)) != CORE_OK)
+        (rc = compile_cached(s, v, &dsd, err)) != CORE_OK)
         return rc;
     if ((rc = check_dim_at_obs(s, err)) != CORE_OK)
         return rc;

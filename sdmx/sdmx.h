@@ -7,6 +7,15 @@
 #include "dsd/dsd.h"
 #include "registry/reg.h"
 
+/* ---- what is compiled from structures, kept across requests ------------------------------ */
+
+typedef struct sdmx_cache sdmx_cache_t;
+
+/* A cache of compiled structures for a long-lived process (the server); NULL is a valid
+ * cache that keeps nothing (the command line). */
+sdmx_cache_t *sdmx_cache_new(void);
+void sdmx_cache_free(sdmx_cache_t *c);
+
 /* ---- reading structure messages ------------------------------------------------------ */
 
 #define SDMX_XML_MAX_DEPTH 256
@@ -56,6 +65,7 @@ typedef struct sdmx_load_opts {
     int dry_run;             /* validate and count, store nothing */
     int replace;             /* PUT: each data set replaces the series it names */
     const char *submitter;   /* recorded in the submission log when not NULL */
+    struct sdmx_cache *cache; /* compiled structures kept by the server, or NULL */
 } sdmx_load_opts_t;
 
 /* Validates and stores a data message in one transaction: nothing is written unless every
@@ -145,6 +155,7 @@ typedef struct sdmx_data_query {
     int csv_labels;           /* labels=both: "ID: name" headers and "CODE: name" values */
     int csv_time_normalized;  /* timeFormat=normalized: periods as ISO 8601 dates */
     dsd_langpref_t lang;      /* for the names of labels=both */
+    struct sdmx_cache *cache; /* compiled structures kept by the server, or NULL */
 } sdmx_data_query_t;
 
 /* /availableconstraint/{flowRef}/{key}/{providerRef}/{componentID}?mode=... */

@@ -12,6 +12,19 @@
 #define SDMX_NS_REG "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/registry"
 #define SDMX_NS_XSI "http://www.w3.org/2001/XMLSchema-instance"
 
+/* Builds a cached value from the structures of v, in a (which the cache owns). */
+typedef core_rc (*sdmx__build_fn)(reg_view_t *v, core_arena_t *a, const void *arg, void **value,
+                                  size_t *n, core_err_t *err);
+/* The value cached under key for the structures of v, built on a miss; it stays valid until
+ * the request arena a is freed. With c NULL, builds into a every time. */
+core_rc sdmx__cache_get(sdmx_cache_t *c, reg_view_t *v, core_arena_t *a, const char *key,
+                        sdmx__build_fn build, const void *arg, void **value, size_t *n,
+                        core_err_t *err);
+/* The compiled DSD ref, through the cache. */
+core_rc sdmx__structure_cached(sdmx_cache_t *c, reg_view_t *v, core_arena_t *a,
+                               const dsd_ref_t *ref, const dsd_structure_t **out,
+                               core_err_t *err);
+
 /* Whether the prolog (before the root element) declares a DOCTYPE. Checked before libxml2
  * sees the bytes, so that no internal subset (entity bombs, external entities) is parsed. */
 int sdmx__prolog_has_doctype(const char *p, size_t len);

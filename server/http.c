@@ -345,6 +345,7 @@ serve_data(request_t *r, const sdmx_query_t *q)
                                &dq->csv_time_normalized, &err) != CORE_OK)
         return reply_error(r, &err);
     dsd_langpref_parse(r->a, header(r->req, H2O_TOKEN_ACCEPT_LANGUAGE), &dq->lang);
+    dq->cache = r->ctx->cache;
     reg_view_t *v = snapshot(r, sdmx_data_format_media_type(f));
     if (v == NULL)
         return 0;
@@ -390,7 +391,9 @@ serve_availability(request_t *r, const sdmx_query_t *q)
         return 0;
     sdmx_header_t h;
     header_for(r, &h);
-    if (sdmx_availability_write_xml(v, r->a, &q->availability, &h, &r->body, &err) != CORE_OK)
+    sdmx_availability_query_t aq = q->availability;
+    aq.data.cache = r->ctx->cache;
+    if (sdmx_availability_write_xml(v, r->a, &aq, &h, &r->body, &err) != CORE_OK)
         return reply_error(r, &err);
     common_headers(r);
     reply(r, 200, "OK", srv_format_media_type(f));
@@ -579,7 +582,7 @@ submit_data(request_t *r, int put)
     dsd_report_t report;
     dsd_report_init(&report, r->a, 1000);
     sdmx_load_opts_t opts = {.target = &flow, .agreement = &u.agreement, .dry_run = dry_run,
-                             .replace = put, .submitter = u.submitter};
+                             .replace = put, .submitter = u.submitter, .cache = r->ctx->cache};
     core_str_t body = {r->req->entity.base, r->req->entity.len};
     core_rc rc = sdmx_data_load(r->ctx->reg, r->a, body, "request body", &opts, &u.stats, &report,
                                 &err);

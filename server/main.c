@@ -131,7 +131,9 @@ main(int argc, char **argv)
             fprintf(stderr, "sdmxd: %s\n", err.msg);
             return 2;
         }
+        ctx.cache = sdmx_cache_new();
         rc = srv_http_run(&ctx);
+        sdmx_cache_free(ctx.cache);
         reg_close(ctx.reg);
         return rc;
     }

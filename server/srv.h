@@ -22,7 +22,8 @@ typedef struct srv_conf {
 typedef struct srv_ctx {
     srv_conf_t conf;
     reg_t *reg;
-    uint64_t requests; /* served so far, for message ids */
+    sdmx_cache_t *cache; /* compiled structures, kept until structures change */
+    uint64_t requests;   /* served so far, for message ids */
 } srv_ctx_t;
 
 /* What the client asked for and what we can give. */

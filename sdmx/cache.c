@@ -1,0 +1,127 @@
+#include <config.h>
+#include "sdmx_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* What is compiled from stored structures (a DSD, a codelist's codes, the constraints of a
+ * dataflow) is kept until a structure changes (reg_view_structures). Each entry has an arena
+ * of its own; a request that uses an entry holds a reference until its own arena is freed,
+ * so a streamed answer keeps what it uses even when newer structures replace it. The server
+ * is one thread: no locks. */
+
+typedef struct entry {
+    struct entry *next;
+    char *key;            /* kind and identity */
+    uint64_t structures;  /* the structure version it was built from */
+    core_arena_t *a;
+    void *value;
+    size_t n;
+    int refs;             /* requests using it */
+    int stale;            /* replaced: freed when no request uses it */
+} entry_t;
+
+struct sdmx_cache {
+    entry_t *head;
+};
+
+sdmx_cache_t *
+sdmx_cache_new(void)
+{
+    sdmx_cache_t *c = calloc(1, sizeof *c);
+    if (c == NULL)
+        abort();
+    return c;
+}
+
+static void
+entry_free(entry_t *e)
+{
+    core_arena_free(e->a);
+    free(e->key);
+    free(e);
+}
+
+void
+sdmx_cache_free(sdmx_cache_t *c)
+{
+    if (c == NULL)
+        return;
+    while (c->head != NULL) {
+        entry_t *e = c->head;
+        c->head = e->next;
+        entry_free(e); /* the server stops: no request holds an entry any more */
+    }
+    free(c);
+}
+
+struct hold {
+    sdmx_cache_t *c;
+    entry_t *e;
+};
+
+static void
+sweep(sdmx_cache_t *c)
+{
+    for (entry_t **p = &c->head; *p != NULL;) {
+        entry_t *e = *p;
+        if (e->stale && e->refs == 0) {
+            *p = e->next;
+            entry_free(e);
+        } else {
+            p = &e->next;
+        }
+    }
+}
+
+static void
+release(void *arg)
+{
+    struct hold *h = arg;
+    h->e->refs--;
+    if (h->e->stale && h->e->refs == 0)
+        sweep(h->c);
+}
+
+core_rc
+sdmx__cache_get(sdmx_cache_t *c, reg_view_t *v, core_arena_t *a, const char *key,
+                sdmx__build_fn build, const void *arg, void **value, size_t *n, core_err_t *err)
+{
+    if (c == NULL) /* no cache (command line): build for this request alone */
+        return build(v, a, arg, value, n, err);
+    uint64_t version = reg_view_structures(v);
+    entry_t *found = NULL;
+    for (entry_t *e = c->head; e != NULL; e = e->next) {
+        if (e->stale || strcmp(e->key, key) != 0)
+            continue;
+        if (e->structures == version)
+            found = e;
+        else
+            e->stale = 1; /* built from older structures */
+    }
+    if (found == NULL) {
+        entry_t *e = calloc(1, sizeof *e);
+        if (e == NULL)
+            abort();
+        e->key = strdup(key);
+        e->a = core_arena_new();
+        e->structures = version;
+        core_rc rc = build(v, e->a, arg, &e->value, &e->n, err);
+        if (rc != CORE_OK || e->key == NULL) {
+            entry_free(e);
+            return rc != CORE_OK ? rc : core_fail(err, CORE_EIO, "out of memory");
+        }
+        e->next = c->head;
+        c->head = e;
+        found = e;
+    }
+    found->refs++;
+    struct hold *h = core_arena_alloc(a, sizeof *h);
+    h->c = c;
+    h->e = found;
+    core_arena_defer(a, release, h);
+    sweep(c);
+    *value = found->value;
+    *n = found->n;
+    return CORE_OK;
+}
