@@ -819,6 +819,10 @@ sdmx_data_stream_open(reg_view_t *v, core_arena_t *a, const sdmx_data_query_t *q
         return rc;
     if ((rc = check_dim_at_obs(s, err)) != CORE_OK)
         return rc;
+    if (q->providers.n > 0)
+        return core_fail(err, CORE_ENOTIMPL,
+                         "data is not recorded by provider yet: ask providerRef all (or leave it "
+                         "out)");
     if ((rc = reg_cube_open(v, &s->flow, &s->cube, err)) != CORE_OK)
         return rc;
     reg_key_filter_t *f;

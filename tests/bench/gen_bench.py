@@ -8,7 +8,7 @@ SDMX-ML 2.1 GenericData and SDMX-CSV 1.0:
   sdg.{ss.xml,generic.xml,csv}       SDMXD:DF_SDG(1.0): 50 series x 254 areas x 2000-2023,
                                      breakdowns (SEX, AGE, URBANISATION, quantiles, education,
                                      occupation, activity, disability, product...) on part of
-                                     the series; about 2.4 million observations
+                                     the series; about 2.5 million observations
   sdg_update.ss.xml                  the same keys for 1% of the SDG series, every value changed
                                      (and one observation for 2024 added): the updatedAfter step
   migrant.{ss.xml,generic.xml,csv}   SDMXD:DF_MIGRANT_STOCK(1.0): 232 destinations x 232 origins
