@@ -38,9 +38,13 @@ structure_id(struct sdmx_data_stream *s)
                              CORE_STR_FMT(s->dsd.dsd.id), CORE_STR_FMT(s->dsd.dsd.version));
 }
 
+static core_rc xs_gather(struct sdmx_data_stream *s, core_err_t *err);
+
 static const char *
 obs_dimension(const struct sdmx_data_stream *s)
 {
+    if (s->xs)
+        return s->dsd.dims[s->xs_dim].id;
     return s->flat ? "AllDimensions" : s->dsd.time.id ? s->dsd.time.id : "TIME_PERIOD";
 }
 
@@ -710,8 +714,8 @@ write_deletions(struct sdmx_data_stream *s, core_buf_t *out)
     }
 }
 
-/* TIME_PERIOD (the default) or AllDimensions (flat, in the SDMX-ML formats that allow it);
- * a cross-section on another dimension is not built yet. */
+/* TIME_PERIOD (the default), AllDimensions (flat, in the SDMX-ML formats that allow it) or
+ * another dimension: a cross-section, in the formats that allow it. */
 static core_rc
 check_dim_at_obs(struct sdmx_data_stream *s, core_err_t *err)
 {
@@ -735,13 +739,23 @@ check_dim_at_obs(struct sdmx_data_stream *s, core_err_t *err)
         core_arena_defer(s->a, free_merged, &s->flat_tmp);
         return CORE_OK;
     }
-    if (dsd_structure_dim(&s->dsd, d) < 0)
+    int dim = dsd_structure_dim(&s->dsd, d);
+    if (dim < 0)
         return core_fail(err, CORE_ESYNTAX, "dimensionAtObservation=%.*s is not a dimension of %s",
                          CORE_STR_FMT(d), dsd_ref_label(s->a, &s->dsd.dsd));
-    return core_fail(err, CORE_ENOTIMPL,
-                     "dimensionAtObservation=%.*s (a cross-section) is not implemented yet; "
-                     "TIME_PERIOD and AllDimensions are",
-                     CORE_STR_FMT(d));
+    if (ts || s->fmt == SDMX_DATA_JSON)
+        return core_fail(err, ts ? CORE_ESYNTAX : CORE_ENOTIMPL,
+                         "a cross-section on %.*s is answered in genericdata, "
+                         "structurespecificdata or csv%s",
+                         CORE_STR_FMT(d), ts ? "" : " (not yet in SDMX-JSON)");
+    if (s->q->updated_after)
+        return core_fail(err, CORE_ENOTIMPL,
+                         "updatedAfter with a cross-section (dimensionAtObservation=%.*s) is not "
+                         "implemented yet: deletions are written as time series",
+                         CORE_STR_FMT(d));
+    s->xs = 1;
+    s->xs_dim = (size_t)dim;
+    return CORE_OK;
 }
 
 static const char *
@@ -846,7 +860,193 @@ sdmx_data_stream_open(reg_view_t *v, core_arena_t *a, const sdmx_data_query_t *q
     if (rc != CORE_OK && rc != CORE_ENOTFOUND)
         return rc;
     s->have_series = rc == CORE_OK;
+    if (s->xs && fmt != SDMX_DATA_CSV && (rc = xs_gather(s, err)) != CORE_OK)
+        return rc;
     *out = s;
+    return CORE_OK;
+}
+
+/* ---- cross-sections ---------------------------------------------------------------------- */
+
+/* A cross-section groups observations by every dimension but one, and by period: unlike a
+ * time series, it cannot be read off the store in key order, so the answer is gathered and
+ * sorted first (bounded: XS_MAX observations). */
+#define XS_MAX 1000000 /* about 150 bytes each */
+
+struct xs_entry {
+    uint32_t *ids;
+    reg_obs_t obs;
+    core_str_t series_attrs;
+};
+
+struct xs_order {
+    size_t ndims, skip; /* skip: the cross-section's dimension, compared last */
+};
+
+static int
+cmp_xs(const void *pa, const void *pb, void *arg)
+{
+    const struct xs_entry *a = pa, *b = pb;
+    const struct xs_order *o = arg;
+    for (size_t d = 0; d < o->ndims; d++)
+        if (d != o->skip && a->ids[d] != b->ids[d])
+            return a->ids[d] < b->ids[d] ? -1 : 1;
+    if (a->obs.start != b->obs.start)
+        return a->obs.start < b->obs.start ? -1 : 1;
+    if (a->obs.end != b->obs.end)
+        return a->obs.end > b->obs.end ? -1 : 1;
+    return a->ids[o->skip] < b->ids[o->skip] ? -1 : a->ids[o->skip] > b->ids[o->skip];
+}
+
+/* Gathers the observations the stream would show, series by series, before the answer
+ * starts, so that a cross-section too large is refused with a status. */
+static core_rc
+xs_gather(struct sdmx_data_stream *s, core_err_t *err)
+{
+    size_t nd = s->dsd.ndims;
+    while (s->have_series) {
+        for (size_t i = 0; i < s->nbatch; i++) {
+            if (s->xs_n == XS_MAX)
+                return core_fail(err, CORE_ETOOBIG,
+                                 "a cross-section of more than %d observations; narrow the key "
+                                 "or the periods",
+                                 XS_MAX);
+            core_arena_grow(s->a, (void **)&s->xs_entries, s->xs_n, &s->xs_cap,
+                            sizeof *s->xs_entries);
+            struct xs_entry *e = &s->xs_entries[s->xs_n++];
+            e->ids = core_arena_alloc(s->a, nd * sizeof *e->ids);
+            memcpy(e->ids, s->series.ids, nd * sizeof *e->ids);
+            e->obs = s->batch[i];
+            e->series_attrs = core_arena_str(s->a, s->series.attrs);
+        }
+        core_rc rc = next_series(s, err);
+        if (rc == CORE_ENOTFOUND)
+            break;
+        if (rc != CORE_OK)
+            return rc;
+    }
+    struct xs_order order = {nd, s->xs_dim};
+    qsort_r(s->xs_entries, s->xs_n, sizeof *s->xs_entries, cmp_xs, &order);
+    return CORE_OK;
+}
+
+static int
+same_section(const struct sdmx_data_stream *s, const struct xs_entry *a, const struct xs_entry *b)
+{
+    for (size_t d = 0; d < s->dsd.ndims; d++)
+        if (d != s->xs_dim && a->ids[d] != b->ids[d])
+            return 0;
+    return a->obs.start == b->obs.start && a->obs.end == b->obs.end;
+}
+
+static void
+xs_attrs(struct sdmx_data_stream *s, core_buf_t *out, const struct xs_entry *e, int generic)
+{
+    if (!show_attrs(s))
+        return;
+    core_str_t blobs[2] = {flat_series_attrs(&s->flat_tmp, e->series_attrs, e->obs.attrs),
+                           e->obs.attrs};
+    if (generic && blobs[0].len == 0 && blobs[1].len == 0)
+        return;
+    if (generic)
+        core_buf_adds(out, "<generic:Attributes>");
+    for (size_t i = 0; i < 2; i++) {
+        dsd_kv_t kv;
+        while (reg_attrs_next(&blobs[i], &kv)) {
+            if (generic) {
+                core_buf_adds(out, "<generic:Value");
+                add_attr(out, "id", kv.id);
+                add_attr(out, "value", kv.value);
+                core_buf_adds(out, "/>");
+            } else {
+                add_attr_str(out, kv.id, kv.value);
+            }
+        }
+    }
+    if (generic)
+        core_buf_adds(out, "</generic:Attributes>");
+}
+
+/* One section: every dimension but the cross-section's and the period, then one
+ * observation per code of that dimension, which carries the series' attributes. */
+static size_t
+xs_section(struct sdmx_data_stream *s, core_buf_t *out, size_t at)
+{
+    const struct xs_entry *first = &s->xs_entries[at];
+    int generic = s->fmt == SDMX_DATA_GENERIC;
+    const char *time_id = s->dsd.time.id ? s->dsd.time.id : "TIME_PERIOD";
+    const dsd_component_t *xd = &s->dsd.dims[s->xs_dim];
+    core_buf_adds(out, generic ? "<generic:Series><generic:SeriesKey>" : "<Series");
+    for (size_t d = 0; d < s->dsd.ndims; d++) {
+        if (d == s->xs_dim)
+            continue;
+        core_str_t code = reg_cube_code(s->cube, d, first->ids[d]);
+        if (generic) {
+            core_buf_adds(out, "<generic:Value");
+            add_attr(out, "id", core_str_c(s->dsd.dims[d].id));
+            add_attr(out, "value", code);
+            core_buf_adds(out, "/>");
+        } else {
+            add_attr(out, s->dsd.dims[d].id, code);
+        }
+    }
+    if (generic) {
+        core_buf_adds(out, "<generic:Value");
+        add_attr(out, "id", core_str_c(time_id));
+        add_attr(out, "value", first->obs.period);
+        core_buf_adds(out, "/></generic:SeriesKey>");
+    } else {
+        add_attr(out, time_id, first->obs.period);
+        core_buf_addc(out, '>');
+    }
+    size_t i = at;
+    for (; i < s->xs_n && same_section(s, first, &s->xs_entries[i]); i++) {
+        const struct xs_entry *e = &s->xs_entries[i];
+        core_str_t code = reg_cube_code(s->cube, s->xs_dim, e->ids[s->xs_dim]);
+        if (s->q->detail == SDMX_DATA_SERIESKEYSONLY || s->q->detail == SDMX_DATA_NODATA)
+            continue;
+        if (generic) {
+            core_buf_adds(out, "<generic:Obs><generic:ObsDimension");
+            add_attr(out, "id", core_str_c(xd->id));
+            add_attr(out, "value", code);
+            core_buf_adds(out, "/>");
+            if (e->obs.value.len > 0) {
+                core_buf_adds(out, "<generic:ObsValue");
+                add_attr(out, "value", e->obs.value);
+                core_buf_adds(out, "/>");
+            }
+            xs_attrs(s, out, e, 1);
+            core_buf_adds(out, "</generic:Obs>");
+        } else {
+            core_buf_adds(out, "<Obs");
+            add_attr(out, xd->id, code);
+            if (e->obs.value.len > 0)
+                add_attr(out, s->dsd.measure.id, e->obs.value);
+            xs_attrs(s, out, e, 0);
+            core_buf_adds(out, "/>");
+        }
+        s->nobs++;
+    }
+    core_buf_adds(out, generic ? "</generic:Series>" : "</Series>");
+    s->nseries++;
+    return i;
+}
+
+static core_rc
+xs_fill(struct sdmx_data_stream *s, core_buf_t *out, size_t want, int *done, core_err_t *err)
+{
+    (void)err;
+    if (!s->begun) {
+        s->ops->begin(s, out);
+        s->begun = 1;
+    }
+    while (s->xs_at < s->xs_n && out->len < want)
+        s->xs_at = xs_section(s, out, s->xs_at);
+    if (s->xs_at == s->xs_n && !s->ended) {
+        s->ops->end(s, out);
+        s->ended = 1;
+    }
+    *done = s->ended;
     return CORE_OK;
 }
 
@@ -855,6 +1055,8 @@ sdmx_data_stream_fill(sdmx_data_stream_t *s, core_buf_t *out, size_t want, int *
                       core_err_t *err)
 {
     *done = 0;
+    if (s->xs && s->fmt != SDMX_DATA_CSV)
+        return xs_fill(s, out, want, done, err);
     if (!s->begun) {
         s->ops->begin(s, out);
         s->begun = 1;

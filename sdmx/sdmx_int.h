@@ -133,6 +133,10 @@ struct sdmx_data_stream {
     uint64_t nseries, nobs;
     void *fmt_state; /* a format's own state, in the arena */
     int flat;        /* dimensionAtObservation=AllDimensions: no series, full keys on Obs */
+    int xs;          /* dimensionAtObservation is the dimension xs_dim: a cross-section */
+    size_t xs_dim;
+    struct xs_entry *xs_entries; /* every observation, sorted into sections */
+    size_t xs_n, xs_cap, xs_at;
     /* SDMX-CSV labels=both: names of codes per dimension and attribute, of concepts per
      * column (dimensions, time, measure, attributes) */
     struct sdmx_names *dim_names, *attr_names;
