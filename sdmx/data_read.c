@@ -36,6 +36,10 @@ struct data_reader {
     core_str_t period, value;
     core_str_t series_period; /* cross-sections give the time on the series */
     int in_series, in_obs;
+    /* generic: the data set's attributes follow its start tag, so the data set is announced
+     * at its first group, series or observation (or its end) */
+    int ds_pending;
+    dsd_action ds_action;
     const char *section; /* generic: "SeriesKey", "Attributes", "ObsKey" ... */
 };
 
@@ -157,6 +161,8 @@ ss_split(struct data_reader *r, xmlTextReaderPtr xr, core_arena_t *a, struct kvs
 
 /* ---- events ---------------------------------------------------------------------------------- */
 
+static void reset_scratch(struct data_reader *r);
+
 static core_rc
 begin_dataset(struct data_reader *r, xmlTextReaderPtr xr)
 {
@@ -171,10 +177,27 @@ begin_dataset(struct data_reader *r, xmlTextReaderPtr xr)
     core_rc rc = r->ev->resolve(r->ev->ctx, &r->structure, &r->dsd, r->err);
     if (rc != CORE_OK)
         return rc;
+    if (r->generic) {
+        reset_scratch(r);
+        r->attrs.n = 0;
+        r->ds_pending = 1;
+        r->ds_action = action;
+        return CORE_OK;
+    }
     struct kvs attrs = {.n = 0};
-    if (!r->generic && (rc = ss_split(r, xr, r->a, NULL, &attrs)) != CORE_OK)
+    if ((rc = ss_split(r, xr, r->a, NULL, &attrs)) != CORE_OK)
         return rc;
     return r->ev->dataset(r->ev->ctx, action, &r->structure, attrs.kv, attrs.n, r->err);
+}
+
+static core_rc
+gen_announce_dataset(struct data_reader *r)
+{
+    if (!r->ds_pending)
+        return CORE_OK;
+    r->ds_pending = 0;
+    return r->ev->dataset(r->ev->ctx, r->ds_action, &r->structure, r->attrs.kv, r->attrs.n,
+                          r->err);
 }
 
 /* Flat and cross-sectional messages carry the time period as a key value. */
@@ -272,6 +295,11 @@ gen_value(struct data_reader *r, xmlTextReaderPtr xr)
 static core_rc
 gen_element(struct data_reader *r, xmlTextReaderPtr xr, const char *name)
 {
+    if (strcmp(name, "Series") == 0 || strcmp(name, "Group") == 0 || strcmp(name, "Obs") == 0) {
+        core_rc rc = gen_announce_dataset(r);
+        if (rc != CORE_OK)
+            return rc;
+    }
     if (strcmp(name, "Series") == 0 || strcmp(name, "Group") == 0) {
         reset_scratch(r);
         r->key.n = r->attrs.n = 0;
@@ -393,7 +421,9 @@ read_loop(struct data_reader *r, xmlTextReaderPtr xr)
         } else if (type == XML_READER_TYPE_END_ELEMENT && in_ds) {
             if (xmlTextReaderDepth(xr) == 1) {
                 in_ds = 0;
-                rc = r->ev->dataset_end(r->ev->ctx, r->err);
+                rc = gen_announce_dataset(r);
+                if (rc == CORE_OK)
+                    rc = r->ev->dataset_end(r->ev->ctx, r->err);
             } else if (r->generic) {
                 rc = gen_end(r, xr, local(xr));
             }
