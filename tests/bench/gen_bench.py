@@ -36,6 +36,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.normpath(os.path.join(HERE, os.pardir, os.pardir))
+sys.dont_write_bytecode = True     # nothing written into the repository (no __pycache__)
 sys.path.insert(0, os.path.join(REPO, "demo", "data"))
 import gen_data as gd  # noqa: E402  (the demo generator: structures, codelists, constraints)
 
