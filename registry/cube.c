@@ -41,6 +41,7 @@ struct reg_cube_txn {
     unsigned char last_key[SERIES_KEY_MAX];
     int last_valid;
     core_buf_t scratch; /* the record being written */
+    core_str_t provider; /* agency, NUL, id; ptr NULL: no provider */
 };
 
 struct reg_cube {
@@ -337,10 +338,34 @@ log_change(reg_cube_txn_t *t, const unsigned char *skey, size_t slen, const unsi
     return m == 0 ? CORE_OK : reg__fail(err, m, "log a change");
 }
 
+void
+reg_cube_set_provider(reg_cube_txn_t *t, core_str_t agency, core_str_t id)
+{
+    char *p = core_arena_alloc(t->a, agency.len + 1 + id.len);
+    memcpy(p, agency.ptr, agency.len);
+    p[agency.len] = '\0';
+    memcpy(p + agency.len + 1, id.ptr, id.len);
+    t->provider = (core_str_t){p, agency.len + 1 + id.len};
+    t->last_valid = 0;
+}
+
+static core_rc
+stamp_provider(reg_cube_txn_t *t, const unsigned char *skey, size_t slen, core_err_t *err)
+{
+    if (t->provider.ptr == NULL)
+        return CORE_OK;
+    MDB_val k = {slen, (void *)skey}, v = {t->provider.len, (void *)t->provider.ptr};
+    int m = mdb_put(t->txn, t->reg->providers, &k, &v, 0);
+    return m == 0 ? CORE_OK : reg__fail(err, m, "put series provider");
+}
+
 static core_rc
 touch_series(reg_cube_txn_t *t, const unsigned char *skey, size_t slen, const dsd_kv_t *attrs,
              size_t nattrs, core_err_t *err)
 {
+    core_rc rc = stamp_provider(t, skey, slen, err);
+    if (rc != CORE_OK)
+        return rc;
     MDB_val k = {slen, (void *)skey}, v;
     core_str_t old = CORE_STR_NULL;
     int m = mdb_get(t->txn, t->reg->series, &k, &v);
@@ -698,6 +723,28 @@ reg_cube_dataset_attrs(reg_cube_t *c)
     if (mdb_get(c->v->txn, c->v->reg->dsattr, &k, &v) != 0)
         return CORE_STR_NULL;
     return (core_str_t){v.mv_data, v.mv_size};
+}
+
+core_rc
+reg_cube_series_provider(reg_cube_t *c, const uint32_t *ids, core_str_t *agency, core_str_t *id,
+                         core_err_t *err)
+{
+    unsigned char kb[SERIES_KEY_MAX];
+    put_u32(kb, c->flow);
+    for (size_t d = 0; d < c->ndims; d++)
+        put_u32(kb + 4 + 4 * d, ids[d]);
+    MDB_val k = {4 + 4 * c->ndims, kb}, v;
+    int m = mdb_get(c->v->txn, c->v->reg->providers, &k, &v);
+    if (m == MDB_NOTFOUND)
+        return CORE_ENOTFOUND;
+    if (m != 0)
+        return reg__fail(err, m, "get series provider");
+    const char *p = v.mv_data, *nul = memchr(p, '\0', v.mv_size);
+    if (nul == NULL)
+        return core_fail(err, CORE_EBUG, "a series provider record without its separator");
+    *agency = (core_str_t){p, (size_t)(nul - p)};
+    *id = (core_str_t){nul + 1, v.mv_size - (size_t)(nul - p) - 1};
+    return CORE_OK;
 }
 
 static void

@@ -73,7 +73,7 @@ reg_open(const char *dir, int readonly, reg_t **out, core_err_t *err)
         rc = reg__fail(err, m, "create environment");
         goto fail;
     }
-    mdb_env_set_maxdbs(r->env, 16);
+    mdb_env_set_maxdbs(r->env, 32);
     mdb_env_set_maxreaders(r->env, 1024);
     mdb_env_set_mapsize(r->env, REG_MAP_SIZE);
     /* MDB_NOTLS: a streamed response keeps its read transaction across event-loop turns.
@@ -105,7 +105,8 @@ reg_open(const char *dir, int readonly, reg_t **out, core_err_t *err)
         (m = mdb_dbi_open(txn, "commits", create, &r->commits)) != 0 ||
         (m = mdb_dbi_open(txn, "changes", create, &r->changes)) != 0 ||
         (m = mdb_dbi_open(txn, "tokens", create, &r->tokens)) != 0 ||
-        (m = mdb_dbi_open(txn, "submissions", create, &r->submissions)) != 0) {
+        (m = mdb_dbi_open(txn, "submissions", create, &r->submissions)) != 0 ||
+        (m = mdb_dbi_open(txn, "providers", create, &r->providers)) != 0) {
         rc = m == MDB_NOTFOUND ? core_fail(err, CORE_EIO, "%s is not an sdmxd store", dir)
                                : reg__fail(err, m, "open tables");
         goto fail;

@@ -96,6 +96,9 @@ core_rc reg_cube_delete(reg_cube_txn_t *t, const core_str_t *codes, const unsign
  * references must already be stored. */
 core_rc reg_cube_put_artefact(reg_cube_txn_t *t, const dsd_artefact_t *art, dsd_report_t *report,
                               core_err_t *err);
+/* Names the data provider (agency of its scheme, provider id) that writes the series touched
+ * from now on in t; each series remembers the last provider that wrote it. */
+void reg_cube_set_provider(reg_cube_txn_t *t, core_str_t agency, core_str_t id);
 const reg_cube_counts_t *reg_cube_counts(const reg_cube_txn_t *t);
 /* Commits (stamping the change with the store's next commit number) or aborts. */
 core_rc reg_cube_commit(reg_cube_txn_t *t, core_err_t *err);
@@ -112,6 +115,10 @@ int reg_cube_code_id(reg_cube_t *c, size_t dim, core_str_t code, uint32_t *id);
 core_str_t reg_cube_code(reg_cube_t *c, size_t dim, uint32_t id);
 /* The data set's attributes, as an attribute blob (see reg_attrs_next). */
 core_str_t reg_cube_dataset_attrs(reg_cube_t *c);
+/* The data provider that last wrote the series ids[ndims] (borrowed from the snapshot);
+ * CORE_ENOTFOUND when it was written without one. */
+core_rc reg_cube_series_provider(reg_cube_t *c, const uint32_t *ids, core_str_t *agency,
+                                 core_str_t *id, core_err_t *err);
 
 /* Key filter: for each dimension, sorted code ids, or n == SIZE_MAX for any. */
 typedef struct reg_key_filter {

@@ -17,6 +17,7 @@ struct reg {
     MDB_dbi changes; /* change log: see cube.c */
     MDB_dbi tokens;  /* SHA-256 of a token -> i64 creation time, principal */
     MDB_dbi submissions; /* u64 commit -> the submission's record (JSON) */
+    MDB_dbi providers;   /* series key -> agency, NUL, id of the data provider that wrote it */
     int readonly;
 };
 

@@ -10,6 +10,7 @@
 
 struct avail {
     core_arena_t *a;
+    struct sdmx_data_stream *probe; /* the query, resolved: its providerRef */
     reg_cube_t *cube;
     size_t ndims;
     uint8_t **seen;    /* per dimension, a bitmap over code ids */
@@ -45,6 +46,11 @@ walk(struct avail *s, const reg_key_filter_t *f, size_t only, int count, int64_t
     reg_series_t ser;
     core_rc rc = reg_series_iter_new(s->cube, f, &it, err);
     while (rc == CORE_OK && (rc = reg_series_iter_next(it, &ser, err)) == CORE_OK) {
+        int theirs;
+        if ((rc = sdmx__provider_matches(s->probe, ser.ids, &theirs, err)) != CORE_OK)
+            return rc;
+        if (!theirs)
+            continue;
         reg_obs_t o;
         uint64_t n = 0;
         for (rc = reg_obs_first(it, from, to, &o, err); rc == CORE_OK;
@@ -203,7 +209,7 @@ sdmx_availability_write_xml(reg_view_t *v, core_arena_t *a, const sdmx_availabil
     size_t only;
     if ((rc = component_index(a, &probe->dsd, q->component, &only, err)) != CORE_OK)
         return rc;
-    struct avail s = {.a = a, .cube = probe->cube, .ndims = probe->dsd.ndims};
+    struct avail s = {.a = a, .probe = probe, .cube = probe->cube, .ndims = probe->dsd.ndims};
     s.seen = core_arena_zalloc(a, s.ndims * sizeof *s.seen);
     s.seen_cap = core_arena_zalloc(a, s.ndims * sizeof *s.seen_cap);
     if ((rc = walk(&s, probe->filter, SIZE_MAX, 1, q->data.start, q->data.end, err)) != CORE_OK)

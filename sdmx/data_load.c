@@ -863,6 +863,8 @@ sdmx_data_load(reg_t *r, core_arena_t *a, core_str_t body, const char *name,
         return rc;
     if ((rc = reg_cube_begin(r, a, &l.t, err)) != CORE_OK)
         return rc;
+    if (opts->provider.ptr != NULL)
+        reg_cube_set_provider(l.t, opts->provider_scheme->agency, opts->provider);
     dsd_events_t ev = {&l, on_resolve, on_dataset, on_series, on_obs, on_dataset_end};
     const char *kind = body.len && body.ptr[0] != '{' ? sdmx_message_kind(body.ptr, body.len) : NULL;
     if (kind != NULL && strstr(kind, "20") != NULL) {

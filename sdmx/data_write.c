@@ -527,8 +527,49 @@ build_filter(struct sdmx_data_stream *s, reg_key_filter_t **out, core_err_t *err
 
 /* The next series of the answer: from the store's scan, or (updatedAfter) from the series
  * the change log names that still exist and pass the key filter. */
+/* providerRef: AGENCY,ID or ID, joined with '+'; a series written without a provider matches
+ * none. The provider of a deleted series is kept, so that its deletion is still theirs. */
+core_rc
+sdmx__provider_matches(struct sdmx_data_stream *s, const uint32_t *ids, int *yes,
+                       core_err_t *err)
+{
+    const sdmx_strlist_t *want = &s->q->providers;
+    *yes = want->n == 0;
+    if (*yes)
+        return CORE_OK;
+    core_str_t agency, id;
+    core_rc rc = reg_cube_series_provider(s->cube, ids, &agency, &id, err);
+    if (rc == CORE_ENOTFOUND)
+        return CORE_OK;
+    if (rc != CORE_OK)
+        return rc;
+    for (size_t i = 0; i < want->n && !*yes; i++) {
+        core_str_t head, after = core_str_split(want->v[i], ',', &head);
+        if (after.ptr == NULL) /* ID alone */
+            *yes = core_str_eq(head, id);
+        else /* AGENCY,ID */
+            *yes = core_str_eq(head, agency) && core_str_eq(after, id);
+    }
+    return CORE_OK;
+}
+
+static core_rc advance_any(struct sdmx_data_stream *s, core_err_t *err);
+
 static core_rc
 advance(struct sdmx_data_stream *s, core_err_t *err)
+{
+    for (;;) {
+        int yes;
+        core_rc rc = advance_any(s, err);
+        if (rc == CORE_OK)
+            rc = sdmx__provider_matches(s, s->series.ids, &yes, err);
+        if (rc != CORE_OK || yes)
+            return rc;
+    }
+}
+
+static core_rc
+advance_any(struct sdmx_data_stream *s, core_err_t *err)
 {
     if (s->changes == NULL && s->q->updated_after == 0)
         return reg_series_iter_next(s->it, &s->series, err);
@@ -686,8 +727,11 @@ write_deletions(struct sdmx_data_stream *s, core_buf_t *out)
     reg_obs_t gone = {0};
     for (size_t i = 0; i < s->nchanges; i++) {
         reg_change_t *ch = &s->changes[i];
+        int mine;
+        core_err_t ignored = {0};
         if ((ch->nperiods == 0 && !ch->deleted_series) ||
-            !reg_key_filter_allows(s->filter, ch->ids, s->dsd.ndims))
+            !reg_key_filter_allows(s->filter, ch->ids, s->dsd.ndims) ||
+            sdmx__provider_matches(s, ch->ids, &mine, &ignored) != CORE_OK || !mine)
             continue;
         for (size_t d = 0; d < s->dsd.ndims; d++)
             s->codes[d] = reg_cube_code(s->cube, d, ch->ids[d]);
@@ -833,10 +877,6 @@ sdmx_data_stream_open(reg_view_t *v, core_arena_t *a, const sdmx_data_query_t *q
         return rc;
     if ((rc = check_dim_at_obs(s, err)) != CORE_OK)
         return rc;
-    if (q->providers.n > 0)
-        return core_fail(err, CORE_ENOTIMPL,
-                         "data is not recorded by provider yet: ask providerRef all (or leave it "
-                         "out)");
     if ((rc = reg_cube_open(v, &s->flow, &s->cube, err)) != CORE_OK)
         return rc;
     reg_key_filter_t *f;

@@ -262,6 +262,26 @@ parse_key(core_arena_t *a, core_str_t s, sdmx_data_query_t *d, core_err_t *err)
     return CORE_OK;
 }
 
+/* providerRef: AGENCY,ID or ID (an agency id, then a provider id) */
+static int
+provider_char(char c, size_t pos)
+{
+    return c == ',' ? pos > 0 : agency_char(c, pos);
+}
+
+static core_rc
+check_providers(const sdmx_strlist_t *l, core_err_t *err)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        core_str_t head, after = core_str_split(l->v[i], ',', &head);
+        if (after.ptr != NULL && (after.len == 0 || memchr(after.ptr, ',', after.len)))
+            return core_fail(err, CORE_ESYNTAX,
+                             "'%.*s' is not a providerRef: AGENCY,PROVIDER or PROVIDER",
+                             CORE_STR_FMT(l->v[i]));
+    }
+    return CORE_OK;
+}
+
 /* The {flowRef}/{key}/{providerRef} that data and availability queries share. */
 static core_rc
 parse_flow_key_provider(core_arena_t *a, core_str_t *seg, size_t nseg, sdmx_data_query_t *d,
@@ -271,7 +291,9 @@ parse_flow_key_provider(core_arena_t *a, core_str_t *seg, size_t nseg, sdmx_data
     if (rc == CORE_OK && nseg > 2)
         rc = parse_key(a, seg[2], d, err);
     if (rc == CORE_OK && nseg > 3)
-        rc = parse_list(a, seg[3], "provider", agency_char, &d->providers, err);
+        rc = parse_list(a, seg[3], "provider", provider_char, &d->providers, err);
+    if (rc == CORE_OK)
+        rc = check_providers(&d->providers, err);
     return rc;
 }
 

@@ -65,6 +65,10 @@ typedef struct sdmx_load_opts {
     int dry_run;             /* validate and count, store nothing */
     int replace;             /* PUT: each data set replaces the series it names */
     const char *submitter;   /* recorded in the submission log when not NULL */
+    /* the data provider writing (provider.ptr NULL: none): each series written remembers
+     * it, for providerRef in data queries */
+    const dsd_ref_t *provider_scheme;
+    core_str_t provider;
     struct sdmx_cache *cache; /* compiled structures kept by the server, or NULL */
 } sdmx_load_opts_t;
 

@@ -159,4 +159,8 @@ struct sdmx_data_stream {
 /* The SDMX-JSON 1.0 data format (data_json.c). */
 extern const format_ops_t sdmx__json_data_ops;
 
+/* Whether the series ids passes the query's providerRef (every series when it is all). */
+core_rc sdmx__provider_matches(struct sdmx_data_stream *s, const uint32_t *ids, int *yes,
+                               core_err_t *err);
+
 #endif

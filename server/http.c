@@ -582,7 +582,8 @@ submit_data(request_t *r, int put)
     dsd_report_t report;
     dsd_report_init(&report, r->a, 1000);
     sdmx_load_opts_t opts = {.target = &flow, .agreement = &u.agreement, .dry_run = dry_run,
-                             .replace = put, .submitter = u.submitter, .cache = r->ctx->cache};
+                             .replace = put, .submitter = u.submitter, .cache = r->ctx->cache,
+                             .provider_scheme = &p->scheme, .provider = p->provider};
     core_str_t body = {r->req->entity.base, r->req->entity.len};
     core_rc rc = sdmx_data_load(r->ctx->reg, r->a, body, "request body", &opts, &u.stats, &report,
                                 &err);

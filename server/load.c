@@ -96,6 +96,26 @@ print_report(const char *file, const core_err_t *err, const dsd_report_t *report
         fprintf(stderr, "  ... and %zu more\n", report->dropped);
 }
 
+/* --provider: a provider of a stored scheme, so that a typo is not recorded as a provider */
+static core_rc
+load_provider(srv_ctx_t *ctx, core_arena_t *a, const char *arg, srv_principal_t *out,
+              core_err_t *err)
+{
+    core_str_t s = core_str_c(core_arena_printf(a, "provider %s", arg));
+    core_err_t ignored = {0};
+    if (srv_principal_parse(s, out, &ignored) != CORE_OK)
+        return core_fail(err, CORE_ESYNTAX, "--provider takes AGENCY:SCHEME(VERSION).ID, not '%s'",
+                         arg);
+    reg_view_t *v;
+    core_rc rc = reg_view_begin(ctx->reg, a, &v, err);
+    if (rc != CORE_OK)
+        return rc;
+    if (!sdmx_provider_exists(v, a, &out->scheme, out->provider))
+        return core_fail(err, CORE_ENOTFOUND, "--provider: %s has no data provider %.*s",
+                         dsd_ref_label(a, &out->scheme), CORE_STR_FMT(out->provider));
+    return CORE_OK;
+}
+
 static core_rc
 load_data(srv_ctx_t *ctx, core_arena_t *a, core_str_t body, const char *file,
           dsd_report_t *report, core_err_t *err)
@@ -109,6 +129,14 @@ load_data(srv_ctx_t *ctx, core_arena_t *a, core_str_t body, const char *file,
     }
     sdmx_load_stats_t st;
     sdmx_load_opts_t opts = {.flow = flowp, .dry_run = ctx->conf.validate_only};
+    srv_principal_t provider;
+    if (ctx->conf.provider != NULL) {
+        core_rc rc = load_provider(ctx, a, ctx->conf.provider, &provider, err);
+        if (rc != CORE_OK)
+            return rc;
+        opts.provider_scheme = &provider.scheme;
+        opts.provider = provider.provider;
+    }
     core_rc rc = sdmx_data_load(ctx->reg, a, body, file, &opts, &st, report, err);
     if (rc == CORE_OK)
         printf("%s: %s%llu observations %s %s (%llu new, %llu updated, %llu deleted)\n", file,

@@ -12,7 +12,7 @@ static const char usage_main[] =
     "An SDMX 2.1 data and metadata server.\n"
     "\n"
     "commands:\n"
-    "  load   --db DIR [--dataflow AGENCY:ID(VERSION)] FILE...\n"
+    "  load   --db DIR [--dataflow AGENCY:ID(VERSION)] [--provider ...] FILE...\n"
     "                             load SDMX-ML 2.1 structure and data messages into DIR\n"
     "  validate --db DIR FILE...  check data messages as load would; store nothing\n"
     "  serve  --db DIR [--listen HOST:PORT] [--allow-writes]\n"
@@ -23,7 +23,8 @@ static const char usage_main[] =
     "'sdmxd COMMAND --help' tells more about a command.\n";
 
 static const char usage_load[] =
-    "usage: sdmxd load --db DIR [--dataflow AGENCY:ID(VERSION)] FILE...\n"
+    "usage: sdmxd load --db DIR [--dataflow AGENCY:ID(VERSION)]\n"
+    "                  [--provider AGENCY:SCHEME(VERSION).ID] FILE...\n"
     "\n"
     "Loads SDMX-ML 2.1 messages into the store at DIR (created if absent): Structure\n"
     "messages, and data messages (StructureSpecific or Generic, time series or not); the\n"
@@ -31,6 +32,9 @@ static const char usage_load[] =
     "dangling reference, a change to a final artefact, data that does not fit its DSD, or\n"
     "malformed XML is rejected whole, with a report on stderr, and the store is left as it\n"
     "was. Data that names a DSD goes to --dataflow, or to the DSD's only dataflow.\n"
+    "With --provider, the series loaded are recorded as that data provider's (a provider\n"
+    "of a stored data provider scheme), as an upload with its token would be; data queries\n"
+    "select them with their providerRef.\n"
     "Exits 0 when every file was stored, 1 otherwise.\n";
 
 static const char usage_validate[] =
@@ -57,14 +61,16 @@ parse_common(int argc, char **argv, srv_conf_t *conf, const char *usage)
         {"allow-writes", no_argument, NULL, 'w'},
         {"max-body", required_argument, NULL, 'm'},
         {"dataflow", required_argument, NULL, 'f'},
+        {"provider", required_argument, NULL, 'p'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "d:l:whm:f:", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "d:l:whm:f:p:", opts, NULL)) != -1) {
         switch (c) {
         case 'f': conf->dataflow = optarg; break;
+        case 'p': conf->provider = optarg; break;
         case 'd': conf->db = optarg; break;
         case 'l': conf->listen = optarg; break;
         case 'w': conf->allow_writes = 1; break;

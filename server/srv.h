@@ -16,6 +16,7 @@ typedef struct srv_conf {
     int allow_writes;
     size_t max_body;
     const char *dataflow; /* --dataflow AGENCY:ID(VERSION) for data that names a DSD */
+    const char *provider; /* --provider AGENCY:SCHEME(VERSION).ID: who the loaded data is from */
     int validate_only;    /* sdmxd validate: check, store nothing */
 } srv_conf_t;
 
