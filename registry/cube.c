@@ -461,6 +461,62 @@ reg_cube_put_obs(reg_cube_txn_t *t, const core_str_t *codes, const unsigned char
     return CORE_OK;
 }
 
+static int
+series_matches(const reg_cube_txn_t *t, const unsigned char *key, const uint32_t *want)
+{
+    for (size_t d = 0; d < t->ndims; d++)
+        if (want[d] != 0 && get_u32(key + 4 + 4 * d) != want[d])
+            return 0;
+    return 1;
+}
+
+/* A group's attributes are part of every series it covers: their records are stamped with
+ * this commit and logged, so that updatedAfter shows them. This walks the dataflow's
+ * series, once per group whose attributes change. */
+static core_rc
+touch_group_series(reg_cube_txn_t *t, const unsigned char *gk, core_err_t *err)
+{
+    uint32_t want[CUBE_MAX_DIMS];
+    for (size_t d = 0; d < t->ndims; d++)
+        want[d] = get_u32(gk + 4 + 4 * d);
+    size_t slen = 4 + 4 * t->ndims;
+    MDB_cursor *cur;
+    int m = mdb_cursor_open(t->txn, t->reg->series, &cur);
+    if (m != 0)
+        return reg__fail(err, m, "cursor");
+    core_vec_t hits = {0};
+    MDB_val k = {4, (void *)gk}, v;
+    for (m = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); m == 0;
+         m = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        if (k.mv_size != slen || memcmp(k.mv_data, gk, 4) != 0)
+            break;
+        if (series_matches(t, k.mv_data, want))
+            core_vec_push(t->a, &hits, core_arena_strndup(t->a, k.mv_data, slen));
+    }
+    mdb_cursor_close(cur);
+    if (m != 0 && m != MDB_NOTFOUND)
+        return reg__fail(err, m, "scan series");
+    for (size_t i = 0; i < hits.len; i++) {
+        MDB_val sk = {slen, hits.items[i]};
+        if ((m = mdb_get(t->txn, t->reg->series, &sk, &v)) != 0)
+            return reg__fail(err, m, "get series");
+        if (v.mv_size < 8)
+            continue;
+        core_buf_reset(&t->scratch);
+        unsigned char c[8];
+        put_u64(c, t->commit);
+        core_buf_add(&t->scratch, c, 8);
+        core_buf_add(&t->scratch, (const unsigned char *)v.mv_data + 8, v.mv_size - 8);
+        v = (MDB_val){t->scratch.len, t->scratch.ptr};
+        if ((m = mdb_put(t->txn, t->reg->series, &sk, &v, 0)) != 0)
+            return reg__fail(err, m, "put series");
+        core_rc rc = log_change(t, hits.items[i], slen, NULL, 'U', CORE_STR_NULL, err);
+        if (rc != CORE_OK)
+            return rc;
+    }
+    return CORE_OK;
+}
+
 core_rc
 reg_cube_put_group(reg_cube_txn_t *t, const core_str_t *codes, const dsd_kv_t *attrs,
                    size_t nattrs, core_err_t *err)
@@ -483,11 +539,16 @@ reg_cube_put_group(reg_cube_txn_t *t, const core_str_t *codes, const dsd_kv_t *a
     core_buf_t b;
     core_buf_init(&b);
     blob_merge(&b, old, attrs, nattrs);
+    int same = b.len == old.len && (b.len == 0 || memcmp(b.ptr, old.ptr, b.len) == 0);
     v = (MDB_val){b.len, b.ptr};
-    int m = b.len ? mdb_put(t->txn, t->reg->groups, &k, &v, 0) : 0;
+    int m = b.len && !same ? mdb_put(t->txn, t->reg->groups, &k, &v, 0) : 0;
     core_buf_dispose(&b);
+    if (m != 0)
+        return reg__fail(err, m, "put group attributes");
+    if (same)
+        return CORE_OK;
     t->changed = 1;
-    return m == 0 ? CORE_OK : reg__fail(err, m, "put group attributes");
+    return touch_group_series(t, gk, err);
 }
 
 core_rc
@@ -556,15 +617,6 @@ delete_series_obs(reg_cube_txn_t *t, const unsigned char *skey, size_t slen,
         }
     }
     return CORE_OK;
-}
-
-static int
-series_matches(const reg_cube_txn_t *t, const unsigned char *key, const uint32_t *want)
-{
-    for (size_t d = 0; d < t->ndims; d++)
-        if (want[d] != 0 && get_u32(key + 4 + 4 * d) != want[d])
-            return 0;
-    return 1;
 }
 
 core_rc
@@ -871,6 +923,7 @@ reg_series_iter_next(reg_series_iter_t *it, reg_series_t *out, core_err_t *err)
         if (bad == SIZE_MAX) {
             memcpy(it->key, p, it->klen);
             out->ids = it->ids;
+            out->commit = v.mv_size >= 8 ? get_u64(v.mv_data) : 0;
             out->attrs = v.mv_size >= 8 ? (core_str_t){(const char *)v.mv_data + 8, v.mv_size - 8}
                                         : CORE_STR_NULL;
             return CORE_OK;
@@ -1088,6 +1141,7 @@ reg_series_iter_at(reg_series_iter_t *it, const uint32_t *ids, uint64_t min_comm
     if (m != 0)
         return reg__fail(err, m, "get series");
     out->ids = it->ids;
+    out->commit = v.mv_size >= 8 ? get_u64(v.mv_data) : 0;
     out->attrs = v.mv_size >= 8 ? (core_str_t){(const char *)v.mv_data + 8, v.mv_size - 8}
                                 : CORE_STR_NULL;
     return CORE_OK;

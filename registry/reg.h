@@ -132,6 +132,7 @@ int reg_key_filter_allows(const reg_key_filter_t *f, const uint32_t *ids, size_t
 typedef struct reg_series {
     const uint32_t *ids; /* ndims code ids */
     core_str_t attrs;    /* attribute blob */
+    uint64_t commit;     /* when its record (its attributes) last changed */
 } reg_series_t;
 
 typedef struct reg_obs {

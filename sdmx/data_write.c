@@ -679,7 +679,10 @@ next_series(struct sdmx_data_stream *s, core_err_t *err)
         }
         if (rc != CORE_OK && rc != CORE_ENOTFOUND)
             return rc;
-        if (s->nbatch == 0)
+        /* updatedAfter: a series whose attributes changed is shown even without new
+         * observations */
+        int attrs_changed = s->min_commit != 0 && s->series.commit >= s->min_commit;
+        if (s->nbatch == 0 && !attrs_changed)
             continue;
         for (size_t d = 0; d < s->dsd.ndims; d++)
             s->codes[d] = reg_cube_code(s->cube, d, s->series.ids[d]);
