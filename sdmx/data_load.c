@@ -64,6 +64,7 @@ struct loader {
     struct pending *pending;
     size_t npending, cappending;
     core_buf_t *keybuf; /* see key_string(); in the arena, which outlives the loader */
+    core_buf_t *lifted; /* see lift_attrs(): the series key and values last stored */
     struct slot *pending_index;
     size_t npending_index, cappending_index;
 };
@@ -708,6 +709,64 @@ is_number(core_str_t v)
            strchr(buf, 'X') == NULL && strpbrk(buf, "iInN") == NULL;
 }
 
+/* The DSD attachment of the attribute at position i of an observation's attributes. */
+static dsd_attach
+attach_of(struct loader *l, const dsd_kv_t *attrs, size_t i)
+{
+    const dsd_component_t *c = NULL;
+    if (i < 16 && l->attr_hint[i] < l->dsd.nattrs &&
+        core_str_eq(attrs[i].id, l->attr_ids[l->attr_hint[i]]))
+        c = &l->dsd.attrs[l->attr_hint[i]];
+    else
+        c = dsd_structure_attr(&l->dsd, attrs[i].id);
+    return c ? c->attach : DSD_ATTACH_OBS;
+}
+
+/* SDMX-CSV rows and flat messages carry every attribute on each observation. Those the DSD
+ * attaches to the series (or a group, or the data set) are stored there, so that they are
+ * written at their level and not repeated on every observation; they are stored again only
+ * when they differ from the last observation's. nattrs is at most LIFT_MAX. */
+#define LIFT_MAX 64
+static core_rc
+lift_attrs(struct loader *l, const core_str_t *codes, const char *key, const dsd_kv_t *attrs,
+           size_t nattrs, dsd_kv_t *obs, size_t *nobs, core_err_t *err)
+{
+    dsd_kv_t up[LIFT_MAX], ds[LIFT_MAX];
+    size_t nup = 0, nds = 0;
+    *nobs = 0;
+    for (size_t i = 0; i < nattrs; i++) {
+        dsd_attach a = attach_of(l, attrs, i);
+        if (a == DSD_ATTACH_OBS)
+            obs[(*nobs)++] = attrs[i];
+        else if (a == DSD_ATTACH_DATASET)
+            ds[nds++] = attrs[i];
+        else
+            up[nup++] = attrs[i];
+    }
+    if (nup + nds == 0)
+        return CORE_OK;
+    core_buf_t sig;
+    core_buf_init(&sig);
+    core_buf_adds(&sig, key);
+    for (size_t i = 0; i < nup + nds; i++) {
+        const dsd_kv_t *kv = i < nup ? &up[i] : &ds[i - nup];
+        core_buf_addc(&sig, '\0');
+        core_buf_addstr(&sig, kv->id);
+        core_buf_addc(&sig, '=');
+        core_buf_addstr(&sig, kv->value);
+    }
+    int same = sig.len == l->lifted->len && memcmp(sig.ptr, l->lifted->ptr, sig.len) == 0;
+    core_buf_reset(l->lifted);
+    core_buf_add(l->lifted, sig.ptr, sig.len);
+    core_buf_dispose(&sig);
+    if (same)
+        return CORE_OK;
+    core_rc rc = nup ? reg_cube_put_series(l->t, codes, up, nup, err) : CORE_OK;
+    if (rc == CORE_OK && nds)
+        rc = reg_cube_put_dataset(l->t, ds, nds, err);
+    return rc;
+}
+
 static core_rc
 on_obs(void *ctx, const dsd_kv_t *key, size_t nkey, core_str_t period, core_str_t value,
        const dsd_kv_t *attrs, size_t nattrs, long line, core_err_t *err)
@@ -758,6 +817,15 @@ on_obs(void *ctx, const dsd_kv_t *key, size_t nkey, core_str_t period, core_str_
         core_rc rc = clear_once(l, codes, err);
         if (rc != CORE_OK)
             return rc;
+    }
+    dsd_kv_t own[LIFT_MAX];
+    if (nattrs <= LIFT_MAX) { /* (more are kept as they came) */
+        size_t nown;
+        core_rc rc = lift_attrs(l, codes, key_string(l, codes), attrs, nattrs, own, &nown, err);
+        if (rc != CORE_OK)
+            return rc;
+        attrs = own;
+        nattrs = nown;
     }
     int twice;
     core_rc rc = reg_cube_put_obs(l->t, codes, pkey, period, value, attrs, nattrs, &twice, err);
@@ -858,6 +926,8 @@ sdmx_data_load(reg_t *r, core_arena_t *a, core_str_t body, const char *name,
                        .report = report};
     l.keybuf = core_arena_zalloc(a, sizeof *l.keybuf);
     core_arena_defer(a, free_buf, l.keybuf);
+    l.lifted = core_arena_zalloc(a, sizeof *l.lifted);
+    core_arena_defer(a, free_buf, l.lifted);
     core_rc rc = reg_view_begin(r, a, &l.v, err);
     if (rc != CORE_OK)
         return rc;
