@@ -198,7 +198,15 @@ typedef struct dsd_structure {
     dsd_component_t measure; /* the primary measure */
     dsd_component_t *attrs;
     size_t nattrs;
+    struct dsd_group *groups; /* the DSD's groups */
+    size_t ngroups;
 } dsd_structure_t;
+
+/* A group of a DSD: its id and the key dimensions it names (bit d for dims[d]). */
+typedef struct dsd_group {
+    const char *id;
+    uint64_t mask;
+} dsd_group_t;
 
 /* Index of the dimension id in s, or -1. */
 int dsd_structure_dim(const dsd_structure_t *s, core_str_t id);

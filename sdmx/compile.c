@@ -168,6 +168,21 @@ read_attribute(reg_view_t *v, core_arena_t *a, const xmlNode *el, dsd_component_
     }
 }
 
+/* A Group: its id and the dimensions its GroupDimensions reference. */
+static void
+read_group(core_arena_t *a, const xmlNode *el, const dsd_structure_t *s, dsd_group_t *g)
+{
+    g->id = dup_attr(a, el, "id");
+    g->mask = 0;
+    for (const xmlNode *c = el->children; c != NULL; c = c->next) {
+        const xmlNode *r = sdmx__child(sdmx__child(c, "DimensionReference"), "Ref");
+        const char *id = sdmx__is(c, "GroupDimension") && r != NULL ? sdmx__attr(r, "id") : NULL;
+        int d = id ? dsd_structure_dim(s, core_str_c(id)) : -1;
+        if (d >= 0 && d < 64)
+            g->mask |= UINT64_C(1) << d;
+    }
+}
+
 static size_t
 count_children(const xmlNode *n, const char *local)
 {
@@ -213,6 +228,10 @@ sdmx_structure_compile(reg_view_t *v, core_arena_t *a, const dsd_ref_t *ref, dsd
     for (const xmlNode *c = al ? al->children : NULL; c != NULL; c = c->next)
         if (sdmx__is(c, "Attribute"))
             read_attribute(v, a, c, &out->attrs[out->nattrs++]);
+    out->groups = core_arena_zalloc(a, (count_children(comps, "Group") + 1) * sizeof *out->groups);
+    for (const xmlNode *c = comps ? comps->children : NULL; c != NULL; c = c->next)
+        if (sdmx__is(c, "Group"))
+            read_group(a, c, out, &out->groups[out->ngroups++]);
     if (out->ndims == 0 || out->measure.id == NULL)
         return core_fail(err, CORE_ESEMANTIC, "%s has no dimension or no primary measure",
                          dsd_ref_label(a, ref));

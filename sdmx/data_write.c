@@ -118,6 +118,8 @@ gen_values(core_buf_t *out, const char *wrapper, core_str_t blob)
     core_buf_printf(out, "</generic:%s>", wrapper);
 }
 
+static void write_groups(struct sdmx_data_stream *s, core_buf_t *out);
+
 static void
 gen_begin(struct sdmx_data_stream *s, core_buf_t *out)
 {
@@ -134,6 +136,7 @@ gen_begin(struct sdmx_data_stream *s, core_buf_t *out)
     core_buf_addc(out, '>');
     if (show_attrs(s))
         gen_values(out, "Attributes", reg_cube_dataset_attrs(s->cube));
+    write_groups(s, out);
 }
 
 static void
@@ -262,6 +265,7 @@ ss_begin(struct sdmx_data_stream *s, core_buf_t *out)
     if (show_attrs(s))
         ss_attrs(out, reg_cube_dataset_attrs(s->cube));
     core_buf_addc(out, '>');
+    write_groups(s, out);
 }
 
 static void
@@ -605,6 +609,99 @@ free_merged(void *arg)
     core_buf_dispose(arg);
 }
 
+/* Time series in SDMX-ML have Group elements: there, a stored group whose dimensions are
+ * those of one of the DSD's groups is written as such, and not merged into its series. */
+static int
+writes_groups(const struct sdmx_data_stream *s)
+{
+    return !s->flat && !s->xs && s->fmt != SDMX_DATA_CSV && s->fmt != SDMX_DATA_JSON;
+}
+
+static const char *
+group_kind(const struct sdmx_data_stream *s, uint64_t mask)
+{
+    for (size_t i = 0; i < s->dsd.ngroups; i++)
+        if (s->dsd.groups[i].mask == mask && s->dsd.groups[i].id != NULL)
+            return s->dsd.groups[i].id;
+    return NULL;
+}
+
+static void
+split_typed_groups(struct sdmx_data_stream *s)
+{
+    if (!writes_groups(s) || s->dsd.ngroups == 0)
+        return;
+    s->typed = core_arena_alloc(s->a, s->ngroups * sizeof *s->typed);
+    s->typed_id = core_arena_alloc(s->a, s->ngroups * sizeof *s->typed_id);
+    size_t kept = 0;
+    for (size_t i = 0; i < s->ngroups; i++) {
+        const char *kind = group_kind(s, s->groups[i].mask);
+        if (kind == NULL) {
+            s->groups[kept++] = s->groups[i];
+            continue;
+        }
+        s->typed_id[s->ntyped] = kind;
+        s->typed[s->ntyped++] = s->groups[i];
+    }
+    s->ngroups = kept;
+}
+
+/* Whether the group's own dimensions pass the query's key. */
+static int
+group_in_key(const struct sdmx_data_stream *s, const reg_group_t *g)
+{
+    const reg_key_filter_t *f = s->filter;
+    for (size_t d = 0; f != NULL && d < s->dsd.ndims; d++) {
+        if (!((g->mask >> d) & 1) || f->n[d] == SIZE_MAX)
+            continue;
+        int found = 0;
+        for (size_t i = 0; i < f->n[d] && !found; i++)
+            found = f->ids[d][i] == g->ids[d];
+        if (!found)
+            return 0;
+    }
+    return 1;
+}
+
+static void
+write_groups(struct sdmx_data_stream *s, core_buf_t *out)
+{
+    int generic = s->fmt == SDMX_DATA_GENERIC || s->fmt == SDMX_DATA_GENERIC_TS;
+    for (size_t i = 0; i < s->ntyped && show_attrs(s); i++) {
+        const reg_group_t *g = &s->typed[i];
+        if (!group_in_key(s, g))
+            continue;
+        core_buf_adds(out, generic ? "<generic:Group" : "<Group");
+        if (generic)
+            add_attr(out, "type", core_str_c(s->typed_id[i]));
+        else
+            add_attr(out, "xsi:type", core_str_c(core_arena_printf(s->a, "ns1:%s", s->typed_id[i])));
+        if (generic)
+            core_buf_adds(out, "><generic:GroupKey>");
+        for (size_t d = 0; d < s->dsd.ndims; d++) {
+            if (!((g->mask >> d) & 1))
+                continue;
+            core_str_t code = reg_cube_code(s->cube, d, g->ids[d]);
+            if (generic) {
+                core_buf_adds(out, "<generic:Value");
+                add_attr(out, "id", core_str_c(s->dsd.dims[d].id));
+                add_attr(out, "value", code);
+                core_buf_adds(out, "/>");
+            } else {
+                add_attr(out, s->dsd.dims[d].id, code);
+            }
+        }
+        if (generic) {
+            core_buf_adds(out, "</generic:GroupKey>");
+            gen_values(out, "Attributes", g->attrs);
+            core_buf_adds(out, "</generic:Group>");
+        } else {
+            ss_attrs(out, g->attrs);
+            core_buf_adds(out, "/>");
+        }
+    }
+}
+
 /* Loads the group attributes of the cube, sorted so that a series finds its groups with one
  * binary search per distinct group key layout. */
 static core_rc
@@ -613,6 +710,9 @@ load_groups(struct sdmx_data_stream *s, core_err_t *err)
     core_rc rc = reg_cube_groups(s->cube, &s->groups, &s->ngroups, err);
     if (rc != CORE_OK || s->ngroups == 0)
         return rc;
+    split_typed_groups(s);
+    if (s->ngroups == 0)
+        return CORE_OK;
     g_ndims = s->dsd.ndims;
     qsort(s->groups, s->ngroups, sizeof *s->groups, cmp_group);
     s->masks = core_arena_alloc(s->a, s->ngroups * sizeof *s->masks);

@@ -146,6 +146,10 @@ struct sdmx_data_stream {
      * attributes merged with its groups' */
     reg_group_t *groups;
     size_t ngroups, nmasks;
+    /* groups of the DSD's kinds, written as Group elements in SDMX-ML (not merged) */
+    reg_group_t *typed;
+    const char **typed_id;
+    size_t ntyped;
     uint64_t *masks;
     core_buf_t merged;
     /* updatedAfter: the series come from the change log, deletions follow in a second
