@@ -31,6 +31,21 @@ add_attr_str(core_buf_t *out, core_str_t name, core_str_t value)
     core_buf_addc(out, '"');
 }
 
+/* A key or attribute value: <generic:Value id= value=/> in GenericData, an XML attribute
+ * otherwise. */
+static void
+put_value(core_buf_t *out, int generic, core_str_t id, core_str_t value)
+{
+    if (!generic) {
+        add_attr_str(out, id, value);
+        return;
+    }
+    core_buf_adds(out, "<generic:Value");
+    add_attr(out, "id", id);
+    add_attr(out, "value", value);
+    core_buf_adds(out, "/>");
+}
+
 static const char *
 structure_id(struct sdmx_data_stream *s)
 {
@@ -109,12 +124,8 @@ gen_values(core_buf_t *out, const char *wrapper, core_str_t blob)
     if (blob.len == 0)
         return;
     core_buf_printf(out, "<generic:%s>", wrapper);
-    while (reg_attrs_next(&blob, &kv)) {
-        core_buf_adds(out, "<generic:Value");
-        add_attr(out, "id", kv.id);
-        add_attr(out, "value", kv.value);
-        core_buf_adds(out, "/>");
-    }
+    while (reg_attrs_next(&blob, &kv))
+        put_value(out, 1, kv.id, kv.value);
     core_buf_printf(out, "</generic:%s>", wrapper);
 }
 
@@ -145,12 +156,8 @@ gen_series_begin(struct sdmx_data_stream *s, core_buf_t *out)
     if (s->flat)
         return;
     core_buf_adds(out, "<generic:Series><generic:SeriesKey>");
-    for (size_t d = 0; d < s->dsd.ndims; d++) {
-        core_buf_adds(out, "<generic:Value");
-        add_attr(out, "id", core_str_c(s->dsd.dims[d].id));
-        add_attr(out, "value", s->codes[d]);
-        core_buf_adds(out, "/>");
-    }
+    for (size_t d = 0; d < s->dsd.ndims; d++)
+        put_value(out, 1, core_str_c(s->dsd.dims[d].id), s->codes[d]);
     core_buf_adds(out, "</generic:SeriesKey>");
     if (show_attrs(s))
         gen_values(out, "Attributes", s->series.attrs);
@@ -161,13 +168,11 @@ static void
 gen_flat_obs(struct sdmx_data_stream *s, core_buf_t *out, const reg_obs_t *o)
 {
     core_buf_adds(out, "<generic:Obs><generic:ObsKey>");
-    for (size_t d = 0; d <= s->dsd.ndims; d++) {
-        core_buf_adds(out, "<generic:Value");
-        add_attr(out, "id", core_str_c(d < s->dsd.ndims ? s->dsd.dims[d].id
-                                       : s->dsd.time.id ? s->dsd.time.id : "TIME_PERIOD"));
-        add_attr(out, "value", d < s->dsd.ndims ? s->codes[d] : o->period);
-        core_buf_adds(out, "/>");
-    }
+    for (size_t d = 0; d <= s->dsd.ndims; d++)
+        put_value(out, 1,
+                  core_str_c(d < s->dsd.ndims ? s->dsd.dims[d].id
+                             : s->dsd.time.id ? s->dsd.time.id : "TIME_PERIOD"),
+                  d < s->dsd.ndims ? s->codes[d] : o->period);
     core_buf_adds(out, "</generic:ObsKey>");
     if (o->value.len > 0) {
         core_buf_adds(out, "<generic:ObsValue");
@@ -180,12 +185,8 @@ gen_flat_obs(struct sdmx_data_stream *s, core_buf_t *out, const reg_obs_t *o)
                                o->attrs};
         for (size_t i = 0; i < 2; i++) {
             dsd_kv_t kv;
-            while (reg_attrs_next(&blobs[i], &kv)) {
-                core_buf_adds(out, "<generic:Value");
-                add_attr(out, "id", kv.id);
-                add_attr(out, "value", kv.value);
-                core_buf_adds(out, "/>");
-            }
+            while (reg_attrs_next(&blobs[i], &kv))
+                put_value(out, 1, kv.id, kv.value);
         }
         core_buf_adds(out, "</generic:Attributes>");
     }
@@ -678,19 +679,10 @@ write_groups(struct sdmx_data_stream *s, core_buf_t *out)
             add_attr(out, "xsi:type", core_str_c(core_arena_printf(s->a, "ns1:%s", s->typed_id[i])));
         if (generic)
             core_buf_adds(out, "><generic:GroupKey>");
-        for (size_t d = 0; d < s->dsd.ndims; d++) {
-            if (!((g->mask >> d) & 1))
-                continue;
-            core_str_t code = reg_cube_code(s->cube, d, g->ids[d]);
-            if (generic) {
-                core_buf_adds(out, "<generic:Value");
-                add_attr(out, "id", core_str_c(s->dsd.dims[d].id));
-                add_attr(out, "value", code);
-                core_buf_adds(out, "/>");
-            } else {
-                add_attr(out, s->dsd.dims[d].id, code);
-            }
-        }
+        for (size_t d = 0; d < s->dsd.ndims; d++)
+            if ((g->mask >> d) & 1)
+                put_value(out, generic, core_str_c(s->dsd.dims[d].id),
+                          reg_cube_code(s->cube, d, g->ids[d]));
         if (generic) {
             core_buf_adds(out, "</generic:GroupKey>");
             gen_values(out, "Attributes", g->attrs);
@@ -1095,16 +1087,8 @@ xs_attrs(struct sdmx_data_stream *s, core_buf_t *out, const struct xs_entry *e, 
         core_buf_adds(out, "<generic:Attributes>");
     for (size_t i = 0; i < 2; i++) {
         dsd_kv_t kv;
-        while (reg_attrs_next(&blobs[i], &kv)) {
-            if (generic) {
-                core_buf_adds(out, "<generic:Value");
-                add_attr(out, "id", kv.id);
-                add_attr(out, "value", kv.value);
-                core_buf_adds(out, "/>");
-            } else {
-                add_attr_str(out, kv.id, kv.value);
-            }
-        }
+        while (reg_attrs_next(&blobs[i], &kv))
+            put_value(out, generic, kv.id, kv.value);
     }
     if (generic)
         core_buf_adds(out, "</generic:Attributes>");
@@ -1120,28 +1104,12 @@ xs_section(struct sdmx_data_stream *s, core_buf_t *out, size_t at)
     const char *time_id = s->dsd.time.id ? s->dsd.time.id : "TIME_PERIOD";
     const dsd_component_t *xd = &s->dsd.dims[s->xs_dim];
     core_buf_adds(out, generic ? "<generic:Series><generic:SeriesKey>" : "<Series");
-    for (size_t d = 0; d < s->dsd.ndims; d++) {
-        if (d == s->xs_dim)
-            continue;
-        core_str_t code = reg_cube_code(s->cube, d, first->ids[d]);
-        if (generic) {
-            core_buf_adds(out, "<generic:Value");
-            add_attr(out, "id", core_str_c(s->dsd.dims[d].id));
-            add_attr(out, "value", code);
-            core_buf_adds(out, "/>");
-        } else {
-            add_attr(out, s->dsd.dims[d].id, code);
-        }
-    }
-    if (generic) {
-        core_buf_adds(out, "<generic:Value");
-        add_attr(out, "id", core_str_c(time_id));
-        add_attr(out, "value", first->obs.period);
-        core_buf_adds(out, "/></generic:SeriesKey>");
-    } else {
-        add_attr(out, time_id, first->obs.period);
-        core_buf_addc(out, '>');
-    }
+    for (size_t d = 0; d < s->dsd.ndims; d++)
+        if (d != s->xs_dim)
+            put_value(out, generic, core_str_c(s->dsd.dims[d].id),
+                      reg_cube_code(s->cube, d, first->ids[d]));
+    put_value(out, generic, core_str_c(time_id), first->obs.period);
+    core_buf_adds(out, generic ? "</generic:SeriesKey>" : ">");
     size_t i = at;
     for (; i < s->xs_n && same_section(s, first, &s->xs_entries[i]); i++) {
         const struct xs_entry *e = &s->xs_entries[i];
