@@ -460,17 +460,23 @@ period_index(struct sdmx_data_stream *s, jstate_t *st, core_str_t period, int64_
     return p;
 }
 
-/* "0:1:0", the series key of codes as indexes */
+/* 0:1:0, the codes of the series key as indexes */
 static void
-put_series_key(struct sdmx_data_stream *s, jstate_t *st, core_buf_t *out)
+put_key_indexes(struct sdmx_data_stream *s, jstate_t *st, core_buf_t *out)
 {
-    core_buf_addc(out, '"');
     for (size_t d = 0; d < s->dsd.ndims; d++) {
         int added;
         if (d > 0)
             core_buf_addc(out, ':');
         put_uint(out, vtab_intern(s->a, &st->dims[d], s->codes[d], &added));
     }
+}
+
+static void
+put_series_key(struct sdmx_data_stream *s, jstate_t *st, core_buf_t *out)
+{
+    core_buf_addc(out, '"');
+    put_key_indexes(s, st, out);
     core_buf_addc(out, '"');
 }
 
@@ -486,9 +492,11 @@ json_begin(struct sdmx_data_stream *s, core_buf_t *out)
     if (st->show_attrs)
         for (size_t i = 0; i < s->dsd.nattrs; i++) {
             const dsd_component_t *c = &s->dsd.attrs[i];
-            int lv = c->attach == DSD_ATTACH_DATASET ? LV_DATASET
-                     : c->attach == DSD_ATTACH_OBS   ? LV_OBS
-                                                     : LV_SERIES;
+            /* flat (AllDimensions): no series, so every attribute but the data set's is
+             * the observation's */
+            int lv = c->attach == DSD_ATTACH_DATASET       ? LV_DATASET
+                     : c->attach == DSD_ATTACH_OBS || s->flat ? LV_OBS
+                                                              : LV_SERIES;
             level_attr(s->a, &st->lv[lv], core_str_c(c->id));
         }
 
@@ -502,13 +510,15 @@ json_begin(struct sdmx_data_stream *s, core_buf_t *out)
         put_indexes(out, lv->idx, n);
         core_buf_addc(out, ']');
     }
-    core_buf_adds(out, ",\"series\":{");
+    core_buf_adds(out, s->flat ? ",\"observations\":{" : ",\"series\":{");
 }
 
 static void
 json_series_begin(struct sdmx_data_stream *s, core_buf_t *out)
 {
     jstate_t *st = state_of(s);
+    if (s->flat)
+        return;
     if (s->nseries > 0)
         core_buf_addc(out, ',');
     put_series_key(s, st, out);
@@ -535,12 +545,23 @@ json_obs(struct sdmx_data_stream *s, core_buf_t *out, const reg_obs_t *o)
     if (st->nobs++ > 0)
         core_buf_addc(out, ',');
     core_buf_addc(out, '"');
+    if (s->flat) { /* the whole key, the period last */
+        put_key_indexes(s, st, out);
+        core_buf_addc(out, ':');
+    }
     put_uint(out, p);
     core_buf_adds(out, "\":[");
     put_obs_value(s->a, out, o->value);
     if (st->show_attrs) {
         jlevel_t *lv = &st->lv[LV_OBS];
-        size_t n = level_index(s->a, lv, o->attrs);
+        core_str_t blob = o->attrs;
+        if (s->flat) { /* the series' attributes, then the observation's, which win */
+            core_buf_reset(&s->flat_tmp);
+            core_buf_addstr(&s->flat_tmp, s->series.attrs);
+            core_buf_addstr(&s->flat_tmp, o->attrs);
+            blob = (core_str_t){s->flat_tmp.ptr, s->flat_tmp.len};
+        }
+        size_t n = level_index(s->a, lv, blob);
         if (n > 0) {
             core_buf_addc(out, ',');
             put_indexes(out, lv->idx, n);
@@ -553,7 +574,8 @@ static void
 json_series_end(struct sdmx_data_stream *s, core_buf_t *out)
 {
     jstate_t *st = state_of(s);
-    core_buf_adds(out, st->show_obs ? "}}" : "}");
+    if (!s->flat)
+        core_buf_adds(out, st->show_obs ? "}}" : "}");
 }
 
 /* updatedAfter: the observations and series deleted since, as a second data set with action
@@ -657,7 +679,9 @@ json_end(struct sdmx_data_stream *s, core_buf_t *out)
     put_deletions(s, st, out);
     core_buf_adds(out, "],\"structure\":{\"links\":");
     put_links(s, out);
-    core_buf_adds(out, ",\"dimensions\":{\"dataSet\":[],\"series\":[");
+    /* flat: the key dimensions are the observation's too, before the period */
+    core_buf_adds(out, s->flat ? ",\"dimensions\":{\"dataSet\":[],\"series\":[],\"observation\":["
+                               : ",\"dimensions\":{\"dataSet\":[],\"series\":[");
     for (size_t d = 0; d < s->dsd.ndims; d++) {
         if (d > 0)
             core_buf_addc(out, ',');
@@ -669,7 +693,7 @@ json_end(struct sdmx_data_stream *s, core_buf_t *out)
         }
         core_buf_adds(out, "]}");
     }
-    core_buf_adds(out, "],\"observation\":[");
+    core_buf_adds(out, s->flat ? "," : "],\"observation\":[");
     put_dimension(out, time_id(s), s->dsd.ndims);
     for (size_t p = 0; p < st->periods.n; p++) {
         core_str_t v = st->periods.vals[p];

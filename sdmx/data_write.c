@@ -869,10 +869,10 @@ check_dim_at_obs(struct sdmx_data_stream *s, core_err_t *err)
                              "time-series formats have %s at the observation; ask "
                              "genericdata or structurespecificdata for AllDimensions",
                              time_id);
-        if (s->fmt == SDMX_DATA_JSON)
+        if (s->fmt == SDMX_DATA_JSON && s->q->updated_after)
             return core_fail(err, CORE_ENOTIMPL,
-                             "dimensionAtObservation=AllDimensions in SDMX-JSON is not "
-                             "implemented yet");
+                             "updatedAfter with dimensionAtObservation=AllDimensions in "
+                             "SDMX-JSON is not implemented yet: deletions are written as series");
         s->flat = 1;
         core_buf_init(&s->flat_tmp);
         core_arena_defer(s->a, free_merged, &s->flat_tmp);
