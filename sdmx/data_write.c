@@ -1006,7 +1006,7 @@ sdmx_data_stream_open(reg_view_t *v, core_arena_t *a, const sdmx_data_query_t *q
 /* A cross-section groups observations by every dimension but one, and by period: unlike a
  * time series, it cannot be read off the store in key order, so the answer is gathered and
  * sorted first (bounded: XS_MAX observations). */
-#define XS_MAX 1000000 /* about 150 bytes each */
+#define XS_MAX 1000000 /* 88 bytes each, plus a key and attributes per series */
 
 struct xs_entry {
     uint32_t *ids;
@@ -1040,6 +1040,10 @@ xs_gather(struct sdmx_data_stream *s, core_err_t *err)
 {
     size_t nd = s->dsd.ndims;
     while (s->have_series) {
+        /* the series' key and attributes, shared by its observations */
+        uint32_t *ids = core_arena_alloc(s->a, nd * sizeof *ids);
+        memcpy(ids, s->series.ids, nd * sizeof *ids);
+        core_str_t attrs = core_arena_str(s->a, s->series.attrs);
         for (size_t i = 0; i < s->nbatch; i++) {
             if (s->xs_n == XS_MAX)
                 return core_fail(err, CORE_ETOOBIG,
@@ -1049,10 +1053,9 @@ xs_gather(struct sdmx_data_stream *s, core_err_t *err)
             core_arena_grow(s->a, (void **)&s->xs_entries, s->xs_n, &s->xs_cap,
                             sizeof *s->xs_entries);
             struct xs_entry *e = &s->xs_entries[s->xs_n++];
-            e->ids = core_arena_alloc(s->a, nd * sizeof *e->ids);
-            memcpy(e->ids, s->series.ids, nd * sizeof *e->ids);
+            e->ids = ids;
             e->obs = s->batch[i];
-            e->series_attrs = core_arena_str(s->a, s->series.attrs);
+            e->series_attrs = attrs;
         }
         core_rc rc = next_series(s, err);
         if (rc == CORE_ENOTFOUND)
