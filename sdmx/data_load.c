@@ -567,6 +567,7 @@ on_dataset(void *ctx, dsd_action action, const dsd_ref_t *structure, const dsd_k
     l->at_dataset = *reg_cube_counts(l->t);
     l->nobs_at_dataset = l->nobs;
     l->ncleared = 0;
+    core_buf_reset(l->lifted); /* this data set may clear what the last one stored */
     l->dataset_mask |= check_attrs(l, attrs, nattrs, "the data set", "", 0);
     core_rc rc = reg_cube_select(l->t, &l->flow, l->dsd.ndims, err);
     if (rc == CORE_OK && nattrs > 0 && action != DSD_ACTION_DELETE)
