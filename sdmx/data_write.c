@@ -360,9 +360,40 @@ csv_code(struct sdmx_data_stream *s, core_buf_t *out, const sdmx_names_t *names,
     csv_field(out, core_str_c(core_arena_printf(s->a, "%.*s: %s", CORE_STR_FMT(v), name)));
 }
 
+/* Spreads an attribute blob over vals, one slot per DSD attribute (ids not in the DSD are
+ * not columns). Blobs list their attributes in the same order each time, so the slot of
+ * the previous blob's entry at the same place is tried first. */
+static void
+csv_spread(struct sdmx_data_stream *s, core_str_t blob, core_str_t *vals)
+{
+    size_t n = s->dsd.nattrs, at = 0;
+    for (size_t i = 0; i < n; i++)
+        vals[i] = CORE_STR_NULL;
+    dsd_kv_t kv;
+    while (reg_attrs_next(&blob, &kv)) {
+        for (size_t k = 0; k < n; k++, at = (at + 1) % n) {
+            if (core_str_eq_c(kv.id, s->dsd.attrs[at].id)) {
+                vals[at] = kv.value;
+                break;
+            }
+        }
+        at = (at + 1) % (n ? n : 1);
+    }
+}
+
 static void
 csv_begin(struct sdmx_data_stream *s, core_buf_t *out)
 {
+    s->csv_flow = core_str_c(core_arena_printf(s->a, "%.*s:%.*s(%.*s)",
+                                               CORE_STR_FMT(s->flow.agency),
+                                               CORE_STR_FMT(s->flow.id),
+                                               CORE_STR_FMT(s->flow.version)));
+    size_t n = s->dsd.nattrs + 1;
+    s->csv_ds = core_arena_alloc(s->a, n * sizeof *s->csv_ds);
+    s->csv_series = core_arena_alloc(s->a, n * sizeof *s->csv_series);
+    s->csv_obs = core_arena_alloc(s->a, n * sizeof *s->csv_obs);
+    csv_spread(s, reg_cube_dataset_attrs(s->cube), s->csv_ds);
+    csv_spread(s, CORE_STR_NULL, s->csv_series);
     size_t col = 0;
     core_buf_adds(out, "DATAFLOW");
     for (size_t d = 0; d < s->dsd.ndims; d++)
@@ -395,39 +426,29 @@ csv_time(struct sdmx_data_stream *s, core_buf_t *out, const reg_obs_t *o)
 static void
 csv_series_begin(struct sdmx_data_stream *s, core_buf_t *out)
 {
-    (void)s;
     (void)out;
-}
-
-/* The value of attribute id in the observation's, then the series', then the data set's. */
-static core_str_t
-attr_value(struct sdmx_data_stream *s, const reg_obs_t *o, const char *id)
-{
-    core_str_t blobs[3] = {o->attrs, s->series.attrs, reg_cube_dataset_attrs(s->cube)};
-    for (size_t i = 0; i < 3; i++) {
-        dsd_kv_t kv;
-        core_str_t b = blobs[i];
-        while (reg_attrs_next(&b, &kv))
-            if (core_str_eq_c(kv.id, id))
-                return kv.value;
-    }
-    return CORE_STR_NULL;
+    csv_spread(s, s->series.attrs, s->csv_series);
 }
 
 static void
 csv_obs(struct sdmx_data_stream *s, core_buf_t *out, const reg_obs_t *o)
 {
-    core_buf_printf(out, "%.*s:%.*s(%.*s)", CORE_STR_FMT(s->flow.agency), CORE_STR_FMT(s->flow.id),
-                    CORE_STR_FMT(s->flow.version));
+    core_buf_addstr(out, s->csv_flow);
     for (size_t d = 0; d < s->dsd.ndims; d++)
         csv_code(s, out, s->dim_names ? &s->dim_names[d] : NULL, s->codes[d]);
     csv_time(s, out, o);
     core_buf_addc(out, ',');
     csv_field(out, o->value);
-    if (show_attrs(s))
-        for (size_t i = 0; i < s->dsd.nattrs; i++)
-            csv_code(s, out, s->attr_names ? &s->attr_names[i] : NULL,
-                     attr_value(s, o, s->dsd.attrs[i].id));
+    if (show_attrs(s)) {
+        /* the observation's value, else the series', else the data set's */
+        csv_spread(s, o->attrs, s->csv_obs);
+        for (size_t i = 0; i < s->dsd.nattrs; i++) {
+            core_str_t v = s->csv_obs[i].ptr ? s->csv_obs[i]
+                           : s->csv_series[i].ptr ? s->csv_series[i]
+                                                  : s->csv_ds[i];
+            csv_code(s, out, s->attr_names ? &s->attr_names[i] : NULL, v);
+        }
+    }
     core_buf_adds(out, "\r\n");
 }
 

@@ -137,6 +137,10 @@ struct sdmx_data_stream {
     size_t xs_dim;
     struct xs_entry *xs_entries; /* every observation, sorted into sections */
     size_t xs_n, xs_cap, xs_at;
+    /* SDMX-CSV: the DATAFLOW cell; attribute values per DSD attribute, of the data set
+     * (read once), of the current series (once per series) and of the observation */
+    core_str_t csv_flow;
+    core_str_t *csv_ds, *csv_series, *csv_obs;
     /* SDMX-CSV labels=both: names of codes per dimension and attribute, of concepts per
      * column (dimensions, time, measure, attributes) */
     struct sdmx_names *dim_names, *attr_names;
