@@ -591,8 +591,7 @@ put_deletions(struct sdmx_data_stream *s, jstate_t *st, core_buf_t *out)
     int first = 1;
     for (size_t i = 0; i < s->nchanges; i++) {
         const reg_change_t *ch = &s->changes[i];
-        if ((ch->nperiods == 0 && !ch->deleted_series) ||
-            !reg_key_filter_allows(s->filter, ch->ids, s->dsd.ndims))
+        if (ch->nperiods == 0 && !ch->deleted_series) /* nothing, or not selected */
             continue;
         for (size_t d = 0; d < s->dsd.ndims; d++)
             s->codes[d] = reg_cube_code(s->cube, d, ch->ids[d]);

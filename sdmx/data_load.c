@@ -670,6 +670,8 @@ on_series(void *ctx, const dsd_kv_t *key, size_t nkey, const dsd_kv_t *attrs, si
     *series_mask(l, k) |= mask;
     if (l->action == DSD_ACTION_DELETE)
         return reg_cube_delete(l->t, codes, NULL, err);
+    if (nattrs == 0) /* a key alone: nothing to add or replace */
+        return CORE_OK;
     check_constraints(l, codes, k, line);
     /* writes go on after a problem: the transaction is dropped at the end, and writing keeps
      * duplicates detectable (see on_obs) */

@@ -36,6 +36,7 @@ struct data_reader {
     core_str_t period, value;
     core_str_t series_period; /* cross-sections give the time on the series */
     int in_series, in_obs;
+    int series_told; /* the current series was passed on (its attributes or observations) */
     /* generic: the data set's attributes follow its start tag, so the data set is announced
      * at its first group, series or observation (or its end) */
     int ds_pending;
@@ -225,8 +226,21 @@ emit_obs(struct data_reader *r, xmlTextReaderPtr xr)
     if ((rc = merge_key(r, &key, &r->key)) != CORE_OK ||
         (rc = merge_key(r, &key, &r->okey)) != CORE_OK)
         return rc;
+    r->series_told = 1;
     return r->ev->obs(r->ev->ctx, key.kv, key.n, r->period, r->value, r->oattrs.kv, r->oattrs.n,
                       node_line(xr), r->err);
+}
+
+/* A series element ends. One that gave neither attributes nor observations still names a
+ * key, which matters in a Delete data set: the whole series goes. */
+static core_rc
+series_end(struct data_reader *r, xmlTextReaderPtr xr)
+{
+    int told = r->series_told;
+    r->in_series = r->series_told = 0;
+    if (told)
+        return CORE_OK;
+    return r->ev->series(r->ev->ctx, r->key.kv, r->key.n, NULL, 0, node_line(xr), r->err);
 }
 
 static void
@@ -248,6 +262,7 @@ ss_element(struct data_reader *r, xmlTextReaderPtr xr, const char *name)
             return rc;
         r->series_period = r->period;
         r->in_series = strcmp(name, "Series") == 0;
+        r->series_told = r->attrs.n > 0;
         if (r->attrs.n > 0 || !r->in_series)
             return r->ev->series(r->ev->ctx, r->key.kv, r->key.n, r->attrs.kv, r->attrs.n,
                                  node_line(xr), r->err);
@@ -304,6 +319,7 @@ gen_element(struct data_reader *r, xmlTextReaderPtr xr, const char *name)
         reset_scratch(r);
         r->key.n = r->attrs.n = 0;
         r->in_series = 1;
+        r->series_told = 0;
     } else if (strcmp(name, "Obs") == 0) {
         if (!r->in_series) {
             reset_scratch(r);
@@ -340,13 +356,17 @@ gen_end(struct data_reader *r, xmlTextReaderPtr xr, const char *name)
     if (strcmp(name, "Attributes") == 0 || strcmp(name, "SeriesKey") == 0 ||
         strcmp(name, "GroupKey") == 0 || strcmp(name, "ObsKey") == 0) {
         r->section = NULL;
-        if (strcmp(name, "Attributes") == 0 && r->in_series && !r->in_obs && r->attrs.n > 0)
+        if (strcmp(name, "Attributes") == 0 && r->in_series && !r->in_obs && r->attrs.n > 0) {
+            r->series_told = 1;
             return r->ev->series(r->ev->ctx, r->key.kv, r->key.n, r->attrs.kv, r->attrs.n,
                                  node_line(xr), r->err);
+        }
     } else if (strcmp(name, "Obs") == 0) {
         r->in_obs = 0;
         return emit_obs(r, xr);
-    } else if (strcmp(name, "Series") == 0 || strcmp(name, "Group") == 0) {
+    } else if (strcmp(name, "Series") == 0) {
+        return series_end(r, xr);
+    } else if (strcmp(name, "Group") == 0) {
         r->in_series = 0;
     }
     return CORE_OK;
@@ -401,6 +421,14 @@ on_start(struct data_reader *r, xmlTextReaderPtr xr, int *seen_root, int *depth_
 }
 
 static core_rc
+on_end(struct data_reader *r, xmlTextReaderPtr xr)
+{
+    if (r->generic)
+        return gen_end(r, xr, local(xr));
+    return strcmp(local(xr), "Series") == 0 ? series_end(r, xr) : CORE_OK;
+}
+
+static core_rc
 read_loop(struct data_reader *r, xmlTextReaderPtr xr)
 {
     int seen_root = 0, in_ds = 0, skip = 0, ret = xmlTextReaderRead(xr);
@@ -415,17 +443,17 @@ read_loop(struct data_reader *r, xmlTextReaderPtr xr)
                 return core_fail(r->err, CORE_ETOOBIG, "%s: elements nested too deep", r->name);
             rc = on_start(r, xr, &seen_root, &in_ds, &skip);
             /* an empty element gets no end event from the reader */
-            if (rc == CORE_OK && r->generic && in_ds && xmlTextReaderIsEmptyElement(xr) &&
+            if (rc == CORE_OK && in_ds && xmlTextReaderIsEmptyElement(xr) &&
                 xmlTextReaderDepth(xr) > 1)
-                rc = gen_end(r, xr, local(xr));
+                rc = on_end(r, xr);
         } else if (type == XML_READER_TYPE_END_ELEMENT && in_ds) {
             if (xmlTextReaderDepth(xr) == 1) {
                 in_ds = 0;
                 rc = gen_announce_dataset(r);
                 if (rc == CORE_OK)
                     rc = r->ev->dataset_end(r->ev->ctx, r->err);
-            } else if (r->generic) {
-                rc = gen_end(r, xr, local(xr));
+            } else {
+                rc = on_end(r, xr);
             }
         }
         if (rc != CORE_OK)

@@ -811,10 +811,21 @@ open_changes(struct sdmx_data_stream *s, core_err_t *err)
                                   &s->min_commit, err);
     if (rc != CORE_OK)
         return rc;
+    /* the deletions the query does not select (key, providerRef) are dropped here, once,
+     * for every writer */
     for (size_t i = 0; i < s->nchanges; i++) {
         reg_change_t *ch = &s->changes[i];
-        if (reg_key_filter_allows(s->filter, ch->ids, s->dsd.ndims))
-            s->ndeletions += ch->nperiods + (size_t)ch->deleted_series;
+        if (ch->nperiods == 0 && !ch->deleted_series)
+            continue;
+        int shown = reg_key_filter_allows(s->filter, ch->ids, s->dsd.ndims);
+        if (shown && (rc = sdmx__provider_matches(s, ch->ids, &shown, err)) != CORE_OK)
+            return rc;
+        if (!shown) {
+            ch->nperiods = 0;
+            ch->deleted_series = 0;
+            continue;
+        }
+        s->ndeletions += ch->nperiods + (size_t)ch->deleted_series;
     }
     return CORE_OK;
 }
@@ -843,11 +854,7 @@ write_deletions(struct sdmx_data_stream *s, core_buf_t *out)
     reg_obs_t gone = {0};
     for (size_t i = 0; i < s->nchanges; i++) {
         reg_change_t *ch = &s->changes[i];
-        int mine;
-        core_err_t ignored = {0};
-        if ((ch->nperiods == 0 && !ch->deleted_series) ||
-            !reg_key_filter_allows(s->filter, ch->ids, s->dsd.ndims) ||
-            sdmx__provider_matches(s, ch->ids, &mine, &ignored) != CORE_OK || !mine)
+        if (ch->nperiods == 0 && !ch->deleted_series) /* nothing, or not selected */
             continue;
         for (size_t d = 0; d < s->dsd.ndims; d++)
             s->codes[d] = reg_cube_code(s->cube, d, ch->ids[d]);
