@@ -272,6 +272,23 @@ put_indexes(core_buf_t *out, const long *idx, size_t n)
     }
 }
 
+/* Whether v ends at i, after an optional exponent ("e-5") starting there. */
+static int
+exponent_ends(core_str_t v, size_t i)
+{
+    if (i < v.len && (v.ptr[i] == 'e' || v.ptr[i] == 'E')) {
+        i++;
+        if (i < v.len && (v.ptr[i] == '+' || v.ptr[i] == '-'))
+            i++;
+        size_t d = i;
+        while (i < v.len && v.ptr[i] >= '0' && v.ptr[i] <= '9')
+            i++;
+        if (i == d)
+            return 0;
+    }
+    return i == v.len;
+}
+
 /* Whether v is a JSON number as written (RFC 8259 grammar). */
 static int
 json_number_syntax(core_str_t v)
@@ -293,17 +310,7 @@ json_number_syntax(core_str_t v)
         if (i == d)
             return 0;
     }
-    if (i < v.len && (v.ptr[i] == 'e' || v.ptr[i] == 'E')) {
-        i++;
-        if (i < v.len && (v.ptr[i] == '+' || v.ptr[i] == '-'))
-            i++;
-        size_t d = i;
-        while (i < v.len && v.ptr[i] >= '0' && v.ptr[i] <= '9')
-            i++;
-        if (i == d)
-            return 0;
-    }
-    return i == v.len;
+    return exponent_ends(v, i);
 }
 
 /* Whether v is a decimal number in the looser forms SDMX data carry ("+1.5", ".5", "5."):
@@ -321,17 +328,7 @@ decimal_syntax(core_str_t v)
             digits++;
     if (digits == 0)
         return 0;
-    if (i < v.len && (v.ptr[i] == 'e' || v.ptr[i] == 'E')) {
-        i++;
-        if (i < v.len && (v.ptr[i] == '+' || v.ptr[i] == '-'))
-            i++;
-        size_t d = i;
-        while (i < v.len && v.ptr[i] >= '0' && v.ptr[i] <= '9')
-            i++;
-        if (i == d)
-            return 0;
-    }
-    return i == v.len;
+    return exponent_ends(v, i);
 }
 
 /* The observation value: a number when it is a finite number (as written when that is JSON,

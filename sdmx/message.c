@@ -28,6 +28,28 @@ gen_str(yajl_gen g, const char *s)
     yajl_gen_string(g, (const unsigned char *)s, strlen(s));
 }
 
+/* Appends the generated JSON and a newline to out, and frees g. */
+static void
+gen_finish(yajl_gen g, core_buf_t *out)
+{
+    const unsigned char *buf;
+    size_t len;
+    yajl_gen_get_buf(g, &buf, &len);
+    core_buf_add(out, buf, len);
+    core_buf_addc(out, '\n');
+    yajl_gen_free(g);
+}
+
+/* "read", "added"... with their counts, as members of the open map. */
+static void
+gen_counts(yajl_gen g, const char *const *keys, const uint64_t *vals, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        gen_str(g, keys[i]);
+        yajl_gen_integer(g, (long long)vals[i]);
+    }
+}
+
 void
 sdmx_error_write_json(core_buf_t *out, int sdmx_code, const char *title,
                       const char *const *details, size_t n)
@@ -56,12 +78,7 @@ sdmx_error_write_json(core_buf_t *out, int sdmx_code, const char *title,
     yajl_gen_map_close(g);
     yajl_gen_array_close(g);
     yajl_gen_map_close(g);
-    const unsigned char *buf;
-    size_t len;
-    yajl_gen_get_buf(g, &buf, &len);
-    core_buf_add(out, buf, len);
-    core_buf_addc(out, '\n');
-    yajl_gen_free(g);
+    gen_finish(g, out);
 }
 
 static const char *
@@ -185,12 +202,7 @@ sdmx_report_write_json(core_buf_t *out, core_arena_t *a, const char *title,
     }
     yajl_gen_array_close(g);
     yajl_gen_map_close(g);
-    const unsigned char *buf;
-    size_t len;
-    yajl_gen_get_buf(g, &buf, &len);
-    core_buf_add(out, buf, len);
-    core_buf_addc(out, '\n');
-    yajl_gen_free(g);
+    gen_finish(g, out);
 }
 
 void
@@ -208,10 +220,7 @@ sdmx_upload_write_json(core_buf_t *out, core_arena_t *a, const sdmx_upload_t *u)
                        u->stats.obs_deleted};
     gen_str(g, "observations");
     yajl_gen_map_open(g);
-    for (size_t i = 0; i < 4; i++) {
-        gen_str(g, keys[i]);
-        yajl_gen_integer(g, (long long)vals[i]);
-    }
+    gen_counts(g, keys, vals, 4);
     yajl_gen_map_close(g);
     gen_str(g, "seriesDeleted");
     yajl_gen_integer(g, (long long)u->stats.series_deleted);
@@ -227,20 +236,12 @@ sdmx_upload_write_json(core_buf_t *out, core_arena_t *a, const sdmx_upload_t *u)
                         c->series_deleted};
         gen_str(g, actions[i]);
         yajl_gen_map_open(g);
-        for (size_t j = 0; j < 5; j++) {
-            gen_str(g, k[j]);
-            yajl_gen_integer(g, (long long)v[j]);
-        }
+        gen_counts(g, k, v, 5);
         yajl_gen_map_close(g);
     }
     yajl_gen_map_close(g);
     yajl_gen_map_close(g);
-    const unsigned char *buf;
-    size_t len;
-    yajl_gen_get_buf(g, &buf, &len);
-    core_buf_add(out, buf, len);
-    core_buf_addc(out, '\n');
-    yajl_gen_free(g);
+    gen_finish(g, out);
 }
 
 /* SDMX-ML 2.1 has no data submission response; a registration of the data against its
