@@ -382,19 +382,27 @@ on_resolve(void *ctx, const dsd_ref_t *structure, const dsd_structure_t **out, c
 
 /* Checks each attribute value (a DSD attribute; its code in the codelist) and returns the
  * set of DSD attributes given, one bit each (the first 64). */
+/* The DSD attribute of attrs[i], or NULL. The same attributes come in the same order on
+ * every observation, so the one met at position i last time is tried first. */
+static const dsd_component_t *
+attr_at(struct loader *l, const dsd_kv_t *attrs, size_t i)
+{
+    const dsd_component_t *c;
+    if (i < 16 && l->attr_hint[i] < l->dsd.nattrs &&
+        core_str_eq(attrs[i].id, l->attr_ids[l->attr_hint[i]]))
+        return &l->dsd.attrs[l->attr_hint[i]];
+    if ((c = dsd_structure_attr(&l->dsd, attrs[i].id)) != NULL && i < 16)
+        l->attr_hint[i] = (size_t)(c - l->dsd.attrs);
+    return c;
+}
+
 static uint64_t
 check_attrs(struct loader *l, const dsd_kv_t *attrs, size_t n, const char *what, const char *key,
             long line)
 {
     uint64_t mask = 0;
     for (size_t i = 0; i < n; i++) {
-        /* the same attributes come in the same order on every observation */
-        const dsd_component_t *c = NULL;
-        if (i < 16 && l->attr_hint[i] < l->dsd.nattrs &&
-            core_str_eq(attrs[i].id, l->attr_ids[l->attr_hint[i]]))
-            c = &l->dsd.attrs[l->attr_hint[i]];
-        else if ((c = dsd_structure_attr(&l->dsd, attrs[i].id)) != NULL && i < 16)
-            l->attr_hint[i] = (size_t)(c - l->dsd.attrs);
+        const dsd_component_t *c = attr_at(l, attrs, i);
         if (c == NULL) {
             dsd_report_add(l->report, DSD_SEV_ERROR, "unknown-attribute", NULL,
                            "%s:%ld: %s%s: %.*s is not an attribute of %s", l->name, line, what, key,
@@ -712,19 +720,6 @@ is_number(core_str_t v)
            strchr(buf, 'X') == NULL && strpbrk(buf, "iInN") == NULL;
 }
 
-/* The DSD attachment of the attribute at position i of an observation's attributes. */
-static dsd_attach
-attach_of(struct loader *l, const dsd_kv_t *attrs, size_t i)
-{
-    const dsd_component_t *c = NULL;
-    if (i < 16 && l->attr_hint[i] < l->dsd.nattrs &&
-        core_str_eq(attrs[i].id, l->attr_ids[l->attr_hint[i]]))
-        c = &l->dsd.attrs[l->attr_hint[i]];
-    else
-        c = dsd_structure_attr(&l->dsd, attrs[i].id);
-    return c ? c->attach : DSD_ATTACH_OBS;
-}
-
 /* SDMX-CSV rows and flat messages carry every attribute on each observation. Those the DSD
  * attaches to the series (or a group, or the data set) are stored there, so that they are
  * written at their level and not repeated on every observation; they are stored again only
@@ -738,7 +733,8 @@ lift_attrs(struct loader *l, const core_str_t *codes, const char *key, const dsd
     size_t nup = 0, nds = 0;
     *nobs = 0;
     for (size_t i = 0; i < nattrs; i++) {
-        dsd_attach a = attach_of(l, attrs, i);
+        const dsd_component_t *c = attr_at(l, attrs, i);
+        dsd_attach a = c ? c->attach : DSD_ATTACH_OBS;
         if (a == DSD_ATTACH_OBS)
             obs[(*nobs)++] = attrs[i];
         else if (a == DSD_ATTACH_DATASET)
