@@ -829,8 +829,8 @@ reg_series_iter_new(reg_cube_t *c, const reg_key_filter_t *filter, reg_series_it
     return CORE_OK;
 }
 
-static int
-allowed(const reg_key_filter_t *f, size_t d, uint32_t id)
+int
+reg_key_filter_allows_code(const reg_key_filter_t *f, size_t d, uint32_t id)
 {
     if (f == NULL || f->n[d] == SIZE_MAX)
         return 1;
@@ -844,7 +844,7 @@ int
 reg_key_filter_allows(const reg_key_filter_t *f, const uint32_t *ids, size_t ndims)
 {
     for (size_t d = 0; d < ndims; d++)
-        if (!allowed(f, d, ids[d]))
+        if (!reg_key_filter_allows_code(f, d, ids[d]))
             return 0;
     return 1;
 }
@@ -917,7 +917,7 @@ reg_series_iter_next(reg_series_iter_t *it, reg_series_t *out, core_err_t *err)
         size_t bad = SIZE_MAX;
         for (size_t d = 0; d < nd; d++) {
             it->ids[d] = get_u32(p + 4 + 4 * d);
-            if (bad == SIZE_MAX && !allowed(f, d, it->ids[d]))
+            if (bad == SIZE_MAX && !reg_key_filter_allows_code(f, d, it->ids[d]))
                 bad = d;
         }
         if (bad == SIZE_MAX) {

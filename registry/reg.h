@@ -128,6 +128,8 @@ typedef struct reg_key_filter {
 
 /* Whether the series ids[ndims] passes f (NULL passes everything). */
 int reg_key_filter_allows(const reg_key_filter_t *f, const uint32_t *ids, size_t ndims);
+/* Whether code id passes f at dimension dim. */
+int reg_key_filter_allows_code(const reg_key_filter_t *f, size_t dim, uint32_t id);
 
 typedef struct reg_series {
     const uint32_t *ids; /* ndims code ids */

@@ -672,16 +672,9 @@ split_typed_groups(struct sdmx_data_stream *s)
 static int
 group_in_key(const struct sdmx_data_stream *s, const reg_group_t *g)
 {
-    const reg_key_filter_t *f = s->filter;
-    for (size_t d = 0; f != NULL && d < s->dsd.ndims; d++) {
-        if (!((g->mask >> d) & 1) || f->n[d] == SIZE_MAX)
-            continue;
-        int found = 0;
-        for (size_t i = 0; i < f->n[d] && !found; i++)
-            found = f->ids[d][i] == g->ids[d];
-        if (!found)
+    for (size_t d = 0; d < s->dsd.ndims; d++)
+        if (((g->mask >> d) & 1) && !reg_key_filter_allows_code(s->filter, d, g->ids[d]))
             return 0;
-    }
     return 1;
 }
 
