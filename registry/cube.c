@@ -470,6 +470,29 @@ series_matches(const reg_cube_txn_t *t, const unsigned char *key, const uint32_t
     return 1;
 }
 
+/* The keys (copies) of the selected flow's series whose codes are want's (0: any code). */
+static core_rc
+matching_series(reg_cube_txn_t *t, const uint32_t *want, core_vec_t *out, core_err_t *err)
+{
+    size_t slen = 4 + 4 * t->ndims;
+    unsigned char fk[4];
+    put_u32(fk, t->flow);
+    MDB_cursor *cur;
+    int m = mdb_cursor_open(t->txn, t->reg->series, &cur);
+    if (m != 0)
+        return reg__fail(err, m, "cursor");
+    MDB_val k = {4, fk}, v;
+    for (m = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); m == 0;
+         m = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        if (k.mv_size != slen || memcmp(k.mv_data, fk, 4) != 0)
+            break;
+        if (series_matches(t, k.mv_data, want))
+            core_vec_push(t->a, out, core_arena_strndup(t->a, k.mv_data, slen));
+    }
+    mdb_cursor_close(cur);
+    return m == 0 || m == MDB_NOTFOUND ? CORE_OK : reg__fail(err, m, "scan series");
+}
+
 /* A group's attributes are part of every series it covers: their records are stamped with
  * this commit and logged, so that updatedAfter shows them. This walks the dataflow's
  * series, once per group whose attributes change. */
@@ -480,22 +503,12 @@ touch_group_series(reg_cube_txn_t *t, const unsigned char *gk, core_err_t *err)
     for (size_t d = 0; d < t->ndims; d++)
         want[d] = get_u32(gk + 4 + 4 * d);
     size_t slen = 4 + 4 * t->ndims;
-    MDB_cursor *cur;
-    int m = mdb_cursor_open(t->txn, t->reg->series, &cur);
-    if (m != 0)
-        return reg__fail(err, m, "cursor");
     core_vec_t hits = {0};
-    MDB_val k = {4, (void *)gk}, v;
-    for (m = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); m == 0;
-         m = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-        if (k.mv_size != slen || memcmp(k.mv_data, gk, 4) != 0)
-            break;
-        if (series_matches(t, k.mv_data, want))
-            core_vec_push(t->a, &hits, core_arena_strndup(t->a, k.mv_data, slen));
-    }
-    mdb_cursor_close(cur);
-    if (m != 0 && m != MDB_NOTFOUND)
-        return reg__fail(err, m, "scan series");
+    core_rc rc = matching_series(t, want, &hits, err);
+    if (rc != CORE_OK)
+        return rc;
+    MDB_val v;
+    int m;
     for (size_t i = 0; i < hits.len; i++) {
         MDB_val sk = {slen, hits.items[i]};
         if ((m = mdb_get(t->txn, t->reg->series, &sk, &v)) != 0)
@@ -510,8 +523,7 @@ touch_group_series(reg_cube_txn_t *t, const unsigned char *gk, core_err_t *err)
         v = (MDB_val){t->scratch.len, t->scratch.ptr};
         if ((m = mdb_put(t->txn, t->reg->series, &sk, &v, 0)) != 0)
             return reg__fail(err, m, "put series");
-        core_rc rc = log_change(t, hits.items[i], slen, NULL, 'U', CORE_STR_NULL, err);
-        if (rc != CORE_OK)
+        if ((rc = log_change(t, hits.items[i], slen, NULL, 'U', CORE_STR_NULL, err)) != CORE_OK)
             return rc;
     }
     return CORE_OK;
@@ -646,23 +658,13 @@ reg_cube_delete(reg_cube_txn_t *t, const core_str_t *codes, const unsigned char 
             put_u32(sk + 4 + 4 * d, want[d]);
         return delete_series_obs(t, sk, slen, pkey, err);
     }
-    /* wildcards: walk the flow's series and delete those that match */
-    MDB_cursor *cur;
-    int m = mdb_cursor_open(t->txn, t->reg->series, &cur);
-    if (m != 0)
-        return reg__fail(err, m, "cursor");
+    /* wildcards: the flow's series that match */
     core_vec_t victims = {0};
-    MDB_val k = {4, sk}, v;
-    for (m = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); m == 0;
-         m = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-        if (k.mv_size != slen || memcmp(k.mv_data, sk, 4) != 0)
-            break;
-        if (series_matches(t, k.mv_data, want))
-            core_vec_push(t->a, &victims, core_arena_strndup(t->a, k.mv_data, slen));
-    }
-    mdb_cursor_close(cur);
+    core_rc rc = matching_series(t, want, &victims, err);
+    if (rc != CORE_OK)
+        return rc;
     for (size_t i = 0; i < victims.len; i++) {
-        core_rc rc = delete_series_obs(t, victims.items[i], slen, pkey, err);
+        rc = delete_series_obs(t, victims.items[i], slen, pkey, err);
         if (rc != CORE_OK)
             return rc;
     }
