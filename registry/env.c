@@ -56,6 +56,36 @@ reg__key_decode(const void *key, size_t len, dsd_ref_t *out)
     return 1;
 }
 
+/* The layout of the data tables; a store written in another one is refused, not misread.
+ * 2: observations kept in one record per series (see cube.c). */
+#define REG_LAYOUT 2
+
+static core_rc
+check_layout(reg_t *r, MDB_txn *txn, const char *dir, core_err_t *err)
+{
+    MDB_val k = {6, "layout"}, v;
+    uint64_t layout = 0;
+    int m = mdb_get(txn, r->meta, &k, &v);
+    if (m == 0 && v.mv_size == sizeof layout)
+        memcpy(&layout, v.mv_data, sizeof layout);
+    if (layout == REG_LAYOUT)
+        return CORE_OK;
+    MDB_stat st;
+    if ((m = mdb_stat(txn, r->obs, &st)) != 0)
+        return reg__fail(err, m, "stat");
+    if (layout != 0 || st.ms_entries > 0)
+        return core_fail(err, CORE_EIO,
+                         "%s holds data in another layout (%llu; this sdmxd reads %d): load "
+                         "the data again into a new store",
+                         dir, (unsigned long long)layout, REG_LAYOUT);
+    if (r->readonly)
+        return CORE_OK;
+    layout = REG_LAYOUT;
+    v = (MDB_val){sizeof layout, &layout};
+    m = mdb_put(txn, r->meta, &k, &v, 0);
+    return m == 0 ? CORE_OK : reg__fail(err, m, "put layout");
+}
+
 core_rc
 reg_open(const char *dir, int readonly, reg_t **out, core_err_t *err)
 {
@@ -111,6 +141,8 @@ reg_open(const char *dir, int readonly, reg_t **out, core_err_t *err)
                                : reg__fail(err, m, "open tables");
         goto fail;
     }
+    if ((rc = check_layout(r, txn, dir, err)) != CORE_OK)
+        goto fail;
     m = mdb_txn_commit(txn);
     txn = NULL;
     if (m != 0) {
