@@ -58,6 +58,11 @@ struct reg_cube_txn {
     size_t nslots;
     size_t block_bytes;  /* what the cached blocks hold, for the limit */
     size_t cur_block;    /* the block of last_key; SIZE_MAX: look it up */
+    /* the id of the code last interned at each dimension: consecutive series share most of
+     * their codes, and this spares a lookup of each (codes never change id) */
+    uint32_t memo_id[CUBE_MAX_DIMS];
+    unsigned char memo_len[CUBE_MAX_DIMS];
+    char memo_code[CUBE_MAX_DIMS][32];
 };
 
 struct block {
@@ -514,6 +519,7 @@ core_rc
 reg_cube_select(reg_cube_txn_t *t, const dsd_ref_t *flow, size_t ndims, core_err_t *err)
 {
     t->last_valid = 0;
+    memset(t->memo_id, 0, sizeof t->memo_id); /* ids are per dataflow */
     if (ndims == 0 || ndims > CUBE_MAX_DIMS)
         return core_fail(err, CORE_ETOOBIG, "a key of %zu dimensions (at most %d)", ndims,
                          CUBE_MAX_DIMS);
@@ -601,10 +607,18 @@ series_key(reg_cube_txn_t *t, const core_str_t *codes, int create, unsigned char
     put_u32(out, t->flow);
     *found = 1;
     for (size_t d = 0; d < t->ndims; d++) {
-        uint32_t id;
-        core_rc rc = code_id(t->txn, t->reg, t->flow, d, codes[d], create, &id, err);
-        if (rc != CORE_OK)
-            return rc;
+        uint32_t id = t->memo_id[d];
+        core_str_t c = codes[d];
+        if (id == 0 || t->memo_len[d] != c.len || memcmp(t->memo_code[d], c.ptr, c.len) != 0) {
+            core_rc rc = code_id(t->txn, t->reg, t->flow, d, c, create, &id, err);
+            if (rc != CORE_OK)
+                return rc;
+            t->memo_id[d] = c.len < sizeof t->memo_code[d] ? id : 0;
+            if (t->memo_id[d] != 0) {
+                memcpy(t->memo_code[d], c.ptr, c.len);
+                t->memo_len[d] = (unsigned char)c.len;
+            }
+        }
         if (id == 0)
             *found = 0;
         put_u32(out + 4 + 4 * d, id);

@@ -64,6 +64,19 @@ struct loader {
     struct pending *pending;
     size_t npending, cappending;
     core_buf_t *keybuf; /* see key_string(); in the arena, which outlives the loader */
+    /* The key of the last observation, when it passed its checks: the next observations of
+     * the same series (the usual order) skip ordering, checking and printing it again. */
+    struct {
+        int valid;
+        size_t nkey;
+        core_buf_t *raw;      /* the ids and values as given, the codes, the printed key */
+        size_t off[64], len[64]; /* of each id and value as given, in raw (2 per key value) */
+        core_str_t codes[64]; /* in DSD order, into raw */
+        const char *key;      /* printed, into raw */
+        int verdict;          /* of the constraints; -1 not asked yet */
+    } cur;
+    uint64_t mand_obs, mand_series; /* see mandatory_mask() */
+    int numeric_measure;            /* OBS_VALUE must be a number */
     core_buf_t *lifted; /* see lift_attrs(): the series key and values last stored */
     struct slot *pending_index;
     size_t npending_index, cappending_index;
@@ -127,6 +140,9 @@ slot_of(core_arena_t *a, struct slot **tab, size_t *n, size_t *cap, uint64_t h1,
     }
     return &(*tab)[j];
 }
+
+static uint64_t mandatory_mask(const struct loader *l, int obs_level);
+static int numeric_type(const char *t);
 
 static int
 cmp_str(const void *a, const void *b)
@@ -373,6 +389,10 @@ on_resolve(void *ctx, const dsd_ref_t *structure, const dsd_structure_t **out, c
     core_err_t e = {0};
     if (reg_cube_open(l->v, &l->flow, &l->stored, &e) != CORE_OK)
         l->stored = NULL;
+    l->mand_obs = mandatory_mask(l, 1);
+    l->mand_series = mandatory_mask(l, 0);
+    l->numeric_measure = numeric_type(l->dsd.measure.text_type);
+    l->cur.valid = 0;
     l->have_dsd = 1;
     *out = &l->dsd;
     return CORE_OK;
@@ -527,15 +547,15 @@ check_mandatory(struct loader *l, const core_str_t *codes, const unsigned char *
                 const char *key, uint64_t obs_mask, long line)
 {
     uint64_t have = obs_mask | l->dataset_mask | l->group_mask | *series_mask(l, key);
-    uint64_t need = (mandatory_mask(l, 1) | mandatory_mask(l, 0)) & ~have;
+    uint64_t need = (l->mand_obs | l->mand_series) & ~have;
     if (need != 0 && l->stored != NULL)
         need &= ~stored_mask(l, codes, pkey);
-    uint64_t obs_missing = need & mandatory_mask(l, 1);
+    uint64_t obs_missing = need & l->mand_obs;
     if (obs_missing != 0 && (l->reported_key == NULL || strcmp(l->reported_key, key) != 0)) {
         report_missing(l, key, line, obs_missing);
         l->reported_key = core_arena_strndup(l->a, key, strlen(key));
     }
-    uint64_t series_missing = need & mandatory_mask(l, 0);
+    uint64_t series_missing = need & l->mand_series;
     if (series_missing != 0) {
         uint64_t h1, h2;
         int added;
@@ -575,6 +595,7 @@ on_dataset(void *ctx, dsd_action action, const dsd_ref_t *structure, const dsd_k
     l->at_dataset = *reg_cube_counts(l->t);
     l->nobs_at_dataset = l->nobs;
     l->ncleared = 0;
+    l->cur.valid = 0;
     core_buf_reset(l->lifted); /* this data set may clear what the last one stored */
     l->dataset_mask |= check_attrs(l, attrs, nattrs, "the data set", "", 0);
     core_rc rc = reg_cube_select(l->t, &l->flow, l->dsd.ndims, err);
@@ -638,6 +659,55 @@ key_string(struct loader *l, const core_str_t *codes)
         core_buf_addstr(l->keybuf, codes[d]);
     }
     return core_buf_cstr(l->keybuf);
+}
+
+/* Whether key is the key of the last observation (see struct loader's cur). */
+static int
+same_key(const struct loader *l, const dsd_kv_t *key, size_t nkey)
+{
+    if (!l->cur.valid || nkey != l->cur.nkey)
+        return 0;
+    const char *raw = l->cur.raw->ptr;
+    for (size_t i = 0; i < nkey; i++) {
+        const core_str_t *s[2] = {&key[i].id, &key[i].value};
+        for (size_t j = 0; j < 2; j++)
+            if (s[j]->len != l->cur.len[2 * i + j] ||
+                memcmp(s[j]->ptr, raw + l->cur.off[2 * i + j], s[j]->len) != 0)
+                return 0;
+    }
+    return 1;
+}
+
+/* Keeps a checked key (complete, codes ordered) for the observations that follow. */
+static void
+remember_key(struct loader *l, const dsd_kv_t *key, size_t nkey, const core_str_t *codes)
+{
+    core_buf_t *raw = l->cur.raw;
+    size_t coff[64];
+    l->cur.valid = nkey <= 32;
+    if (!l->cur.valid)
+        return;
+    core_buf_reset(raw);
+    for (size_t i = 0; i < nkey; i++) {
+        const core_str_t *s[2] = {&key[i].id, &key[i].value};
+        for (size_t j = 0; j < 2; j++) {
+            l->cur.off[2 * i + j] = raw->len;
+            l->cur.len[2 * i + j] = s[j]->len;
+            core_buf_addstr(raw, *s[j]);
+        }
+    }
+    for (size_t d = 0; d < l->dsd.ndims; d++) {
+        coff[d] = raw->len;
+        core_buf_addstr(raw, codes[d]);
+    }
+    size_t koff = raw->len;
+    core_buf_adds(raw, key_string(l, codes));
+    core_buf_addc(raw, '\0');
+    for (size_t d = 0; d < l->dsd.ndims; d++)
+        l->cur.codes[d] = (core_str_t){raw->ptr + coff[d], codes[d].len};
+    l->cur.key = raw->ptr + koff;
+    l->cur.nkey = nkey;
+    l->cur.verdict = -1;
 }
 
 /* Replace: a series is emptied the first time the message names it. */
@@ -771,11 +841,23 @@ on_obs(void *ctx, const dsd_kv_t *key, size_t nkey, core_str_t period, core_str_
        const dsd_kv_t *attrs, size_t nattrs, long line, core_err_t *err)
 {
     struct loader *l = ctx;
-    core_str_t codes[64];
+    core_str_t given[64];
+    const core_str_t *codes = l->cur.codes;
     if (l->dsd.ndims > 64)
         return core_fail(err, CORE_ETOOBIG, "more than 64 dimensions");
     l->nobs++;
-    int ok = order_key(l, key, nkey, codes, l->action == DSD_ACTION_DELETE, line);
+    int deleting = l->action == DSD_ACTION_DELETE;
+    int ok = !deleting && same_key(l, key, nkey);
+    if (!ok) {
+        l->cur.valid = 0;
+        ok = order_key(l, key, nkey, given, deleting, line);
+        codes = given;
+        if (ok && !deleting) {
+            remember_key(l, key, nkey, given);
+            codes = l->cur.valid ? l->cur.codes : given;
+        }
+    }
+    const char *k = l->cur.valid ? l->cur.key : NULL;
     dsd_period_t p;
     core_err_t pe = {0};
     if (period.len == 0) {
@@ -792,35 +874,41 @@ on_obs(void *ctx, const dsd_kv_t *key, size_t nkey, core_str_t period, core_str_
                        line, pe.msg);
         ok = 0;
     }
-    if (l->action != DSD_ACTION_DELETE && value.len > 0 &&
-        numeric_type(l->dsd.measure.text_type) && !is_number(value)) {
+    if (!deleting && value.len > 0 && l->numeric_measure && !is_number(value)) {
         dsd_report_add(l->report, DSD_SEV_ERROR, "not-numeric", NULL,
                        "%s:%ld: %s is '%.*s', which is not a number", l->name, line,
                        l->dsd.measure.id, CORE_STR_FMT(value));
         ok = 0;
     }
     unsigned char pkey[DSD_PERIOD_KEY];
-    if (ok && l->action != DSD_ACTION_DELETE) {
-        const char *k = key_string(l, codes);
+    if (ok && !deleting) {
+        if (k == NULL)
+            k = key_string(l, codes);
         uint64_t mask = check_attrs(l, attrs, nattrs, "series ", k, line);
         dsd_period_key(&p, pkey);
-        ok &= check_constraints(l, codes, k, line);
+        int verdict = l->cur.valid && l->cur.verdict >= 0 ? l->cur.verdict
+                                                          : check_constraints(l, codes, k, line);
+        if (l->cur.valid)
+            l->cur.verdict = verdict;
+        ok &= verdict;
         ok &= check_mandatory(l, codes, pkey, k, mask, line);
     }
     if (!ok)
         return CORE_OK; /* keep reading to report every problem; nothing will be written */
     dsd_period_key(&p, pkey);
-    if (l->action == DSD_ACTION_DELETE)
+    if (deleting)
         return reg_cube_delete(l->t, codes, pkey, err);
     if (l->action == DSD_ACTION_REPLACE) {
         core_rc rc = clear_once(l, codes, err);
         if (rc != CORE_OK)
             return rc;
     }
+    if (k == NULL || !l->cur.valid)
+        k = key_string(l, codes); /* clear_once may have printed another key there */
     dsd_kv_t own[LIFT_MAX];
     if (nattrs <= LIFT_MAX) { /* (more are kept as they came) */
         size_t nown;
-        core_rc rc = lift_attrs(l, codes, key_string(l, codes), attrs, nattrs, own, &nown, err);
+        core_rc rc = lift_attrs(l, codes, k, attrs, nattrs, own, &nown, err);
         if (rc != CORE_OK)
             return rc;
         attrs = own;
@@ -831,7 +919,7 @@ on_obs(void *ctx, const dsd_kv_t *key, size_t nkey, core_str_t period, core_str_
     if (rc == CORE_OK && twice)
         dsd_report_add(l->report, DSD_SEV_ERROR, "duplicate-observation", NULL,
                        "%s:%ld: series %s has period %.*s twice in this message", l->name, line,
-                       key_string(l, codes), CORE_STR_FMT(period));
+                       k, CORE_STR_FMT(period));
     return rc;
 }
 
@@ -925,6 +1013,8 @@ sdmx_data_load(reg_t *r, core_arena_t *a, core_str_t body, const char *name,
                        .report = report};
     l.keybuf = core_arena_zalloc(a, sizeof *l.keybuf);
     core_arena_defer(a, free_buf, l.keybuf);
+    l.cur.raw = core_arena_zalloc(a, sizeof *l.cur.raw);
+    core_arena_defer(a, free_buf, l.cur.raw);
     l.lifted = core_arena_zalloc(a, sizeof *l.lifted);
     core_arena_defer(a, free_buf, l.lifted);
     core_rc rc = reg_view_begin(r, a, &l.v, err);
