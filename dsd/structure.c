@@ -1,6 +1,8 @@
 #include <config.h>
 #include "dsd.h"
 
+#include <string.h>
+
 int
 dsd_structure_dim(const dsd_structure_t *s, core_str_t id)
 {
@@ -28,6 +30,13 @@ value_of(const dsd_kv_t *key, size_t n, const char *id)
     return NULL;
 }
 
+/* v == c, without measuring c first (regions list hundreds of codes) */
+static int
+str_is(core_str_t v, const char *c)
+{
+    return strncmp(c, v.ptr, v.len) == 0 && c[v.len] == '\0';
+}
+
 static int
 region_matches(const dsd_region_t *r, const dsd_kv_t *key, size_t n)
 {
@@ -37,7 +46,7 @@ region_matches(const dsd_region_t *r, const dsd_kv_t *key, size_t n)
             continue;
         int in = 0;
         for (size_t j = 0; j < r->nvalues[i] && !in; j++)
-            in = core_str_eq_c(*v, r->values[i][j]);
+            in = str_is(*v, r->values[i][j]);
         if (!in)
             return 0;
     }
@@ -52,7 +61,7 @@ dsd_constraint_allows(const dsd_constraint_t *c, const dsd_kv_t *key, size_t n)
         const dsd_region_t *r = &c->regions[i];
         if (r->include) {
             has_include = 1;
-            included |= region_matches(r, key, n);
+            included = included || region_matches(r, key, n);
         } else if (region_matches(r, key, n)) {
             return 0;
         }

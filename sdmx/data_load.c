@@ -774,10 +774,29 @@ numeric_type(const char *t)
     return 0;
 }
 
+/* A plain decimal ([+-]digits[.digits]) is a finite number whatever strtod would say; only
+ * the rest (exponents, NaN, odd forms) goes through strtod. */
+static int
+is_plain_decimal(core_str_t v)
+{
+    size_t i = v.len > 0 && (v.ptr[0] == '-' || v.ptr[0] == '+'), digits = 0, dots = 0;
+    for (; i < v.len; i++) {
+        if (v.ptr[i] >= '0' && v.ptr[i] <= '9')
+            digits++;
+        else if (v.ptr[i] == '.' && dots++ == 0)
+            continue;
+        else
+            return 0;
+    }
+    return digits > 0 && v.len < 300;
+}
+
 static int
 is_number(core_str_t v)
 {
     char buf[64];
+    if (is_plain_decimal(v))
+        return 1;
     if (v.len == 0 || v.len >= sizeof buf)
         return 0;
     memcpy(buf, v.ptr, v.len);

@@ -8,6 +8,14 @@
 #define SDMX_NS_SS "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/data/structurespecific"
 #define KV_MAX 256
 
+/* An XML attribute name of structure-specific data, and what it is for the current DSD. */
+enum ss_class { SS_TIME, SS_MEASURE, SS_DIM, SS_ATTR };
+struct ss_name {
+    core_str_t id; /* NUL-terminated, in the message's arena */
+    enum ss_class cls;
+};
+#define SS_NAMES 64
+
 /* A growing list of id/value pairs copied out of the reader (its strings do not last). */
 struct kvs {
     dsd_kv_t kv[KV_MAX];
@@ -42,6 +50,10 @@ struct data_reader {
     int ds_pending;
     dsd_action ds_action;
     const char *section; /* generic: "SeriesKey", "Attributes", "ObsKey" ... */
+    /* structure-specific: what each XML attribute name is for the DSD (see ss_name) */
+    struct ss_name names[SS_NAMES];
+    size_t nnames;
+    unsigned char hint[SS_NAMES]; /* the name met at each position last time */
 };
 
 static core_str_t
@@ -135,26 +147,59 @@ header_structure(struct data_reader *r, xmlTextReaderPtr xr)
 
 /* Splits the XML attributes of a Series/Obs/DataSet element into dimension values and
  * attribute values by the DSD; time and measure go to period and value. */
+/* What the XML attribute name is for the DSD. Elements repeat the same names in the same
+ * order, so the name met at this position last time is tried first, then the others; a new
+ * name is classified once and kept (up to SS_NAMES). */
+static struct ss_name
+ss_name(struct data_reader *r, const char *name, size_t pos)
+{
+    size_t h = pos < SS_NAMES ? r->hint[pos] : 0;
+    if (h < r->nnames && strcmp(r->names[h].id.ptr, name) == 0)
+        return r->names[h];
+    for (size_t i = 0; i < r->nnames; i++)
+        if (strcmp(r->names[i].id.ptr, name) == 0) {
+            if (pos < SS_NAMES)
+                r->hint[pos] = (unsigned char)i;
+            return r->names[i];
+        }
+    struct ss_name n = {copy(r->a, BAD_CAST name), SS_ATTR};
+    const char *time_id = r->dsd->time.id ? r->dsd->time.id : "TIME_PERIOD";
+    if (strcmp(name, time_id) == 0)
+        n.cls = SS_TIME;
+    else if (r->dsd->measure.id && strcmp(name, r->dsd->measure.id) == 0)
+        n.cls = SS_MEASURE;
+    else if (dsd_structure_dim(r->dsd, n.id) >= 0)
+        n.cls = SS_DIM;
+    if (r->nnames < SS_NAMES) {
+        if (pos < SS_NAMES)
+            r->hint[pos] = (unsigned char)r->nnames;
+        r->names[r->nnames++] = n;
+    }
+    return n;
+}
+
+/* Splits the XML attributes of a Series/Obs/DataSet element into dimension values and
+ * attribute values by the DSD; time and measure go to period and value. */
 static core_rc
 ss_split(struct data_reader *r, xmlTextReaderPtr xr, core_arena_t *a, struct kvs *dims,
          struct kvs *attrs)
 {
     core_rc rc = CORE_OK;
-    const char *time_id = r->dsd->time.id ? r->dsd->time.id : "TIME_PERIOD";
+    size_t pos = 0;
     for (int ok = xmlTextReaderMoveToFirstAttribute(xr); ok == 1 && rc == CORE_OK;
          ok = xmlTextReaderMoveToNextAttribute(xr)) {
         if (xmlTextReaderConstNamespaceUri(xr) != NULL)
             continue; /* xsi:type, ss:action and friends */
-        core_str_t id = copy(a, xmlTextReaderConstLocalName(xr));
+        struct ss_name n = ss_name(r, local(xr), pos++);
         core_str_t value = copy(a, xmlTextReaderConstValue(xr));
-        if (core_str_eq_c(id, time_id))
+        if (n.cls == SS_TIME)
             r->period = value;
-        else if (core_str_eq_c(id, r->dsd->measure.id))
+        else if (n.cls == SS_MEASURE)
             r->value = value;
-        else if (dsd_structure_dim(r->dsd, id) >= 0 || core_str_eq_c(id, time_id))
-            rc = dims ? kvs_add(r, dims, id, value) : CORE_OK;
+        else if (n.cls == SS_DIM)
+            rc = dims ? kvs_add(r, dims, n.id, value) : CORE_OK;
         else
-            rc = kvs_add(r, attrs, id, value);
+            rc = kvs_add(r, attrs, n.id, value);
     }
     xmlTextReaderMoveToElement(xr);
     return rc;
@@ -178,6 +223,7 @@ begin_dataset(struct data_reader *r, xmlTextReaderPtr xr)
     core_rc rc = r->ev->resolve(r->ev->ctx, &r->structure, &r->dsd, r->err);
     if (rc != CORE_OK)
         return rc;
+    r->nnames = 0; /* names are classified by the DSD */
     if (r->generic) {
         reset_scratch(r);
         r->attrs.n = 0;
