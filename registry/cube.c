@@ -76,6 +76,10 @@ struct reg_cube {
     reg_view_t *v;
     uint32_t flow;
     size_t ndims;
+    /* the code last looked up at each dimension (ids start at 1; 0: none): series in key
+     * order repeat most codes of the one before */
+    uint32_t memo_id[CUBE_MAX_DIMS];
+    core_str_t memo_code[CUBE_MAX_DIMS];
 };
 
 struct reg_series_iter {
@@ -1054,6 +1058,8 @@ reg_cube_code_id(reg_cube_t *c, size_t dim, core_str_t code, uint32_t *id)
 core_str_t
 reg_cube_code(reg_cube_t *c, size_t dim, uint32_t id)
 {
+    if (dim < CUBE_MAX_DIMS && id != 0 && c->memo_id[dim] == id)
+        return c->memo_code[dim];
     unsigned char kb[10];
     put_u32(kb, c->flow);
     kb[4] = (unsigned char)(dim >> 8);
@@ -1062,7 +1068,12 @@ reg_cube_code(reg_cube_t *c, size_t dim, uint32_t id)
     MDB_val k = {10, kb}, v;
     if (mdb_get(c->v->txn, c->v->reg->codeids, &k, &v) != 0)
         return CORE_STR("?");
-    return (core_str_t){v.mv_data, v.mv_size};
+    core_str_t code = {v.mv_data, v.mv_size};
+    if (dim < CUBE_MAX_DIMS) {
+        c->memo_id[dim] = id;
+        c->memo_code[dim] = code; /* the map's bytes: valid as long as the view */
+    }
+    return code;
 }
 
 core_str_t

@@ -315,23 +315,36 @@ static const format_ops_t ss_ops = {ss_begin, ss_series_begin, ss_obs, ss_series
 
 /* ---- SDMX-CSV 1.0 ---------------------------------------------------------------------------- */
 
+/* Writes v at w as a CSV cell, quoted when it holds a comma, quote or line break; w has room
+ * for 2 * v.len + 2 bytes. Returns the end. */
+static char *
+csv_put(char *w, core_str_t v)
+{
+    char *start = w;
+    for (size_t i = 0; i < v.len; i++) {
+        char c = v.ptr[i];
+        if (c == ',' || c == '"' || c == '\n' || c == '\r')
+            goto quoted;
+        *w++ = c;
+    }
+    return w;
+quoted:
+    w = start;
+    *w++ = '"';
+    for (size_t i = 0; i < v.len; i++) {
+        if (v.ptr[i] == '"')
+            *w++ = '"';
+        *w++ = v.ptr[i];
+    }
+    *w++ = '"';
+    return w;
+}
+
 static void
 csv_field(core_buf_t *out, core_str_t v)
 {
-    int quote = 0;
-    for (size_t i = 0; i < v.len && !quote; i++)
-        quote = v.ptr[i] == ',' || v.ptr[i] == '"' || v.ptr[i] == '\n' || v.ptr[i] == '\r';
-    if (!quote) {
-        core_buf_addstr(out, v);
-        return;
-    }
-    core_buf_addc(out, '"');
-    for (size_t i = 0; i < v.len; i++) {
-        if (v.ptr[i] == '"')
-            core_buf_addc(out, '"');
-        core_buf_addc(out, v.ptr[i]);
-    }
-    core_buf_addc(out, '"');
+    core_buf_reserve(out, 2 * v.len + 2);
+    out->len = (size_t)(csv_put(out->ptr + out->len, v) - out->ptr);
 }
 
 /* A header cell: the id, or with labels=both "ID: concept name". */
@@ -372,13 +385,22 @@ csv_spread(struct sdmx_data_stream *s, core_str_t blob, core_str_t *vals)
     dsd_kv_t kv;
     while (reg_attrs_next(&blob, &kv)) {
         for (size_t k = 0; k < n; k++, at = (at + 1) % n) {
-            if (core_str_eq_c(kv.id, s->dsd.attrs[at].id)) {
+            if (kv.id.len == s->csv_id_len[at] &&
+                memcmp(kv.id.ptr, s->dsd.attrs[at].id, kv.id.len) == 0) {
                 vals[at] = kv.value;
                 break;
             }
         }
         at = (at + 1) % (n ? n : 1);
     }
+}
+
+static void
+free_csv(void *arg)
+{
+    struct sdmx_data_stream *s = arg;
+    core_buf_dispose(&s->csv_prefix);
+    core_buf_dispose(&s->csv_fill);
 }
 
 static void
@@ -392,6 +414,13 @@ csv_begin(struct sdmx_data_stream *s, core_buf_t *out)
     s->csv_ds = core_arena_alloc(s->a, n * sizeof *s->csv_ds);
     s->csv_series = core_arena_alloc(s->a, n * sizeof *s->csv_series);
     s->csv_obs = core_arena_alloc(s->a, n * sizeof *s->csv_obs);
+    s->csv_id_len = core_arena_alloc(s->a, n * sizeof *s->csv_id_len);
+    s->csv_fill_end = core_arena_alloc(s->a, n * sizeof *s->csv_fill_end);
+    for (size_t i = 0; i < s->dsd.nattrs; i++)
+        s->csv_id_len[i] = strlen(s->dsd.attrs[i].id);
+    core_buf_init(&s->csv_prefix);
+    core_buf_init(&s->csv_fill);
+    core_arena_defer(s->a, free_csv, s);
     csv_spread(s, reg_cube_dataset_attrs(s->cube), s->csv_ds);
     csv_spread(s, CORE_STR_NULL, s->csv_series);
     size_t col = 0;
@@ -423,33 +452,70 @@ csv_time(struct sdmx_data_stream *s, core_buf_t *out, const reg_obs_t *o)
     core_buf_printf(out, ",%s", iso);
 }
 
+/* The cells every row of the series shares: its start (DATAFLOW, the key) and, for each
+ * attribute, the series' value else the data set's, for rows without their own. */
 static void
 csv_series_begin(struct sdmx_data_stream *s, core_buf_t *out)
 {
     (void)out;
     csv_spread(s, s->series.attrs, s->csv_series);
+    core_buf_reset(&s->csv_prefix);
+    core_buf_addstr(&s->csv_prefix, s->csv_flow);
+    for (size_t d = 0; d < s->dsd.ndims; d++)
+        csv_code(s, &s->csv_prefix, s->dim_names ? &s->dim_names[d] : NULL, s->codes[d]);
+    core_buf_reset(&s->csv_fill);
+    for (size_t i = 0; show_attrs(s) && i < s->dsd.nattrs; i++) {
+        core_str_t v = s->csv_series[i].ptr ? s->csv_series[i] : s->csv_ds[i];
+        csv_code(s, &s->csv_fill, s->attr_names ? &s->attr_names[i] : NULL, v);
+        s->csv_fill_end[i] = s->csv_fill.len;
+    }
 }
 
+/* A row: the series' start, the period and value, then each attribute cell, the
+ * observation's own or the series' (written once for the row, with one reservation). */
 static void
 csv_obs(struct sdmx_data_stream *s, core_buf_t *out, const reg_obs_t *o)
 {
-    core_buf_addstr(out, s->csv_flow);
-    for (size_t d = 0; d < s->dsd.ndims; d++)
-        csv_code(s, out, s->dim_names ? &s->dim_names[d] : NULL, s->codes[d]);
-    csv_time(s, out, o);
-    core_buf_addc(out, ',');
-    csv_field(out, o->value);
-    if (show_attrs(s)) {
-        /* the observation's value, else the series', else the data set's */
+    size_t nattrs = show_attrs(s) ? s->dsd.nattrs : 0;
+    if (nattrs)
         csv_spread(s, o->attrs, s->csv_obs);
-        for (size_t i = 0; i < s->dsd.nattrs; i++) {
+    if (s->q->csv_time_normalized || s->attr_names != NULL) {
+        core_buf_addstr(out, (core_str_t){s->csv_prefix.ptr, s->csv_prefix.len});
+        csv_time(s, out, o);
+        core_buf_addc(out, ',');
+        csv_field(out, o->value);
+        for (size_t i = 0; i < nattrs; i++) {
             core_str_t v = s->csv_obs[i].ptr ? s->csv_obs[i]
                            : s->csv_series[i].ptr ? s->csv_series[i]
                                                   : s->csv_ds[i];
             csv_code(s, out, s->attr_names ? &s->attr_names[i] : NULL, v);
         }
+        core_buf_adds(out, "\r\n");
+        return;
     }
-    core_buf_adds(out, "\r\n");
+    size_t need = s->csv_prefix.len + s->csv_fill.len + 2 * (o->period.len + o->value.len) + 8;
+    for (size_t i = 0; i < nattrs; i++)
+        need += s->csv_obs[i].ptr ? 2 * s->csv_obs[i].len + 3 : 0;
+    core_buf_reserve(out, need);
+    char *w = out->ptr + out->len;
+    memcpy(w, s->csv_prefix.ptr, s->csv_prefix.len);
+    w += s->csv_prefix.len;
+    *w++ = ',';
+    w = csv_put(w, o->period);
+    *w++ = ',';
+    w = csv_put(w, o->value);
+    for (size_t i = 0, from = 0; i < nattrs; from = s->csv_fill_end[i++]) {
+        if (s->csv_obs[i].ptr == NULL) {
+            memcpy(w, s->csv_fill.ptr + from, s->csv_fill_end[i] - from);
+            w += s->csv_fill_end[i] - from;
+        } else {
+            *w++ = ',';
+            w = csv_put(w, s->csv_obs[i]);
+        }
+    }
+    *w++ = '\r';
+    *w++ = '\n';
+    out->len = (size_t)(w - out->ptr);
 }
 
 static void

@@ -141,6 +141,12 @@ struct sdmx_data_stream {
      * (read once), of the current series (once per series) and of the observation */
     core_str_t csv_flow;
     core_str_t *csv_ds, *csv_series, *csv_obs;
+    size_t *csv_id_len; /* of each DSD attribute's id */
+    /* the current series' cells: DATAFLOW and the key (a row's start), and for each
+     * attribute column the cell an observation without its own value gets (offsets into
+     * csv_fill, ending at csv_fill_end[i]) */
+    core_buf_t csv_prefix, csv_fill;
+    size_t *csv_fill_end;
     /* SDMX-CSV labels=both: names of codes per dimension and attribute, of concepts per
      * column (dimensions, time, measure, attributes) */
     struct sdmx_names *dim_names, *attr_names;
