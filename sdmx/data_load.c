@@ -957,6 +957,8 @@ on_dataset_end(void *ctx, core_err_t *err)
     return CORE_OK;
 }
 
+#define RELAY_MIN ((size_t)256 << 10)
+
 /* Picks the reader from the first byte that is not white space (after a UTF-8 BOM):
  * '<' SDMX-ML, '{' SDMX-JSON, anything else SDMX-CSV. */
 static core_rc
@@ -1053,7 +1055,9 @@ sdmx_data_load(reg_t *r, core_arena_t *a, core_str_t body, const char *name,
         /* places in reports are those of the converted message, an element a line */
         l.name = name = core_arena_printf(a, "%s (as SDMX-ML 2.1)", name);
     }
-    rc = read_any(a, body, name, &ev, err);
+    /* a large message is parsed on a second core while this one checks and writes */
+    rc = body.len >= RELAY_MIN ? sdmx__relay_read(a, read_any, body, name, &ev, err)
+                               : read_any(a, body, name, &ev, err);
     if (rc == CORE_OK && l.have_dsd)
         settle_mandatory(&l);
     if (rc == CORE_OK && report->nerrors > 0)

@@ -267,7 +267,8 @@ merge_key(struct data_reader *r, struct kvs *key, const struct kvs *more)
 static core_rc
 emit_obs(struct data_reader *r, xmlTextReaderPtr xr)
 {
-    struct kvs key = {.n = 0};
+    struct kvs key; /* (not zeroed: 8 kB an observation) */
+    key.n = 0;
     core_rc rc;
     if ((rc = merge_key(r, &key, &r->key)) != CORE_OK ||
         (rc = merge_key(r, &key, &r->okey)) != CORE_OK)

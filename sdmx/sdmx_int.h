@@ -29,6 +29,14 @@ core_rc sdmx__structure_cached(sdmx_cache_t *c, reg_view_t *v, core_arena_t *a,
  * sees the bytes, so that no internal subset (entity bombs, external entities) is parsed. */
 int sdmx__prolog_has_doctype(const char *p, size_t len);
 
+/* A data message reader (SDMX-ML, SDMX-JSON or SDMX-CSV): calls ev for what body holds. */
+typedef core_rc (*sdmx__reader_fn)(core_arena_t *a, core_str_t body, const char *name,
+                                   const dsd_events_t *ev, core_err_t *err);
+/* Runs read on a second thread and passes its events to sink on this one, in order, so that
+ * reading and what sink does overlap; the same result as read(a, body, name, sink, err). */
+core_rc sdmx__relay_read(core_arena_t *a, sdmx__reader_fn read, core_str_t body,
+                         const char *name, const dsd_events_t *sink, core_err_t *err);
+
 /* The first error libxml2's reader reports, with its file and line; install with
  * xmlTextReaderSetErrorHandler(xr, sdmx__on_xml_error, &errors). */
 typedef struct sdmx__xml_errors {

@@ -49,6 +49,10 @@ Case syntax (one directive a line, '#' starts a comment):
   write-sdg-data NAME S A [V]   tmp:NAME: a structure-specific message for the demo SDG
                                 dataflow with S series codes x A areas x 24 years (values
                                 shifted by V)
+  cut-file NAME FROM N          tmp:NAME: the first N bytes of tmp:FROM
+  edit-file NAME FROM OLD NEW   tmp:NAME: tmp:FROM with the last OLD replaced by NEW (no spaces
+                                in either; in NEW, %SP% stands for a space and %REPEAT:C:N% for
+                                C written N times)
   slow-download PATH MB BYTES   reads PATH slowly (small reads, pauses); the server's
                                 anonymous resident memory must not grow by more than MB while
                                 at least BYTES arrive
@@ -685,6 +689,23 @@ class Case:
                 elif cmd == "write-sdg-data":
                     name, ns, na, *variant = arg.split()
                     self.write_sdg_data(name, int(ns), int(na), int(variant[0]) if variant else 0)
+                elif cmd == "cut-file":
+                    name, src, n = arg.split()
+                    with open(self.file("tmp:" + src), "rb") as f:
+                        data = f.read(int(n))
+                    with open(self.file("tmp:" + name), "wb") as out:
+                        out.write(data)
+                elif cmd == "edit-file":
+                    name, src, old, new = arg.split()
+                    new = re.sub(r"%REPEAT:(.):(\d+)%", lambda m: m.group(1) * int(m.group(2)), new)
+                    new = new.replace("%SP%", " ")
+                    with open(self.file("tmp:" + src), encoding="utf-8") as f:
+                        data = f.read()
+                    at = data.rfind(old)
+                    if at < 0:
+                        raise CaseFailure("edit-file: %r is not in %s" % (old, src))
+                    with open(self.file("tmp:" + name), "w", encoding="utf-8") as out:
+                        out.write(data[:at] + new + data[at + len(old):])
                 elif cmd == "slow-download":
                     self.send()
                     path, mb, nbytes = arg.split()
