@@ -376,22 +376,45 @@ csv_code(struct sdmx_data_stream *s, core_buf_t *out, const sdmx_names_t *names,
 /* Spreads an attribute blob over vals, one slot per DSD attribute (ids not in the DSD are
  * not columns). Blobs list their attributes in the same order each time, so the slot of
  * the previous blob's entry at the same place is tried first. */
+/* a == b for short ids, without a call (two words cover ids of up to 16 bytes) */
+static int
+eq_short(const char *a, const char *b, size_t n)
+{
+    if (n < 8) {
+        for (size_t i = 0; i < n; i++)
+            if (a[i] != b[i])
+                return 0;
+        return 1;
+    }
+    uint64_t x, y, u, v;
+    memcpy(&x, a, 8);
+    memcpy(&y, b, 8);
+    memcpy(&u, a + n - 8, 8);
+    memcpy(&v, b + n - 8, 8);
+    return x == y && u == v && (n <= 16 || memcmp(a + 8, b + 8, n - 16) == 0);
+}
+
 static void
 csv_spread(struct sdmx_data_stream *s, core_str_t blob, core_str_t *vals)
 {
-    size_t n = s->dsd.nattrs, at = 0;
+    size_t n = s->dsd.nattrs;
     for (size_t i = 0; i < n; i++)
         vals[i] = CORE_STR_NULL;
+    /* the j-th entry of an observation's blob is mostly the attribute it was last time */
+    size_t *hint = vals == s->csv_obs ? s->csv_obs_hint : s->csv_other_hint;
     dsd_kv_t kv;
-    while (reg_attrs_next(&blob, &kv)) {
-        for (size_t k = 0; k < n; k++, at = (at + 1) % n) {
+    for (size_t j = 0; n > 0 && reg_attrs_next(&blob, &kv); j++) {
+        size_t at = j < CSV_HINTS && hint[j] < n ? hint[j] : 0;
+        for (size_t k = 0; k < n; k++) {
             if (kv.id.len == s->csv_id_len[at] &&
-                memcmp(kv.id.ptr, s->dsd.attrs[at].id, kv.id.len) == 0) {
+                eq_short(kv.id.ptr, s->dsd.attrs[at].id, kv.id.len)) {
                 vals[at] = kv.value;
+                if (j < CSV_HINTS)
+                    hint[j] = at;
                 break;
             }
+            at = at + 1 == n ? 0 : at + 1;
         }
-        at = (at + 1) % (n ? n : 1);
     }
 }
 

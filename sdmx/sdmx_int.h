@@ -150,6 +150,8 @@ struct sdmx_data_stream {
     core_str_t csv_flow;
     core_str_t *csv_ds, *csv_series, *csv_obs;
     size_t *csv_id_len; /* of each DSD attribute's id */
+#define CSV_HINTS 16
+    size_t csv_obs_hint[CSV_HINTS], csv_other_hint[CSV_HINTS]; /* see csv_spread() */
     /* the current series' cells: DATAFLOW and the key (a row's start), and for each
      * attribute column the cell an observation without its own value gets (offsets into
      * csv_fill, ending at csv_fill_end[i]) */

@@ -303,7 +303,7 @@ struct data_gen {
     int done;
 };
 
-#define DATA_CHUNK (64 * 1024)
+#define DATA_CHUNK (256 * 1024)
 
 static void
 data_send_next(struct data_gen *g)
