@@ -219,7 +219,7 @@ const dsd_component_t *dsd_structure_attr(const dsd_structure_t *s, core_str_t i
 typedef struct dsd_region {
     int include;
     const char **ids;     /* component ids */
-    const char ***values; /* values[i][0..nvalues[i]) for ids[i] */
+    const char ***values; /* values[i][0..nvalues[i]) for ids[i], sorted (strcmp) */
     size_t *nvalues;
     size_t n;
 } dsd_region_t;

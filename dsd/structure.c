@@ -1,6 +1,7 @@
 #include <config.h>
 #include "dsd.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 int
@@ -30,11 +31,14 @@ value_of(const dsd_kv_t *key, size_t n, const char *id)
     return NULL;
 }
 
-/* v == c, without measuring c first (regions list hundreds of codes) */
+/* v against c, as strcmp would order them */
 static int
-str_is(core_str_t v, const char *c)
+cmp_str_c(const void *key, const void *elem)
 {
-    return strncmp(c, v.ptr, v.len) == 0 && c[v.len] == '\0';
+    const core_str_t *v = key;
+    const char *c = *(const char *const *)elem;
+    int d = strncmp(v->ptr, c, v->len);
+    return d != 0 ? d : -(c[v->len] != '\0'); /* c longer: v comes first */
 }
 
 static int
@@ -42,12 +46,8 @@ region_matches(const dsd_region_t *r, const dsd_kv_t *key, size_t n)
 {
     for (size_t i = 0; i < r->n; i++) {
         const core_str_t *v = value_of(key, n, r->ids[i]);
-        if (v == NULL)
-            continue;
-        int in = 0;
-        for (size_t j = 0; j < r->nvalues[i] && !in; j++)
-            in = str_is(*v, r->values[i][j]);
-        if (!in)
+        if (v != NULL && bsearch(v, r->values[i], r->nvalues[i], sizeof *r->values[i],
+                                 cmp_str_c) == NULL)
             return 0;
     }
     return 1;

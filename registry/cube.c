@@ -58,6 +58,8 @@ struct reg_cube_txn {
     size_t nslots;
     size_t block_bytes;  /* what the cached blocks hold, for the limit */
     size_t cur_block;    /* the block of last_key; SIZE_MAX: look it up */
+    unsigned char touched_key[SERIES_KEY_MAX]; /* the series record last written and logged */
+    int touched_valid;
     /* the id of the code last interned at each dimension: consecutive series share most of
      * their codes, and this spares a lookup of each (codes never change id) */
     uint32_t memo_id[CUBE_MAX_DIMS];
@@ -660,7 +662,7 @@ reg_cube_set_provider(reg_cube_txn_t *t, core_str_t agency, core_str_t id)
     p[agency.len] = '\0';
     memcpy(p + agency.len + 1, id.ptr, id.len);
     t->provider = (core_str_t){p, agency.len + 1 + id.len};
-    t->last_valid = 0;
+    t->last_valid = t->touched_valid = 0;
 }
 
 static core_rc
@@ -701,7 +703,12 @@ touch_series(reg_cube_txn_t *t, const unsigned char *skey, size_t slen, const ds
     t->changed = 1;
     if (m != 0)
         return reg__fail(err, m, "put series");
-    return log_change(t, skey, slen, NULL, 'U', CORE_STR_NULL, err);
+    rc = log_change(t, skey, slen, NULL, 'U', CORE_STR_NULL, err);
+    if (rc == CORE_OK) {
+        memcpy(t->touched_key, skey, slen);
+        t->touched_valid = 1;
+    }
+    return rc;
 }
 
 core_rc
@@ -728,9 +735,13 @@ reg_cube_put_obs(reg_cube_txn_t *t, const core_str_t *codes, const unsigned char
     if (!known) {
         unsigned char sk[SERIES_KEY_MAX];
         int found;
-        if ((rc = series_key(t, codes, 1, sk, &found, err)) != CORE_OK ||
-            (rc = touch_series(t, sk, slen, NULL, 0, err)) != CORE_OK ||
-            (rc = log_change(t, sk, slen, NULL, 'U', CORE_STR_NULL, err)) != CORE_OK)
+        if ((rc = series_key(t, codes, 1, sk, &found, err)) != CORE_OK)
+            return rc;
+        /* a series whose record this commit just wrote (its attributes came first) is
+         * stamped and logged already */
+        int touched = t->touched_valid && memcmp(t->touched_key, sk, slen) == 0;
+        if (!touched && ((rc = touch_series(t, sk, slen, NULL, 0, err)) != CORE_OK ||
+                         (rc = log_change(t, sk, slen, NULL, 'U', CORE_STR_NULL, err)) != CORE_OK))
             return rc;
         remember_series(t, codes, sk);
         t->cur_block = SIZE_MAX;
@@ -934,6 +945,7 @@ reg_cube_delete(reg_cube_txn_t *t, const core_str_t *codes, const unsigned char 
                 core_err_t *err)
 {
     t->last_valid = 0; /* the series record may go: the next observation touches it again */
+    t->touched_valid = 0;
     uint32_t want[CUBE_MAX_DIMS];
     int wildcard = 0;
     for (size_t d = 0; d < t->ndims; d++) {

@@ -346,6 +346,12 @@ sdmx__name_of(const sdmx_name_t *names, size_t n, core_str_t id)
 
 /* ---- allowed content constraints ---------------------------------------------------------- */
 
+static int
+cmp_cstr(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 static void
 read_region(core_arena_t *a, const xmlNode *el, const char *item, int include, dsd_region_t *r)
 {
@@ -372,6 +378,7 @@ read_region(core_arena_t *a, const xmlNode *el, const char *item, int include, d
                 core_arena_strndup(a, (const char *)t, strlen((const char *)t));
             xmlFree(t);
         }
+        qsort(r->values[r->n], r->nvalues[r->n], sizeof **r->values, cmp_cstr);
         r->n++;
     }
 }
