@@ -273,6 +273,9 @@ typedef struct dsd_events {
                    core_str_t value, const dsd_kv_t *attrs, size_t nattrs, long line,
                    core_err_t *err);
     core_rc (*dataset_end)(void *ctx, core_err_t *err);
+    /* Optional (NULL: not told): the reader is past the first offset bytes of the message
+     * and will not look at them again, so the sink may let their memory go. */
+    void (*consumed)(void *ctx, size_t offset);
 } dsd_events_t;
 
 /* ---- reports ----------------------------------------------------------------------- */

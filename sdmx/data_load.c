@@ -942,6 +942,14 @@ on_obs(void *ctx, const dsd_kv_t *key, size_t nkey, core_str_t period, core_str_
     return rc;
 }
 
+static void
+on_consumed(void *ctx, size_t offset)
+{
+    const struct loader *l = ctx;
+    if (l->opts->consumed != NULL)
+        l->opts->consumed(l->opts->consumed_arg, offset);
+}
+
 static core_rc
 on_dataset_end(void *ctx, core_err_t *err)
 {
@@ -1045,13 +1053,16 @@ sdmx_data_load(reg_t *r, core_arena_t *a, core_str_t body, const char *name,
         return rc;
     if (opts->provider.ptr != NULL)
         reg_cube_set_provider(l.t, opts->provider_scheme->agency, opts->provider);
-    dsd_events_t ev = {&l, on_resolve, on_dataset, on_series, on_obs, on_dataset_end};
+    dsd_events_t ev = {&l, on_resolve, on_dataset, on_series, on_obs, on_dataset_end, NULL};
+    if (opts->consumed != NULL)
+        ev.consumed = on_consumed; /* (not for a converted 2.0 message: another buffer) */
     const char *kind = body.len && body.ptr[0] != '{' ? sdmx_message_kind(body.ptr, body.len) : NULL;
     if (kind != NULL && strstr(kind, "20") != NULL) {
         if ((rc = sdmx_convert_20(a, body, name, &body, err)) != CORE_OK) {
             reg_cube_abort(l.t);
             return rc;
         }
+        ev.consumed = NULL;
         /* places in reports are those of the converted message, an element a line */
         l.name = name = core_arena_printf(a, "%s (as SDMX-ML 2.1)", name);
     }

@@ -479,6 +479,7 @@ static core_rc
 read_loop(struct data_reader *r, xmlTextReaderPtr xr)
 {
     int seen_root = 0, in_ds = 0, skip = 0, ret = xmlTextReaderRead(xr);
+    size_t nodes = 0;
     core_rc rc = CORE_OK;
     while (ret == 1 && rc == CORE_OK && r->xe.first[0] == '\0') {
         int type = xmlTextReaderNodeType(xr);
@@ -506,6 +507,8 @@ read_loop(struct data_reader *r, xmlTextReaderPtr xr)
         if (rc != CORE_OK)
             break;
         ret = skip ? xmlTextReaderNext(xr) : xmlTextReaderRead(xr);
+        if (r->ev->consumed != NULL && (++nodes & 0x3fff) == 0)
+            r->ev->consumed(r->ev->ctx, (size_t)xmlTextReaderByteConsumed(xr));
         skip = 0;
     }
     if (rc != CORE_OK)

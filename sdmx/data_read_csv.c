@@ -44,7 +44,7 @@ struct csv_reader {
     const char *name;
     const dsd_events_t *ev;
     core_err_t *err;
-    const char *p, *end;
+    const char *start, *p, *end;
     long line;     /* line of p */
     long row_line; /* first line of the row being read */
     struct field raw[CSV_MAX_COLS];
@@ -321,12 +321,14 @@ read_rows(struct csv_reader *r)
     for (size_t i = 0; i < r->ncols; i++)
         if (r->cols[i].role == COL_ACTION && r->version2)
             action_col = (int)i;
-    for (;;) {
+    for (size_t rows = 1;; rows++) {
         int got;
         if ((rc = read_row(r, &got)) != CORE_OK)
             return rc;
         if (!got)
             break;
+        if (r->ev->consumed != NULL && (rows & 0x3fff) == 0)
+            r->ev->consumed(r->ev->ctx, (size_t)(r->p - r->start));
         if (r->nraw != r->ncols)
             return core_fail(r->err, CORE_ESYNTAX, "%s:%ld: %zu fields where the header has %zu",
                              r->name, r->row_line, r->nraw, r->ncols);
@@ -375,7 +377,7 @@ sdmx_data_read_csv(core_arena_t *a, const char *data, size_t len, const char *na
     r->name = name;
     r->ev = ev;
     r->err = err;
-    r->p = data;
+    r->start = r->p = data;
     r->end = data + len;
     r->line = 1;
     if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)

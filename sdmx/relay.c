@@ -267,12 +267,21 @@ relay_dataset_end(void *ctx, core_err_t *err)
     return CORE_OK;
 }
 
+/* Not batched: letting pages go is safe from any thread, at any time. */
+static void
+relay_consumed(void *ctx, size_t offset)
+{
+    struct relay *r = ctx;
+    if (r->sink->consumed != NULL)
+        r->sink->consumed(r->sink->ctx, offset);
+}
+
 static void *
 reader_main(void *arg)
 {
     struct relay *r = arg;
-    dsd_events_t ev = {r, relay_resolve, relay_dataset, relay_series, relay_obs,
-                       relay_dataset_end};
+    dsd_events_t ev = {r,         relay_resolve,     relay_dataset, relay_series,
+                       relay_obs, relay_dataset_end, relay_consumed};
     core_err_t err = {0};
     core_rc rc = r->read(r->worker_arena, r->body, r->name, &ev, &err);
     if (rc == CORE_OK)

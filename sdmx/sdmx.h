@@ -70,6 +70,11 @@ typedef struct sdmx_load_opts {
     const dsd_ref_t *provider_scheme;
     core_str_t provider;
     struct sdmx_cache *cache; /* compiled structures kept by the server, or NULL */
+    /* Optional: told how far the message has been read (a byte offset into body), so that a
+     * caller that mapped a file can drop the pages already read from memory. Called from
+     * the thread that parses, which may not be the caller's. */
+    void (*consumed)(void *arg, size_t offset);
+    void *consumed_arg;
 } sdmx_load_opts_t;
 
 /* Validates and stores a data message in one transaction: nothing is written unless every

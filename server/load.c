@@ -116,6 +116,24 @@ load_provider(srv_ctx_t *ctx, core_arena_t *a, const char *arg, srv_principal_t 
     return CORE_OK;
 }
 
+/* A mapped input file's pages that the reader is done with, dropped in 8 MB steps: the file
+ * stays where it is, so a page read again is simply mapped again. */
+struct read_pages {
+    const char *base;
+    size_t dropped;
+};
+
+static void
+drop_read_pages(void *arg, size_t offset)
+{
+    struct read_pages *rp = arg;
+    size_t page = (size_t)sysconf(_SC_PAGESIZE), end = offset / page * page;
+    if (end < rp->dropped + ((size_t)8 << 20))
+        return;
+    madvise((void *)(rp->base + rp->dropped), end - rp->dropped, MADV_DONTNEED);
+    rp->dropped = end;
+}
+
 static core_rc
 load_data(srv_ctx_t *ctx, core_arena_t *a, core_str_t body, const char *file,
           dsd_report_t *report, core_err_t *err)
@@ -129,6 +147,11 @@ load_data(srv_ctx_t *ctx, core_arena_t *a, core_str_t body, const char *file,
     }
     sdmx_load_stats_t st;
     sdmx_load_opts_t opts = {.flow = flowp, .dry_run = ctx->conf.validate_only};
+    struct read_pages rp = {body.ptr, 0};
+    if (body.len > 0) { /* srv_read_file mapped it */
+        opts.consumed = drop_read_pages;
+        opts.consumed_arg = &rp;
+    }
     srv_principal_t provider;
     if (ctx->conf.provider != NULL) {
         core_rc rc = load_provider(ctx, a, ctx->conf.provider, &provider, err);
