@@ -10,8 +10,8 @@
  *   codes   u32 flow, u16 dim, code bytes         -> u32 id (ids start at 1; the empty
  *                                                     code holds the next free id)
  *   codeids u32 flow, u16 dim, u32 id             -> code bytes
- *   series  u32 flow, u32 id[ndims]               -> u64 commit, attribute blob
- *   obs     u32 flow, u32 id[ndims]               -> the series' observations in period-key
+ *   series  u32 flow, u32 id[ndims]               -> u64 commit, u32 block, attribute blob
+ *   obs     u32 flow, u32 block                   -> the series' observations in period-key
  *                                                     order, each: period key, u64 commit,
  *                                                     u8 n, period, u16 n, value, u16 n,
  *                                                     attribute blob
@@ -24,12 +24,17 @@
  * An attribute blob is a run of (u8 id length, id, u16 value length, value).
  * Observations are kept one record per series (a block) rather than one per observation: the
  * series key is stored once instead of on every observation, a load puts a record per series
- * instead of one per observation, and a read walks a block in memory. Measured on 2.47 M SDG
- * observations: see docs/performance.md. */
+ * instead of one per observation, and a read walks a block in memory. A block is keyed by a
+ * number the series gets when its record is made, which grows with each new series: the
+ * blocks of a load then go after every stored one, so LMDB appends them to full pages
+ * instead of splitting pages in half. Measured on 2.47 M SDG observations: see
+ * docs/performance.md. */
 
 #define CUBE_MAX_DIMS 64
 #define SERIES_KEY_MAX (4 + 4 * CUBE_MAX_DIMS)
 #define OBS_KEY_MAX (SERIES_KEY_MAX + DSD_PERIOD_KEY)
+#define BLOCK_KEY 8    /* u32 flow, u32 block */
+#define SERIES_HDR 12  /* a series record: u64 commit, u32 block, then the attributes */
 
 struct reg_cube_txn {
     reg_t *reg;
@@ -59,7 +64,10 @@ struct reg_cube_txn {
     size_t block_bytes;  /* what the cached blocks hold, for the limit */
     size_t cur_block;    /* the block of last_key; SIZE_MAX: look it up */
     unsigned char touched_key[SERIES_KEY_MAX]; /* the series record last written and logged */
+    uint32_t touched_block;
     int touched_valid;
+    uint32_t last_block;  /* the block of last_key */
+    uint64_t next_block;  /* the next block number to give (0: not read yet) */
     /* the id of the code last interned at each dimension: consecutive series share most of
      * their codes, and this spares a lookup of each (codes never change id) */
     uint32_t memo_id[CUBE_MAX_DIMS];
@@ -89,6 +97,7 @@ struct reg_series_iter {
     const reg_key_filter_t *filter;
     MDB_cursor *scur;
     core_str_t block; /* the current series' observations (see obs in the key layouts) */
+    uint32_t block_no; /* its number, from the series record */
     size_t off;       /* the next entry of block */
     unsigned char key[SERIES_KEY_MAX];
     size_t klen;
@@ -158,6 +167,32 @@ reg_attrs_next(core_str_t *blob, dsd_kv_t *kv)
     blob->ptr += 3 + il + vl;
     blob->len -= 3 + il + vl;
     return 1;
+}
+
+typedef struct series_rec {
+    uint64_t commit;
+    uint32_t block;
+    core_str_t attrs;
+} series_rec_t;
+
+/* Decodes a series record; 0 when it is too short to be one. */
+static int
+series_rec(const MDB_val *v, series_rec_t *out)
+{
+    if (v->mv_size < SERIES_HDR)
+        return 0;
+    const unsigned char *p = v->mv_data;
+    out->commit = get_u64(p);
+    out->block = get_u32(p + 8);
+    out->attrs = (core_str_t){(const char *)p + SERIES_HDR, v->mv_size - SERIES_HDR};
+    return 1;
+}
+
+static void
+block_key(unsigned char *out, uint32_t flow, uint32_t block)
+{
+    put_u32(out, flow);
+    put_u32(out + 4, block);
 }
 
 /* new values win; old ones not named again stay */
@@ -675,28 +710,47 @@ stamp_provider(reg_cube_txn_t *t, const unsigned char *skey, size_t slen, core_e
     return m == 0 ? CORE_OK : reg__fail(err, m, "put series provider");
 }
 
+/* A number for a new series' block: one more than any given before. */
+static core_rc
+new_block(reg_cube_txn_t *t, uint32_t *out, core_err_t *err)
+{
+    if (t->next_block == 0)
+        t->next_block = meta_get(t->txn, t->reg->meta, "blocks") + 1;
+    if (t->next_block > UINT32_MAX)
+        return core_fail(err, CORE_ETOOBIG, "more than 4294967295 series made in this store");
+    *out = (uint32_t)t->next_block++;
+    return CORE_OK;
+}
+
+/* Stamps the series record with this commit and merges attrs into it (a new series gets its
+ * record and block number); *block is its block number. */
 static core_rc
 touch_series(reg_cube_txn_t *t, const unsigned char *skey, size_t slen, const dsd_kv_t *attrs,
-             size_t nattrs, core_err_t *err)
+             size_t nattrs, uint32_t *block, core_err_t *err)
 {
     core_rc rc = stamp_provider(t, skey, slen, err);
     if (rc != CORE_OK)
         return rc;
     MDB_val k = {slen, (void *)skey}, v;
-    core_str_t old = CORE_STR_NULL;
+    series_rec_t old = {0};
     int m = mdb_get(t->txn, t->reg->series, &k, &v);
-    if (m == 0 && v.mv_size >= 8)
-        old = (core_str_t){(const char *)v.mv_data + 8, v.mv_size - 8};
-    else if (m != 0 && m != MDB_NOTFOUND)
+    if (m != 0 && m != MDB_NOTFOUND)
         return reg__fail(err, m, "get series");
-    if (m == 0 && nattrs == 0)
+    int exists = m == 0 && series_rec(&v, &old);
+    if (exists && nattrs == 0) {
+        *block = old.block;
         return CORE_OK; /* nothing new to say about a known series */
+    }
+    if (!exists && (rc = new_block(t, &old.block, err)) != CORE_OK)
+        return rc;
+    *block = old.block;
     core_buf_t b;
     core_buf_init(&b);
-    unsigned char c[8];
-    put_u64(c, t->commit);
-    core_buf_add(&b, c, 8);
-    blob_merge(&b, old, attrs, nattrs);
+    unsigned char hdr[SERIES_HDR];
+    put_u64(hdr, t->commit);
+    put_u32(hdr + 8, old.block);
+    core_buf_add(&b, hdr, SERIES_HDR);
+    blob_merge(&b, exists ? old.attrs : CORE_STR_NULL, attrs, nattrs);
     v = (MDB_val){b.len, b.ptr};
     m = mdb_put(t->txn, t->reg->series, &k, &v, 0);
     core_buf_dispose(&b);
@@ -706,6 +760,7 @@ touch_series(reg_cube_txn_t *t, const unsigned char *skey, size_t slen, const ds
     rc = log_change(t, skey, slen, NULL, 'U', CORE_STR_NULL, err);
     if (rc == CORE_OK) {
         memcpy(t->touched_key, skey, slen);
+        t->touched_block = old.block;
         t->touched_valid = 1;
     }
     return rc;
@@ -720,7 +775,8 @@ reg_cube_put_series(reg_cube_txn_t *t, const core_str_t *codes, const dsd_kv_t *
     core_rc rc = series_key(t, codes, 1, sk, &found, err);
     if (rc != CORE_OK)
         return rc;
-    return touch_series(t, sk, 4 + 4 * t->ndims, attrs, nattrs, err);
+    uint32_t block;
+    return touch_series(t, sk, 4 + 4 * t->ndims, attrs, nattrs, &block, err);
 }
 
 core_rc
@@ -739,16 +795,22 @@ reg_cube_put_obs(reg_cube_txn_t *t, const core_str_t *codes, const unsigned char
             return rc;
         /* a series whose record this commit just wrote (its attributes came first) is
          * stamped and logged already */
+        uint32_t block = t->touched_block;
         int touched = t->touched_valid && memcmp(t->touched_key, sk, slen) == 0;
-        if (!touched && ((rc = touch_series(t, sk, slen, NULL, 0, err)) != CORE_OK ||
-                         (rc = log_change(t, sk, slen, NULL, 'U', CORE_STR_NULL, err)) != CORE_OK))
+        if (!touched &&
+            ((rc = touch_series(t, sk, slen, NULL, 0, &block, err)) != CORE_OK ||
+             (rc = log_change(t, sk, slen, NULL, 'U', CORE_STR_NULL, err)) != CORE_OK))
             return rc;
         remember_series(t, codes, sk);
+        t->last_block = block;
         t->cur_block = SIZE_MAX;
     }
-    if (t->cur_block == SIZE_MAX &&
-        (rc = block_of(t, t->last_key, slen, &t->cur_block, err)) != CORE_OK)
-        return rc;
+    if (t->cur_block == SIZE_MAX) {
+        unsigned char bk[BLOCK_KEY];
+        block_key(bk, t->flow, t->last_block);
+        if ((rc = block_of(t, bk, BLOCK_KEY, &t->cur_block, err)) != CORE_OK)
+            return rc;
+    }
     struct block *b = block_at(t, t->cur_block);
     size_t at;
     entry_t old;
@@ -902,8 +964,19 @@ static core_rc
 delete_series_obs(reg_cube_txn_t *t, const unsigned char *skey, size_t slen,
                   const unsigned char *pkey, core_err_t *err)
 {
+    MDB_val sk = {slen, (void *)skey}, sv;
+    series_rec_t rec;
+    int m = mdb_get(t->txn, t->reg->series, &sk, &sv);
+    if (m == MDB_NOTFOUND)
+        return CORE_OK; /* never stored, or deleted already */
+    if (m != 0)
+        return reg__fail(err, m, "get series");
+    if (!series_rec(&sv, &rec))
+        return core_fail(err, CORE_EBUG, "a stored series record is damaged");
+    unsigned char bk[BLOCK_KEY];
+    block_key(bk, get_u32(skey), rec.block);
     size_t bi;
-    core_rc rc = block_of(t, skey, slen, &bi, err);
+    core_rc rc = block_of(t, bk, BLOCK_KEY, &bi, err);
     if (rc != CORE_OK)
         return rc;
     struct block *b = block_at(t, bi);
@@ -929,8 +1002,7 @@ delete_series_obs(reg_cube_txn_t *t, const unsigned char *skey, size_t slen,
     t->block_bytes -= b->buf.len;
     b->buf.len = 0;
     b->last_off = SIZE_MAX;
-    MDB_val sk = {slen, (void *)skey};
-    int m = mdb_del(t->txn, t->reg->series, &sk, NULL);
+    m = mdb_del(t->txn, t->reg->series, &sk, NULL);
     if (m == MDB_NOTFOUND)
         return CORE_OK;
     if (m != 0)
@@ -1016,6 +1088,9 @@ reg_cube_commit(reg_cube_txn_t *t, core_err_t *err)
     core_rc rc0 = flush_blocks(t, err);
     if (rc0 != CORE_OK)
         return rc0;
+    if (t->next_block != 0 &&
+        (m = meta_put(t->txn, t->reg->meta, "blocks", t->next_block - 1)) != 0)
+        return reg__fail(err, m, "put the block counter");
     if (t->changed) {
         core_rc rc = reg__stamp(t->reg, t->txn, t->commit, t->structures_changed, err);
         if (rc != CORE_OK)
@@ -1205,6 +1280,20 @@ skip_to(reg_series_iter_t *it, const uint32_t *ids, size_t d)
     return 0;
 }
 
+/* The series record v of the iterator's current series, to out. */
+static core_rc
+series_out(reg_series_iter_t *it, const MDB_val *v, reg_series_t *out, core_err_t *err)
+{
+    series_rec_t rec;
+    if (!series_rec(v, &rec))
+        return core_fail(err, CORE_EBUG, "a stored series record is damaged");
+    out->ids = it->ids;
+    out->commit = rec.commit;
+    out->attrs = rec.attrs;
+    it->block_no = rec.block;
+    return CORE_OK;
+}
+
 core_rc
 reg_series_iter_next(reg_series_iter_t *it, reg_series_t *out, core_err_t *err)
 {
@@ -1240,11 +1329,7 @@ reg_series_iter_next(reg_series_iter_t *it, reg_series_t *out, core_err_t *err)
         }
         if (bad == SIZE_MAX) {
             memcpy(it->key, p, it->klen);
-            out->ids = it->ids;
-            out->commit = v.mv_size >= 8 ? get_u64(v.mv_data) : 0;
-            out->attrs = v.mv_size >= 8 ? (core_str_t){(const char *)v.mv_data + 8, v.mv_size - 8}
-                                        : CORE_STR_NULL;
-            return CORE_OK;
+            return series_out(it, &v, out, err);
         }
         if (!skip_to(it, it->ids, bad)) {
             it->done = 1;
@@ -1260,7 +1345,9 @@ static core_rc
 obs_step(reg_series_iter_t *it, int first, reg_obs_t *out, core_err_t *err)
 {
     if (first) {
-        MDB_val k = {it->klen, it->key}, v;
+        unsigned char bk[BLOCK_KEY];
+        block_key(bk, it->c->flow, it->block_no);
+        MDB_val k = {BLOCK_KEY, bk}, v;
         int m = mdb_get(it->c->v->txn, it->c->v->reg->obs, &k, &v);
         if (m != 0 && m != MDB_NOTFOUND)
             return reg__fail(err, m, "get observations");
@@ -1435,11 +1522,7 @@ reg_series_iter_at(reg_series_iter_t *it, const uint32_t *ids, uint64_t min_comm
         return CORE_ENOTFOUND;
     if (m != 0)
         return reg__fail(err, m, "get series");
-    out->ids = it->ids;
-    out->commit = v.mv_size >= 8 ? get_u64(v.mv_data) : 0;
-    out->attrs = v.mv_size >= 8 ? (core_str_t){(const char *)v.mv_data + 8, v.mv_size - 8}
-                                : CORE_STR_NULL;
-    return CORE_OK;
+    return series_out(it, &v, out, err);
 }
 
 core_rc
@@ -1491,12 +1574,19 @@ reg_cube_stored_attrs(reg_cube_t *c, const core_str_t *codes, const unsigned cha
     }
     size_t slen = 4 + 4 * c->ndims;
     MDB_val k = {slen, kb}, v;
-    int m;
-    if (pkey == NULL) {
-        m = mdb_get(c->v->txn, c->v->reg->series, &k, &v);
-        if (m == 0 && v.mv_size >= 8)
-            *out = (core_str_t){(const char *)v.mv_data + 8, v.mv_size - 8};
-    } else if ((m = mdb_get(c->v->txn, c->v->reg->obs, &k, &v)) == 0) {
+    series_rec_t rec;
+    int m = mdb_get(c->v->txn, c->v->reg->series, &k, &v);
+    if (m == 0 && !series_rec(&v, &rec))
+        return core_fail(err, CORE_EBUG, "a stored series record is damaged");
+    if (m == 0 && pkey == NULL)
+        *out = rec.attrs;
+    unsigned char bk[BLOCK_KEY];
+    if (m == 0 && pkey != NULL) {
+        block_key(bk, c->flow, rec.block);
+        k = (MDB_val){BLOCK_KEY, bk};
+        m = mdb_get(c->v->txn, c->v->reg->obs, &k, &v);
+    }
+    if (m == 0 && pkey != NULL) {
         m = MDB_NOTFOUND;
         entry_t e;
         for (size_t off = 0; off < v.mv_size && m == MDB_NOTFOUND; off += e.len) {

@@ -57,8 +57,9 @@ reg__key_decode(const void *key, size_t len, dsd_ref_t *out)
 }
 
 /* The layout of the data tables; a store written in another one is refused, not misread.
- * 2: observations kept in one record per series (see cube.c). */
-#define REG_LAYOUT 2
+ * 2: observations kept in one record per series (see cube.c); 3: that record keyed by a
+ * block number kept in the series record. */
+#define REG_LAYOUT 3
 
 static core_rc
 check_layout(reg_t *r, MDB_txn *txn, const char *dir, core_err_t *err)
