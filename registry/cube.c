@@ -68,6 +68,9 @@ struct reg_cube_txn {
     int touched_valid;
     uint32_t last_block;  /* the block of last_key */
     uint64_t next_block;  /* the next block number to give (0: not read yet) */
+    /* the change log of this commit, in memory until it is put (see flush_log): entries of
+     * u16 key length, key, u16 value length, value; and their offsets */
+    core_buf_t log, log_idx;
     /* the id of the code last interned at each dimension: consecutive series share most of
      * their codes, and this spares a lookup of each (codes never change id) */
     uint32_t memo_id[CUBE_MAX_DIMS];
@@ -510,6 +513,8 @@ abort_deferred(void *arg)
     drop_blocks(t);
     core_buf_dispose(&t->blocks);
     core_buf_dispose(&t->slots);
+    core_buf_dispose(&t->log);
+    core_buf_dispose(&t->log_idx);
     t->nslots = 0;
 }
 
@@ -667,12 +672,63 @@ series_key(reg_cube_txn_t *t, const core_str_t *codes, int create, unsigned char
     return CORE_OK;
 }
 
-/* Notes in the change log what this commit did to a series (or one observation of it). */
+#define LOG_BYTES ((size_t)16 << 20) /* past this, the buffered log goes to the store */
+
+static int
+cmp_log(const void *pa, const void *pb, void *arg)
+{
+    const reg_cube_txn_t *t = arg;
+    size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+    const unsigned char *x = (const unsigned char *)t->log.ptr + a;
+    const unsigned char *y = (const unsigned char *)t->log.ptr + b;
+    size_t xl = (size_t)x[0] << 8 | x[1], yl = (size_t)y[0] << 8 | y[1];
+    int c = memcmp(x + 2, y + 2, xl < yl ? xl : yl);
+    if (c == 0)
+        c = (xl > yl) - (xl < yl);
+    return c != 0 ? c : (a > b) - (a < b); /* the same key: in the order written */
+}
+
+/* Puts the buffered change log in key order. Its keys start with this commit's number, so
+ * they come after every stored one and LMDB appends them; a key written twice keeps its
+ * last value, as a put over it would. */
+static core_rc
+flush_log(reg_cube_txn_t *t, core_err_t *err)
+{
+    size_t n = t->log_idx.len / sizeof(size_t);
+    size_t *idx = (size_t *)(void *)t->log_idx.ptr;
+    if (n == 0)
+        return CORE_OK;
+    qsort_r(idx, n, sizeof *idx, cmp_log, t);
+    MDB_cursor *cur = NULL;
+    int m = mdb_cursor_open(t->txn, t->reg->changes, &cur);
+    for (size_t i = 0; i < n && m == 0; i++) {
+        const unsigned char *e = (const unsigned char *)t->log.ptr + idx[i];
+        size_t kl = (size_t)e[0] << 8 | e[1];
+        if (i + 1 < n) { /* the same key again later: that one wins */
+            const unsigned char *f = (const unsigned char *)t->log.ptr + idx[i + 1];
+            if (((size_t)f[0] << 8 | f[1]) == kl && memcmp(f + 2, e + 2, kl) == 0)
+                continue;
+        }
+        MDB_val k = {kl, (void *)(e + 2)}, v = {(size_t)e[2 + kl] << 8 | e[3 + kl],
+                                               (void *)(e + 4 + kl)};
+        m = mdb_cursor_put(cur, &k, &v, MDB_APPEND);
+        if (m == MDB_KEYEXIST) /* stored by an earlier flush of this commit */
+            m = mdb_cursor_put(cur, &k, &v, 0);
+    }
+    if (cur != NULL)
+        mdb_cursor_close(cur);
+    core_buf_reset(&t->log);
+    core_buf_reset(&t->log_idx);
+    return m == 0 ? CORE_OK : reg__fail(err, m, "log the changes");
+}
+
+/* Notes in the change log what this commit did to a series (or one observation of it); the
+ * notes are kept in memory and put in key order (see flush_log). */
 static core_rc
 log_change(reg_cube_txn_t *t, const unsigned char *skey, size_t slen, const unsigned char *pkey,
            char type, core_str_t period, core_err_t *err)
 {
-    unsigned char kb[8 + OBS_KEY_MAX], vb[1 + 255];
+    unsigned char kb[8 + OBS_KEY_MAX];
     put_u64(kb, t->commit);
     memcpy(kb + 8, skey, slen);
     size_t klen = 8 + slen;
@@ -680,13 +736,17 @@ log_change(reg_cube_txn_t *t, const unsigned char *skey, size_t slen, const unsi
         memcpy(kb + klen, pkey, DSD_PERIOD_KEY);
         klen += DSD_PERIOD_KEY;
     }
-    vb[0] = (unsigned char)type;
-    size_t pl = period.len > 255 ? 255 : period.len;
-    if (pl)
-        memcpy(vb + 1, period.ptr, pl);
-    MDB_val k = {klen, kb}, v = {1 + pl, vb};
-    int m = mdb_put(t->txn, t->reg->changes, &k, &v, 0);
-    return m == 0 ? CORE_OK : reg__fail(err, m, "log a change");
+    size_t pl = period.len > 255 ? 255 : period.len, at = t->log.len;
+    unsigned char n[2] = {(unsigned char)(klen >> 8), (unsigned char)klen};
+    core_buf_add(&t->log, n, 2);
+    core_buf_add(&t->log, kb, klen);
+    n[0] = (unsigned char)((1 + pl) >> 8);
+    n[1] = (unsigned char)(1 + pl);
+    core_buf_add(&t->log, n, 2);
+    core_buf_addc(&t->log, type);
+    core_buf_add(&t->log, period.ptr, pl);
+    core_buf_add(&t->log_idx, &at, sizeof at);
+    return t->log.len > LOG_BYTES ? flush_log(t, err) : CORE_OK;
 }
 
 void
@@ -1086,6 +1146,8 @@ reg_cube_commit(reg_cube_txn_t *t, core_err_t *err)
 {
     int m;
     core_rc rc0 = flush_blocks(t, err);
+    if (rc0 == CORE_OK)
+        rc0 = flush_log(t, err);
     if (rc0 != CORE_OK)
         return rc0;
     if (t->next_block != 0 &&
