@@ -79,10 +79,10 @@ struct reg_cube_txn {
 };
 
 struct block {
-    unsigned char key[SERIES_KEY_MAX];
+    unsigned char key[BLOCK_KEY];
     size_t klen;
     core_buf_t buf;  /* the entries */
-    size_t last_off; /* offset of the last entry (buf.len when none) */
+    size_t last_off; /* offset of the last entry (SIZE_MAX when none) */
 };
 
 struct reg_cube {
@@ -349,26 +349,29 @@ last_entry(const core_buf_t *buf)
     return last;
 }
 
-/* The index of the block of series key sk, read from the store the first time. */
+/* The index of the block whose key (see block_key) is bk, read from the store the first
+ * time. */
 static core_rc
-block_of(reg_cube_txn_t *t, const unsigned char *sk, size_t slen, size_t *out, core_err_t *err)
+block_of(reg_cube_txn_t *t, const unsigned char *bk, size_t klen, size_t *out, core_err_t *err)
 {
+    if (klen > BLOCK_KEY)
+        return core_fail(err, CORE_EBUG, "a block key of %zu bytes", klen);
     if (2 * (t->nblocks + 1) > t->nslots)
         grow_slots(t);
-    uint32_t *slot = block_slot(t, sk, slen);
+    uint32_t *slot = block_slot(t, bk, klen);
     if (*slot != 0) {
         *out = *slot - 1;
         return CORE_OK;
     }
-    MDB_val k = {slen, (void *)sk}, v;
+    MDB_val k = {klen, (void *)bk}, v;
     int m = mdb_get(t->txn, t->reg->obs, &k, &v);
     if (m != 0 && m != MDB_NOTFOUND)
         return reg__fail(err, m, "get observations");
     core_buf_reserve(&t->blocks, sizeof(struct block));
     struct block *b = block_at(t, t->nblocks);
     t->blocks.len += sizeof(struct block);
-    memcpy(b->key, sk, slen);
-    b->klen = slen;
+    memcpy(b->key, bk, klen);
+    b->klen = klen;
     core_buf_init(&b->buf);
     if (m == 0)
         core_buf_add(&b->buf, v.mv_data, v.mv_size);
