@@ -13,22 +13,24 @@
 
 /* ---- shared helpers ---------------------------------------------------------------------- */
 
-static void
-add_attr(core_buf_t *out, const char *name, core_str_t value)
-{
-    core_buf_printf(out, " %s=\"", name);
-    core_buf_add_xml(out, value.ptr, value.len);
-    core_buf_addc(out, '"');
-}
+/* a string literal, without measuring it */
+#define ADD_LIT(b, lit) core_buf_add((b), lit, sizeof(lit) - 1)
 
 static void
 add_attr_str(core_buf_t *out, core_str_t name, core_str_t value)
 {
     core_buf_addc(out, ' ');
     core_buf_addstr(out, name);
-    core_buf_adds(out, "=\"");
+    ADD_LIT(out, "=\"");
     core_buf_add_xml(out, value.ptr, value.len);
     core_buf_addc(out, '"');
+}
+
+/* (no printf: it took most of the time of a GenericData answer) */
+static void
+add_attr(core_buf_t *out, const char *name, core_str_t value)
+{
+    add_attr_str(out, core_str_c(name), value);
 }
 
 /* A key or attribute value: <generic:Value id= value=/> in GenericData, an XML attribute
@@ -40,10 +42,10 @@ put_value(core_buf_t *out, int generic, core_str_t id, core_str_t value)
         add_attr_str(out, id, value);
         return;
     }
-    core_buf_adds(out, "<generic:Value");
+    ADD_LIT(out, "<generic:Value");
     add_attr(out, "id", id);
     add_attr(out, "value", value);
-    core_buf_adds(out, "/>");
+    ADD_LIT(out, "/>");
 }
 
 static const char *
@@ -80,11 +82,11 @@ header_structure(struct sdmx_data_stream *s, core_buf_t *out, int ss)
     if (ss)
         add_attr(out, "namespace", core_str_c(ss_namespace(s)));
     add_attr(out, "dimensionAtObservation", core_str_c(obs_dimension(s)));
-    core_buf_adds(out, "><com:StructureUsage>");
+    ADD_LIT(out, "><com:StructureUsage>");
     core_buf_printf(out, "<Ref agencyID=\"%.*s\" id=\"%.*s\" version=\"%.*s\"/>",
                     CORE_STR_FMT(s->flow.agency), CORE_STR_FMT(s->flow.id),
                     CORE_STR_FMT(s->flow.version));
-    core_buf_adds(out, "</com:StructureUsage></mes:Structure></mes:Header>");
+    ADD_LIT(out, "</com:StructureUsage></mes:Structure></mes:Header>");
 }
 
 static int
@@ -123,10 +125,14 @@ gen_values(core_buf_t *out, const char *wrapper, core_str_t blob)
     dsd_kv_t kv;
     if (blob.len == 0)
         return;
-    core_buf_printf(out, "<generic:%s>", wrapper);
+    ADD_LIT(out, "<generic:");
+    core_buf_adds(out, wrapper);
+    core_buf_addc(out, '>');
     while (reg_attrs_next(&blob, &kv))
         put_value(out, 1, kv.id, kv.value);
-    core_buf_printf(out, "</generic:%s>", wrapper);
+    ADD_LIT(out, "</generic:");
+    core_buf_adds(out, wrapper);
+    core_buf_addc(out, '>');
 }
 
 static void write_groups(struct sdmx_data_stream *s, core_buf_t *out);
@@ -142,7 +148,7 @@ gen_begin(struct sdmx_data_stream *s, core_buf_t *out)
     sdmx__header_open(out, &s->h);
     header_structure(s, out, 0);
     const char *sid = structure_id(s);
-    core_buf_adds(out, "<mes:DataSet");
+    ADD_LIT(out, "<mes:DataSet");
     add_attr(out, "structureRef", core_str_c(sid));
     core_buf_addc(out, '>');
     if (show_attrs(s))
@@ -155,10 +161,10 @@ gen_series_begin(struct sdmx_data_stream *s, core_buf_t *out)
 {
     if (s->flat)
         return;
-    core_buf_adds(out, "<generic:Series><generic:SeriesKey>");
+    ADD_LIT(out, "<generic:Series><generic:SeriesKey>");
     for (size_t d = 0; d < s->dsd.ndims; d++)
         put_value(out, 1, core_str_c(s->dsd.dims[d].id), s->codes[d]);
-    core_buf_adds(out, "</generic:SeriesKey>");
+    ADD_LIT(out, "</generic:SeriesKey>");
     if (show_attrs(s))
         gen_values(out, "Attributes", s->series.attrs);
 }
@@ -167,20 +173,20 @@ gen_series_begin(struct sdmx_data_stream *s, core_buf_t *out)
 static void
 gen_flat_obs(struct sdmx_data_stream *s, core_buf_t *out, const reg_obs_t *o)
 {
-    core_buf_adds(out, "<generic:Obs><generic:ObsKey>");
+    ADD_LIT(out, "<generic:Obs><generic:ObsKey>");
     for (size_t d = 0; d <= s->dsd.ndims; d++)
         put_value(out, 1,
                   core_str_c(d < s->dsd.ndims ? s->dsd.dims[d].id
                              : s->dsd.time.id ? s->dsd.time.id : "TIME_PERIOD"),
                   d < s->dsd.ndims ? s->codes[d] : o->period);
-    core_buf_adds(out, "</generic:ObsKey>");
+    ADD_LIT(out, "</generic:ObsKey>");
     if (o->value.len > 0) {
-        core_buf_adds(out, "<generic:ObsValue");
+        ADD_LIT(out, "<generic:ObsValue");
         add_attr(out, "value", o->value);
-        core_buf_adds(out, "/>");
+        ADD_LIT(out, "/>");
     }
     if (show_attrs(s) && (s->series.attrs.len || o->attrs.len)) {
-        core_buf_adds(out, "<generic:Attributes>");
+        ADD_LIT(out, "<generic:Attributes>");
         core_str_t blobs[2] = {flat_series_attrs(&s->flat_tmp, s->series.attrs, o->attrs),
                                o->attrs};
         for (size_t i = 0; i < 2; i++) {
@@ -188,9 +194,9 @@ gen_flat_obs(struct sdmx_data_stream *s, core_buf_t *out, const reg_obs_t *o)
             while (reg_attrs_next(&blobs[i], &kv))
                 put_value(out, 1, kv.id, kv.value);
         }
-        core_buf_adds(out, "</generic:Attributes>");
+        ADD_LIT(out, "</generic:Attributes>");
     }
-    core_buf_adds(out, "</generic:Obs>");
+    ADD_LIT(out, "</generic:Obs>");
 }
 
 static void
@@ -200,24 +206,24 @@ gen_obs(struct sdmx_data_stream *s, core_buf_t *out, const reg_obs_t *o)
         gen_flat_obs(s, out, o);
         return;
     }
-    core_buf_adds(out, "<generic:Obs><generic:ObsDimension");
+    ADD_LIT(out, "<generic:Obs><generic:ObsDimension");
     add_attr(out, "value", o->period);
-    core_buf_adds(out, "/>");
+    ADD_LIT(out, "/>");
     if (o->value.len > 0) {
-        core_buf_adds(out, "<generic:ObsValue");
+        ADD_LIT(out, "<generic:ObsValue");
         add_attr(out, "value", o->value);
-        core_buf_adds(out, "/>");
+        ADD_LIT(out, "/>");
     }
     if (show_attrs(s))
         gen_values(out, "Attributes", o->attrs);
-    core_buf_adds(out, "</generic:Obs>");
+    ADD_LIT(out, "</generic:Obs>");
 }
 
 static void
 gen_series_end(struct sdmx_data_stream *s, core_buf_t *out)
 {
     if (!s->flat)
-        core_buf_adds(out, "</generic:Series>");
+        ADD_LIT(out, "</generic:Series>");
 }
 
 static void
@@ -255,10 +261,10 @@ ss_begin(struct sdmx_data_stream *s, core_buf_t *out)
                          "\" xmlns:xsi=\"" SDMX_NS_XSI "\" xmlns:ns1=\"",
                     ss_root(s));
     core_buf_add_xml(out, ns, strlen(ns));
-    core_buf_adds(out, "\">");
+    ADD_LIT(out, "\">");
     sdmx__header_open(out, &s->h);
     header_structure(s, out, 1);
-    core_buf_adds(out, "<mes:DataSet");
+    ADD_LIT(out, "<mes:DataSet");
     add_attr(out, "ss:structureRef", core_str_c(structure_id(s)));
     add_attr(out, "xsi:type",
              core_str_c(s->fmt == SDMX_DATA_SS_TS ? "ns1:TimeSeriesDataSetType" : "ns1:DataSetType"));
@@ -274,7 +280,7 @@ ss_series_begin(struct sdmx_data_stream *s, core_buf_t *out)
 {
     if (s->flat)
         return;
-    core_buf_adds(out, "<Series");
+    ADD_LIT(out, "<Series");
     for (size_t d = 0; d < s->dsd.ndims; d++)
         add_attr(out, s->dsd.dims[d].id, s->codes[d]);
     if (show_attrs(s))
@@ -285,7 +291,7 @@ ss_series_begin(struct sdmx_data_stream *s, core_buf_t *out)
 static void
 ss_obs(struct sdmx_data_stream *s, core_buf_t *out, const reg_obs_t *o)
 {
-    core_buf_adds(out, "<Obs");
+    ADD_LIT(out, "<Obs");
     for (size_t d = 0; s->flat && d < s->dsd.ndims; d++)
         add_attr(out, s->dsd.dims[d].id, s->codes[d]);
     if (s->flat && show_attrs(s))
@@ -295,14 +301,14 @@ ss_obs(struct sdmx_data_stream *s, core_buf_t *out, const reg_obs_t *o)
         add_attr(out, s->dsd.measure.id, o->value);
     if (show_attrs(s))
         ss_attrs(out, o->attrs);
-    core_buf_adds(out, "/>");
+    ADD_LIT(out, "/>");
 }
 
 static void
 ss_series_end(struct sdmx_data_stream *s, core_buf_t *out)
 {
     if (!s->flat)
-        core_buf_adds(out, "</Series>");
+        ADD_LIT(out, "</Series>");
 }
 
 static void
@@ -447,7 +453,7 @@ csv_begin(struct sdmx_data_stream *s, core_buf_t *out)
     csv_spread(s, reg_cube_dataset_attrs(s->cube), s->csv_ds);
     csv_spread(s, CORE_STR_NULL, s->csv_series);
     size_t col = 0;
-    core_buf_adds(out, "DATAFLOW");
+    ADD_LIT(out, "DATAFLOW");
     for (size_t d = 0; d < s->dsd.ndims; d++)
         csv_column(s, out, col++, s->dsd.dims[d].id);
     csv_column(s, out, col++, s->dsd.time.id ? s->dsd.time.id : "TIME_PERIOD");
@@ -455,7 +461,7 @@ csv_begin(struct sdmx_data_stream *s, core_buf_t *out)
     if (show_attrs(s))
         for (size_t i = 0; i < s->dsd.nattrs; i++)
             csv_column(s, out, col++, s->dsd.attrs[i].id);
-    core_buf_adds(out, "\r\n");
+    ADD_LIT(out, "\r\n");
 }
 
 /* timeFormat=normalized: the period's start as an ISO 8601 date (a date-time when the period
@@ -513,7 +519,7 @@ csv_obs(struct sdmx_data_stream *s, core_buf_t *out, const reg_obs_t *o)
                                                   : s->csv_ds[i];
             csv_code(s, out, s->attr_names ? &s->attr_names[i] : NULL, v);
         }
-        core_buf_adds(out, "\r\n");
+        ADD_LIT(out, "\r\n");
         return;
     }
     size_t need = s->csv_prefix.len + s->csv_fill.len + 2 * (o->period.len + o->value.len) + 8;
@@ -781,18 +787,18 @@ write_groups(struct sdmx_data_stream *s, core_buf_t *out)
         else
             add_attr(out, "xsi:type", core_str_c(core_arena_printf(s->a, "ns1:%s", s->typed_id[i])));
         if (generic)
-            core_buf_adds(out, "><generic:GroupKey>");
+            ADD_LIT(out, "><generic:GroupKey>");
         for (size_t d = 0; d < s->dsd.ndims; d++)
             if ((g->mask >> d) & 1)
                 put_value(out, generic, core_str_c(s->dsd.dims[d].id),
                           reg_cube_code(s->cube, d, g->ids[d]));
         if (generic) {
-            core_buf_adds(out, "</generic:GroupKey>");
+            ADD_LIT(out, "</generic:GroupKey>");
             gen_values(out, "Attributes", g->attrs);
-            core_buf_adds(out, "</generic:Group>");
+            ADD_LIT(out, "</generic:Group>");
         } else {
             ss_attrs(out, g->attrs);
-            core_buf_adds(out, "/>");
+            ADD_LIT(out, "/>");
         }
     }
 }
@@ -923,15 +929,15 @@ write_deletions(struct sdmx_data_stream *s, core_buf_t *out)
         return;
     const char *sid = structure_id(s);
     if (generic) {
-        core_buf_adds(out, "</mes:DataSet><mes:DataSet");
+        ADD_LIT(out, "</mes:DataSet><mes:DataSet");
         add_attr(out, "structureRef", core_str_c(sid));
-        core_buf_adds(out, " action=\"Delete\">");
+        ADD_LIT(out, " action=\"Delete\">");
     } else {
-        core_buf_adds(out, "</mes:DataSet><mes:DataSet");
+        ADD_LIT(out, "</mes:DataSet><mes:DataSet");
         add_attr(out, "ss:structureRef", core_str_c(sid));
         add_attr(out, "xsi:type", core_str_c(s->fmt == SDMX_DATA_SS_TS ? "ns1:TimeSeriesDataSetType"
                                                                         : "ns1:DataSetType"));
-        core_buf_adds(out, " ss:action=\"Delete\">");
+        ADD_LIT(out, " ss:action=\"Delete\">");
     }
     reg_obs_t gone = {0};
     for (size_t i = 0; i < s->nchanges; i++) {
@@ -944,7 +950,7 @@ write_deletions(struct sdmx_data_stream *s, core_buf_t *out)
         if (generic) {
             gen_series_begin(s, out);
         } else {
-            core_buf_adds(out, "<Series");
+            ADD_LIT(out, "<Series");
             for (size_t d = 0; d < s->dsd.ndims; d++)
                 add_attr(out, s->dsd.dims[d].id, s->codes[d]);
             core_buf_addc(out, '>');
@@ -954,9 +960,9 @@ write_deletions(struct sdmx_data_stream *s, core_buf_t *out)
             if (generic) {
                 gen_obs(s, out, &gone);
             } else {
-                core_buf_adds(out, "<Obs");
+                ADD_LIT(out, "<Obs");
                 add_attr(out, time_id, gone.period);
-                core_buf_adds(out, "/>");
+                ADD_LIT(out, "/>");
             }
         }
         core_buf_adds(out, generic ? "</generic:Series>" : "</Series>");
@@ -1197,14 +1203,14 @@ xs_attrs(struct sdmx_data_stream *s, core_buf_t *out, const struct xs_entry *e, 
     if (generic && blobs[0].len == 0 && blobs[1].len == 0)
         return;
     if (generic)
-        core_buf_adds(out, "<generic:Attributes>");
+        ADD_LIT(out, "<generic:Attributes>");
     for (size_t i = 0; i < 2; i++) {
         dsd_kv_t kv;
         while (reg_attrs_next(&blobs[i], &kv))
             put_value(out, generic, kv.id, kv.value);
     }
     if (generic)
-        core_buf_adds(out, "</generic:Attributes>");
+        ADD_LIT(out, "</generic:Attributes>");
 }
 
 /* One section: every dimension but the cross-section's and the period, then one
@@ -1230,24 +1236,24 @@ xs_section(struct sdmx_data_stream *s, core_buf_t *out, size_t at)
         if (s->q->detail == SDMX_DATA_SERIESKEYSONLY || s->q->detail == SDMX_DATA_NODATA)
             continue;
         if (generic) {
-            core_buf_adds(out, "<generic:Obs><generic:ObsDimension");
+            ADD_LIT(out, "<generic:Obs><generic:ObsDimension");
             add_attr(out, "id", core_str_c(xd->id));
             add_attr(out, "value", code);
-            core_buf_adds(out, "/>");
+            ADD_LIT(out, "/>");
             if (e->obs.value.len > 0) {
-                core_buf_adds(out, "<generic:ObsValue");
+                ADD_LIT(out, "<generic:ObsValue");
                 add_attr(out, "value", e->obs.value);
-                core_buf_adds(out, "/>");
+                ADD_LIT(out, "/>");
             }
             xs_attrs(s, out, e, 1);
-            core_buf_adds(out, "</generic:Obs>");
+            ADD_LIT(out, "</generic:Obs>");
         } else {
-            core_buf_adds(out, "<Obs");
+            ADD_LIT(out, "<Obs");
             add_attr(out, xd->id, code);
             if (e->obs.value.len > 0)
                 add_attr(out, s->dsd.measure.id, e->obs.value);
             xs_attrs(s, out, e, 0);
-            core_buf_adds(out, "/>");
+            ADD_LIT(out, "/>");
         }
         s->nobs++;
     }
