@@ -49,6 +49,7 @@ typedef struct vtab {
     size_t n, cap;
     uint32_t *slots; /* open addressing: index + 1, 0 when empty */
     size_t nslots;   /* a power of two, more than twice n */
+    size_t last;     /* the index last asked for (0 when none: checked against n) */
 } vtab_t;
 
 static uint64_t
@@ -80,6 +81,9 @@ static size_t
 vtab_intern(core_arena_t *a, vtab_t *t, core_str_t v, int *added)
 {
     *added = 0;
+    /* observations of a series mostly repeat the value before */
+    if (t->last < t->n && core_str_eq(t->vals[t->last], v))
+        return t->last;
     if (2 * (t->n + 1) > t->nslots)
         vtab_rehash(a, t);
     size_t mask = t->nslots - 1;
@@ -90,10 +94,10 @@ vtab_intern(core_arena_t *a, vtab_t *t, core_str_t v, int *added)
             t->vals[t->n++] = core_arena_str(a, v); /* v may live in a reused buffer */
             t->slots[j] = (uint32_t)t->n;
             *added = 1;
-            return t->n - 1;
+            return t->last = t->n - 1;
         }
         if (core_str_eq(t->vals[e - 1], v))
-            return e - 1;
+            return t->last = e - 1;
     }
 }
 
@@ -343,6 +347,10 @@ put_obs_value(core_arena_t *a, core_buf_t *out, core_str_t v)
     int json = json_number_syntax(v);
     if (!json && !decimal_syntax(v)) {
         put_str(out, v);
+        return;
+    }
+    if (json && memchr(v.ptr, 'e', v.len) == NULL && memchr(v.ptr, 'E', v.len) == NULL) {
+        core_buf_addstr(out, v); /* no exponent: finite, and a JSON number as written */
         return;
     }
     char tmp[64];
