@@ -18,6 +18,7 @@
 
 #define RELAY_BATCH ((size_t)256 << 10)
 #define RELAY_QUEUE 4 /* batches in flight: a bound on the memory between the two threads */
+#define RELAY_KV_MAX 1024 /* pairs in one list; the readers pass at most 768 (SDMX-JSON) */
 
 enum ev_type { EV_DATASET = 1, EV_SERIES, EV_OBS, EV_OBS_SAME_KEY, EV_DATASET_END };
 
@@ -319,16 +320,17 @@ get_str(struct cursor *c)
     return s;
 }
 
+/* Reads a list of pairs into kv (room for RELAY_KV_MAX); SIZE_MAX when there are more. */
 static size_t
-get_kvs(struct cursor *c, dsd_kv_t *kv, size_t max)
+get_kvs(struct cursor *c, dsd_kv_t *kv)
 {
     size_t n = get_u32(c);
     for (size_t i = 0; i < n; i++) {
         dsd_kv_t x = {get_str(c), get_str(c)};
-        if (i < max)
+        if (i < RELAY_KV_MAX)
             kv[i] = x;
     }
-    return n < max ? n : max;
+    return n <= RELAY_KV_MAX ? n : SIZE_MAX;
 }
 
 static long
@@ -340,7 +342,6 @@ get_line(struct cursor *c)
     return (long)v;
 }
 
-#define RELAY_KV_MAX 512 /* above what any reader passes (data_read.c: KV_MAX) */
 
 /* Passes the events of one batch to the sink. */
 static core_rc
@@ -353,27 +354,31 @@ play(struct relay *r, const core_buf_t *b, core_err_t *err)
     core_rc rc = CORE_OK;
     while (c.p < c.end && rc == CORE_OK) {
         enum ev_type t = (enum ev_type)(unsigned char)*c.p++;
+        size_t na = 0, nk = 0;
+        long line = 0;
         if (t == EV_DATASET) {
             dsd_action action = (dsd_action)get_u32(&c);
-            size_t na = get_kvs(&c, attrs, RELAY_KV_MAX);
-            rc = s->dataset(s->ctx, action, &r->resolved, attrs, na, err);
+            if ((na = get_kvs(&c, attrs)) != SIZE_MAX)
+                rc = s->dataset(s->ctx, action, &r->resolved, attrs, na, err);
         } else if (t == EV_SERIES) {
-            long line = get_line(&c);
-            size_t nk = get_kvs(&c, key, RELAY_KV_MAX);
-            size_t na = get_kvs(&c, attrs, RELAY_KV_MAX);
-            rc = s->series(s->ctx, key, nk, attrs, na, line, err);
+            line = get_line(&c);
+            if ((nk = get_kvs(&c, key)) != SIZE_MAX && (na = get_kvs(&c, attrs)) != SIZE_MAX)
+                rc = s->series(s->ctx, key, nk, attrs, na, line, err);
         } else if (t == EV_OBS || t == EV_OBS_SAME_KEY) {
-            long line = get_line(&c);
+            line = get_line(&c);
             if (t == EV_OBS)
-                nobs_key = get_kvs(&c, obs_key, RELAY_KV_MAX);
+                nk = nobs_key = get_kvs(&c, obs_key);
             core_str_t period = get_str(&c), value = get_str(&c);
-            size_t na = get_kvs(&c, attrs, RELAY_KV_MAX);
-            rc = s->obs(s->ctx, obs_key, nobs_key, period, value, attrs, na, line, err);
+            if (nobs_key != SIZE_MAX && (na = get_kvs(&c, attrs)) != SIZE_MAX)
+                rc = s->obs(s->ctx, obs_key, nobs_key, period, value, attrs, na, line, err);
         } else if (t == EV_DATASET_END) {
             rc = s->dataset_end(s->ctx, err);
         } else {
             rc = core_fail(err, CORE_EBUG, "a relayed event of unknown type %d", (int)t);
         }
+        if (rc == CORE_OK && (na == SIZE_MAX || nk == SIZE_MAX || nobs_key == SIZE_MAX))
+            rc = core_fail(err, CORE_ETOOBIG, "%s:%ld: more than %d values on one element",
+                           r->name, line, RELAY_KV_MAX);
     }
     return rc;
 }
