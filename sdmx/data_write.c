@@ -706,18 +706,36 @@ advance_any(struct sdmx_data_stream *s, core_err_t *err)
     return CORE_ENOTFOUND;
 }
 
-static size_t g_ndims; /* for the comparator below; set just before sorting */
-
+/* Groups by mask, then ids (arg: the number of dimensions). */
 static int
-cmp_group(const void *pa, const void *pb)
+cmp_group(const void *pa, const void *pb, void *arg)
 {
     const reg_group_t *a = pa, *b = pb;
+    size_t nd = *(const size_t *)arg;
     if (a->mask != b->mask)
         return a->mask < b->mask ? -1 : 1;
-    for (size_t d = 0; d < g_ndims; d++)
+    for (size_t d = 0; d < nd; d++)
         if (a->ids[d] != b->ids[d])
             return a->ids[d] < b->ids[d] ? -1 : 1;
     return 0;
+}
+
+/* The group equal to probe in the sorted groups, or NULL (bsearch takes no context). */
+static const reg_group_t *
+find_group(const reg_group_t *groups, size_t n, const reg_group_t *probe, size_t nd)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = cmp_group(probe, &groups[mid], &nd);
+        if (c == 0)
+            return &groups[mid];
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return NULL;
 }
 
 static void
@@ -814,8 +832,8 @@ load_groups(struct sdmx_data_stream *s, core_err_t *err)
     split_typed_groups(s);
     if (s->ngroups == 0)
         return CORE_OK;
-    g_ndims = s->dsd.ndims;
-    qsort(s->groups, s->ngroups, sizeof *s->groups, cmp_group);
+    size_t nd = s->dsd.ndims;
+    qsort_r(s->groups, s->ngroups, sizeof *s->groups, cmp_group, &nd);
     s->masks = core_arena_alloc(s->a, s->ngroups * sizeof *s->masks);
     for (size_t i = 0; i < s->ngroups; i++)
         if (s->nmasks == 0 || s->masks[s->nmasks - 1] != s->groups[i].mask)
@@ -837,12 +855,11 @@ merge_groups(struct sdmx_data_stream *s)
     reg_group_t probe = {probe_ids, 0, CORE_STR_NULL};
     core_buf_reset(&s->merged);
     core_buf_addstr(&s->merged, s->series.attrs);
-    g_ndims = nd;
     for (size_t m = 0; m < s->nmasks; m++) {
         probe.mask = s->masks[m];
         for (size_t d = 0; d < nd; d++)
             probe_ids[d] = (probe.mask >> d) & 1 ? s->series.ids[d] : 0;
-        const reg_group_t *g = bsearch(&probe, s->groups, s->ngroups, sizeof *s->groups, cmp_group);
+        const reg_group_t *g = find_group(s->groups, s->ngroups, &probe, nd);
         if (g == NULL)
             continue;
         core_str_t blob = g->attrs;
