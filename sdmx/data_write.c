@@ -935,6 +935,30 @@ open_changes(struct sdmx_data_stream *s, core_err_t *err)
     return CORE_OK;
 }
 
+/* Flat (AllDimensions) deletions, as the data set before them is written: each deleted
+ * observation an Obs with its whole key, a deleted series an Obs with the key alone (no
+ * period: all of it). */
+static void
+flat_deletions(struct sdmx_data_stream *s, core_buf_t *out, const reg_change_t *ch, int generic)
+{
+    if (ch->deleted_series) {
+        ADD_LIT(out, "<");
+        core_buf_adds(out, generic ? "generic:Obs><generic:ObsKey>" : "Obs");
+        for (size_t d = 0; d < s->dsd.ndims; d++)
+            put_value(out, generic, core_str_c(s->dsd.dims[d].id), s->codes[d]);
+        core_buf_adds(out, generic ? "</generic:ObsKey></generic:Obs>" : "/>");
+        return;
+    }
+    reg_obs_t gone = {0};
+    for (size_t j = 0; j < ch->nperiods; j++) {
+        gone.period = ch->periods[j];
+        if (generic)
+            gen_obs(s, out, &gone);
+        else
+            ss_obs(s, out, &gone);
+    }
+}
+
 /* The observations and series deleted since updatedAfter, as a data set with action Delete
  * (SDMX-ML only: SDMX-CSV 1.0 has no way to say it). */
 static void
@@ -964,6 +988,10 @@ write_deletions(struct sdmx_data_stream *s, core_buf_t *out)
         for (size_t d = 0; d < s->dsd.ndims; d++)
             s->codes[d] = reg_cube_code(s->cube, d, ch->ids[d]);
         s->series.attrs = CORE_STR_NULL;
+        if (s->flat) {
+            flat_deletions(s, out, ch, generic);
+            continue;
+        }
         if (generic) {
             gen_series_begin(s, out);
         } else {
