@@ -145,8 +145,6 @@ header_structure(struct data_reader *r, xmlTextReaderPtr xr)
 
 /* ---- structure-specific ------------------------------------------------------------------ */
 
-/* Splits the XML attributes of a Series/Obs/DataSet element into dimension values and
- * attribute values by the DSD; time and measure go to period and value. */
 /* What the XML attribute name is for the DSD. Elements repeat the same names in the same
  * order, so the name met at this position last time is tried first, then the others; a new
  * name is classified once and kept (up to SS_NAMES). */
@@ -507,8 +505,10 @@ read_loop(struct data_reader *r, xmlTextReaderPtr xr)
         if (rc != CORE_OK)
             break;
         ret = skip ? xmlTextReaderNext(xr) : xmlTextReaderRead(xr);
-        if (r->ev->consumed != NULL && (++nodes & 0x3fff) == 0)
-            r->ev->consumed(r->ev->ctx, (size_t)xmlTextReaderByteConsumed(xr));
+        long consumed;
+        if (r->ev->consumed != NULL && (++nodes & 0x3fff) == 0 &&
+            (consumed = xmlTextReaderByteConsumed(xr)) > 0)
+            r->ev->consumed(r->ev->ctx, (size_t)consumed);
         skip = 0;
     }
     if (rc != CORE_OK)
