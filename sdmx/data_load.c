@@ -78,6 +78,8 @@ struct loader {
     uint64_t mand_obs, mand_series; /* see mandatory_mask() */
     int numeric_measure;            /* OBS_VALUE must be a number */
     core_buf_t *lifted; /* see lift_attrs(): the series key and values last stored */
+    struct slot *lifted_values; /* see check_lifted(): (series, attribute) -> value hash */
+    size_t nlifted_values, caplifted_values;
     struct slot *pending_index;
     size_t npending_index, cappending_index;
 };
@@ -597,6 +599,8 @@ on_dataset(void *ctx, dsd_action action, const dsd_ref_t *structure, const dsd_k
     l->ncleared = 0;
     l->cur.valid = 0;
     core_buf_reset(l->lifted); /* this data set may clear what the last one stored */
+    l->lifted_values = NULL;   /* (the old table stays in the arena) */
+    l->nlifted_values = l->caplifted_values = 0;
     l->dataset_mask |= check_attrs(l, attrs, nattrs, "the data set", "", 0);
     core_rc rc = reg_cube_select(l->t, &l->flow, l->dsd.ndims, err);
     if (rc == CORE_OK && nattrs > 0 && action != DSD_ACTION_DELETE)
@@ -809,14 +813,39 @@ is_number(core_str_t v)
            strchr(buf, 'X') == NULL && strpbrk(buf, "iInN") == NULL;
 }
 
+/* An attribute of the series (or of the data set: key "") that came on an observation:
+ * every observation of the message that gives it must give the same value. */
+static void
+check_lifted(struct loader *l, const char *key, const dsd_kv_t *kv, long line)
+{
+    if (kv->value.len == 0)
+        return; /* not given on this row */
+    uint64_t h1, h2, hv, unused;
+    int added;
+    hash2((core_str_t){key, strlen(key) + 1}, kv->id, &h1, &h2); /* (the NUL separates) */
+    hash2(kv->value, CORE_STR_NULL, &hv, &unused);
+    struct slot *s = slot_of(l->a, &l->lifted_values, &l->nlifted_values, &l->caplifted_values,
+                             h1, h2, &added);
+    if (added)
+        s->value = hv;
+    else if (s->value != hv)
+        dsd_report_add(l->report, DSD_SEV_ERROR, "conflicting-attribute", NULL,
+                       "%s:%ld: %s%s: %.*s is '%.*s' here, but another observation of the %s "
+                       "in this message gives it another value",
+                       l->name, line, *key ? "series " : "the data set", key,
+                       CORE_STR_FMT(kv->id), CORE_STR_FMT(kv->value),
+                       *key ? "series" : "data set");
+}
+
 /* SDMX-CSV rows and flat messages carry every attribute on each observation. Those the DSD
  * attaches to the series (or a group, or the data set) are stored there, so that they are
  * written at their level and not repeated on every observation; they are stored again only
- * when they differ from the last observation's. nattrs is at most LIFT_MAX. */
+ * when they differ from the last observation's, and must not differ between observations of
+ * one series. nattrs is at most LIFT_MAX. */
 #define LIFT_MAX 64
 static core_rc
 lift_attrs(struct loader *l, const core_str_t *codes, const char *key, const dsd_kv_t *attrs,
-           size_t nattrs, dsd_kv_t *obs, size_t *nobs, core_err_t *err)
+           size_t nattrs, dsd_kv_t *obs, size_t *nobs, long line, core_err_t *err)
 {
     dsd_kv_t up[LIFT_MAX], ds[LIFT_MAX];
     size_t nup = 0, nds = 0;
@@ -849,6 +878,8 @@ lift_attrs(struct loader *l, const core_str_t *codes, const char *key, const dsd
     core_buf_dispose(&sig);
     if (same)
         return CORE_OK;
+    for (size_t i = 0; i < nup + nds; i++)
+        check_lifted(l, i < nup ? key : "", i < nup ? &up[i] : &ds[i - nup], line);
     core_rc rc = nup ? reg_cube_put_series(l->t, codes, up, nup, err) : CORE_OK;
     if (rc == CORE_OK && nds)
         rc = reg_cube_put_dataset(l->t, ds, nds, err);
@@ -927,7 +958,7 @@ on_obs(void *ctx, const dsd_kv_t *key, size_t nkey, core_str_t period, core_str_
     dsd_kv_t own[LIFT_MAX];
     if (nattrs <= LIFT_MAX) { /* (more are kept as they came) */
         size_t nown;
-        core_rc rc = lift_attrs(l, codes, k, attrs, nattrs, own, &nown, err);
+        core_rc rc = lift_attrs(l, codes, k, attrs, nattrs, own, &nown, line, err);
         if (rc != CORE_OK)
             return rc;
         attrs = own;
