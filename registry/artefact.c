@@ -239,11 +239,7 @@ reg__put_artefact(reg_t *r, MDB_txn *txn, const dsd_artefact_t *a, reg_put_statu
 static core_rc
 bump_commit(reg_t *r, MDB_txn *txn, core_err_t *err)
 {
-    MDB_val k = {6, "commit"}, val;
-    uint64_t c = 0;
-    if (mdb_get(txn, r->meta, &k, &val) == 0 && val.mv_size == sizeof c)
-        memcpy(&c, val.mv_data, sizeof c);
-    return reg__stamp(r, txn, c + 1, 1, err);
+    return reg__stamp(r, txn, reg__meta_get(r, txn, "commit") + 1, 1, err);
 }
 
 core_rc

@@ -487,23 +487,6 @@ block_find(const struct block *b, const unsigned char *pkey, size_t *at, entry_t
 
 /* ---- writing ---------------------------------------------------------------------------- */
 
-static uint64_t
-meta_get(MDB_txn *txn, MDB_dbi dbi, const char *name)
-{
-    MDB_val k = {strlen(name), (void *)name}, v;
-    uint64_t x = 0;
-    if (mdb_get(txn, dbi, &k, &v) == 0 && v.mv_size == sizeof x)
-        memcpy(&x, v.mv_data, sizeof x);
-    return x;
-}
-
-static int
-meta_put(MDB_txn *txn, MDB_dbi dbi, const char *name, uint64_t x)
-{
-    MDB_val k = {strlen(name), (void *)name}, v = {sizeof x, &x};
-    return mdb_put(txn, dbi, &k, &v, 0);
-}
-
 static void
 abort_deferred(void *arg)
 {
@@ -557,7 +540,7 @@ reg_cube_begin(reg_t *r, core_arena_t *a, reg_cube_txn_t **out, core_err_t *err)
     int m = mdb_txn_begin(r->env, NULL, 0, &t->txn);
     if (m != 0)
         return reg__fail(err, m, "begin data write");
-    t->commit = meta_get(t->txn, r->meta, "commit") + 1;
+    t->commit = reg__meta_get(r, t->txn, "commit") + 1;
     t->cur_block = SIZE_MAX;
     core_arena_defer(a, abort_deferred, t);
     *out = t;
@@ -587,14 +570,14 @@ reg_cube_select(reg_cube_txn_t *t, const dsd_ref_t *flow, size_t ndims, core_err
     }
     if (m != MDB_NOTFOUND)
         return reg__fail(err, m, "get flow");
-    t->flow = (uint32_t)meta_get(t->txn, t->reg->meta, "flows") + 1;
+    t->flow = (uint32_t)reg__meta_get(t->reg, t->txn, "flows") + 1;
     t->ndims = ndims;
     unsigned char fv[8];
     put_u32(fv, t->flow);
     put_u32(fv + 4, (uint32_t)ndims);
     v = (MDB_val){8, fv};
     if ((m = mdb_put(t->txn, t->reg->flows, &k, &v, 0)) != 0 ||
-        (m = meta_put(t->txn, t->reg->meta, "flows", t->flow)) != 0)
+        (m = reg__meta_put(t->reg, t->txn, "flows", t->flow)) != 0)
         return reg__fail(err, m, "put flow");
     return CORE_OK;
 }
@@ -778,7 +761,7 @@ static core_rc
 new_block(reg_cube_txn_t *t, uint32_t *out, core_err_t *err)
 {
     if (t->next_block == 0)
-        t->next_block = meta_get(t->txn, t->reg->meta, "blocks") + 1;
+        t->next_block = reg__meta_get(t->reg, t->txn, "blocks") + 1;
     if (t->next_block > UINT32_MAX)
         return core_fail(err, CORE_ETOOBIG, "more than 4294967295 series made in this store");
     *out = (uint32_t)t->next_block++;
@@ -1154,7 +1137,7 @@ reg_cube_commit(reg_cube_txn_t *t, core_err_t *err)
     if (rc0 != CORE_OK)
         return rc0;
     if (t->next_block != 0 &&
-        (m = meta_put(t->txn, t->reg->meta, "blocks", t->next_block - 1)) != 0)
+        (m = reg__meta_put(t->reg, t->txn, "blocks", t->next_block - 1)) != 0)
         return reg__fail(err, m, "put the block counter");
     if (t->changed) {
         core_rc rc = reg__stamp(t->reg, t->txn, t->commit, t->structures_changed, err);

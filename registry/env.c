@@ -61,17 +61,31 @@ reg__key_decode(const void *key, size_t len, dsd_ref_t *out)
  * block number kept in the series record. */
 #define REG_LAYOUT 3
 
+uint64_t
+reg__meta_get(const reg_t *r, MDB_txn *txn, const char *name)
+{
+    MDB_val k = {strlen(name), (void *)name}, v;
+    uint64_t x = 0;
+    if (mdb_get(txn, r->meta, &k, &v) == 0 && v.mv_size == sizeof x)
+        memcpy(&x, v.mv_data, sizeof x);
+    return x;
+}
+
+int
+reg__meta_put(const reg_t *r, MDB_txn *txn, const char *name, uint64_t x)
+{
+    MDB_val k = {strlen(name), (void *)name}, v = {sizeof x, &x};
+    return mdb_put(txn, r->meta, &k, &v, 0);
+}
+
 static core_rc
 check_layout(reg_t *r, MDB_txn *txn, const char *dir, core_err_t *err)
 {
-    MDB_val k = {6, "layout"}, v;
-    uint64_t layout = 0;
-    int m = mdb_get(txn, r->meta, &k, &v);
-    if (m == 0 && v.mv_size == sizeof layout)
-        memcpy(&layout, v.mv_data, sizeof layout);
+    uint64_t layout = reg__meta_get(r, txn, "layout");
     if (layout == REG_LAYOUT)
         return CORE_OK;
     MDB_stat st;
+    int m;
     if ((m = mdb_stat(txn, r->obs, &st)) != 0)
         return reg__fail(err, m, "stat");
     if (layout != 0 || st.ms_entries > 0)
@@ -81,9 +95,7 @@ check_layout(reg_t *r, MDB_txn *txn, const char *dir, core_err_t *err)
                          dir, (unsigned long long)layout, REG_LAYOUT);
     if (r->readonly)
         return CORE_OK;
-    layout = REG_LAYOUT;
-    v = (MDB_val){sizeof layout, &layout};
-    m = mdb_put(txn, r->meta, &k, &v, 0);
+    m = reg__meta_put(r, txn, "layout", REG_LAYOUT);
     return m == 0 ? CORE_OK : reg__fail(err, m, "put layout");
 }
 
@@ -177,16 +189,6 @@ view_end(void *arg)
     mdb_txn_abort(v->txn);
 }
 
-static uint64_t
-meta_u64(MDB_txn *txn, MDB_dbi dbi, const char *name)
-{
-    MDB_val k = {strlen(name), (void *)name}, val;
-    uint64_t x = 0;
-    if (mdb_get(txn, dbi, &k, &val) == 0 && val.mv_size == sizeof x)
-        memcpy(&x, val.mv_data, sizeof x);
-    return x;
-}
-
 core_rc
 reg_view_begin(reg_t *r, core_arena_t *a, reg_view_t **out, core_err_t *err)
 {
@@ -198,9 +200,9 @@ reg_view_begin(reg_t *r, core_arena_t *a, reg_view_t **out, core_err_t *err)
     v->reg = r;
     v->txn = txn;
     v->arena = a;
-    v->commit = meta_u64(txn, r->meta, "commit");
-    v->structures = meta_u64(txn, r->meta, "structures");
-    v->mtime = (int64_t)meta_u64(txn, r->meta, "mtime");
+    v->commit = reg__meta_get(r, txn, "commit");
+    v->structures = reg__meta_get(r, txn, "structures");
+    v->mtime = (int64_t)reg__meta_get(r, txn, "mtime");
     core_arena_defer(a, view_end, v);
     *out = v;
     return CORE_OK;
@@ -234,17 +236,13 @@ reg__stamp(reg_t *r, MDB_txn *txn, uint64_t commit, int structures, core_err_t *
     unsigned char ck[8];
     for (int i = 0; i < 8; i++)
         ck[i] = (unsigned char)(commit >> (56 - 8 * i));
-    MDB_val k = {6, "commit"}, v = {sizeof commit, &commit};
-    MDB_val tk = {5, "mtime"}, tv = {sizeof now, &now};
     MDB_val hk = {8, ck}, hv = {sizeof us, &us};
-    int m = mdb_put(txn, r->meta, &k, &v, 0);
+    int m = reg__meta_put(r, txn, "commit", commit);
     if (m == 0)
-        m = mdb_put(txn, r->meta, &tk, &tv, 0);
+        m = reg__meta_put(r, txn, "mtime", now);
     if (m == 0)
         m = mdb_put(txn, r->commits, &hk, &hv, 0);
-    if (m == 0 && structures) {
-        MDB_val sk = {10, "structures"}, sv = {sizeof commit, &commit};
-        m = mdb_put(txn, r->meta, &sk, &sv, 0);
-    }
+    if (m == 0 && structures)
+        m = reg__meta_put(r, txn, "structures", commit);
     return m == 0 ? CORE_OK : reg__fail(err, m, "record the commit");
 }

@@ -35,6 +35,9 @@ struct reg_view {
 #define REG_KEY_MAX 511 /* LMDB's default maximum key size */
 
 core_rc reg__fail(core_err_t *err, int mdb_rc, const char *what);
+/* A counter of the meta table (0 when absent), and its update (an LMDB return code). */
+uint64_t reg__meta_get(const reg_t *r, MDB_txn *txn, const char *name);
+int reg__meta_put(const reg_t *r, MDB_txn *txn, const char *name, uint64_t x);
 /* Encodes ref as kind byte, agency NUL id NUL version; returns the length or 0 when too long. */
 size_t reg__key(const dsd_ref_t *ref, unsigned char *out, size_t cap);
 /* Decodes a key; the strings borrow from key. Returns 0 on a malformed key. */
