@@ -382,13 +382,29 @@ block_of(reg_cube_txn_t *t, const unsigned char *bk, size_t klen, size_t *out, c
     return CORE_OK;
 }
 
+/* Keys in LMDB's default order: bytes, then the shorter first. */
+static int
+cmp_keys(const void *a, size_t alen, const void *b, size_t blen)
+{
+    int c = memcmp(a, b, alen < blen ? alen : blen);
+    return c ? c : (alen > blen) - (alen < blen);
+}
+
+/* Puts k in a table being written in key order: appended when it comes after the table's
+ * last key (LMDB then fills pages instead of splitting them in half), else an ordinary put. */
+static int
+put_in_order(MDB_cursor *cur, MDB_val *k, MDB_val *v)
+{
+    int m = mdb_cursor_put(cur, k, v, MDB_APPEND);
+    return m == MDB_KEYEXIST ? mdb_cursor_put(cur, k, v, 0) : m;
+}
+
 static int
 cmp_block(const void *pa, const void *pb, void *arg)
 {
     const struct block *a = block_at(arg, *(const size_t *)pa);
     const struct block *b = block_at(arg, *(const size_t *)pb);
-    int c = memcmp(a->key, b->key, a->klen < b->klen ? a->klen : b->klen);
-    return c ? c : (a->klen > b->klen) - (a->klen < b->klen);
+    return cmp_keys(a->key, a->klen, b->key, b->klen);
 }
 
 static void
@@ -428,9 +444,7 @@ flush_blocks(reg_cube_txn_t *t, core_err_t *err)
             m = m == MDB_NOTFOUND ? 0 : m;
             continue;
         }
-        m = mdb_cursor_put(cur, &k, &v, MDB_APPEND);
-        if (m == MDB_KEYEXIST) /* not past the last key: an ordinary put */
-            m = mdb_cursor_put(cur, &k, &v, 0);
+        m = put_in_order(cur, &k, &v);
     }
     if (cur != NULL)
         mdb_cursor_close(cur);
@@ -667,10 +681,7 @@ cmp_log(const void *pa, const void *pb, void *arg)
     size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
     const unsigned char *x = (const unsigned char *)t->log.ptr + a;
     const unsigned char *y = (const unsigned char *)t->log.ptr + b;
-    size_t xl = (size_t)x[0] << 8 | x[1], yl = (size_t)y[0] << 8 | y[1];
-    int c = memcmp(x + 2, y + 2, xl < yl ? xl : yl);
-    if (c == 0)
-        c = (xl > yl) - (xl < yl);
+    int c = cmp_keys(x + 2, (size_t)x[0] << 8 | x[1], y + 2, (size_t)y[0] << 8 | y[1]);
     return c != 0 ? c : (a > b) - (a < b); /* the same key: in the order written */
 }
 
@@ -697,9 +708,7 @@ flush_log(reg_cube_txn_t *t, core_err_t *err)
         }
         MDB_val k = {kl, (void *)(e + 2)}, v = {(size_t)e[2 + kl] << 8 | e[3 + kl],
                                                (void *)(e + 4 + kl)};
-        m = mdb_cursor_put(cur, &k, &v, MDB_APPEND);
-        if (m == MDB_KEYEXIST) /* stored by an earlier flush of this commit */
-            m = mdb_cursor_put(cur, &k, &v, 0);
+        m = put_in_order(cur, &k, &v); /* (a key put by an earlier flush: over it) */
     }
     if (cur != NULL)
         mdb_cursor_close(cur);

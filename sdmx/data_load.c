@@ -931,11 +931,12 @@ on_obs(void *ctx, const dsd_kv_t *key, size_t nkey, core_str_t period, core_str_
         ok = 0;
     }
     unsigned char pkey[DSD_PERIOD_KEY];
+    if (ok) /* (ok: the period parsed) */
+        dsd_period_key(&p, pkey);
     if (ok && !deleting) {
         if (k == NULL)
             k = key_string(l, codes);
         uint64_t mask = check_attrs(l, attrs, nattrs, "series ", k, line);
-        dsd_period_key(&p, pkey);
         int verdict = l->cur.valid && l->cur.verdict >= 0 ? l->cur.verdict
                                                           : check_constraints(l, codes, k, line);
         if (l->cur.valid)
@@ -945,7 +946,6 @@ on_obs(void *ctx, const dsd_kv_t *key, size_t nkey, core_str_t period, core_str_
     }
     if (!ok)
         return CORE_OK; /* keep reading to report every problem; nothing will be written */
-    dsd_period_key(&p, pkey);
     if (deleting)
         return reg_cube_delete(l->t, codes, pkey, err);
     if (l->action == DSD_ACTION_REPLACE) {
