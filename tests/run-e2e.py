@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""Plays tests/e2e/**/*.case and conformance/**/*.case against the real sdmxd.
+"""Plays tests/e2e/**/*.case and conformance/**/*.case against the real sdmxd, and runs the
+scripted tests tests/e2e/**/test_*.py (see tests/e2e/harness.py): exit 0 passes, 77 skips.
 
 Each case gets a fresh store, loads files with `sdmxd load`, starts `sdmxd serve` on a free
 loopback port, sends HTTP requests and checks the answers. Ends with `N passed, N failed`.
@@ -784,6 +785,29 @@ class Case:
                 shutil.rmtree(self.tmp, ignore_errors=True)
 
 
+SKIPPED = 77
+SCRIPT_TIMEOUT = 600
+
+
+def run_script(env, path):
+    """Runs a scripted test in its own process; its output is shown only when it fails or
+    skips (the reason)."""
+    e = dict(os.environ, SDMXD=env.sdmxd, SHARED_DIR=env.shared, REPO=env.repo,
+             PYTHONPATH=os.path.join(env.repo, "tests", "e2e"))
+    try:
+        p = subprocess.run([sys.executable, path], capture_output=True, timeout=SCRIPT_TIMEOUT,
+                           env=e, cwd=os.path.dirname(path))
+    except subprocess.TimeoutExpired:
+        raise CaseFailure("no answer within %d s" % SCRIPT_TIMEOUT)
+    out = (p.stdout + p.stderr).decode(errors="replace")
+    if p.returncode == SKIPPED:
+        print("       " + out.strip().splitlines()[-1] if out.strip() else "", flush=True)
+        return SKIPPED
+    if p.returncode != 0:
+        raise CaseFailure("exited %d:\n%s" % (p.returncode, out[-3000:]))
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--sdmxd", required=True)
@@ -795,20 +819,27 @@ def main():
     cases = []
     for d in args.dirs:
         for root, _, files in os.walk(d):
-            cases += [os.path.join(root, f) for f in files if f.endswith(".case")]
+            cases += [os.path.join(root, f) for f in files
+                      if f.endswith(".case") or (f.startswith("test_") and f.endswith(".py"))]
     cases = sorted(c for c in cases if args.only in c)
-    passed = failed = 0
+    passed = failed = skipped = 0
     for c in cases:
         name = os.path.relpath(c, os.path.join(os.path.dirname(__file__), ".."))
         t0 = time.time()
         try:
-            Case(env, c).run()
+            if c.endswith(".py"):
+                if run_script(env, c) == SKIPPED:
+                    skipped += 1
+                    print("skip   %s (%.1fs)" % (name, time.time() - t0), flush=True)
+                    continue
+            else:
+                Case(env, c).run()
             passed += 1
             print("ok     %s (%.1fs)" % (name, time.time() - t0), flush=True)
         except (CaseFailure, OSError, subprocess.SubprocessError, AssertionError) as e:
             failed += 1
             print("FAIL   %s\n      %s" % (name, e), flush=True)
-    print("%d passed, %d failed" % (passed, failed))
+    print("%d passed, %d failed, %d skipped" % (passed, failed, skipped))
     return 1 if failed else 0
 
 
