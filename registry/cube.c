@@ -106,6 +106,7 @@ struct reg_series_iter {
     size_t klen;
     uint32_t ids[CUBE_MAX_DIMS];
     int started, done;
+    int seeked; /* key holds where the scan resumes (reg_series_iter_seek) */
     int64_t from, to;
     uint64_t min_commit; /* observations stamped before it are skipped */
 };
@@ -1360,9 +1361,10 @@ reg_series_iter_next(reg_series_iter_t *it, reg_series_t *out, core_err_t *err)
     int m;
     if (it->done)
         return CORE_ENOTFOUND;
-    if (!it->started && f != NULL)
+    if (!it->started && f != NULL && !it->seeked)
         for (size_t d = 0; d < nd; d++)
             put_u32(it->key + 4 + 4 * d, first_allowed(f, d));
+    it->seeked = 0;
     for (;;) {
         if (!it->started) {
             k = (MDB_val){it->klen, it->key};
@@ -1394,6 +1396,17 @@ reg_series_iter_next(reg_series_iter_t *it, reg_series_t *out, core_err_t *err)
         }
         it->started = 0; /* seek */
     }
+}
+
+void
+reg_series_iter_seek(reg_series_iter_t *it, const uint32_t *ids)
+{
+    put_u32(it->key, it->c->flow);
+    for (size_t d = 0; d < it->c->ndims; d++)
+        put_u32(it->key + 4 + 4 * d, ids[d]);
+    it->started = 0;
+    it->done = 0;
+    it->seeked = 1;
 }
 
 /* Steps through the current series' block (first: read it) to the next observation that

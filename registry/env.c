@@ -185,8 +185,21 @@ reg_close(reg_t *r)
 static void
 view_end(void *arg)
 {
-    reg_view_t *v = arg;
-    mdb_txn_abort(v->txn);
+    reg_view_end(arg);
+}
+
+void
+reg_view_end(reg_view_t *v)
+{
+    if (v->txn != NULL)
+        mdb_txn_abort(v->txn);
+    v->txn = NULL;
+}
+
+reg_t *
+reg_view_reg(const reg_view_t *v)
+{
+    return v->reg;
 }
 
 core_rc

@@ -16,6 +16,11 @@ void reg_close(reg_t *r);
 
 /* Begins a consistent read snapshot that lives until a is freed. */
 core_rc reg_view_begin(reg_t *r, core_arena_t *a, reg_view_t **out, core_err_t *err);
+/* Lets the snapshot go before its arena is freed (its read slot and the pages it pins): no
+ * string borrowed from it may be read afterwards, and nothing may be read through v. */
+void reg_view_end(reg_view_t *v);
+/* The store v reads, to begin a fresh snapshot of it. */
+reg_t *reg_view_reg(const reg_view_t *v);
 /* Number of write commits that changed something, and the time of the last (epoch s). */
 uint64_t reg_view_commit(const reg_view_t *v);
 int64_t reg_view_mtime(const reg_view_t *v);
@@ -150,6 +155,9 @@ core_rc reg_series_iter_new(reg_cube_t *c, const reg_key_filter_t *filter,
                             reg_series_iter_t **out, core_err_t *err);
 /* CORE_OK with the next series, CORE_ENOTFOUND at the end. */
 core_rc reg_series_iter_next(reg_series_iter_t *it, reg_series_t *out, core_err_t *err);
+/* Makes the next reg_series_iter_next give the first series at or after ids[ndims] that
+ * passes the filter (to resume a scan in another snapshot). */
+void reg_series_iter_seek(reg_series_iter_t *it, const uint32_t *ids);
 /* Observations of the current series of it that overlap [from, to), in time order. */
 core_rc reg_obs_first(reg_series_iter_t *it, int64_t from, int64_t to, reg_obs_t *out,
                       core_err_t *err);

@@ -56,6 +56,7 @@ structure_id(struct sdmx_data_stream *s)
 }
 
 static core_rc xs_gather(struct sdmx_data_stream *s, core_err_t *err);
+static core_rc resume(struct sdmx_data_stream *s, core_err_t *err);
 
 static const char *
 obs_dimension(const struct sdmx_data_stream *s)
@@ -559,6 +560,14 @@ static const format_ops_t csv_ops = {csv_begin, csv_series_begin, csv_obs, csv_n
 
 /* ---- the stream ------------------------------------------------------------------------------ */
 
+/* Where what is read from the current snapshot goes: the request's arena for the snapshot
+ * the answer began with, a snapshot's own arena after a resume (freed when it is let go). */
+static core_arena_t *
+snap_arena(struct sdmx_data_stream *s)
+{
+    return s->va != NULL ? s->va : s->a;
+}
+
 static const format_ops_t *
 ops_of(sdmx_data_format f)
 {
@@ -766,8 +775,8 @@ split_typed_groups(struct sdmx_data_stream *s)
 {
     if (!writes_groups(s) || s->dsd.ngroups == 0)
         return;
-    s->typed = core_arena_alloc(s->a, s->ngroups * sizeof *s->typed);
-    s->typed_id = core_arena_alloc(s->a, s->ngroups * sizeof *s->typed_id);
+    s->typed = core_arena_alloc(snap_arena(s), s->ngroups * sizeof *s->typed);
+    s->typed_id = core_arena_alloc(snap_arena(s), s->ngroups * sizeof *s->typed_id);
     size_t kept = 0;
     for (size_t i = 0; i < s->ngroups; i++) {
         const char *kind = group_kind(s, s->groups[i].mask);
@@ -826,6 +835,12 @@ write_groups(struct sdmx_data_stream *s, core_buf_t *out)
 static core_rc
 load_groups(struct sdmx_data_stream *s, core_err_t *err)
 {
+    s->ngroups = s->nmasks = s->ntyped = 0;
+    if (!s->merged_init) {
+        core_buf_init(&s->merged);
+        core_arena_defer(s->a, free_merged, &s->merged);
+        s->merged_init = 1;
+    }
     core_rc rc = reg_cube_groups(s->cube, &s->groups, &s->ngroups, err);
     if (rc != CORE_OK || s->ngroups == 0)
         return rc;
@@ -834,12 +849,10 @@ load_groups(struct sdmx_data_stream *s, core_err_t *err)
         return CORE_OK;
     size_t nd = s->dsd.ndims;
     qsort_r(s->groups, s->ngroups, sizeof *s->groups, cmp_group, &nd);
-    s->masks = core_arena_alloc(s->a, s->ngroups * sizeof *s->masks);
+    s->masks = core_arena_alloc(snap_arena(s), s->ngroups * sizeof *s->masks);
     for (size_t i = 0; i < s->ngroups; i++)
         if (s->nmasks == 0 || s->masks[s->nmasks - 1] != s->groups[i].mask)
             s->masks[s->nmasks++] = s->groups[i].mask;
-    core_buf_init(&s->merged);
-    core_arena_defer(s->a, free_merged, &s->merged);
     return CORE_OK;
 }
 
@@ -1127,10 +1140,16 @@ sdmx_data_stream_open(reg_view_t *v, core_arena_t *a, const sdmx_data_query_t *q
     s->h = *h;
     dsd_ref_t dsd;
     core_rc rc;
+    s->reg = reg_view_reg(v);
+    s->v = v;
     if ((rc = find_flow(v, a, q, &s->flow, err)) != CORE_OK ||
         (rc = sdmx_flow_structure(v, a, &s->flow, &dsd, err)) != CORE_OK ||
         (rc = compile_cached(s, v, &dsd, err)) != CORE_OK)
         return rc;
+    /* the stream may outlive the snapshot (see sdmx_data_stream_release) */
+    s->flow.agency = core_arena_str(a, s->flow.agency);
+    s->flow.id = core_arena_str(a, s->flow.id);
+    s->flow.version = core_arena_str(a, s->flow.version);
     if ((rc = check_dim_at_obs(s, err)) != CORE_OK)
         return rc;
     if ((rc = reg_cube_open(v, &s->flow, &s->cube, err)) != CORE_OK)
@@ -1142,6 +1161,7 @@ sdmx_data_stream_open(reg_view_t *v, core_arena_t *a, const sdmx_data_query_t *q
         return rc;
     s->filter = f;
     s->codes = core_arena_zalloc(a, s->dsd.ndims * sizeof *s->codes);
+    s->pending_ids = core_arena_zalloc(a, s->dsd.ndims * sizeof *s->pending_ids);
     if (s->dsd.ndims > 64)
         return core_fail(err, CORE_ETOOBIG, "more than 64 dimensions");
     if ((rc = load_groups(s, err)) != CORE_OK)
@@ -1325,11 +1345,125 @@ xs_fill(struct sdmx_data_stream *s, core_buf_t *out, size_t want, int *done, cor
     return CORE_OK;
 }
 
+/* ---- letting the snapshot go ----------------------------------------------------------------
+ * A stream reads one snapshot while its client keeps up. When it is released (the server
+ * does so when a client stalls), what it still needs from the snapshot is copied, the
+ * position is kept as the key of the next series, and the snapshot is ended; the next fill
+ * begins a fresh one and goes on from that key. So every series is written whole from one
+ * snapshot, but an answer released on the way may show series of two states of the store:
+ * series written after the position in between appear, series deleted do not. */
+
+/* A copy in the request's arena; an absent value stays absent. */
+static core_str_t
+own(struct sdmx_data_stream *s, core_str_t v)
+{
+    return v.ptr != NULL ? core_arena_str(s->a, v) : v;
+}
+
+static void
+own_changes(struct sdmx_data_stream *s)
+{
+    for (size_t i = 0; i < s->nchanges; i++)
+        for (size_t j = 0; j < s->changes[i].nperiods; j++)
+            s->changes[i].periods[j] = own(s, s->changes[i].periods[j]);
+}
+
+static void
+own_cross_section(struct sdmx_data_stream *s)
+{
+    for (size_t i = s->xs_at; i < s->xs_n; i++) {
+        reg_obs_t *o = &s->xs_entries[i].obs;
+        o->period = own(s, o->period);
+        o->value = own(s, o->value);
+        o->attrs = own(s, o->attrs);
+    }
+}
+
+/* Copies what the stream keeps across snapshots and still borrows from the current one. */
+static void
+own_borrowed(struct sdmx_data_stream *s)
+{
+    if (s->owns_borrowed)
+        return;
+    s->owns_borrowed = 1;
+    own_changes(s);
+    if (s->xs && s->fmt != SDMX_DATA_CSV)
+        own_cross_section(s);
+    if (s->fmt == SDMX_DATA_CSV && s->begun)
+        for (size_t i = 0; i < s->dsd.nattrs; i++)
+            s->csv_ds[i] = own(s, s->csv_ds[i]);
+}
+
+void
+sdmx_data_stream_release(sdmx_data_stream_t *s)
+{
+    if (s->released || s->v == NULL)
+        return;
+    own_borrowed(s);
+    if (s->have_series) {
+        memcpy(s->pending_ids, s->series.ids, s->dsd.ndims * sizeof *s->pending_ids);
+        s->pending_ci = s->ci > 0 ? s->ci - 1 : 0;
+    }
+    s->cube = NULL;
+    s->it = NULL;
+    if (s->va != NULL) {
+        core_arena_free(s->va); /* ends the snapshot, closes its cursor */
+        s->va = NULL;
+    } else {
+        reg_view_end(s->v);
+    }
+    s->v = NULL;
+    s->released = 1;
+}
+
+uint64_t
+sdmx_data_stream_resumes(const sdmx_data_stream_t *s)
+{
+    return s->resumes;
+}
+
+/* A fresh snapshot, positioned on the series the stream was to write next (or the first
+ * after it, when that one is gone). */
+static core_rc
+resume(struct sdmx_data_stream *s, core_err_t *err)
+{
+    core_arena_t *va = core_arena_new();
+    reg_view_t *v;
+    core_rc rc = reg_view_begin(s->reg, va, &v, err);
+    if (rc != CORE_OK) {
+        core_arena_free(va);
+        return rc;
+    }
+    s->va = va;
+    s->v = v;
+    s->released = 0;
+    s->resumes++;
+    if ((rc = reg_cube_open(v, &s->flow, &s->cube, err)) != CORE_OK ||
+        (rc = reg_series_iter_new(s->cube, s->filter, &s->it, err)) != CORE_OK ||
+        (rc = load_groups(s, err)) != CORE_OK)
+        return rc;
+    if ((s->xs && s->fmt != SDMX_DATA_CSV) || !s->have_series)
+        return CORE_OK;
+    if (s->q->updated_after != 0)
+        s->ci = s->pending_ci;
+    else
+        reg_series_iter_seek(s->it, s->pending_ids);
+    rc = next_series(s, err);
+    if (rc == CORE_ENOTFOUND) {
+        s->have_series = 0;
+        return CORE_OK;
+    }
+    return rc;
+}
+
 core_rc
 sdmx_data_stream_fill(sdmx_data_stream_t *s, core_buf_t *out, size_t want, int *done,
                       core_err_t *err)
 {
     *done = 0;
+    core_rc rc;
+    if (s->released && (rc = resume(s, err)) != CORE_OK)
+        return rc;
     if (s->xs && s->fmt != SDMX_DATA_CSV)
         return xs_fill(s, out, want, done, err);
     if (!s->begun) {
@@ -1346,7 +1480,7 @@ sdmx_data_stream_fill(sdmx_data_stream_t *s, core_buf_t *out, size_t want, int *
         s->ops->series_end(s, out);
         s->nseries++;
         s->nobs += s->nbatch;
-        core_rc rc = next_series(s, err);
+        rc = next_series(s, err);
         if (rc == CORE_ENOTFOUND)
             s->have_series = 0;
         else if (rc != CORE_OK)

@@ -277,6 +277,12 @@ core_rc sdmx_data_stream_open(reg_view_t *v, core_arena_t *a, const sdmx_data_qu
 /* Appends the answer to out until it holds at least want bytes or the answer ends (*done). */
 core_rc sdmx_data_stream_fill(sdmx_data_stream_t *s, core_buf_t *out, size_t want, int *done,
                               core_err_t *err);
+/* Lets the stream's snapshot go between two fills (a client that stalls must not pin the
+ * store's pages or hold a read slot); the next fill goes on from a fresh snapshot at the
+ * next series. */
+void sdmx_data_stream_release(sdmx_data_stream_t *s);
+/* How many times the stream went on from a fresh snapshot. */
+uint64_t sdmx_data_stream_resumes(const sdmx_data_stream_t *s);
 const char *sdmx_data_format_media_type(sdmx_data_format f);
 
 /* The Actual content constraint of q computed from the stored data, as an SDMX-ML 2.1

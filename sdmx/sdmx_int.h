@@ -178,6 +178,16 @@ struct sdmx_data_stream {
     reg_change_t *changes;
     size_t nchanges, ci, ndeletions;
     uint64_t min_commit;
+    int merged_init;
+    /* the snapshot read now (NULL while released) and, after a resume, the arena it and
+     * what is read from it live in; where to go on from (see sdmx_data_stream_release) */
+    reg_t *reg;
+    reg_view_t *v;
+    core_arena_t *va;
+    int released, owns_borrowed;
+    uint32_t *pending_ids;
+    size_t pending_ci;
+    uint64_t resumes;
 };
 
 /* The SDMX-JSON 1.0 data format (data_json.c). */

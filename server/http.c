@@ -301,9 +301,21 @@ struct data_gen {
     request_t *r;
     sdmx_data_stream_t *s;
     int done;
+    h2o_timeout_entry_t hold; /* linked while a chunk waits for the client */
 };
 
 #define DATA_CHUNK (256 * 1024)
+
+/* How long a stream keeps its snapshot while its client does not take the next chunk. */
+static h2o_timeout_t snapshot_hold;
+static uint64_t snapshot_hold_ms;
+
+static void
+data_release(h2o_timeout_entry_t *entry)
+{
+    struct data_gen *g = H2O_STRUCT_FROM_MEMBER(struct data_gen, hold, entry);
+    sdmx_data_stream_release(g->s);
+}
 
 static void
 data_send_next(struct data_gen *g)
@@ -317,21 +329,35 @@ data_send_next(struct data_gen *g)
         return;
     }
     h2o_iovec_t buf = h2o_iovec_init(r->body.ptr, r->body.len);
+    if (!g->done) {
+        if (snapshot_hold_ms == 0)
+            sdmx_data_stream_release(g->s);
+        else
+            h2o_timeout_link(h2o_ctx.loop, &snapshot_hold, &g->hold);
+    }
     h2o_send(r->req, &buf, 1, g->done ? H2O_SEND_STATE_FINAL : H2O_SEND_STATE_IN_PROGRESS);
+}
+
+static void
+data_unhold(struct data_gen *g)
+{
+    if (h2o_timeout_is_linked(&g->hold))
+        h2o_timeout_unlink(&g->hold);
 }
 
 static void
 data_proceed(h2o_generator_t *self, h2o_req_t *req)
 {
     (void)req;
+    data_unhold((struct data_gen *)self);
     data_send_next((struct data_gen *)self);
 }
 
 static void
 data_stop(h2o_generator_t *self, h2o_req_t *req)
 {
-    (void)self;
-    (void)req; /* the arena, freed with the request, holds everything */
+    (void)req; /* the arena, freed with the request, holds everything else */
+    data_unhold((struct data_gen *)self);
 }
 
 static int
@@ -357,6 +383,7 @@ serve_data(request_t *r, const sdmx_query_t *q)
     g->super.proceed = data_proceed;
     g->super.stop = data_stop;
     g->r = r;
+    g->hold.cb = data_release;
     common_headers(r);
     r->req->res.status = 200;
     r->req->res.reason = "OK";
@@ -780,6 +807,8 @@ srv_http_run(srv_ctx_t *ctx)
     h2o_compress_args_t gz = {.min_size = 256, .gzip = {.quality = 1}, .brotli = {.quality = -1}};
     h2o_compress_register(path, &gz);
     h2o_context_init(&h2o_ctx, h2o_evloop_create(), &config);
+    snapshot_hold_ms = ctx->conf.snapshot_hold_ms;
+    h2o_timeout_init(h2o_ctx.loop, &snapshot_hold, snapshot_hold_ms);
     accept_ctx.ctx = &h2o_ctx;
     accept_ctx.hosts = config.hosts;
     if (listen_on(&addr) != 0) {

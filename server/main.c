@@ -50,7 +50,10 @@ static const char usage_serve[] =
     "  --listen HOST:PORT  address to listen on (default " SRV_DEFAULT_LISTEN ")\n"
     "  --allow-writes      accept POST /rest/structure submissions; only on a loopback\n"
     "                      address, until token authentication exists\n"
-    "  --max-body BYTES    largest request body accepted (default 64 MiB)\n";
+    "  --max-body BYTES    largest request body accepted (default 64 MiB)\n"
+    "  --snapshot-hold MS  how long a data answer whose client does not read keeps its\n"
+    "                      snapshot of the store; then the answer goes on from a fresh\n"
+    "                      one at its next series (default 1000; 0: after every chunk)\n";
 
 static int
 parse_common(int argc, char **argv, srv_conf_t *conf, const char *usage)
@@ -62,12 +65,13 @@ parse_common(int argc, char **argv, srv_conf_t *conf, const char *usage)
         {"max-body", required_argument, NULL, 'm'},
         {"dataflow", required_argument, NULL, 'f'},
         {"provider", required_argument, NULL, 'p'},
+        {"snapshot-hold", required_argument, NULL, 's'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "d:l:whm:f:p:", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "d:l:whm:f:p:s:", opts, NULL)) != -1) {
         switch (c) {
         case 'f': conf->dataflow = optarg; break;
         case 'p': conf->provider = optarg; break;
@@ -81,6 +85,15 @@ parse_common(int argc, char **argv, srv_conf_t *conf, const char *usage)
                 return 2;
             }
             conf->max_body = (size_t)v;
+            break;
+        }
+        case 's': {
+            uint64_t v;
+            if (core_parse_u64(core_str_c(optarg), &v, NULL) != CORE_OK || v > 3600000) {
+                fprintf(stderr, "sdmxd: --snapshot-hold takes milliseconds (0 to 3600000)\n");
+                return 2;
+            }
+            conf->snapshot_hold_ms = v;
             break;
         }
         case 'h': fputs(usage, stdout); return 0;
@@ -97,7 +110,8 @@ parse_common(int argc, char **argv, srv_conf_t *conf, const char *usage)
 int
 main(int argc, char **argv)
 {
-    srv_conf_t conf = {.listen = SRV_DEFAULT_LISTEN, .max_body = SRV_MAX_BODY};
+    srv_conf_t conf = {.listen = SRV_DEFAULT_LISTEN, .max_body = SRV_MAX_BODY,
+                       .snapshot_hold_ms = SRV_SNAPSHOT_HOLD_MS};
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0 ||
         strcmp(argv[1], "-h") == 0) {
         fputs(usage_main, argc < 2 ? stderr : stdout);

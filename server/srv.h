@@ -9,6 +9,7 @@
 
 #define SRV_DEFAULT_LISTEN "127.0.0.1:8080"
 #define SRV_MAX_BODY ((size_t)64 << 20)
+#define SRV_SNAPSHOT_HOLD_MS 1000
 
 typedef struct srv_conf {
     const char *db;
@@ -18,6 +19,7 @@ typedef struct srv_conf {
     const char *dataflow; /* --dataflow AGENCY:ID(VERSION) for data that names a DSD */
     const char *provider; /* --provider AGENCY:SCHEME(VERSION).ID: who the loaded data is from */
     int validate_only;    /* sdmxd validate: check, store nothing */
+    uint64_t snapshot_hold_ms; /* a stalled answer lets its snapshot go after this (0: at once) */
 } srv_conf_t;
 
 typedef struct srv_ctx {
