@@ -471,6 +471,20 @@ submit_structure(request_t *r)
                                       &status, &report, &err);
     if (n == 0) /* nothing was read: an SDMX error says why */
         return reply_error(r, &err);
+    if (rc == CORE_EFORBIDDEN) { /* not this token's to write: an SDMX error lists why */
+        const char **details = core_arena_alloc(r->a, (report.len + 1) * sizeof *details);
+        for (size_t i = 0; i < report.len; i++)
+            details[i] = report.items[i].message;
+        core_buf_reset(&r->body);
+        int json = srv_prefers_json(r->format_param, header(r->req, H2O_TOKEN_ACCEPT));
+        if (json)
+            sdmx_error_write_json(&r->body, srv_status_sdmx(rc), err.msg, details, report.len);
+        else
+            sdmx_error_write_xml(&r->body, srv_status_sdmx(rc), err.msg, details, report.len);
+        common_headers(r);
+        reply(r, 403, reason_of(403), json ? "application/json" : "application/xml");
+        return 0;
+    }
     sdmx_header_t h;
     header_for(r, &h);
     h.receiver = "not_supplied";
