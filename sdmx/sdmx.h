@@ -186,9 +186,19 @@ typedef struct sdmx_query {
 
 /* Parses a REST path below /rest/ ("codelist/SDMX/CL_FREQ/latest") and its query string
  * (without '?'). Strings live in a. CORE_ESYNTAX with a precise message on bad syntax,
- * CORE_ENOTFOUND for an unknown resource, CORE_ENOTIMPL for parts of the API not built. */
+ * CORE_ENOTFOUND for an unknown resource, CORE_ENOTIMPL for parts of the API not built.
+ * Messages name a bad parameter but never show its value (a token sent by mistake must not
+ * come back), and quote path segments through sdmx_quote. */
 core_rc sdmx_query_parse(core_arena_t *a, core_str_t path, core_str_t query, sdmx_query_t *out,
                          core_err_t *err);
+/* Part of the request (a parameter name, a path segment) as an error message may show it:
+ * at most max bytes, else the first max/3 and "...", each byte that is not printable ASCII
+ * shown as '?'. Writes into buf (SDMX_QUOTE_MAX bytes hold any max up to 64) and returns it. */
+#define SDMX_QUOTE_MAX 72
+const char *sdmx_quote(char *buf, size_t size, core_str_t s, size_t max);
+/* Names up to this long are shown whole in messages; longer ones are cut. */
+#define SDMX_QUOTE_NAME 24
+#define SDMX_QUOTE_PATH 64
 
 /* ---- resolving structure queries ------------------------------------------------------ */
 

@@ -531,12 +531,16 @@ upload_params(core_str_t query, int *dry_run, core_err_t *err)
         core_str_t pair, name;
         query = core_str_split(query, '&', &pair);
         core_str_t value = core_str_split(pair, '=', &name);
+        /* a value is never shown: a token put in the query by mistake must not come back */
+        char q[SDMX_QUOTE_MAX];
         if (core_str_eq_c(name, "dryRun") && (core_str_eq_c(value, "true") || core_str_eq_c(value, "false")))
             *dry_run = core_str_eq_c(value, "true");
+        else if (core_str_eq_c(name, "dryRun"))
+            return core_fail(err, CORE_ESYNTAX, "dryRun takes true or false");
         else if (pair.len > 0)
             return core_fail(err, CORE_ESYNTAX,
-                             "'%.*s' is not a parameter of uploads; they take dryRun=true|false",
-                             CORE_STR_FMT(pair));
+                             "'%s' is not a parameter of uploads; they take dryRun=true|false",
+                             sdmx_quote(q, sizeof q, name, SDMX_QUOTE_NAME));
     }
     return CORE_OK;
 }
