@@ -129,7 +129,6 @@ parse_detail(core_str_t v, sdmx_detail *out, core_err_t *err)
             *out = t[i].d;
             return CORE_OK;
         }
-    (void)v;
     return core_fail(err, CORE_ESYNTAX,
                      "the value of detail is not valid; use full, allstubs, referencestubs, "
                      "allcompletestubs, referencecompletestubs or referencepartial");
