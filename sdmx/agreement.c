@@ -4,7 +4,10 @@
 #include <string.h>
 
 /* Who may send data for a dataflow: the data providers that a provision agreement links to
- * it (SDMX 2.1: a ProvisionAgreement names a StructureUsage and a DataProvider). */
+ * it (SDMX 2.1: a ProvisionAgreement names a StructureUsage and a DataProvider). Access
+ * rules belong to the dataflow's maintainer: an agreement counts only when the dataflow's
+ * agency maintains it, a constraint only when the agency of what it is attached to does
+ * (see sdmx__rules_owner). Anyone else's are stored, shown, and ignored. */
 
 static int
 names_provider(const xmlNode *pa, const dsd_ref_t *scheme, core_str_t provider)
@@ -21,11 +24,44 @@ names_provider(const xmlNode *pa, const dsd_ref_t *scheme, core_str_t provider)
            core_str_eq_c(provider, id);
 }
 
+/* The dataflow the StructureUsage of agreement element pa names; 0 when none. */
+static int
+agreement_flow(const xmlNode *pa, dsd_ref_t *flow)
+{
+    const char *item;
+    return sdmx__ref_child(sdmx__child(pa, "StructureUsage"), DSD_KIND_DATAFLOW, flow, &item) &&
+           flow->kind == DSD_KIND_DATAFLOW && item == NULL;
+}
+
+/* The dataflow of the stored agreement pa; 0 when it is not stored or names none. */
+static int
+stored_agreement_flow(reg_view_t *v, core_arena_t *a, const dsd_ref_t *pa, dsd_ref_t *flow)
+{
+    reg_artefact_t art;
+    core_err_t e = {0};
+    if (reg_artefact_get(v, pa, &art, &e) != CORE_OK)
+        return 0;
+    xmlNode *el = sdmx__parse_stored(a, art.xml, &e);
+    return el != NULL && agreement_flow(el, flow);
+}
+
+core_str_t
+sdmx__rules_owner(reg_view_t *v, core_arena_t *a, const dsd_ref_t *target)
+{
+    dsd_ref_t flow;
+    if (target->kind != DSD_KIND_PROVISIONAGREEMENT)
+        return target->agency;
+    if (!stored_agreement_flow(v, a, target, &flow) || !core_str_eq(flow.agency, target->agency))
+        return CORE_STR_NULL;
+    return target->agency;
+}
+
 core_rc
 sdmx_agreement_find(reg_view_t *v, core_arena_t *a, const dsd_ref_t *flow,
                     const dsd_ref_t *scheme, core_str_t provider, dsd_ref_t *out, core_err_t *err)
 {
     core_vec_t parents = {0};
+    const dsd_ref_t *ignored = NULL; /* another agency's agreement for this provider */
     core_rc rc = reg_refs_parents(v, flow, &parents, err);
     if (rc != CORE_OK)
         return rc;
@@ -33,20 +69,124 @@ sdmx_agreement_find(reg_view_t *v, core_arena_t *a, const dsd_ref_t *flow,
         const dsd_ref_t *p = parents.items[i];
         reg_artefact_t art;
         core_err_t e = {0};
+        dsd_ref_t uses;
         if (p->kind != DSD_KIND_PROVISIONAGREEMENT || reg_artefact_get(v, p, &art, &e) != CORE_OK)
             continue;
         xmlNode *el = sdmx__parse_stored(a, art.xml, err);
         if (el == NULL)
             return CORE_EBUG;
-        if (names_provider(el, scheme, provider)) {
-            *out = *p;
-            return CORE_OK;
+        if (!names_provider(el, scheme, provider) || !agreement_flow(el, &uses) ||
+            !dsd_ref_eq(&uses, flow))
+            continue;
+        if (!core_str_eq(p->agency, flow->agency)) {
+            ignored = p;
+            continue;
         }
+        *out = *p;
+        return CORE_OK;
     }
+    if (ignored != NULL)
+        return core_fail(err, CORE_EFORBIDDEN,
+                         "no provision agreement links data provider %.*s of %s to %s: %s does "
+                         "not count, as only %.*s, the maintainer of the dataflow, grants "
+                         "agreements for it",
+                         CORE_STR_FMT(provider), dsd_ref_label(a, scheme), dsd_ref_label(a, flow),
+                         dsd_ref_label(a, ignored), CORE_STR_FMT(flow->agency));
     return core_fail(err, CORE_EFORBIDDEN,
                      "no provision agreement links data provider %.*s of %s to %s; ask the "
                      "maintainer of the dataflow for one",
                      CORE_STR_FMT(provider), dsd_ref_label(a, scheme), dsd_ref_label(a, flow));
+}
+
+/* The dataflow of agreement pa, read from arts[n] when the message holds it, else from the
+ * store. */
+static int
+find_agreement_flow(reg_view_t *v, core_arena_t *a, const dsd_artefact_t *arts, size_t n,
+                    const dsd_ref_t *pa, dsd_ref_t *flow)
+{
+    core_err_t e = {0};
+    for (size_t i = 0; i < n; i++) {
+        if (!dsd_ref_eq(&arts[i].ref, pa))
+            continue;
+        xmlNode *el = sdmx__parse_stored(a, arts[i].xml, &e);
+        return el != NULL && agreement_flow(el, flow);
+    }
+    return stored_agreement_flow(v, a, pa, flow);
+}
+
+static const char *
+consequence(dsd_severity sev)
+{
+    return sev == DSD_SEV_ERROR ? "" : "; stored, but it does not count";
+}
+
+/* The references of constraint c that another agency owns, one issue each. */
+static size_t
+check_constraint(reg_view_t *v, core_arena_t *a, const dsd_artefact_t *arts, size_t n,
+                 const dsd_artefact_t *c, dsd_severity sev, dsd_report_t *report)
+{
+    size_t found = 0;
+    const char *label = dsd_ref_label(a, &c->ref);
+    for (size_t i = 0; i < c->nrefs; i++) {
+        const dsd_ref_t *t = &c->refs[i];
+        dsd_ref_t flow;
+        if (t->kind == DSD_KIND_PROVISIONAGREEMENT &&
+            find_agreement_flow(v, a, arts, n, t, &flow)) {
+            if (core_str_eq(flow.agency, c->ref.agency))
+                continue;
+            dsd_report_add(report, sev, "foreign-rule", NULL,
+                           "%s is attached to %s, an agreement for %s, which is maintained by "
+                           "%.*s; only %.*s sets the constraints of its data%s",
+                           label, dsd_ref_label(a, t), dsd_ref_label(a, &flow),
+                           CORE_STR_FMT(flow.agency), CORE_STR_FMT(flow.agency),
+                           consequence(sev));
+        } else if (!core_str_eq(t->agency, c->ref.agency)) {
+            dsd_report_add(report, sev, "foreign-rule", NULL,
+                           "%s is attached to %s, which is maintained by %.*s; only %.*s sets "
+                           "the constraints of it%s",
+                           label, dsd_ref_label(a, t), CORE_STR_FMT(t->agency),
+                           CORE_STR_FMT(t->agency), consequence(sev));
+        } else {
+            continue;
+        }
+        found++;
+    }
+    return found;
+}
+
+size_t
+sdmx_rules_check(reg_view_t *v, core_arena_t *a, const dsd_artefact_t *arts, size_t n,
+                 dsd_severity sev, dsd_report_t *report)
+{
+    size_t found = 0;
+    for (size_t i = 0; i < n; i++) {
+        const dsd_artefact_t *art = &arts[i];
+        dsd_ref_t flow;
+        core_err_t e = {0};
+        xmlNode *el;
+        switch (art->ref.kind) {
+        case DSD_KIND_PROVISIONAGREEMENT:
+            el = sdmx__parse_stored(a, art->xml, &e);
+            if (el == NULL || !agreement_flow(el, &flow) ||
+                core_str_eq(flow.agency, art->ref.agency))
+                break;
+            dsd_report_add(report, sev, "foreign-rule", NULL,
+                           "%s is an agreement for %s, which is maintained by %.*s; only %.*s "
+                           "grants agreements for it%s",
+                           dsd_ref_label(a, &art->ref), dsd_ref_label(a, &flow),
+                           CORE_STR_FMT(flow.agency), CORE_STR_FMT(flow.agency),
+                           consequence(sev));
+            found++;
+            break;
+        case DSD_KIND_CONTENTCONSTRAINT:
+        case DSD_KIND_ATTACHMENTCONSTRAINT:
+            found += check_constraint(v, a, arts, n, art, sev, report);
+            break;
+        default:
+            break;
+        }
+    }
+    return found;
 }
 
 int

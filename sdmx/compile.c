@@ -4,10 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Reads a Ref (or URN) child of holder as a maintainable reference; *item gets the item id
- * of an item reference. Returns 0 when holder has neither. */
-static int
-ref_child(const xmlNode *holder, dsd_kind kind, dsd_ref_t *out, const char **item)
+int
+sdmx__ref_child(const xmlNode *holder, dsd_kind kind, dsd_ref_t *out, const char **item)
 {
     *item = NULL;
     const xmlNode *r = sdmx__child(holder, "Ref");
@@ -40,7 +38,7 @@ concept_codelist(reg_view_t *v, core_arena_t *a, const xmlNode *comp, dsd_compon
     dsd_ref_t scheme;
     const char *concept;
     const xmlNode *ci = sdmx__child(comp, "ConceptIdentity");
-    if (ci == NULL || !ref_child(ci, DSD_KIND_CONCEPTSCHEME, &scheme, &concept) || !concept)
+    if (ci == NULL || !sdmx__ref_child(ci, DSD_KIND_CONCEPTSCHEME, &scheme, &concept) || !concept)
         return;
     reg_artefact_t art;
     core_err_t e = {0};
@@ -53,7 +51,7 @@ concept_codelist(reg_view_t *v, core_arena_t *a, const xmlNode *comp, dsd_compon
             continue;
         const xmlNode *en = sdmx__child(sdmx__child(n, "CoreRepresentation"), "Enumeration");
         const char *item;
-        if (en != NULL && ref_child(en, DSD_KIND_CODELIST, &c->codelist, &item))
+        if (en != NULL && sdmx__ref_child(en, DSD_KIND_CODELIST, &c->codelist, &item))
             c->codelist.kind = DSD_KIND_CODELIST;
         return;
     }
@@ -115,7 +113,7 @@ read_component(reg_view_t *v, core_arena_t *a, const xmlNode *el, dsd_component_
     const xmlNode *cid = sdmx__child(el, "ConceptIdentity");
     const char *concept;
     dsd_ref_t cs;
-    if (cid != NULL && ref_child(cid, DSD_KIND_CONCEPTSCHEME, &cs, &concept) && concept) {
+    if (cid != NULL && sdmx__ref_child(cid, DSD_KIND_CONCEPTSCHEME, &cs, &concept) && concept) {
         c->concepts = ref_copy(a, &cs);
         c->concepts.kind = DSD_KIND_CONCEPTSCHEME;
         c->concept = core_arena_strndup(a, concept, strlen(concept));
@@ -125,7 +123,7 @@ read_component(reg_view_t *v, core_arena_t *a, const xmlNode *el, dsd_component_
     const xmlNode *tf = sdmx__child(lr, "TextFormat");
     const char *item;
     dsd_ref_t cl;
-    if (en != NULL && ref_child(en, DSD_KIND_CODELIST, &cl, &item)) {
+    if (en != NULL && sdmx__ref_child(en, DSD_KIND_CODELIST, &cl, &item)) {
         c->codelist = cl;
         c->codelist.kind = DSD_KIND_CODELIST;
         c->codelist.agency = core_arena_str(a, cl.agency);
@@ -420,6 +418,9 @@ sdmx_constraints_for(reg_view_t *v, core_arena_t *a, const dsd_ref_t *targets, s
     core_vec_t seen = {0}, found = {0};
     for (size_t t = 0; t < ntargets; t++) {
         core_vec_t parents = {0};
+        core_str_t owner = sdmx__rules_owner(v, a, &targets[t]);
+        if (owner.ptr == NULL)
+            continue;
         core_rc rc = reg_refs_parents(v, &targets[t], &parents, err);
         if (rc != CORE_OK)
             return rc;
@@ -430,7 +431,9 @@ sdmx_constraints_for(reg_view_t *v, core_arena_t *a, const dsd_ref_t *targets, s
                 dup = dsd_ref_eq(seen.items[j], p);
             reg_artefact_t art;
             core_err_t e = {0};
-            if (dup || p->kind != DSD_KIND_CONTENTCONSTRAINT ||
+            /* another agency's constraint on this target counts for nothing (it may still
+             * count for a later target that agency owns) */
+            if (dup || p->kind != DSD_KIND_CONTENTCONSTRAINT || !core_str_eq(p->agency, owner) ||
                 reg_artefact_get(v, p, &art, &e) != CORE_OK)
                 continue;
             core_vec_push(a, &seen, (void *)p);

@@ -132,7 +132,8 @@ read_constraint(struct partial *p, const xmlNode *cc)
 }
 
 /* Reads art (and, for dataflows and provision agreements, what they are built on) and the
- * allowed constraints attached to each. */
+ * allowed constraints attached to each. The walk goes down only: a DSD's other dataflows,
+ * and the constraints on them, say nothing of this artefact. */
 static core_rc
 read_context(struct partial *p, const dsd_ref_t *ref, int depth, core_err_t *err)
 {
@@ -151,23 +152,32 @@ read_context(struct partial *p, const dsd_ref_t *ref, int depth, core_err_t *err
     core_rc rc;
     if ((rc = reg_refs_parents(p->v, ref, &rel, err)) != CORE_OK)
         return rc;
-    if (ref->kind == DSD_KIND_DATAFLOW || ref->kind == DSD_KIND_PROVISIONAGREEMENT)
-        if ((rc = reg_refs_children(p->v, ref, &rel, err)) != CORE_OK)
-            return rc;
+    /* only the constraints of the agency whose rules count for ref narrow it (the same
+     * rule as validation: sdmx_constraints_for) */
+    core_str_t owner = sdmx__rules_owner(p->v, p->a, ref);
     for (size_t i = 0; i < rel.len; i++) {
         dsd_ref_t *r = rel.items[i];
-        if (r->kind == DSD_KIND_CONTENTCONSTRAINT && !seen_before(p, r)) {
-            reg_artefact_t c;
-            if (reg_artefact_get(p->v, r, &c, &e) != CORE_OK)
-                continue;
-            xmlNode *cel = sdmx__parse_stored(p->a, c.xml, err);
-            if (cel == NULL)
-                return CORE_EBUG;
-            read_constraint(p, cel);
-        } else if (r->kind == DSD_KIND_DATASTRUCTURE || r->kind == DSD_KIND_DATAFLOW) {
-            if ((rc = read_context(p, r, depth + 1, err)) != CORE_OK)
-                return rc;
-        }
+        if (r->kind != DSD_KIND_CONTENTCONSTRAINT || owner.ptr == NULL ||
+            !core_str_eq(r->agency, owner) || seen_before(p, r))
+            continue;
+        reg_artefact_t c;
+        if (reg_artefact_get(p->v, r, &c, &e) != CORE_OK)
+            continue;
+        xmlNode *cel = sdmx__parse_stored(p->a, c.xml, err);
+        if (cel == NULL)
+            return CORE_EBUG;
+        read_constraint(p, cel);
+    }
+    if (ref->kind != DSD_KIND_DATAFLOW && ref->kind != DSD_KIND_PROVISIONAGREEMENT)
+        return CORE_OK;
+    core_vec_t kids = {0};
+    if ((rc = reg_refs_children(p->v, ref, &kids, err)) != CORE_OK)
+        return rc;
+    for (size_t i = 0; i < kids.len; i++) {
+        dsd_ref_t *r = kids.items[i];
+        if ((r->kind == DSD_KIND_DATASTRUCTURE || r->kind == DSD_KIND_DATAFLOW) &&
+            (rc = read_context(p, r, depth + 1, err)) != CORE_OK)
+            return rc;
     }
     return CORE_OK;
 }

@@ -1,6 +1,7 @@
 #include <config.h>
 #include "sdmx.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #define ALL_KINDS ((1u << DSD_KIND__COUNT) - 1)
@@ -29,6 +30,25 @@ is_item_scheme_set(uint32_t kinds)
             return 0;
     return 1;
 }
+
+const char *
+sdmx_quote(char *buf, size_t size, core_str_t s, size_t max)
+{
+    size_t keep = s.len <= max ? s.len : max / 3, n = 0;
+    if (size == 0)
+        return buf;
+    for (size_t i = 0; i < keep && n + 1 < size; i++)
+        buf[n++] = s.ptr[i] >= 0x20 && s.ptr[i] < 0x7f ? s.ptr[i] : '?';
+    for (size_t i = 0; keep < s.len && i < 3 && n + 1 < size; i++)
+        buf[n++] = '.';
+    buf[n] = '\0';
+    return buf;
+}
+
+/* Error messages quote what the client sent through these: a path segment, a parameter
+ * name (never a parameter's value). */
+#define QUOTE_PATH(buf, s) sdmx_quote(buf, sizeof buf, s, SDMX_QUOTE_PATH)
+#define QUOTE_NAME(buf, s) sdmx_quote(buf, sizeof buf, s, SDMX_QUOTE_NAME)
 
 typedef int (*char_ok_fn)(char c, size_t pos);
 
@@ -70,11 +90,18 @@ parse_list(core_arena_t *a, core_str_t seg, const char *what, char_ok_fn ok, sdm
         seg = core_str_split(seg, '+', &part);
         if (part.len == 0)
             return core_fail(err, CORE_ESYNTAX, "empty value in the %s list", what);
-        for (size_t i = 0; i < part.len; i++)
-            if (!ok(part.ptr[i], i))
-                return core_fail(err, CORE_ESYNTAX,
-                                 "'%.*s' is not a valid %s (character '%c' is not allowed)",
-                                 CORE_STR_FMT(part), what, part.ptr[i]);
+        for (size_t i = 0; i < part.len; i++) {
+            if (ok(part.ptr[i], i))
+                continue;
+            char q[SDMX_QUOTE_MAX], c[8];
+            unsigned char bad = (unsigned char)part.ptr[i];
+            if (bad >= 0x20 && bad < 0x7f)
+                snprintf(c, sizeof c, "'%c'", bad);
+            else
+                snprintf(c, sizeof c, "0x%02X", bad);
+            return core_fail(err, CORE_ESYNTAX, "'%s' is not a valid %s (character %s is not "
+                             "allowed)", QUOTE_PATH(q, part), what, c);
+        }
         if (out->n == QUERY_MAX_LIST)
             return core_fail(err, CORE_ETOOBIG, "more than %d values in the %s list",
                              QUERY_MAX_LIST, what);
@@ -103,9 +130,8 @@ parse_detail(core_str_t v, sdmx_detail *out, core_err_t *err)
             return CORE_OK;
         }
     return core_fail(err, CORE_ESYNTAX,
-                     "detail=%.*s is not valid; use full, allstubs, referencestubs, "
-                     "allcompletestubs, referencecompletestubs or referencepartial",
-                     CORE_STR_FMT(v));
+                     "the value of detail is not valid; use full, allstubs, referencestubs, "
+                     "allcompletestubs, referencecompletestubs or referencepartial");
 }
 
 static core_rc
@@ -139,9 +165,9 @@ parse_references(core_str_t v, sdmx_structure_query_t *q, core_err_t *err)
         }
     }
     return core_fail(err, CORE_ESYNTAX,
-                     "references=%.*s is not valid; use none, parents, parentsandsiblings, "
-                     "children, descendants, all, or a structure type such as codelist",
-                     CORE_STR_FMT(v));
+                     "the value of references is not valid; use none, parents, "
+                     "parentsandsiblings, children, descendants, all, or a structure type such "
+                     "as codelist");
 }
 
 typedef core_rc (*param_fn)(core_arena_t *a, core_str_t name, core_str_t value,
@@ -180,9 +206,10 @@ structure_param(core_arena_t *a, core_str_t name, core_str_t value, sdmx_query_t
     }
     if (name.len > 0 && name.ptr[0] == '_')
         return CORE_OK; /* cache busters that browser clients add */
+    char q[SDMX_QUOTE_MAX];
     return core_fail(err, CORE_ESYNTAX,
-                     "unknown parameter '%.*s'; structure queries take detail and references",
-                     CORE_STR_FMT(name));
+                     "unknown parameter '%s'; structure queries take detail and references",
+                     QUOTE_NAME(q, name));
 }
 
 static core_rc
@@ -228,10 +255,11 @@ parse_flow_ref(core_str_t s, sdmx_data_query_t *d, core_err_t *err)
     d->flow = n == 1 ? parts[0] : parts[1];
     d->agency = n >= 2 && !core_str_eq_c(parts[0], "all") ? parts[0] : CORE_STR_NULL;
     d->version = n == 3 && !core_str_eq_c(parts[2], "latest") ? parts[2] : CORE_STR_NULL;
+    char q[SDMX_QUOTE_MAX];
     for (size_t i = 0; i < d->flow.len; i++)
         if (!id_char(d->flow.ptr[i], i))
-            return core_fail(err, CORE_ESYNTAX, "'%.*s' is not a valid dataflow id",
-                             CORE_STR_FMT(d->flow));
+            return core_fail(err, CORE_ESYNTAX, "'%s' is not a valid dataflow id",
+                             QUOTE_PATH(q, d->flow));
     if (d->flow.len == 0)
         return core_fail(err, CORE_ESYNTAX, "the flowRef names no dataflow");
     return CORE_OK;
@@ -274,10 +302,11 @@ check_providers(const sdmx_strlist_t *l, core_err_t *err)
 {
     for (size_t i = 0; i < l->n; i++) {
         core_str_t head, after = core_str_split(l->v[i], ',', &head);
+        char q[SDMX_QUOTE_MAX];
         if (after.ptr != NULL && (after.len == 0 || memchr(after.ptr, ',', after.len)))
             return core_fail(err, CORE_ESYNTAX,
-                             "'%.*s' is not a providerRef: AGENCY,PROVIDER or PROVIDER",
-                             CORE_STR_FMT(l->v[i]));
+                             "'%s' is not a providerRef: AGENCY,PROVIDER or PROVIDER",
+                             QUOTE_PATH(q, l->v[i]));
     }
     return CORE_OK;
 }
@@ -301,9 +330,22 @@ static core_rc
 parse_u64_param(core_str_t name, core_str_t value, uint64_t *out, core_err_t *err)
 {
     if (core_parse_u64(value, out, NULL) != CORE_OK || *out == 0)
-        return core_fail(err, CORE_ESYNTAX, "%.*s takes a positive whole number, not '%.*s'",
-                         CORE_STR_FMT(name), CORE_STR_FMT(value));
+        return core_fail(err, CORE_ESYNTAX, "%.*s takes a positive whole number",
+                         CORE_STR_FMT(name));
     return CORE_OK;
+}
+
+/* startPeriod, endPeriod: the period parser's message quotes the value, so it is not passed on. */
+static core_rc
+parse_period_param(core_str_t name, core_str_t value, int is_end, int64_t *out, core_err_t *err)
+{
+    core_err_t e = {0};
+    if (dsd_period_parse_bound(value, is_end, out, &e) == CORE_OK)
+        return CORE_OK;
+    return core_fail(err, e.code == CORE_OK ? CORE_ESYNTAX : e.code,
+                     "%.*s takes an SDMX time period, such as 2020, 2020-S1, 2020-Q1, 2020-01, "
+                     "2020-W05 or 2020-01-31",
+                     CORE_STR_FMT(name));
 }
 
 static core_rc
@@ -313,9 +355,9 @@ data_param(core_arena_t *a, core_str_t name, core_str_t value, sdmx_query_t *out
     sdmx_data_query_t *d = &out->data;
     (void)a;
     if (core_str_eq_c(name, "startPeriod"))
-        return dsd_period_parse_bound(value, 0, &d->start, err);
+        return parse_period_param(name, value, 0, &d->start, err);
     if (core_str_eq_c(name, "endPeriod"))
-        return dsd_period_parse_bound(value, 1, &d->end, err);
+        return parse_period_param(name, value, 1, &d->end, err);
     if (core_str_eq_c(name, "firstNObservations"))
         return parse_u64_param(name, value, &d->first_n, err);
     if (core_str_eq_c(name, "lastNObservations"))
@@ -326,8 +368,10 @@ data_param(core_arena_t *a, core_str_t name, core_str_t value, sdmx_query_t *out
     }
     if (core_str_eq_c(name, "updatedAfter")) {
         int64_t t;
-        if (core_time_parse(value, &t, err) != CORE_OK)
-            return CORE_ESYNTAX;
+        core_err_t e = {0}; /* its message quotes the value */
+        if (core_time_parse(value, &t, &e) != CORE_OK)
+            return core_fail(err, CORE_ESYNTAX, "updatedAfter takes an ISO 8601 date-time, such "
+                             "as 2024-01-31T12:00:00Z, or an HTTP date");
         d->updated_after = t * 1000000; /* microseconds, as commits are stamped */
         return t > 0 ? CORE_OK : core_fail(err, CORE_ESYNTAX, "updatedAfter before 1970");
     }
@@ -345,9 +389,8 @@ data_param(core_arena_t *a, core_str_t name, core_str_t value, sdmx_query_t *out
                 return CORE_OK;
             }
         return core_fail(err, CORE_ESYNTAX,
-                         "detail=%.*s is not valid for data; use full, dataonly, serieskeysonly "
-                         "or nodata",
-                         CORE_STR_FMT(value));
+                         "the value of detail is not valid for data; use full, dataonly, "
+                         "serieskeysonly or nodata");
     }
     if (core_str_eq_c(name, "format")) {
         out->format = value;
@@ -355,11 +398,12 @@ data_param(core_arena_t *a, core_str_t name, core_str_t value, sdmx_query_t *out
     }
     if (name.len > 0 && name.ptr[0] == '_')
         return CORE_OK;
+    char q[SDMX_QUOTE_MAX];
     return core_fail(err, CORE_ESYNTAX,
-                     "unknown parameter '%.*s'; data queries take startPeriod, endPeriod, "
+                     "unknown parameter '%s'; data queries take startPeriod, endPeriod, "
                      "firstNObservations, lastNObservations, dimensionAtObservation, detail, "
                      "updatedAfter and includeHistory",
-                     CORE_STR_FMT(name));
+                     QUOTE_NAME(q, name));
 }
 
 static core_rc
@@ -388,8 +432,8 @@ availability_param(core_arena_t *a, core_str_t name, core_str_t value, sdmx_quer
 {
     if (core_str_eq_c(name, "mode")) {
         if (!core_str_eq_c(value, "exact") && !core_str_eq_c(value, "available"))
-            return core_fail(err, CORE_ESYNTAX, "mode=%.*s is not valid; use exact or available",
-                             CORE_STR_FMT(value));
+            return core_fail(err, CORE_ESYNTAX,
+                             "the value of mode is not valid; use exact or available");
         out->availability.available = core_str_eq_c(value, "available");
         return CORE_OK;
     }
@@ -403,18 +447,18 @@ availability_param(core_arena_t *a, core_str_t name, core_str_t value, sdmx_quer
         core_rc rc = parse_references(value, r, err);
         if (rc == CORE_OK && r->references != SDMX_REFS_NONE && r->references != SDMX_REFS_KIND)
             rc = core_fail(err, CORE_ESYNTAX,
-                           "references=%.*s is not valid for availability; use none, all or a "
-                           "structure type such as codelist",
-                           CORE_STR_FMT(value));
+                           "the value of references is not valid for availability; use none, "
+                           "all or a structure type such as codelist");
         return rc;
     }
     if (core_str_eq_c(name, "startPeriod") || core_str_eq_c(name, "endPeriod") ||
         core_str_eq_c(name, "format") || (name.len > 0 && name.ptr[0] == '_'))
         return data_param(a, name, value, out, err);
+    char q[SDMX_QUOTE_MAX];
     return core_fail(err, CORE_ESYNTAX,
-                     "unknown parameter '%.*s'; availability queries take mode, references, "
+                     "unknown parameter '%s'; availability queries take mode, references, "
                      "startPeriod and endPeriod",
-                     CORE_STR_FMT(name));
+                     QUOTE_NAME(q, name));
 }
 
 static core_rc
@@ -481,11 +525,12 @@ sdmx_query_parse(core_arena_t *a, core_str_t path, core_str_t query, sdmx_query_
                          CORE_STR_FMT(seg[0]));
     sdmx_structure_query_t *q = &out->structure;
     q->kinds = kinds_of_resource(seg[0]);
+    char quoted[SDMX_QUOTE_MAX];
     if (q->kinds == 0)
         return core_fail(err, CORE_ENOTFOUND,
-                         "'%.*s' is not an SDMX 2.1 resource; structure resources are "
+                         "'%s' is not an SDMX 2.1 resource; structure resources are "
                          "codelist, conceptscheme, datastructure, dataflow, ...",
-                         CORE_STR_FMT(seg[0]));
+                         QUOTE_PATH(quoted, seg[0]));
     if (nseg > 5)
         return core_fail(err, CORE_ESYNTAX,
                          "too many path segments: a structure query is "

@@ -186,9 +186,19 @@ typedef struct sdmx_query {
 
 /* Parses a REST path below /rest/ ("codelist/SDMX/CL_FREQ/latest") and its query string
  * (without '?'). Strings live in a. CORE_ESYNTAX with a precise message on bad syntax,
- * CORE_ENOTFOUND for an unknown resource, CORE_ENOTIMPL for parts of the API not built. */
+ * CORE_ENOTFOUND for an unknown resource, CORE_ENOTIMPL for parts of the API not built.
+ * Messages name a bad parameter but never show its value (a token sent by mistake must not
+ * come back), and quote path segments through sdmx_quote. */
 core_rc sdmx_query_parse(core_arena_t *a, core_str_t path, core_str_t query, sdmx_query_t *out,
                          core_err_t *err);
+/* Part of the request (a parameter name, a path segment) as an error message may show it:
+ * at most max bytes, else the first max/3 and "...", each byte that is not printable ASCII
+ * shown as '?'. Writes into buf (SDMX_QUOTE_MAX bytes hold any max up to 64) and returns it. */
+#define SDMX_QUOTE_MAX 72
+const char *sdmx_quote(char *buf, size_t size, core_str_t s, size_t max);
+/* Names up to this long are shown whole in messages; longer ones are cut. */
+#define SDMX_QUOTE_NAME 24
+#define SDMX_QUOTE_PATH 64
 
 /* ---- resolving structure queries ------------------------------------------------------ */
 
@@ -219,7 +229,9 @@ core_rc sdmx_structure_resolve(reg_view_t *v, core_arena_t *a, const sdmx_struct
 core_rc sdmx_structure_compile(reg_view_t *v, core_arena_t *a, const dsd_ref_t *ref,
                                dsd_structure_t *out, core_err_t *err);
 /* The Allowed content constraints attached to any of targets (a DSD, a dataflow, a provision
- * agreement), compiled; the result lives in a. */
+ * agreement) by the agency whose rules count for it (the DSD's or dataflow's maintainer; for
+ * an agreement, its dataflow's, when the agreement is that agency's own), compiled; the
+ * result lives in a. */
 core_rc sdmx_constraints_for(reg_view_t *v, core_arena_t *a, const dsd_ref_t *targets,
                              size_t ntargets, dsd_constraint_t **out, size_t *n, core_err_t *err);
 /* The DSD of the stored dataflow flow. */
@@ -294,10 +306,18 @@ core_rc sdmx_availability_write_xml(reg_view_t *v, core_arena_t *a,
 /* ---- provision agreements ---------------------------------------------------------------- */
 
 /* The provision agreement that lets provider (an item of the data provider scheme) send
- * data for flow; CORE_EFORBIDDEN, naming what is missing, when there is none. */
+ * data for flow: one maintained by the dataflow's agency whose StructureUsage is flow;
+ * CORE_EFORBIDDEN, naming what is missing, when there is none. */
 core_rc sdmx_agreement_find(reg_view_t *v, core_arena_t *a, const dsd_ref_t *flow,
                             const dsd_ref_t *scheme, core_str_t provider, dsd_ref_t *out,
                             core_err_t *err);
+/* Access rules belong to the maintainer of what they govern: adds one issue of severity
+ * sev (rule "foreign-rule") to report for each provision agreement in arts[n] whose dataflow
+ * another agency maintains, and for each constraint attached to (referencing) another
+ * agency's artefact; for an agreement, the agency of its dataflow, read from arts or the
+ * store. Returns the number of issues. */
+size_t sdmx_rules_check(reg_view_t *v, core_arena_t *a, const dsd_artefact_t *arts, size_t n,
+                        dsd_severity sev, dsd_report_t *report);
 /* Whether the stored data provider scheme has the provider. */
 int sdmx_provider_exists(reg_view_t *v, core_arena_t *a, const dsd_ref_t *scheme,
                          core_str_t provider);

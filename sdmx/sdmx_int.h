@@ -100,6 +100,17 @@ core_rc sdmx__item_names(reg_view_t *v, core_arena_t *a, const dsd_ref_t *scheme
 /* The name of id in names[n], or NULL. */
 const char *sdmx__name_of(const sdmx_name_t *names, size_t n, core_str_t id);
 
+/* Reads a Ref (or URN) child of holder (which may be NULL) as a maintainable reference of
+ * kind (a URN says its own); *item gets the item id of an item reference. The result
+ * borrows from the tree. Returns 0 when holder has neither. */
+int sdmx__ref_child(const xmlNode *holder, dsd_kind kind, dsd_ref_t *out, const char **item);
+
+/* The agency whose provision agreements and allowed constraints count for target: the
+ * maintainer of a DSD, dataflow or data provider scheme; for a provision agreement, the
+ * maintainer of its dataflow when the agreement is that agency's own, else CORE_STR_NULL
+ * (nothing attached to it counts). The result borrows from target. */
+core_str_t sdmx__rules_owner(reg_view_t *v, core_arena_t *a, const dsd_ref_t *target);
+
 /* First child element of node with local name, or NULL. */
 xmlNode *sdmx__child(const xmlNode *node, const char *local);
 /* Attribute value (borrowed from the tree) or NULL. */

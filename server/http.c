@@ -498,6 +498,20 @@ submit_structure(request_t *r)
                                       &status, &report, &err);
     if (n == 0) /* nothing was read: an SDMX error says why */
         return reply_error(r, &err);
+    if (rc == CORE_EFORBIDDEN) { /* not this token's to write: an SDMX error lists why */
+        const char **details = core_arena_alloc(r->a, (report.len + 1) * sizeof *details);
+        for (size_t i = 0; i < report.len; i++)
+            details[i] = report.items[i].message;
+        core_buf_reset(&r->body);
+        int json = srv_prefers_json(r->format_param, header(r->req, H2O_TOKEN_ACCEPT));
+        if (json)
+            sdmx_error_write_json(&r->body, srv_status_sdmx(rc), err.msg, details, report.len);
+        else
+            sdmx_error_write_xml(&r->body, srv_status_sdmx(rc), err.msg, details, report.len);
+        common_headers(r);
+        reply(r, 403, reason_of(403), json ? "application/json" : "application/xml");
+        return 0;
+    }
     sdmx_header_t h;
     header_for(r, &h);
     h.receiver = "not_supplied";
@@ -544,12 +558,16 @@ upload_params(core_str_t query, int *dry_run, core_err_t *err)
         core_str_t pair, name;
         query = core_str_split(query, '&', &pair);
         core_str_t value = core_str_split(pair, '=', &name);
+        /* a value is never shown: a token put in the query by mistake must not come back */
+        char q[SDMX_QUOTE_MAX];
         if (core_str_eq_c(name, "dryRun") && (core_str_eq_c(value, "true") || core_str_eq_c(value, "false")))
             *dry_run = core_str_eq_c(value, "true");
+        else if (core_str_eq_c(name, "dryRun"))
+            return core_fail(err, CORE_ESYNTAX, "dryRun takes true or false");
         else if (pair.len > 0)
             return core_fail(err, CORE_ESYNTAX,
-                             "'%.*s' is not a parameter of uploads; they take dryRun=true|false",
-                             CORE_STR_FMT(pair));
+                             "'%s' is not a parameter of uploads; they take dryRun=true|false",
+                             sdmx_quote(q, sizeof q, name, SDMX_QUOTE_NAME));
     }
     return CORE_OK;
 }

@@ -80,9 +80,24 @@ srv_store_structures(srv_ctx_t *ctx, core_arena_t *a, core_str_t body, const cha
                            "%s is maintained by %.*s; the token of agency %.*s cannot write it",
                            dsd_ref_label(a, &(*arts)[i].ref), CORE_STR_FMT((*arts)[i].ref.agency),
                            CORE_STR_FMT(agency));
+    /* Agreements and constraints for another agency's artefacts: refused for a token, only
+     * noted for the operator (they are stored, and count for nothing). The read view lives
+     * in its own arena so that it ends before the write begins; the readers of the rules
+     * check them again, so a change in between opens nothing. */
+    core_arena_t *va = core_arena_new();
+    reg_view_t *v;
+    rc = reg_view_begin(ctx->reg, va, &v, err);
+    if (rc == CORE_OK)
+        sdmx_rules_check(v, va, *arts, *n, agency.ptr != NULL ? DSD_SEV_ERROR : DSD_SEV_WARNING,
+                         report);
+    core_arena_free(va);
+    if (rc != CORE_OK)
+        return rc;
     if (report->nerrors > 0)
-        return core_fail(err, CORE_EFORBIDDEN, "%zu artefact(s) of other agencies",
-                         report->nerrors);
+        return core_fail(err, CORE_EFORBIDDEN,
+                         "the token of agency %.*s cannot write this message (%zu problem(s)); "
+                         "nothing was stored",
+                         CORE_STR_FMT(agency), report->nerrors);
     return reg_structures_put(ctx->reg, *arts, *n, *status, report, err);
 }
 
@@ -205,6 +220,9 @@ load_one(srv_ctx_t *ctx, const char *file)
     if (rc != CORE_OK) {
         print_report(file, &err, &report);
     } else if (!is_data) {
+        for (size_t i = 0; i < report.len; i++)
+            if (report.items[i].severity == DSD_SEV_WARNING)
+                fprintf(stderr, "%s: note: %s\n", file, report.items[i].message);
         size_t created = 0, replaced = 0;
         for (size_t i = 0; i < n; i++) {
             created += status[i] == REG_PUT_CREATED;

@@ -62,7 +62,10 @@ int srv_load_files(const srv_conf_t *conf, char **files, int nfiles);
 core_rc srv_read_file(core_arena_t *a, const char *path, size_t max, core_str_t *out,
                       core_err_t *err);
 /* Stores the structures of one message; fills a report and statuses. When agency is given
- * (an agency token wrote them), every artefact must be maintained by it (CORE_EFORBIDDEN). */
+ * (an agency token wrote them), every artefact must be maintained by it, and so must every
+ * dataflow its agreements are for and everything its constraints are attached to
+ * (CORE_EFORBIDDEN, nothing stored); without (the operator), such rules are stored with a
+ * warning in report, and count for nothing (sdmx_rules_check). */
 core_rc srv_store_structures(srv_ctx_t *ctx, core_arena_t *a, core_str_t body, const char *name,
                              core_str_t agency, dsd_artefact_t **arts, size_t *n,
                              reg_put_status **status, dsd_report_t *report, core_err_t *err);

@@ -792,6 +792,7 @@ SCRIPT_TIMEOUT = 600
 def run_script(env, path):
     """Runs a scripted test in its own process; its output is shown only when it fails or
     skips (the reason)."""
+    path = os.path.abspath(path)  # it runs in its own folder
     e = dict(os.environ, SDMXD=env.sdmxd, SHARED_DIR=env.shared, REPO=env.repo,
              PYTHONPATH=os.path.join(env.repo, "tests", "e2e"))
     try:
