@@ -145,8 +145,9 @@ component_index(core_arena_t *a, const dsd_structure_t *dsd, core_str_t id, size
         *out = dsd->ndims;
         return CORE_OK;
     }
-    return core_fail(err, CORE_ESYNTAX, "%.*s is not a dimension of %s", CORE_STR_FMT(id),
-                     dsd_ref_label(a, &dsd->dsd));
+    char q[SDMX_QUOTE_MAX];
+    return core_fail(err, CORE_ESYNTAX, "%s is not a dimension of %s",
+                     sdmx_quote(q, sizeof q, id, SDMX_QUOTE_PATH), dsd_ref_label(a, &dsd->dsd));
 }
 
 static int

@@ -599,15 +599,15 @@ find_flow(reg_view_t *v, core_arena_t *a, const sdmx_data_query_t *q, dsd_ref_t 
     sq.versions.n = q->version.len ? 1 : 0;
     sdmx_result_t res;
     core_err_t e = {0};
+    char qa[SDMX_QUOTE_MAX], qf[SDMX_QUOTE_MAX];
+    sdmx_quote(qa, sizeof qa, q->agency, SDMX_QUOTE_PATH);
+    sdmx_quote(qf, sizeof qf, q->flow, SDMX_QUOTE_PATH);
     if (sdmx_structure_resolve(v, a, &sq, &res, &e) != CORE_OK)
-        return core_fail(err, CORE_ENOTFOUND, "no dataflow %s%.*s%s%.*s%s",
-                         q->agency.len ? "" : "", CORE_STR_FMT(q->agency),
-                         q->agency.len ? "," : "", CORE_STR_FMT(q->flow),
-                         q->version.len ? "" : "");
+        return core_fail(err, CORE_ENOTFOUND, "no dataflow %s%s%s", qa, q->agency.len ? "," : "",
+                         qf);
     if (res.n > 1)
         return core_fail(err, CORE_ESYNTAX,
-                         "several agencies have a dataflow %.*s; name the agency: AGENCY,%.*s",
-                         CORE_STR_FMT(q->flow), CORE_STR_FMT(q->flow));
+                         "several agencies have a dataflow %s; name the agency: AGENCY,%s", qf, qf);
     *out = res.items[0].art.ref;
     return CORE_OK;
 }
@@ -646,9 +646,11 @@ build_filter(struct sdmx_data_stream *s, reg_key_filter_t **out, core_err_t *err
             if (reg_cube_code_id(s->cube, d, q->key[d].v[i], &id))
                 f->ids[d][f->n[d]++] = id;
         }
+        char code[SDMX_QUOTE_MAX];
         if (f->n[d] == 0)
-            return core_fail(err, CORE_ENOTFOUND, "no data for %s=%.*s%s", s->dsd.dims[d].id,
-                             CORE_STR_FMT(q->key[d].v[0]), q->key[d].n > 1 ? "..." : "");
+            return core_fail(err, CORE_ENOTFOUND, "no data for %s=%s%s", s->dsd.dims[d].id,
+                             sdmx_quote(code, sizeof code, q->key[d].v[0], SDMX_QUOTE_PATH),
+                             q->key[d].n > 1 ? "..." : "");
         qsort(f->ids[d], f->n[d], sizeof **f->ids, cmp_u32);
     }
     *out = f;
@@ -1054,8 +1056,9 @@ check_dim_at_obs(struct sdmx_data_stream *s, core_err_t *err)
     }
     int dim = dsd_structure_dim(&s->dsd, d);
     if (dim < 0)
-        return core_fail(err, CORE_ESYNTAX, "dimensionAtObservation=%.*s is not a dimension of %s",
-                         CORE_STR_FMT(d), dsd_ref_label(s->a, &s->dsd.dsd));
+        return core_fail(err, CORE_ESYNTAX,
+                         "dimensionAtObservation names no dimension of %s (nor AllDimensions)",
+                         dsd_ref_label(s->a, &s->dsd.dsd));
     if (ts || s->fmt == SDMX_DATA_JSON)
         return core_fail(err, ts ? CORE_ESYNTAX : CORE_ENOTIMPL,
                          "a cross-section on %.*s is answered in genericdata, "

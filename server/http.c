@@ -146,8 +146,9 @@ reply_error_status(request_t *r, int status, int sdmx_code, const char *title, c
         sdmx_error_write_json(&r->body, sdmx_code, title, details, n);
     else
         sdmx_error_write_xml(&r->body, sdmx_code, title, details, n);
-    if (status >= 500)
-        core_log(CORE_LOG_ERROR, "%d %.*s: %s", status, (int)r->req->path.len,
+    if (status >= 500) /* the path without its query: a token sent there stays out of logs */
+        core_log(CORE_LOG_ERROR, "%d %.*s: %s", status,
+                 (int)(r->req->query_at != SIZE_MAX ? r->req->query_at : r->req->path.len),
                  r->req->path.base, msg ? msg : "");
     common_headers(r);
     reply(r, status, reason_of(status), json ? "application/json" : "application/xml");

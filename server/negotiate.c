@@ -93,9 +93,8 @@ from_format_param(core_str_t f, srv_format *out, core_err_t *err)
         return CORE_OK;
     }
     return core_fail(err, CORE_ENOTACCEPT,
-                     "format=%.*s is not available for structures; use sdmx-2.1, structure, "
-                     "sdmx-json or json",
-                     CORE_STR_FMT(f));
+                     "that format= is not available for structures; use sdmx-2.1, structure, "
+                     "sdmx-json or json");
 }
 
 core_rc
@@ -127,11 +126,13 @@ srv_negotiate_structure(core_str_t format_param, core_str_t accept, srv_format *
             best_specific = specific;
         }
     }
+    char quoted[SDMX_QUOTE_MAX];
     if (best == SRV_FMT_NONE)
         return core_fail(err, CORE_ENOTACCEPT,
-                         "none of the media types in Accept (%.*s) can be produced; structures "
+                         "none of the media types in Accept (%s) can be produced; structures "
                          "are available as %s and %s",
-                         CORE_STR_FMT(accept), srv_format_media_type(SRV_FMT_STRUCTURE_XML),
+                         sdmx_quote(quoted, sizeof quoted, accept, SDMX_QUOTE_PATH),
+                         srv_format_media_type(SRV_FMT_STRUCTURE_XML),
                          srv_format_media_type(SRV_FMT_STRUCTURE_JSON));
     *out = best;
     return CORE_OK;
@@ -219,10 +220,9 @@ srv_negotiate_data_csv(core_str_t format_param, core_str_t accept, sdmx_data_for
                 return CORE_OK;
             }
         return core_fail(err, CORE_ENOTACCEPT,
-                         "format=%.*s is not available for data; use genericdata, "
+                         "that format= is not available for data; use genericdata, "
                          "structurespecificdata, generictimeseriesdata, "
-                         "structurespecifictimeseriesdata, csv or jsondata",
-                         CORE_STR_FMT(format_param));
+                         "structurespecifictimeseriesdata, csv or jsondata");
     }
     accept = core_str_trim(accept);
     if (accept.len == 0) {
@@ -252,11 +252,13 @@ srv_negotiate_data_csv(core_str_t format_param, core_str_t accept, sdmx_data_for
             }
         }
     }
+    char quoted[SDMX_QUOTE_MAX];
     if (!found)
         return core_fail(err, CORE_ENOTACCEPT,
-                         "none of the media types in Accept (%.*s) can be produced for data; "
+                         "none of the media types in Accept (%s) can be produced for data; "
                          "try %s or %s",
-                         CORE_STR_FMT(accept), sdmx_data_format_media_type(SDMX_DATA_GENERIC),
+                         sdmx_quote(quoted, sizeof quoted, accept, SDMX_QUOTE_PATH),
+                         sdmx_data_format_media_type(SDMX_DATA_GENERIC),
                          sdmx_data_format_media_type(SDMX_DATA_CSV));
     return CORE_OK;
 }

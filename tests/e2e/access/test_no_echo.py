@@ -55,6 +55,14 @@ def main():
                   "startPeriod=2020-%s", "updatedAfter=2020-01-01T%s"):
             refused(srv, "GET", "/data/SDMXD,DF_SDG,1.0?" + q % SECRET, 400,
                     name=q.split("=")[0])
+        # the representation and the observation dimension: 406 and 400, the value unsaid
+        # (an unknown format= answers its error in SDMX-ML, whatever Accept says)
+        for path in ("/data/SDMXD,DF_SDG,1.0", "/dataflow/SDMXD/DF_SDG/1.0"):
+            st, _, answer = srv.get(path + "?format=" + SECRET)
+            check(st == 406 and sdmx_error(answer)[0] == 406, "format=: %d %s" % (st, answer[:200]))
+            ET.fromstring(answer)
+            check(SECRET[:16].encode() not in answer, "format= comes back: %s" % answer[:300])
+        refused(srv, "GET", "/data/SDMXD,DF_SDG,1.0?dimensionAtObservation=" + SECRET, 400)
         # availability queries
         for q in ("token=%s", "mode=%s", "references=%s", "startPeriod=%s"):
             refused(srv, "GET", "/availableconstraint/SDMXD,DF_SDG,1.0?" + q % SECRET, 400,
