@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -150,11 +151,27 @@ reg__write_begin(reg_t *r, MDB_txn **txn)
     return m;
 }
 
+/* Whether the file system of the store has (all but) no room left for us: under 1 MiB. */
+static int
+disk_full(MDB_env *env)
+{
+    mdb_filehandle_t fd;
+    struct statvfs st;
+    if (mdb_env_get_fd(env, &fd) != 0 || fstatvfs(fd, &st) != 0)
+        return 0;
+    return (unsigned long long)st.f_bavail * st.f_frsize < ((unsigned long long)1 << 20);
+}
+
 int
 reg__commit(MDB_txn *txn)
 {
     MDB_env *env = mdb_txn_env(txn);
     int m = mdb_txn_commit(txn);
+    /* A write that the disk cuts short (part of a batch of pages written) is EIO to LMDB,
+     * and a full disk can make fsync fail with EIO too: when the disk is then full, it is
+     * the reason. Asked before the pages written are given back. */
+    if (m == EIO && disk_full(env))
+        m = ENOSPC;
     MDB_txn *again;
     if ((m == ENOSPC || m == EDQUOT || m == EFBIG) && mdb_txn_begin(env, NULL, 0, &again) == 0) {
         trim_file(env); /* give the failed commit's pages back to the file system now */
