@@ -470,7 +470,9 @@ submit_structure(request_t *r)
     reg_put_status *status;
     core_rc rc = srv_store_structures(r->ctx, r->a, body, "request body", agency, &arts, &n,
                                       &status, &report, &err);
-    if (n == 0) /* nothing was read: an SDMX error says why */
+    /* nothing was read, or the server could not store it (a full disk, say): an SDMX error
+     * says why, where the submission's response would only say it was refused */
+    if (n == 0 || srv_status_http(rc) >= 500)
         return reply_error(r, &err);
     sdmx_header_t h;
     header_for(r, &h);
