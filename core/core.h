@@ -29,6 +29,7 @@ typedef enum core_rc {
     CORE_ENOTIMPL,   /* not implemented (SDMX 501) */
     CORE_ECONFLICT,  /* would replace final content (409) */
     CORE_EUNAVAIL,   /* temporarily unavailable (SDMX 503) */
+    CORE_ENOSPACE,   /* the store's disk or map is full; nothing was written (507) */
     CORE_EIO,        /* storage or system failure (SDMX 500) */
     CORE_EBUG        /* internal invariant broken (SDMX 500) */
 } core_rc;

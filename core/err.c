@@ -29,8 +29,8 @@ const char *
 core_rc_name(core_rc rc)
 {
     static const char *const names[] = {
-        "OK",        "ENOTFOUND", "ESYNTAX",   "ESEMANTIC", "EAUTH", "EFORBIDDEN", "ENOTACCEPT",
-        "ETOOBIG",   "ENOTIMPL",  "ECONFLICT", "EUNAVAIL",  "EIO",   "EBUG",
+        "OK",      "ENOTFOUND", "ESYNTAX",   "ESEMANTIC", "EAUTH",    "EFORBIDDEN", "ENOTACCEPT",
+        "ETOOBIG", "ENOTIMPL",  "ECONFLICT", "EUNAVAIL",  "ENOSPACE", "EIO",        "EBUG",
     };
     if ((size_t)rc < sizeof names / sizeof names[0])
         return names[rc];

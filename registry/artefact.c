@@ -248,7 +248,7 @@ reg_structures_put(reg_t *r, const dsd_artefact_t *arts, size_t n, reg_put_statu
 {
     MDB_txn *txn = NULL;
     core_rc rc = CORE_OK;
-    int m = mdb_txn_begin(r->env, NULL, 0, &txn);
+    int m = reg__write_begin(r, &txn);
     if (m != 0)
         return reg__fail(err, m, "begin write");
     check_references(r, txn, arts, n, report);
@@ -277,7 +277,7 @@ reg_structures_put(reg_t *r, const dsd_artefact_t *arts, size_t n, reg_put_statu
     rc = CORE_OK;
     if (changed && (rc = bump_commit(r, txn, err)) != CORE_OK)
         goto out;
-    m = mdb_txn_commit(txn);
+    m = reg__commit(txn);
     txn = NULL;
     if (m != 0)
         rc = reg__fail(err, m, "commit");

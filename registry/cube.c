@@ -552,7 +552,7 @@ reg_cube_begin(reg_t *r, core_arena_t *a, reg_cube_txn_t **out, core_err_t *err)
     reg_cube_txn_t *t = core_arena_zalloc(a, sizeof *t);
     t->reg = r;
     t->a = a;
-    int m = mdb_txn_begin(r->env, NULL, 0, &t->txn);
+    int m = reg__write_begin(r, &t->txn);
     if (m != 0)
         return reg__fail(err, m, "begin data write");
     t->commit = reg__meta_get(r, t->txn, "commit") + 1;
@@ -1154,7 +1154,7 @@ reg_cube_commit(reg_cube_txn_t *t, core_err_t *err)
         if (rc != CORE_OK)
             return rc;
     }
-    m = mdb_txn_commit(t->txn);
+    m = reg__commit(t->txn);
     t->txn = NULL;
     return m == 0 ? CORE_OK : reg__fail(err, m, "commit data");
 }

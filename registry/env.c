@@ -5,15 +5,36 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
+#include <unistd.h>
 
-#define REG_MAP_SIZE ((size_t)64 << 30) /* sparse: grows on disk only as used */
+/* Address space only: the data file grows as pages are written (pwrite), never to this. */
+#define REG_MAP_SIZE ((size_t)64 << 30)
 
 core_rc
 reg__fail(core_err_t *err, int mdb_rc, const char *what)
 {
-    core_rc code = mdb_rc == MDB_MAP_FULL ? CORE_ETOOBIG : CORE_EIO;
-    return core_fail(err, code, "store: %s: %s", what, mdb_strerror(mdb_rc));
+    /* LMDB gives errno values back as they are: a write that meets a full disk or quota
+     * fails in mdb_put (spilling pages) or in the commit (its writes and fsync); the commit
+     * writes the meta page last, so the store stays as it was. */
+    switch (mdb_rc) {
+    case ENOSPC:
+    case EDQUOT:
+    case EFBIG:
+        return core_fail(err, CORE_ENOSPACE,
+                         "no space left for the store (%s: %s); nothing of this write was stored",
+                         what, mdb_strerror(mdb_rc));
+    case MDB_MAP_FULL:
+        return core_fail(err, CORE_ENOSPACE,
+                         "the store is full: its map of %zu GiB is used up (%s: %s); nothing of "
+                         "this write was stored",
+                         REG_MAP_SIZE >> 30, what, mdb_strerror(mdb_rc));
+    case MDB_TXN_FULL:
+        return core_fail(err, CORE_ETOOBIG, "store: %s: %s", what, mdb_strerror(mdb_rc));
+    default:
+        return core_fail(err, CORE_EIO, "store: %s: %s", what, mdb_strerror(mdb_rc));
+    }
 }
 
 size_t
@@ -99,6 +120,66 @@ check_layout(reg_t *r, MDB_txn *txn, const char *dir, core_err_t *err)
     return m == 0 ? CORE_OK : reg__fail(err, m, "put layout");
 }
 
+/* A store once opened with MDB_WRITEMAP has a data file as long as the map (64 GiB, sparse),
+ * and a write that failed (or a process killed while committing) may have left pages past the
+ * last one in use, holding disk space nothing refers to: the file is cut to the pages in use,
+ * so that its size is what it holds. Called inside a write transaction, so no other writer
+ * runs; readers never look past the last page of their snapshot. Best effort: a store that is
+ * not cut still works. */
+static void
+trim_file(MDB_env *env)
+{
+    MDB_envinfo info;
+    MDB_stat st;
+    mdb_filehandle_t fd;
+    struct stat sb;
+    if (mdb_env_info(env, &info) != 0 || mdb_env_stat(env, &st) != 0 ||
+        mdb_env_get_fd(env, &fd) != 0 || fstat(fd, &sb) != 0)
+        return;
+    off_t used = ((off_t)info.me_last_pgno + 1) * (off_t)st.ms_psize;
+    if (sb.st_size > used && ftruncate(fd, used) != 0)
+        core_log(CORE_LOG_WARN, "store: cannot cut data.mdb to the %lld bytes in use: %s",
+                 (long long)used, strerror(errno));
+}
+
+int
+reg__write_begin(reg_t *r, MDB_txn **txn)
+{
+    int m = mdb_txn_begin(r->env, NULL, 0, txn);
+    if (m == 0)
+        trim_file(r->env);
+    return m;
+}
+
+/* Whether the file system of the store has (all but) no room left for us: under 1 MiB. */
+static int
+disk_full(MDB_env *env)
+{
+    mdb_filehandle_t fd;
+    struct statvfs st;
+    if (mdb_env_get_fd(env, &fd) != 0 || fstatvfs(fd, &st) != 0)
+        return 0;
+    return (unsigned long long)st.f_bavail * st.f_frsize < ((unsigned long long)1 << 20);
+}
+
+int
+reg__commit(MDB_txn *txn)
+{
+    MDB_env *env = mdb_txn_env(txn);
+    int m = mdb_txn_commit(txn);
+    /* A write that the disk cuts short (part of a batch of pages written) is EIO to LMDB,
+     * and a full disk can make fsync fail with EIO too: when the disk is then full, it is
+     * the reason. Asked before the pages written are given back. */
+    if (m == EIO && disk_full(env))
+        m = ENOSPC;
+    MDB_txn *again;
+    if ((m == ENOSPC || m == EDQUOT || m == EFBIG) && mdb_txn_begin(env, NULL, 0, &again) == 0) {
+        trim_file(env); /* give the failed commit's pages back to the file system now */
+        mdb_txn_abort(again);
+    }
+    return m;
+}
+
 core_rc
 reg_open(const char *dir, int readonly, reg_t **out, core_err_t *err)
 {
@@ -120,13 +201,13 @@ reg_open(const char *dir, int readonly, reg_t **out, core_err_t *err)
     mdb_env_set_maxreaders(r->env, 1024);
     mdb_env_set_mapsize(r->env, REG_MAP_SIZE);
     /* MDB_NOTLS: a streamed response keeps its read transaction across event-loop turns.
-     * MDB_WRITEMAP: a write transaction dirties pages of the file mapping instead of heap
-     * copies, so a large load or upload does not hold its pages in memory until commit
-     * (measured: 6 MB instead of 37 MB of heap for 240,000 observations); the data file is
-     * then sized to the map at once, sparse on disk. */
-    unsigned flags = MDB_NOTLS | MDB_WRITEMAP | (readonly ? MDB_RDONLY : 0);
+     * No MDB_WRITEMAP: through a writable map, a page dirtied where the disk has no room left
+     * kills the process with SIGBUS; with write(2), LMDB gets ENOSPC back and the write fails
+     * as an error (docs/performance.md measures what WRITEMAP saved: heap, not time). */
+    unsigned flags = MDB_NOTLS | (readonly ? MDB_RDONLY : 0);
     if ((m = mdb_env_open(r->env, dir, flags, 0644)) != 0) {
-        rc = core_fail(err, CORE_EIO, "cannot open store %s: %s", dir, mdb_strerror(m));
+        rc = core_fail(err, m == ENOSPC ? CORE_ENOSPACE : CORE_EIO, "cannot open store %s: %s", dir,
+                       mdb_strerror(m));
         goto fail;
     }
     if ((m = mdb_txn_begin(r->env, NULL, readonly ? MDB_RDONLY : 0, &txn)) != 0) {
@@ -156,7 +237,9 @@ reg_open(const char *dir, int readonly, reg_t **out, core_err_t *err)
     }
     if ((rc = check_layout(r, txn, dir, err)) != CORE_OK)
         goto fail;
-    m = mdb_txn_commit(txn);
+    if (!readonly)
+        trim_file(r->env);
+    m = reg__commit(txn);
     txn = NULL;
     if (m != 0) {
         rc = reg__fail(err, m, "commit");

@@ -34,7 +34,14 @@ struct reg_view {
 #define REG_ART_STUB 0x02
 #define REG_KEY_MAX 511 /* LMDB's default maximum key size */
 
+/* Turns an LMDB (or errno) code into err: CORE_ENOSPACE for a full disk, quota or map,
+ * CORE_EIO for the rest. */
 core_rc reg__fail(core_err_t *err, int mdb_rc, const char *what);
+/* mdb_txn_begin and mdb_txn_commit of write transactions (LMDB codes): begin gives back the
+ * space a failed write left past the store's last page; commit does it at once when the
+ * commit failed for lack of space. LMDB frees txn whether the commit succeeds or not. */
+int reg__write_begin(reg_t *r, MDB_txn **txn);
+int reg__commit(MDB_txn *txn);
 /* A counter of the meta table (0 when absent), and its update (an LMDB return code). */
 uint64_t reg__meta_get(const reg_t *r, MDB_txn *txn, const char *name);
 int reg__meta_put(const reg_t *r, MDB_txn *txn, const char *name, uint64_t x);

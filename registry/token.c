@@ -9,7 +9,7 @@ reg_token_put(reg_t *r, const unsigned char hash[REG_TOKEN_HASH], core_str_t pri
               core_err_t *err)
 {
     MDB_txn *txn;
-    int m = mdb_txn_begin(r->env, NULL, 0, &txn);
+    int m = reg__write_begin(r, &txn);
     if (m != 0)
         return reg__fail(err, m, "begin");
     int64_t now = (int64_t)time(NULL);
@@ -25,7 +25,7 @@ reg_token_put(reg_t *r, const unsigned char hash[REG_TOKEN_HASH], core_str_t pri
         mdb_txn_abort(txn);
         return reg__fail(err, m, "put token");
     }
-    m = mdb_txn_commit(txn);
+    m = reg__commit(txn);
     return m == 0 ? CORE_OK : reg__fail(err, m, "commit token");
 }
 
@@ -50,7 +50,7 @@ reg_token_revoke(reg_t *r, const unsigned char *hash, core_str_t principal, size
     MDB_txn *txn;
     MDB_cursor *cur;
     *n = 0;
-    int m = mdb_txn_begin(r->env, NULL, 0, &txn);
+    int m = reg__write_begin(r, &txn);
     if (m != 0)
         return reg__fail(err, m, "begin");
     if ((m = mdb_cursor_open(txn, r->tokens, &cur)) != 0) {
@@ -74,7 +74,7 @@ reg_token_revoke(reg_t *r, const unsigned char *hash, core_str_t principal, size
         mdb_txn_abort(txn);
         return reg__fail(err, m, "revoke");
     }
-    m = mdb_txn_commit(txn);
+    m = reg__commit(txn);
     return m == 0 ? CORE_OK : reg__fail(err, m, "commit");
 }
 

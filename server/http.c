@@ -130,6 +130,7 @@ reason_of(int status)
     case 415: return "Unsupported Media Type";
     case 501: return "Not Implemented";
     case 503: return "Service Unavailable";
+    case 507: return "Insufficient Storage";
     default: return "Internal Server Error";
     }
 }
@@ -497,7 +498,9 @@ submit_structure(request_t *r)
     reg_put_status *status;
     core_rc rc = srv_store_structures(r->ctx, r->a, body, "request body", agency, &arts, &n,
                                       &status, &report, &err);
-    if (n == 0) /* nothing was read: an SDMX error says why */
+    /* nothing was read, or the server could not store it (a full disk, say): an SDMX error
+     * says why, where the submission's response would only say it was refused */
+    if (n == 0 || srv_status_http(rc) >= 500)
         return reply_error(r, &err);
     if (rc == CORE_EFORBIDDEN) { /* not this token's to write: an SDMX error lists why */
         const char **details = core_arena_alloc(r->a, (report.len + 1) * sizeof *details);

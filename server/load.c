@@ -104,7 +104,9 @@ srv_store_structures(srv_ctx_t *ctx, core_arena_t *a, core_str_t body, const cha
 static void
 print_report(const char *file, const core_err_t *err, const dsd_report_t *report)
 {
-    fprintf(stderr, "%s: rejected: %s\n", file, err->msg);
+    /* a full disk is not the file's fault: it was not stored, and may be loaded again */
+    fprintf(stderr, "%s: %s: %s\n", file, err->code == CORE_ENOSPACE ? "not stored" : "rejected",
+            err->msg);
     for (size_t i = 0; i < report->len; i++)
         fprintf(stderr, "  - %s\n", report->items[i].message);
     if (report->dropped)

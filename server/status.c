@@ -16,13 +16,16 @@ srv_status_http(core_rc rc)
     case CORE_ENOTIMPL: return 501;
     case CORE_ECONFLICT: return 409;
     case CORE_EUNAVAIL: return 503;
+    case CORE_ENOSPACE: return 507; /* RFC 4918: Insufficient Storage */
     case CORE_EIO:
     case CORE_EBUG: return 500;
     }
     return 500;
 }
 
-/* SDMX 2.1 web service error codes (SDMX 2.1 Section 07, error handling). */
+/* SDMX 2.1 web service error codes (SDMX 2.1 Section 07, error handling). A full store is
+ * SDMX 503 (service unavailable): the request was sound and the write can be sent again once
+ * the operator has made room, while 500 would say the server failed at something. */
 int
 srv_status_sdmx(core_rc rc)
 {
@@ -37,6 +40,7 @@ srv_status_sdmx(core_rc rc)
     case CORE_ENOTACCEPT: return 406;
     case CORE_ENOTIMPL: return 501;
     case CORE_EUNAVAIL: return 503;
+    case CORE_ENOSPACE: return 503;
     default: return 500;
     }
 }
@@ -55,6 +59,7 @@ srv_status_title(core_rc rc)
     case CORE_ENOTACCEPT: return "Not acceptable";
     case CORE_ENOTIMPL: return "Not implemented";
     case CORE_EUNAVAIL: return "Service unavailable";
+    case CORE_ENOSPACE: return "Service unavailable: insufficient storage";
     default: return "Internal server error";
     }
 }

@@ -456,9 +456,9 @@ class Bench:
         return int(p.stdout.split()[0])
 
     def step_storage(self):
-        """The store's size is its allocated blocks (du -B1): with MDB_WRITEMAP the file is
-        extended to the whole map (64 GiB, sparse), so its apparent size (du -b, ls) says
-        nothing about the space used. Both are recorded."""
+        """The store's size is its allocated blocks (du -B1). Its apparent size (du -b, ls) is
+        recorded too: the same since the store is opened without MDB_WRITEMAP (through it, the
+        file was the whole 64 GiB map, sparse)."""
         csv_bytes = self.man["sets"]["sdg"]["files"]["csv"]["bytes"]
         n = self.nobs("sdg")
         out = []
@@ -466,7 +466,7 @@ class Bench:
                                     ("loaded from CSV", self.store_size(self.db_csv))):
             record("storage", "LMDB store, SDG %s (du -B1 data.mdb, allocated)" % label, alloc / 1e6,
                    "MB", "SDMX-CSV file", csv_bytes / 1e6, alloc / csv_bytes)
-            record("storage", "  apparent size (du -b: sparse map)", app / 1e6, "MB")
+            record("storage", "  apparent size (du -b)", app / 1e6, "MB")
             out.append("%s %.0f MB" % (label, alloc / 1e6))
         alloc = self.sdg_store[1]
         record("storage", "LMDB store, SDG, bytes per observation", alloc / n, "B/obs",

@@ -1,8 +1,12 @@
 #include <config.h>
 #include "registry/reg.h"
+#include "registry/reg_int.h"
 #include "tap.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -240,6 +244,78 @@ test_changes(reg_t *r)
     core_arena_free(a);
 }
 
+/* A full disk, quota or map is CORE_ENOSPACE (507), saying so; other failures stay EIO. */
+static void
+test_storage_errors(void)
+{
+    core_err_t err = {0};
+    ok(reg__fail(&err, ENOSPC, "commit data") == CORE_ENOSPACE && err.code == CORE_ENOSPACE &&
+           strstr(err.msg, "no space left for the store") != NULL &&
+           strstr(err.msg, "No space left on device") != NULL,
+       "ENOSPC: %s", err.msg);
+    core_err_clear(&err);
+    ok(reg__fail(&err, EDQUOT, "commit") == CORE_ENOSPACE, "EDQUOT: %s", err.msg);
+    core_err_clear(&err);
+    ok(reg__fail(&err, MDB_MAP_FULL, "put observations") == CORE_ENOSPACE &&
+           strstr(err.msg, "the store is full") != NULL,
+       "MDB_MAP_FULL: %s", err.msg);
+    core_err_clear(&err);
+    ok(reg__fail(&err, MDB_TXN_FULL, "put") == CORE_ETOOBIG, "MDB_TXN_FULL: %s", err.msg);
+    core_err_clear(&err);
+    ok(reg__fail(&err, MDB_CORRUPTED, "get") == CORE_EIO, "MDB_CORRUPTED: %s", err.msg);
+    core_err_clear(&err);
+    ok(reg__fail(&err, EIO, "commit") == CORE_EIO, "EIO: %s", err.msg);
+}
+
+static off_t
+file_size(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 ? st.st_size : -1;
+}
+
+static int
+file_extend(const char *path, off_t size)
+{
+    int fd = open(path, O_WRONLY);
+    int rc = fd >= 0 && ftruncate(fd, size) == 0 ? 0 : -1;
+    if (fd >= 0)
+        close(fd);
+    return rc;
+}
+
+/* A data file longer than the pages in use (a store written through MDB_WRITEMAP: the whole
+ * map, sparse; or pages a failed write left) is cut at open, the data kept. */
+static void
+test_trim(const char *dir)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/data.mdb", dir);
+    off_t used = file_size(path), big = (off_t)1 << 30;
+    ok(used > 0 && used < big, "data.mdb holds %lld bytes, its pages", (long long)used);
+    ok(file_extend(path, big) == 0, "data.mdb extended to 1 GiB (sparse)");
+    reg_t *r;
+    core_err_t err = {0};
+    ok(reg_open(dir, 1, &r, &err) == CORE_OK && file_size(path) == big,
+       "a read-only open leaves the file as it is");
+    reg_close(r);
+    ok(reg_open(dir, 0, &r, &err) == CORE_OK, "the store opens for writing");
+    ok(file_size(path) == used, "data.mdb cut back to %lld bytes (now %lld)", (long long)used,
+       (long long)file_size(path));
+    core_arena_t *a = core_arena_new();
+    reg_view_t *v;
+    reg_cube_t *c;
+    ok(reg_view_begin(r, a, &v, &err) == CORE_OK && reg_cube_open(v, &flow, &c, &err) == CORE_OK,
+       "the cube is still there");
+    core_arena_free(a);
+    ok(file_extend(path, big) == 0, "data.mdb extended again, store open");
+    ok(fill(r) == CORE_OK, "a write commits");
+    off_t after = file_size(path);
+    ok(after >= used && after < big, "the write began by cutting the file (%lld bytes)",
+       (long long)after);
+    reg_close(r);
+}
+
 int
 main(void)
 {
@@ -254,6 +330,8 @@ main(void)
     test_periods(r);
     test_changes(r);
     reg_close(r);
+    test_storage_errors();
+    test_trim(dir);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd) != 0)
