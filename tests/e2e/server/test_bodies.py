@@ -27,10 +27,10 @@ def rss_kb(pid):
 
 def read_response(sock, timeout):
     """(status, headers dict, body) of the next response on sock, None when none comes within
-    timeout (or the connection ends first)."""
+    timeout (or the connection ends first). What follows it stays for the next call."""
     sock.settimeout(timeout)
     deadline = time.time() + timeout
-    buf = b""
+    buf = left.pop(sock, b"")
     while b"\r\n\r\n" not in buf:
         if time.time() > deadline:
             return None
@@ -56,7 +56,11 @@ def read_response(sock, timeout):
         if not chunk:
             break
         rest += chunk
+    left[sock] = rest[length:]
     return int(lines[0].split(" ")[1]), headers, rest[:length]
+
+
+left = {}  # bytes read past a response, by socket
 
 
 def upload_head(path, length=None, token=None, method="POST"):
