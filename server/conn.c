@@ -33,33 +33,35 @@ int phr_parse_request(const char *buf, size_t len, const char **method, size_t *
                       struct phr_header *headers, size_t *num_headers, size_t last_len);
 
 enum {
-    CONN_HEAD,  /* waiting for a request head: idle, and evictable */
-    CONN_BUSY,  /* a request is being read or answered */
-    CONN_OTHER  /* handed to h2o's HTTP/2 (--http2): not guarded */
+    CONN_HEAD, /* waiting for a request head: idle, and evictable */
+    CONN_BUSY, /* a request is being read or answered */
+    CONN_OTHER /* handed to h2o's HTTP/2 (--http2): not guarded */
 };
 
-#define ACCEPT_BATCH 16    /* connections accepted per wake-up of the listener */
-#define EVICT_BATCH 16     /* idle connections closed per wake-up at the cap */
+#define ACCEPT_BATCH 16     /* connections accepted per wake-up of the listener */
+#define EVICT_BATCH 16      /* idle connections closed per wake-up at the cap */
 #define ACCEPT_RETRY_MS 100 /* pause after accept() ran out of descriptors */
-#define LOG_EVERY_MS 60000 /* a repeated warning is logged at most this often */
+#define LOG_EVERY_MS 60000  /* a repeated warning is logged at most this often */
+#define LINGER_MS 10000     /* a refused body is read and dropped this long at most, */
+#define LINGER_IDLE_MS 2000 /* or until the client sends nothing for this long */
 
 struct srv_conn {
     h2o_socket_t *sock;
     int fd;
-    int refs;                /* the socket's, and one per request holding it */
-    int closed;              /* the socket is gone */
-    int shut;                /* shutdown() was called: it closes at its next read or write */
-    int state;               /* CONN_* */
-    int had_body;            /* the current request's head announced a body */
-    unsigned char addr[16];  /* the peer, IPv4 mapped into IPv6 */
-    size_t head_len;         /* the current request's head, in bytes of the input */
-    size_t spool;            /* body bytes reserved in ctx->use.spool for the current request */
-    core_err_t *refusal;     /* the current request's answer, decided at its head (heap) */
-    uint64_t acked;          /* bytes the peer had acknowledged at the last look */
-    uint64_t progress_at;    /* when the client was last seen taking its answer (ms) */
-    h2o_linklist_t all;      /* every connection */
-    h2o_linklist_t idle;     /* CONN_HEAD ones, longest idle first */
-    h2o_linklist_t dirty;    /* whose read callback h2o may have set again */
+    int refs;               /* the socket's, and one per request holding it */
+    int closed;             /* the socket is gone */
+    int shut;               /* shutdown() was called: it closes at its next read or write */
+    int state;              /* CONN_* */
+    int had_body;           /* the current request's head announced a body */
+    unsigned char addr[16]; /* the peer, IPv4 mapped into IPv6 */
+    size_t head_len;        /* the current request's head, in bytes of the input */
+    size_t spool;           /* body bytes reserved in ctx->use.spool for the current request */
+    core_err_t *refusal;    /* the current request's answer, decided at its head (heap) */
+    uint64_t acked;         /* bytes the peer had acknowledged at the last look */
+    uint64_t progress_at;   /* when the client was last seen taking its answer (ms) */
+    h2o_linklist_t all;     /* every connection */
+    h2o_linklist_t idle;    /* CONN_HEAD ones, longest idle first */
+    h2o_linklist_t dirty;   /* whose read callback h2o may have set again */
     h2o_timeout_entry_t stall;
 };
 
@@ -68,18 +70,31 @@ struct client {
     size_t streams;
 };
 
+/* The end of a connection whose request was answered without its body being read: the client
+ * may still be sending it, and a close with unread input would reset the connection, perhaps
+ * before the client has read the answer. So the socket is kept (a duplicate of its descriptor,
+ * h2o having closed its own) with its sending side shut, and what comes is read and dropped
+ * for a little while. */
+struct drain {
+    h2o_socket_t *sock;
+    uint64_t until; /* ms */
+    size_t dropped;
+    h2o_linklist_t all;
+    h2o_timeout_entry_t idle;
+};
+
 static struct {
     srv_ctx_t *ctx;
     h2o_accept_ctx_t *accept;
     h2o_loop_t *loop;
     h2o_socket_t *listener;
-    int accepting;           /* the listener is being read */
-    h2o_socket_cb h2o_read;  /* h2o's HTTP/1 read callback, learnt at the first accept */
-    h2o_linklist_t all, idle, dirty;
-    h2o_timeout_t stall_check, retry;
+    int accepting;          /* the listener is being read */
+    h2o_socket_cb h2o_read; /* h2o's HTTP/1 read callback, learnt at the first accept */
+    h2o_linklist_t all, idle, dirty, lingers;
+    h2o_timeout_t stall_check, retry, linger_idle;
     h2o_timeout_entry_t retry_entry;
     uint64_t stall_ms;
-    struct client *clients;  /* clients with streams; at most max_streams of them */
+    struct client *clients; /* clients with streams; at most max_streams of them */
     size_t nclients;
     volatile sig_atomic_t stop; /* the signal that ends the loop */
     int sig_pipe[2];
@@ -135,8 +150,8 @@ accept_pause(void)
 static void
 accept_resume(void)
 {
-    if (!S.accepting && !S.stop && S.listener != NULL &&
-        !h2o_timeout_is_linked(&S.retry_entry) && S.ctx->use.conns < S.ctx->use.max_conns) {
+    if (!S.accepting && !S.stop && S.listener != NULL && !h2o_timeout_is_linked(&S.retry_entry) &&
+        S.ctx->use.conns < S.ctx->use.max_conns) {
         h2o_socket_read_start(S.listener, on_accept);
         S.accepting = 1;
     }
@@ -190,11 +205,75 @@ conn_busy(srv_conn_t *c, int state)
         h2o_linklist_unlink(&c->idle);
 }
 
-/* Closes up to n of the longest idle connections; returns how many. */
+static void
+linger_end(struct drain *l)
+{
+    if (h2o_timeout_is_linked(&l->idle))
+        h2o_timeout_unlink(&l->idle);
+    h2o_linklist_unlink(&l->all);
+    h2o_socket_close(l->sock);
+    free(l);
+    S.ctx->use.conns--;
+    accept_resume();
+}
+
+static void
+linger_timeout(h2o_timeout_entry_t *e)
+{
+    linger_end(H2O_STRUCT_FROM_MEMBER(struct drain, idle, e));
+}
+
+static void
+linger_read(h2o_socket_t *sock, const char *err)
+{
+    struct drain *l = sock->data;
+    if (err == NULL) {
+        l->dropped += sock->input->size;
+        h2o_buffer_consume(&sock->input, sock->input->size);
+    }
+    if (err != NULL || l->dropped > S.ctx->conf.max_body || h2o_now(S.loop) >= l->until) {
+        linger_end(l);
+        return;
+    }
+    h2o_timeout_unlink(&l->idle);
+    h2o_timeout_link(S.loop, &S.linger_idle, &l->idle);
+}
+
+/* Called as h2o is about to close c after an answer given without reading the body. */
+static void
+linger_start(srv_conn_t *c)
+{
+    int fd = fcntl(c->fd, F_DUPFD_CLOEXEC, 0);
+    if (fd < 0)
+        return;
+    struct drain *l = calloc(1, sizeof *l);
+    if (l == NULL) {
+        close(fd);
+        return;
+    }
+    int small = 64 * 1024; /* what is dropped need not come fast */
+    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+    shutdown(fd, SHUT_WR); /* the answer, then its end */
+    l->sock = h2o_evloop_socket_create(S.loop, fd, H2O_SOCKET_FLAG_IS_ACCEPTED_CONNECTION);
+    l->sock->data = l;
+    l->until = h2o_now(S.loop) + LINGER_MS;
+    l->idle.cb = linger_timeout;
+    h2o_linklist_insert(&S.lingers, &l->all);
+    h2o_timeout_link(S.loop, &S.linger_idle, &l->idle);
+    h2o_socket_read_start(l->sock, linger_read);
+    S.ctx->use.conns++;
+}
+
+/* Closes up to n connections to make room, lingering ones first, then the longest idle;
+ * returns how many. */
 static size_t
 evict_idle(size_t n)
 {
     size_t done = 0;
+    while (done < n && !h2o_linklist_is_empty(&S.lingers)) {
+        linger_end(H2O_STRUCT_FROM_MEMBER(struct drain, all, S.lingers.next));
+        done++;
+    }
     while (done < n && !h2o_linklist_is_empty(&S.idle)) {
         srv_conn_t *c = H2O_STRUCT_FROM_MEMBER(srv_conn_t, idle, S.idle.next);
         conn_shutdown(c, 0); /* unlinks it */
@@ -250,8 +329,10 @@ guard_head(srv_conn_t *c, size_t off)
         return;
     conn_busy(c, CONN_BUSY);
     c->head_len = (size_t)n;
-    srv_head_t h = {.method = {method, method_len}, .path = {path, path_len},
-                    .authorization = CORE_STR_NULL, .length = 0};
+    srv_head_t h = {.method = {method, method_len},
+                    .path = {path, path_len},
+                    .authorization = CORE_STR_NULL,
+                    .length = 0};
     int body = 0, have_length = 0, chunked = 0;
     for (size_t i = 0; i < nh; i++) {
         core_str_t name = {hs[i].name, hs[i].name_len}, value = {hs[i].value, hs[i].value_len};
@@ -294,8 +375,8 @@ guard_head(srv_conn_t *c, size_t off)
     }
     for (size_t i = 0; i < nh; i++) {
         core_str_t name = {hs[i].name, hs[i].name_len};
-        if (name.ptr != NULL && (core_str_ieq_c(name, "transfer-encoding") ||
-                                 core_str_ieq_c(name, "content-length"))) {
+        if (name.ptr != NULL &&
+            (core_str_ieq_c(name, "transfer-encoding") || core_str_ieq_c(name, "content-length"))) {
             char *p = (char *)hs[i].name; /* in c's input, which h2o parses next */
             memset(p, '-', name.len);
             p[0] = 'x';
@@ -420,6 +501,8 @@ srv__request_end(srv_conn_t *c, h2o_req_t *req)
         return;
     if (h2o_timeout_is_linked(&c->stall))
         h2o_timeout_unlink(&c->stall);
+    if (c->refusal != NULL && !c->closed && !c->shut && !req->http1_is_persistent)
+        linger_start(c);
     spool_release(c);
     refusal_clear(c);
     c->had_body = 0;
@@ -602,8 +685,7 @@ listen_on(const struct sockaddr_in *addr)
     if (fd < 0)
         return -1;
     if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) != 0 ||
-        bind(fd, (const struct sockaddr *)addr, sizeof *addr) != 0 ||
-        listen(fd, SOMAXCONN) != 0) {
+        bind(fd, (const struct sockaddr *)addr, sizeof *addr) != 0 || listen(fd, SOMAXCONN) != 0) {
         int e = errno;
         close(fd);
         errno = e;
@@ -663,6 +745,8 @@ conns_close(void)
         h2o_timeout_unlink(&S.retry_entry);
     h2o_socket_close(S.listener);
     S.listener = NULL;
+    while (!h2o_linklist_is_empty(&S.lingers))
+        linger_end(H2O_STRUCT_FROM_MEMBER(struct drain, all, S.lingers.next));
     for (h2o_linklist_t *n = S.all.next; n != &S.all; n = n->next)
         conn_shutdown(H2O_STRUCT_FROM_MEMBER(srv_conn_t, all, n), 1);
     uint64_t deadline = h2o_now(S.loop) + 2000;
@@ -680,10 +764,12 @@ srv__conn_serve(srv_ctx_t *ctx, h2o_accept_ctx_t *accept, const struct sockaddr_
     h2o_linklist_init_anchor(&S.all);
     h2o_linklist_init_anchor(&S.idle);
     h2o_linklist_init_anchor(&S.dirty);
+    h2o_linklist_init_anchor(&S.lingers);
     fd_limit_raise(&ctx->use);
     S.stall_ms = (uint64_t)ctx->conf.stall_timeout * 1000;
     h2o_timeout_init(S.loop, &S.stall_check, S.stall_ms / 4 > 100 ? S.stall_ms / 4 : 100);
     h2o_timeout_init(S.loop, &S.retry, ACCEPT_RETRY_MS);
+    h2o_timeout_init(S.loop, &S.linger_idle, LINGER_IDLE_MS);
     S.retry_entry.cb = on_accept_retry;
     S.clients = calloc(ctx->conf.max_streams, sizeof *S.clients);
     if (S.clients == NULL) {

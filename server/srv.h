@@ -9,10 +9,10 @@
 
 #define SRV_DEFAULT_LISTEN "127.0.0.1:8080"
 #define SRV_MAX_BODY ((size_t)64 << 20)
-#define SRV_SPOOL_BODIES 4        /* --max-spool defaults to this many bodies of --max-body */
-#define SRV_STALL_TIMEOUT 30      /* seconds an answer may wait for its client to read */
-#define SRV_MAX_STREAMS 512       /* half the store's 1024 LMDB readers (registry/env.c) */
-#define SRV_MAX_CLIENT_STREAMS 8  /* streamed answers at once per client address */
+#define SRV_SPOOL_BODIES 4       /* --max-spool defaults to this many bodies of --max-body */
+#define SRV_STALL_TIMEOUT 30     /* seconds an answer may wait for its client to read */
+#define SRV_MAX_STREAMS 512      /* half the store's 1024 LMDB readers (registry/env.c) */
+#define SRV_MAX_CLIENT_STREAMS 8 /* streamed answers at once per client address */
 
 typedef struct srv_conf {
     const char *db;
@@ -24,7 +24,7 @@ typedef struct srv_conf {
     size_t max_streams;        /* streamed answers being produced at once */
     size_t max_client_streams; /* the same, per client address */
     int http2;                 /* --http2: h2o 2.2.5's HTTP/2, open to rapid reset */
-    const char *dataflow; /* --dataflow AGENCY:ID(VERSION) for data that names a DSD */
+    const char *dataflow;      /* --dataflow AGENCY:ID(VERSION) for data that names a DSD */
     const char *provider; /* --provider AGENCY:SCHEME(VERSION).ID: who the loaded data is from */
     int validate_only;    /* sdmxd validate: check, store nothing */
 } srv_conf_t;

@@ -1,7 +1,8 @@
 """Request bodies are judged by their head, before the server reads them.
 
 An upload without a valid token is answered 401 as soon as its head has arrived: 40 clients
-announcing 60 MB each and then trickling the body cost the server nothing. A body past
+announcing 60 MB each and then trickling the body cost the server nothing, and a client that
+sends the whole body without waiting still reads its 401 (what it sends is dropped). A body past
 --max-body is answered 413, one past --max-spool (the bodies held at once, all clients
 together) 503 with Retry-After, both unread; on a route that takes no body, the body is not
 read either. The same holds for the second request of a kept-alive connection and for a
@@ -115,6 +116,14 @@ with Server() as s:
     check(grown < 64 * 1024, "40 refused uploads grow the server by %d KiB" % grown)
     for c in socks:
         c.close()
+
+    # a client that sends its whole body without waiting for an answer (no Expect:
+    # 100-continue) reads the 401 too: what follows the head is read and dropped, not kept
+    rss1 = rss_kb(pid)
+    status, headers, body = s.upload("SDMXD,DF_SDG,1.0", None, b"<" * BIG)
+    check(status == 401, "an upload sent whole without a token reads its 401: %d" % status)
+    grown = rss_kb(pid) - rss1
+    check(grown < 32 * 1024, "the dropped body grows the server by %d KiB" % grown)
 
     # a chunked one, and one with a token that is not valid
     c = s.connect()
