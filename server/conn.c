@@ -223,15 +223,24 @@ linger_timeout(h2o_timeout_entry_t *e)
     linger_end(H2O_STRUCT_FROM_MEMBER(struct drain, idle, e));
 }
 
+/* The socket is not read by h2o (H2O_SOCKET_FLAG_DONT_READ): what comes is read here into a
+ * scratch buffer and dropped, a few reads a turn. */
 static void
 linger_read(h2o_socket_t *sock, const char *err)
 {
+    static char sink[64 * 1024];
     struct drain *l = sock->data;
-    if (err == NULL) {
-        l->dropped += sock->input->size;
-        h2o_buffer_consume(&sock->input, sock->input->size);
+    int end = err != NULL;
+    for (int i = 0; i < 16 && !end; i++) {
+        ssize_t n = read(h2o_socket_get_fd(sock), sink, sizeof sink);
+        if (n > 0) {
+            l->dropped += (size_t)n;
+            continue;
+        }
+        end = n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
+        break;
     }
-    if (err != NULL || l->dropped > S.ctx->conf.max_body || h2o_now(S.loop) >= l->until) {
+    if (end || l->dropped > S.ctx->conf.max_body || h2o_now(S.loop) >= l->until) {
         linger_end(l);
         return;
     }
@@ -254,7 +263,8 @@ linger_start(srv_conn_t *c)
     int small = 64 * 1024; /* what is dropped need not come fast */
     setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
     shutdown(fd, SHUT_WR); /* the answer, then its end */
-    l->sock = h2o_evloop_socket_create(S.loop, fd, H2O_SOCKET_FLAG_IS_ACCEPTED_CONNECTION);
+    l->sock = h2o_evloop_socket_create(
+        S.loop, fd, H2O_SOCKET_FLAG_IS_ACCEPTED_CONNECTION | H2O_SOCKET_FLAG_DONT_READ);
     l->sock->data = l;
     l->until = h2o_now(S.loop) + LINGER_MS;
     l->idle.cb = linger_timeout;
