@@ -1055,6 +1055,8 @@ check_dim_at_obs(struct sdmx_data_stream *s, core_err_t *err)
                          CORE_STR_FMT(d));
     s->xs = 1;
     s->xs_dim = (size_t)dim;
+    core_buf_init(&s->flat_tmp); /* xs_attrs gathers a section's series attributes there */
+    core_arena_defer(s->a, free_merged, &s->flat_tmp);
     return CORE_OK;
 }
 
