@@ -1071,6 +1071,8 @@ check_dim_at_obs(struct sdmx_data_stream *s, core_err_t *err)
                          CORE_STR_FMT(d));
     s->xs = 1;
     s->xs_dim = (size_t)dim;
+    core_buf_init(&s->flat_tmp); /* xs_attrs gathers a section's series attributes there */
+    core_arena_defer(s->a, free_merged, &s->flat_tmp);
     return CORE_OK;
 }
 
@@ -1402,8 +1404,9 @@ sdmx_data_stream_release(sdmx_data_stream_t *s)
 {
     if (s->released || s->v == NULL)
         return;
-    own_borrowed(s);
-    if (s->have_series) {
+    if (!s->ended)
+        own_borrowed(s);
+    if (s->have_series && !s->ended) {
         memcpy(s->pending_ids, s->series.ids, s->dsd.ndims * sizeof *s->pending_ids);
         s->pending_ci = s->ci > 0 ? s->ci - 1 : 0;
     }
@@ -1425,6 +1428,15 @@ sdmx_data_stream_resumes(const sdmx_data_stream_t *s)
     return s->resumes;
 }
 
+static void
+free_resumed(void *arg)
+{
+    struct sdmx_data_stream *s = arg;
+    if (s->va != NULL)
+        core_arena_free(s->va);
+    s->va = NULL;
+}
+
 /* A fresh snapshot, positioned on the series the stream was to write next (or the first
  * after it, when that one is gone). */
 static core_rc
@@ -1437,6 +1449,8 @@ resume(struct sdmx_data_stream *s, core_err_t *err)
         core_arena_free(va);
         return rc;
     }
+    if (s->resumes == 0)
+        core_arena_defer(s->a, free_resumed, s); /* a request that ends in the middle */
     s->va = va;
     s->v = v;
     s->released = 0;

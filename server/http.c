@@ -1,14 +1,10 @@
 #include <config.h>
-#include "srv.h"
+#include "srv_int.h"
 
 #include <arpa/inet.h>
-#include <errno.h>
-#include <h2o.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <time.h>
 
 struct handler {
@@ -21,6 +17,10 @@ typedef struct request {
     h2o_req_t *req;
     srv_ctx_t *ctx;
     core_arena_t *a;
+    core_arena_t *snap; /* holds the read snapshot, when one is taken (see snapshot()) */
+    srv_conn_t *conn;   /* held until the request ends; NULL for none of ours */
+    srv_stream_t stream;
+    int quiet; /* a refusal at a limit: counted in ctx->use and logged in summary, not here */
     core_buf_t body;
     core_str_t path;  /* below /rest, without the query */
     core_str_t query; /* after '?' */
@@ -30,6 +30,7 @@ typedef struct request {
 static h2o_globalconf_t config;
 static h2o_context_t h2o_ctx;
 static h2o_accept_ctx_t accept_ctx;
+static const char retry_after[] = "10"; /* seconds, in 503 answers at a limit */
 /* SDMX media types are not in h2o's mime map; without this the gzip filter skips them. */
 static h2o_mime_attributes_t compressible = {1, H2O_MIME_ATTRIBUTE_PRIORITY_NORMAL};
 
@@ -45,6 +46,18 @@ free_body(void *p)
     core_buf_dispose(p);
 }
 
+/* Runs last of the arena's cleanups: what the request held on its connection is released. */
+static void
+request_end(void *p)
+{
+    request_t *r = p;
+    srv__stream_end(r->ctx, &r->stream);
+    if (r->conn != NULL) {
+        srv__request_end(r->conn, r->req);
+        srv__conn_release(r->conn);
+    }
+}
+
 static request_t *
 request_new(h2o_req_t *req, srv_ctx_t *ctx)
 {
@@ -54,6 +67,8 @@ request_new(h2o_req_t *req, srv_ctx_t *ctx)
     r->req = req;
     r->ctx = ctx;
     r->a = *slot;
+    r->conn = srv__conn_hold(req);
+    core_arena_defer(r->a, request_end, r);
     core_buf_init(&r->body);
     core_arena_defer(r->a, free_body, &r->body);
     return r;
@@ -147,7 +162,7 @@ reply_error_status(request_t *r, int status, int sdmx_code, const char *title, c
         sdmx_error_write_json(&r->body, sdmx_code, title, details, n);
     else
         sdmx_error_write_xml(&r->body, sdmx_code, title, details, n);
-    if (status >= 500) /* the path without its query: a token sent there stays out of logs */
+    if (status >= 500 && !r->quiet) /* the path without its query: tokens stay out of logs */
         core_log(CORE_LOG_ERROR, "%d %.*s: %s", status,
                  (int)(r->req->query_at != SIZE_MAX ? r->req->query_at : r->req->path.len),
                  r->req->path.base, msg ? msg : "");
@@ -162,6 +177,15 @@ reply_error(request_t *r, const core_err_t *err)
     core_rc rc = err->code == CORE_OK ? CORE_EBUG : err->code;
     return reply_error_status(r, srv_status_http(rc), srv_status_sdmx(rc), srv_status_title(rc),
                               err->msg);
+}
+
+/* 503 at one of the server's limits, with Retry-After. */
+static int
+reply_unavailable(request_t *r, const core_err_t *err)
+{
+    r->quiet = 1;
+    set_header(r, H2O_TOKEN_RETRY_AFTER, retry_after);
+    return reply_error(r, err);
 }
 
 /* ---- conditional requests ---------------------------------------------------------------- */
@@ -238,18 +262,40 @@ conditional(request_t *r, reg_view_t *v, const char *media_type)
     return 1;
 }
 
+static void
+free_snapshot(void *p)
+{
+    core_arena_t **snap = p;
+    if (*snap != NULL)
+        core_arena_free(*snap);
+    *snap = NULL;
+}
+
 /* The read snapshot a GET is answered from; NULL when the request has been answered already
- * (the client's copy is fresh: 304; or the store failed). */
+ * (the client's copy is fresh: 304; or the store failed). It lives in an arena of its own,
+ * so that snapshot_end can let it go as soon as the answer no longer reads the store. */
 static reg_view_t *
 snapshot(request_t *r, const char *media_type)
 {
     core_err_t err = {0};
     reg_view_t *v;
-    if (reg_view_begin(r->ctx->reg, r->a, &v, &err) != CORE_OK) {
+    if (r->snap == NULL) {
+        r->snap = core_arena_new();
+        core_arena_defer(r->a, free_snapshot, &r->snap);
+    }
+    if (reg_view_begin(r->ctx->reg, r->snap, &v, &err) != CORE_OK) {
         reply_error(r, &err);
         return NULL;
     }
     return conditional(r, v, media_type) ? NULL : v;
+}
+
+/* Ends the snapshot once the whole answer is in r->body: nothing borrowed from the store is
+ * read again, and a client slow to take the answer holds no LMDB reader. */
+static void
+snapshot_end(request_t *r)
+{
+    free_snapshot(&r->snap);
 }
 
 /* ---- routes ---------------------------------------------------------------------------- */
@@ -291,6 +337,7 @@ serve_structure(request_t *r, const sdmx_query_t *q)
     }
     if (rc != CORE_OK)
         return reply_error(r, &err);
+    snapshot_end(r);
     common_headers(r);
     reply(r, 200, "OK", srv_format_media_type(f));
     return 0;
@@ -311,12 +358,46 @@ struct data_gen {
 /* How long a stream keeps its snapshot while its client does not take the next chunk. */
 static h2o_timeout_t snapshot_hold;
 static uint64_t snapshot_hold_ms;
+/* Past a stream cap, an answer is still given when it is whole within this many bytes. */
+#define DATA_SMALL (64 * 1024)
+
+/* The answer is whole, its last chunk in r->body: its place under the stream caps and its
+ * snapshot are let go, even while the client is still to take that chunk. */
+static void
+data_done(struct data_gen *g)
+{
+    srv__stream_end(g->r->ctx, &g->r->stream);
+    sdmx_data_stream_release(g->s); /* the snapshot it went on in, if it was let go */
+    snapshot_end(g->r);
+}
+
+static void
+data_send(struct data_gen *g)
+{
+    request_t *r = g->r;
+    h2o_iovec_t buf = h2o_iovec_init(r->body.ptr, r->body.len);
+    h2o_send(r->req, &buf, 1, g->done ? H2O_SEND_STATE_FINAL : H2O_SEND_STATE_IN_PROGRESS);
+}
+
 
 static void
 data_release(h2o_timeout_entry_t *entry)
 {
     struct data_gen *g = H2O_STRUCT_FROM_MEMBER(struct data_gen, hold, entry);
     sdmx_data_stream_release(g->s);
+}
+
+/* After a chunk is built: the whole answer is done, or the snapshot is held for a while
+ * (let go at once with --snapshot-hold 0) while the client takes the chunk. */
+static void
+data_hold(struct data_gen *g)
+{
+    if (g->done)
+        data_done(g);
+    else if (snapshot_hold_ms == 0)
+        sdmx_data_stream_release(g->s);
+    else
+        h2o_timeout_link(h2o_ctx.loop, &snapshot_hold, &g->hold);
 }
 
 static void
@@ -330,14 +411,8 @@ data_send_next(struct data_gen *g)
         h2o_send(r->req, NULL, 0, H2O_SEND_STATE_ERROR);
         return;
     }
-    h2o_iovec_t buf = h2o_iovec_init(r->body.ptr, r->body.len);
-    if (!g->done) {
-        if (snapshot_hold_ms == 0)
-            sdmx_data_stream_release(g->s);
-        else
-            h2o_timeout_link(h2o_ctx.loop, &snapshot_hold, &g->hold);
-    }
-    h2o_send(r->req, &buf, 1, g->done ? H2O_SEND_STATE_FINAL : H2O_SEND_STATE_IN_PROGRESS);
+    data_hold(g);
+    data_send(g);
 }
 
 static void
@@ -386,6 +461,23 @@ serve_data(request_t *r, const sdmx_query_t *q)
     g->super.stop = data_stop;
     g->r = r;
     g->hold.cb = data_release;
+    if (!is_head(r)) {
+        /* the first chunk before the headers: past a stream cap (global, or per client), only
+         * an answer whole in a small first chunk is given, the others are refused */
+        int placed = srv__stream_begin(r->ctx, r->conn, &r->stream) == 0;
+        if (sdmx_data_stream_fill(g->s, &r->body, placed ? DATA_CHUNK : DATA_SMALL, &g->done,
+                                  &err) != CORE_OK)
+            return reply_error(r, &err);
+        if (!g->done && !placed) {
+            r->ctx->use.refused_streams++;
+            core_fail(&err, CORE_EUNAVAIL,
+                      "the server streams as many large answers as it may (%zu in all, %zu per "
+                      "client: --max-streams, --max-client-streams); retry later",
+                      r->ctx->conf.max_streams, r->ctx->conf.max_client_streams);
+            return reply_unavailable(r, &err);
+        }
+        data_hold(g);
+    }
     common_headers(r);
     r->req->res.status = 200;
     r->req->res.reason = "OK";
@@ -400,7 +492,7 @@ serve_data(request_t *r, const sdmx_query_t *q)
         h2o_send(r->req, NULL, 0, H2O_SEND_STATE_FINAL);
         return 0;
     }
-    data_send_next(g);
+    data_send(g);
     return 0;
 }
 
@@ -424,6 +516,7 @@ serve_availability(request_t *r, const sdmx_query_t *q)
     aq.data.cache = r->ctx->cache;
     if (sdmx_availability_write_xml(v, r->a, &aq, &h, &r->body, &err) != CORE_OK)
         return reply_error(r, &err);
+    snapshot_end(r);
     common_headers(r);
     reply(r, 200, "OK", srv_format_media_type(f));
     return 0;
@@ -676,6 +769,7 @@ list_submissions(request_t *r)
     core_buf_addc(&r->body, '[');
     if (reg_submissions_scan(v, 1000, collect_submission, &r->body, &err) != CORE_OK)
         return reply_error(r, &err);
+    snapshot_end(r);
     core_buf_adds(&r->body, "]\n");
     common_headers(r);
     reply(r, 200, "OK", "application/json");
@@ -753,24 +847,68 @@ route(request_t *r)
     return serve_structure(r, &q);
 }
 
+core_rc
+srv__body_admit(srv_ctx_t *ctx, const srv_head_t *h, int *read, core_err_t *err)
+{
+    *read = 0;
+    core_str_t path, res;
+    core_str_split(h->path, '?', &path);
+    if (!core_str_starts(path, "/rest/"))
+        return CORE_OK;
+    core_str_split((core_str_t){path.ptr + 6, path.len - 6}, '/', &res);
+    int post = core_str_eq_c(h->method, "POST"), put = core_str_eq_c(h->method, "PUT");
+    int data = (post || put) && core_str_eq_c(res, "data");
+    int structure = post && (core_str_eq_c(res, "structure") ||
+                             dsd_kind_by_resource(res) != DSD_KIND_NONE);
+    if (!data && !structure) /* as route() sends them */
+        return CORE_OK;
+    if (h->length != SRV_LENGTH_UNKNOWN && h->length > ctx->conf.max_body)
+        return core_fail(err, CORE_ETOOBIG,
+                         "the request body has %llu bytes; this server takes at most %zu "
+                         "(--max-body)",
+                         (unsigned long long)h->length, ctx->conf.max_body);
+    /* as submit_structure decides: without a token, only --allow-writes on loopback */
+    if (structure && h->authorization.len == 0 && ctx->conf.allow_writes) {
+        *read = 1;
+        return CORE_OK;
+    }
+    core_arena_t *a = core_arena_new();
+    reg_view_t *v;
+    core_str_t who;
+    core_rc rc = reg_view_begin(ctx->reg, a, &v, err);
+    if (rc == CORE_OK && srv_authenticate(v, h->authorization, &who, err) != CORE_OK) {
+        if (err != NULL)
+            err->code = CORE_EAUTH;
+        rc = CORE_EAUTH;
+    }
+    core_arena_free(a);
+    *read = rc == CORE_OK;
+    return rc;
+}
+
+/* A request whose body was left unread: answered with what its head decided. */
+static int
+refuse_unread(request_t *r, const core_err_t *err)
+{
+    if (err->code == CORE_EAUTH)
+        ask_for_token(r);
+    if (err->code == CORE_EUNAVAIL)
+        return reply_unavailable(r, err);
+    return reply_error(r, err);
+}
+
 static int
 on_req(h2o_handler_t *self, h2o_req_t *req)
 {
     struct handler *h = (struct handler *)self;
-    return route(request_new(req, h->ctx));
+    request_t *r = request_new(req, h->ctx);
+    core_err_t err = {0};
+    if (r->conn != NULL && srv__request_begin(r->conn, req, &err) != CORE_OK)
+        return refuse_unread(r, &err);
+    return route(r);
 }
 
 /* ---- listener ------------------------------------------------------------------------------ */
-
-static void
-on_accept(h2o_socket_t *listener, const char *err)
-{
-    if (err != NULL)
-        return;
-    h2o_socket_t *sock = h2o_evloop_socket_accept(listener);
-    if (sock != NULL)
-        h2o_accept(&accept_ctx, sock);
-}
 
 static int
 parse_listen(const char *listen, struct sockaddr_in *addr)
@@ -792,18 +930,6 @@ parse_listen(const char *listen, struct sockaddr_in *addr)
     return inet_pton(AF_INET, host, &addr->sin_addr) == 1 ? 0 : -1;
 }
 
-static int
-listen_on(const struct sockaddr_in *addr)
-{
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), on = 1;
-    if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) != 0 ||
-        bind(fd, (const struct sockaddr *)addr, sizeof *addr) != 0 || listen(fd, SOMAXCONN) != 0)
-        return -1;
-    h2o_socket_t *sock = h2o_evloop_socket_create(h2o_ctx.loop, fd, H2O_SOCKET_FLAG_DONT_READ);
-    h2o_socket_read_start(sock, on_accept);
-    return 0;
-}
-
 int
 srv_http_run(srv_ctx_t *ctx)
 {
@@ -821,6 +947,9 @@ srv_http_run(srv_ctx_t *ctx)
     signal(SIGPIPE, SIG_IGN);
     h2o_config_init(&config);
     config.max_request_entity_size = ctx->conf.max_body;
+    /* HTTP/2 of h2o 2.2.5 (the "PRI *" preface and Upgrade: h2c) has no bound on stream resets
+     * (CVE-2023-44487): off unless --http2 */
+    config.http1.upgrade_to_http2 = ctx->conf.http2;
     h2o_hostconf_t *host = h2o_config_register_host(&config, h2o_iovec_init(H2O_STRLIT("default")), 65535);
     h2o_pathconf_t *path = h2o_config_register_path(host, "/", 0);
     struct handler *h = (struct handler *)h2o_create_handler(path, sizeof *h);
@@ -833,14 +962,5 @@ srv_http_run(srv_ctx_t *ctx)
     h2o_timeout_init(h2o_ctx.loop, &snapshot_hold, snapshot_hold_ms);
     accept_ctx.ctx = &h2o_ctx;
     accept_ctx.hosts = config.hosts;
-    if (listen_on(&addr) != 0) {
-        fprintf(stderr, "sdmxd: cannot listen on %s: %s\n", ctx->conf.listen, strerror(errno));
-        return 2;
-    }
-    printf("sdmxd: serving %s on http://%s/rest/ (try http://%s/rest/dataflow)\n", ctx->conf.db,
-           ctx->conf.listen, ctx->conf.listen);
-    fflush(stdout);
-    while (h2o_evloop_run(h2o_ctx.loop, INT32_MAX) == 0)
-        ;
-    return 0;
+    return srv__conn_serve(ctx, &accept_ctx, &addr);
 }

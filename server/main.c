@@ -45,15 +45,40 @@ static const char usage_validate[] =
 
 static const char usage_serve[] =
     "usage: sdmxd serve --db DIR [--listen HOST:PORT] [--allow-writes] [--max-body BYTES]\n"
+    "                   [--max-spool BYTES] [--stall-timeout SECONDS] [--max-streams N]\n"
+    "                   [--max-client-streams N] [--http2] [--snapshot-hold MS]\n"
     "\n"
-    "Serves the store at DIR over HTTP/1.1 (the SDMX 2.1 REST API under /rest/).\n"
+    "Serves the store at DIR over HTTP/1.1 (the SDMX 2.1 REST API under /rest/) until\n"
+    "SIGTERM or SIGINT, which it logs before it exits with status 0.\n"
     "  --listen HOST:PORT  address to listen on (default " SRV_DEFAULT_LISTEN ")\n"
-    "  --allow-writes      accept POST /rest/structure submissions; only on a loopback\n"
-    "                      address, until token authentication exists\n"
+    "  --allow-writes      accept POST /rest/structure submissions without a token; only\n"
+    "                      on a loopback address\n"
     "  --max-body BYTES    largest request body accepted (default 64 MiB)\n"
+    "  --max-spool BYTES   request bodies held at once, all clients together; past it an\n"
+    "                      upload is answered 503 before its body is read (default 4 times\n"
+    "                      --max-body)\n"
+    "  --stall-timeout S   a client that takes no byte of its answer for S seconds is\n"
+    "                      disconnected (default 30)\n"
+    "  --max-streams N     data answers being streamed at once (default 512)\n"
+    "  --max-client-streams N\n"
+    "                      the same, per client address (default 8); past either, a data\n"
+    "                      query whose answer is larger than 64 KiB is answered 503\n"
+    "  --http2             also serve HTTP/2 (prior knowledge and Upgrade: h2c). UNSAFE:\n"
+    "                      h2o 2.2.5 does not bound stream resets (CVE-2023-44487), and the\n"
+    "                      limits on bodies and connections above apply to HTTP/1.1 only\n"
     "  --snapshot-hold MS  how long a data answer whose client does not read keeps its\n"
     "                      snapshot of the store; then the answer goes on from a fresh\n"
-    "                      one at its next series (default 1000; 0: after every chunk)\n";
+    "                      one at its next series (default 1000; 0: after every chunk)\n"
+    "See docs/operations.md for the limits.\n";
+
+static const char *
+opt_name(const struct option *opts, int c)
+{
+    for (; opts->name != NULL; opts++)
+        if (opts->val == c)
+            return opts->name;
+    return "?";
+}
 
 static int
 parse_common(int argc, char **argv, srv_conf_t *conf, const char *usage)
@@ -65,26 +90,46 @@ parse_common(int argc, char **argv, srv_conf_t *conf, const char *usage)
         {"max-body", required_argument, NULL, 'm'},
         {"dataflow", required_argument, NULL, 'f'},
         {"provider", required_argument, NULL, 'p'},
+        {"max-spool", required_argument, NULL, 'S'},
+        {"stall-timeout", required_argument, NULL, 'T'},
+        {"max-streams", required_argument, NULL, 'M'},
+        {"max-client-streams", required_argument, NULL, 'C'},
+        {"http2", no_argument, NULL, '2'},
         {"snapshot-hold", required_argument, NULL, 's'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "d:l:whm:f:p:s:", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "d:l:whm:f:p:s:S:T:M:C:2", opts, NULL)) != -1) {
         switch (c) {
         case 'f': conf->dataflow = optarg; break;
         case 'p': conf->provider = optarg; break;
         case 'd': conf->db = optarg; break;
         case 'l': conf->listen = optarg; break;
         case 'w': conf->allow_writes = 1; break;
-        case 'm': {
+        case 'm':
+        case 'S':
+        case 'T':
+        case 'M':
+        case 'C': {
             uint64_t v;
-            if (core_parse_u64(core_str_c(optarg), &v, NULL) != CORE_OK || v == 0) {
-                fprintf(stderr, "sdmxd: --max-body takes a number of bytes\n");
+            if (core_parse_u64(core_str_c(optarg), &v, NULL) != CORE_OK || v == 0 ||
+                v > (c == 'T' ? 86400 : SIZE_MAX / 2)) {
+                fprintf(stderr, "sdmxd: --%s takes a positive number%s\n", opt_name(opts, c),
+                        c == 'T' ? " of seconds (at most a day)" : "");
                 return 2;
             }
-            conf->max_body = (size_t)v;
+            if (c == 'm')
+                conf->max_body = (size_t)v;
+            else if (c == 'S')
+                conf->max_spool = (size_t)v;
+            else if (c == 'T')
+                conf->stall_timeout = (unsigned)v;
+            else if (c == 'M')
+                conf->max_streams = (size_t)v;
+            else
+                conf->max_client_streams = (size_t)v;
             break;
         }
         case 's': {
@@ -96,6 +141,7 @@ parse_common(int argc, char **argv, srv_conf_t *conf, const char *usage)
             conf->snapshot_hold_ms = v;
             break;
         }
+        case '2': conf->http2 = 1; break;
         case 'h': fputs(usage, stdout); return 0;
         default: fputs(usage, stderr); return 2;
         }
@@ -104,13 +150,27 @@ parse_common(int argc, char **argv, srv_conf_t *conf, const char *usage)
         fprintf(stderr, "sdmxd: --db DIR is required\n\n%s", usage);
         return 2;
     }
+    if (conf->max_spool == 0)
+        conf->max_spool = conf->max_body <= SIZE_MAX / SRV_SPOOL_BODIES
+                              ? conf->max_body * SRV_SPOOL_BODIES
+                              : conf->max_body;
+    if (conf->max_spool < conf->max_body) {
+        fprintf(stderr, "sdmxd: --max-spool (%zu) is below --max-body (%zu): no upload of the "
+                        "largest size could be read\n",
+                conf->max_spool, conf->max_body);
+        return 2;
+    }
     return -1;
 }
 
 int
 main(int argc, char **argv)
 {
-    srv_conf_t conf = {.listen = SRV_DEFAULT_LISTEN, .max_body = SRV_MAX_BODY,
+    srv_conf_t conf = {.listen = SRV_DEFAULT_LISTEN,
+                       .max_body = SRV_MAX_BODY,
+                       .stall_timeout = SRV_STALL_TIMEOUT,
+                       .max_streams = SRV_MAX_STREAMS,
+                       .max_client_streams = SRV_MAX_CLIENT_STREAMS,
                        .snapshot_hold_ms = SRV_SNAPSHOT_HOLD_MS};
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0 ||
         strcmp(argv[1], "-h") == 0) {

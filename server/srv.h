@@ -10,23 +10,46 @@
 #define SRV_DEFAULT_LISTEN "127.0.0.1:8080"
 #define SRV_MAX_BODY ((size_t)64 << 20)
 #define SRV_SNAPSHOT_HOLD_MS 1000
+#define SRV_SPOOL_BODIES 4       /* --max-spool defaults to this many bodies of --max-body */
+#define SRV_STALL_TIMEOUT 30     /* seconds an answer may wait for its client to read */
+#define SRV_MAX_STREAMS 512      /* half the store's 1024 LMDB readers (registry/env.c) */
+#define SRV_MAX_CLIENT_STREAMS 8 /* streamed answers at once per client address */
 
 typedef struct srv_conf {
     const char *db;
     const char *listen;
     int allow_writes;
     size_t max_body;
-    const char *dataflow; /* --dataflow AGENCY:ID(VERSION) for data that names a DSD */
+    size_t max_spool;          /* request body bytes held at once, all connections together */
+    unsigned stall_timeout;    /* seconds; a client that reads nothing for as long is closed */
+    size_t max_streams;        /* streamed answers being produced at once */
+    size_t max_client_streams; /* the same, per client address */
+    int http2;                 /* --http2: h2o 2.2.5's HTTP/2, open to rapid reset */
+    const char *dataflow;      /* --dataflow AGENCY:ID(VERSION) for data that names a DSD */
     const char *provider; /* --provider AGENCY:SCHEME(VERSION).ID: who the loaded data is from */
     int validate_only;    /* sdmxd validate: check, store nothing */
     uint64_t snapshot_hold_ms; /* a stalled answer lets its snapshot go after this (0: at once) */
 } srv_conf_t;
+
+/* What the server holds now and what it turned away: the counter of every limit, in one
+ * place (server/conn.c keeps them). */
+typedef struct srv_usage {
+    size_t conns;             /* open client connections */
+    size_t max_conns;         /* their cap, below the file descriptor limit */
+    size_t spool;             /* body bytes reserved by the requests reading them */
+    size_t streams;           /* streamed answers being produced */
+    uint64_t evicted;         /* idle connections closed to make room for new ones */
+    uint64_t stalled;         /* connections closed because their client stopped reading */
+    uint64_t refused_bodies;  /* requests answered before their body was read */
+    uint64_t refused_streams; /* data queries answered 503 at a stream cap */
+} srv_usage_t;
 
 typedef struct srv_ctx {
     srv_conf_t conf;
     reg_t *reg;
     sdmx_cache_t *cache; /* compiled structures, kept until structures change */
     uint64_t requests;   /* served so far, for message ids */
+    srv_usage_t use;
 } srv_ctx_t;
 
 /* What the client asked for and what we can give. */
@@ -90,7 +113,8 @@ core_rc srv_authenticate(reg_view_t *v, core_str_t authorization, core_str_t *pr
 /* sdmxd token add|revoke; returns the exit code. */
 int srv_token_cli(int argc, char **argv);
 
-/* Runs the HTTP server until the process is stopped; returns the exit code. */
+/* Serves HTTP/1.1 until SIGTERM or SIGINT (logged; then 0) or a failure of the event loop
+ * (logged; then 1); returns the exit code. */
 int srv_http_run(srv_ctx_t *ctx);
 
 #endif

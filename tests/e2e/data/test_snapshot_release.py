@@ -104,7 +104,7 @@ def value_in(series, key, period):
 
 with Server() as srv:
     # a short hold: stalled answers let their snapshots go
-    srv.start("--snapshot-hold", "200")
+    srv.start("--snapshot-hold", "200", "--max-client-streams", "16")
     status, _, fresh = srv.get(QUERY)
     check(status == 200, "the whole answer: %d" % status)
     before = series_values(fresh)
