@@ -76,6 +76,23 @@ struct reg_cube_txn {
     uint32_t memo_id[CUBE_MAX_DIMS];
     unsigned char memo_len[CUBE_MAX_DIMS];
     char memo_code[CUBE_MAX_DIMS][32];
+    /* what deletions and replacements may touch (see reg_cube_set_scope) */
+    int scoped;
+    reg_cube_allow_cb allow;
+    void *allow_ctx;
+    /* Replace (see reg_cube_replace_begin): each series met since, once, found by its key in
+     * an open-addressing table (1 + index in rep, 0 empty): linear in the series sent */
+    int replacing;
+    struct replaced *rep; /* in the arena */
+    size_t nrep, caprep;
+    core_buf_t rep_slots; /* uint32_t[] */
+    size_t nrep_slots;
+    /* observations given again unchanged whose blocks went to the store since (flush_blocks
+     * drops the in-memory mark): a second time is still a duplicate. struct seen[], open
+     * addressing, all zero: empty (block numbers start at 1) */
+    core_buf_t seen;
+    size_t nseen, nseen_slots;
+    uint64_t deletions; /* observations whose deletion t logged */
 };
 
 struct block {
@@ -83,6 +100,24 @@ struct block {
     size_t klen;
     core_buf_t buf;  /* the entries */
     size_t last_off; /* offset of the last entry (SIZE_MAX when none) */
+    int dirty;       /* its entries differ from the stored ones: to be put */
+    int stored_old;  /* the stored copy has entries marked ENTRY_OLD (put by this t) */
+    int logged;      /* its series' change is logged in this t */
+    int dels;        /* its series may have deletions in the change log: 1, 0, -1 unknown */
+    int marked;      /* an entry may carry ENTRY_SEEN or ENTRY_OLD */
+};
+
+/* A series met in a replace: cleared when it was stored and in scope; then its entries are
+ * marked ENTRY_OLD until written again, and the attribute ids written since are in given. */
+struct replaced {
+    unsigned char *key; /* series key, in the arena */
+    uint32_t block;
+    int cleared;
+    core_buf_t given; /* runs of (u8 length, id) */
+};
+
+struct seen {
+    unsigned char k[4 + DSD_PERIOD_KEY]; /* block number, period key */
 };
 
 struct reg_cube {
@@ -218,6 +253,13 @@ blob_merge(core_buf_t *out, core_str_t old, const dsd_kv_t *attrs, size_t n)
 /* ---- observation blocks ------------------------------------------------------------------ */
 
 #define ENTRY_FIXED (DSD_PERIOD_KEY + 8 + 1 + 2 + 2)
+/* Marks in the commit of an entry, never committed: ENTRY_SEEN, given again unchanged by this
+ * transaction (in memory only, for duplicates); ENTRY_OLD, an entry of a series being
+ * replaced that was not given again yet (may be put within the transaction, see
+ * flush_blocks; reg_cube_replace_end deletes those left). */
+#define ENTRY_SEEN (UINT64_C(1) << 63)
+#define ENTRY_OLD (UINT64_C(1) << 62)
+#define ENTRY_MARKS (ENTRY_SEEN | ENTRY_OLD)
 /* Past this, the cached blocks go to the store: a bound on the heap a write uses. */
 #define BLOCK_CACHE_BYTES ((size_t)32 << 20)
 
@@ -349,6 +391,85 @@ last_entry(const core_buf_t *buf)
     return last;
 }
 
+/* Whether an entry of the block is marked ENTRY_OLD. */
+static int
+has_old(const core_buf_t *buf)
+{
+    entry_t e;
+    for (size_t off = 0; off < buf->len; off += e.len) {
+        if (!entry_decode((const unsigned char *)buf->ptr + off, buf->len - off, &e))
+            return 0;
+        if (e.commit & ENTRY_OLD)
+            return 1;
+    }
+    return 0;
+}
+
+static void
+entry_mark(struct block *b, size_t off, uint64_t commit)
+{
+    put_u64((unsigned char *)b->buf.ptr + off + DSD_PERIOD_KEY, commit);
+    b->marked = 1;
+}
+
+/* ---- observations given again unchanged (duplicates) ------------------------------------ */
+
+static void
+seen_key(unsigned char *k, uint32_t block, const unsigned char *pkey)
+{
+    put_u32(k, block);
+    memcpy(k + 4, pkey, DSD_PERIOD_KEY);
+}
+
+static struct seen *
+seen_slot(reg_cube_txn_t *t, const unsigned char *k)
+{
+    struct seen *tab = (struct seen *)(void *)t->seen.ptr;
+    size_t mask = t->nseen_slots - 1, j = (size_t)key_hash(k, sizeof tab->k) & mask;
+    static const struct seen empty = {{0}};
+    while (memcmp(tab[j].k, empty.k, sizeof empty.k) != 0 &&
+           memcmp(tab[j].k, k, sizeof tab->k) != 0)
+        j = (j + 1) & mask;
+    return &tab[j];
+}
+
+static void
+seen_add(reg_cube_txn_t *t, uint32_t block, const unsigned char *pkey)
+{
+    if (2 * (t->nseen + 1) > t->nseen_slots) {
+        size_t n = t->nseen_slots ? 2 * t->nseen_slots : 4096, old = t->nseen_slots;
+        core_buf_t prev = t->seen;
+        core_buf_init(&t->seen);
+        core_buf_reserve(&t->seen, n * sizeof(struct seen));
+        memset(t->seen.ptr, 0, n * sizeof(struct seen));
+        t->nseen_slots = n;
+        static const struct seen empty = {{0}};
+        for (size_t i = 0; i < old; i++) {
+            const struct seen *e = (const struct seen *)(void *)prev.ptr + i;
+            if (memcmp(e->k, empty.k, sizeof empty.k) != 0)
+                *seen_slot(t, e->k) = *e;
+        }
+        core_buf_dispose(&prev);
+    }
+    unsigned char k[sizeof(struct seen)];
+    seen_key(k, block, pkey);
+    struct seen *s = seen_slot(t, k);
+    if (memcmp(s->k, k, sizeof k) != 0) {
+        memcpy(s->k, k, sizeof k);
+        t->nseen++;
+    }
+}
+
+static int
+seen_has(reg_cube_txn_t *t, uint32_t block, const unsigned char *pkey)
+{
+    if (t->nseen == 0)
+        return 0;
+    unsigned char k[sizeof(struct seen)];
+    seen_key(k, block, pkey);
+    return memcmp(seen_slot(t, k)->k, k, sizeof k) == 0;
+}
+
 /* The index of the block whose key (see block_key) is bk, read from the store the first
  * time. */
 static core_rc
@@ -376,6 +497,9 @@ block_of(reg_cube_txn_t *t, const unsigned char *bk, size_t klen, size_t *out, c
     if (m == 0)
         core_buf_add(&b->buf, v.mv_data, v.mv_size);
     b->last_off = last_entry(&b->buf);
+    b->dirty = b->logged = 0;
+    b->dels = -1;
+    b->stored_old = b->marked = t->replacing && has_old(&b->buf);
     t->block_bytes += sizeof *b + b->buf.len;
     *slot = (uint32_t)++t->nblocks;
     *out = t->nblocks - 1;
@@ -420,10 +544,33 @@ drop_blocks(reg_cube_txn_t *t)
         memset(t->slots.ptr, 0, t->nslots * sizeof(uint32_t));
 }
 
-/* Puts the cached blocks in the store, in key order. A block past the table's last key is
- * appended (MDB_APPEND): LMDB then fills pages instead of splitting them in half. */
+/* Takes the ENTRY_SEEN marks off b's entries (noting them in t->seen unless final: the
+ * block leaves memory, the duplicates it could tell must still be told); whether an entry is
+ * marked ENTRY_OLD, or 0 when b is damaged. */
+static int
+unmark_block(reg_cube_txn_t *t, struct block *b, int final, int *old)
+{
+    unsigned char *p = (unsigned char *)b->buf.ptr;
+    entry_t e;
+    *old = 0;
+    for (size_t off = 0; off < b->buf.len; off += e.len) {
+        if (!entry_decode(p + off, b->buf.len - off, &e))
+            return 0;
+        *old |= (e.commit & ENTRY_OLD) != 0;
+        if (!(e.commit & ENTRY_SEEN))
+            continue;
+        if (!final)
+            seen_add(t, get_u32(b->key + 4), e.pkey);
+        put_u64(p + off + DSD_PERIOD_KEY, e.commit & ~ENTRY_SEEN);
+    }
+    return 1;
+}
+
+/* Puts the cached blocks that changed in the store, in key order (final: the last time, at
+ * commit). A block past the table's last key is appended (MDB_APPEND): LMDB then fills pages
+ * instead of splitting them in half. */
 static core_rc
-flush_blocks(reg_cube_txn_t *t, core_err_t *err)
+flush_blocks(reg_cube_txn_t *t, int final, core_err_t *err)
 {
     if (t->nblocks == 0)
         return CORE_OK;
@@ -436,8 +583,15 @@ flush_blocks(reg_cube_txn_t *t, core_err_t *err)
     qsort_r(idx, t->nblocks, sizeof *idx, cmp_block, t);
     MDB_cursor *cur = NULL;
     int m = mdb_cursor_open(t->txn, t->reg->obs, &cur);
-    for (size_t i = 0; i < t->nblocks && m == 0; i++) {
+    int damaged = 0;
+    for (size_t i = 0; i < t->nblocks && m == 0 && !damaged; i++) {
         struct block *b = block_at(t, idx[i]);
+        int old = 0;
+        if (b->marked && !unmark_block(t, b, final, &old))
+            damaged = 1;
+        /* an entry still marked ENTRY_OLD is put marked, for reg_cube_replace_end */
+        if (!b->dirty && !b->stored_old && !old)
+            continue; /* as stored */
         MDB_val k = {b->klen, b->key}, v = {b->buf.len, b->buf.ptr};
         if (b->buf.len == 0) {
             m = mdb_del(t->txn, t->reg->obs, &k, NULL);
@@ -450,6 +604,8 @@ flush_blocks(reg_cube_txn_t *t, core_err_t *err)
         mdb_cursor_close(cur);
     core_buf_dispose(&order);
     drop_blocks(t);
+    if (damaged)
+        return core_fail(err, CORE_EBUG, "stored observations are damaged");
     return m == 0 ? CORE_OK : reg__fail(err, m, "put observations");
 }
 
@@ -470,6 +626,7 @@ block_put(reg_cube_txn_t *t, struct block *b, const core_buf_t *entry, size_t at
         b->buf.len = b->buf.len - old_len + entry->len;
         b->last_off = last_entry(&b->buf);
     }
+    b->dirty = 1;
     t->block_bytes = t->block_bytes - before + b->buf.len;
 }
 
@@ -516,6 +673,12 @@ abort_deferred(void *arg)
     core_buf_dispose(&t->log);
     core_buf_dispose(&t->log_idx);
     t->nslots = 0;
+    for (size_t i = 0; i < t->nrep; i++)
+        core_buf_dispose(&t->rep[i].given);
+    t->nrep = t->nrep_slots = 0;
+    core_buf_dispose(&t->rep_slots);
+    core_buf_dispose(&t->seen);
+    t->nseen = t->nseen_slots = 0;
 }
 
 static int
@@ -687,7 +850,12 @@ cmp_log(const void *pa, const void *pb, void *arg)
 
 /* Puts the buffered change log in key order. Its keys start with this commit's number, so
  * they come after every stored one and LMDB appends them; a key written twice keeps its
- * last value, as a put over it would. */
+ * last value, as a put over it would.
+ * The log keeps one entry per series and one per deleted observation: under commit 0 (never
+ * a commit's number, so reg_cube_changes never reads it) an index gives, for the rest of each
+ * key (series key [, period key]), the commit of its entry; a new entry takes the place of
+ * the older one. An 'R' note (an observation written again) takes its deletion off the log
+ * and is not stored itself. */
 static core_rc
 flush_log(reg_cube_txn_t *t, core_err_t *err)
 {
@@ -698,6 +866,8 @@ flush_log(reg_cube_txn_t *t, core_err_t *err)
     qsort_r(idx, n, sizeof *idx, cmp_log, t);
     MDB_cursor *cur = NULL;
     int m = mdb_cursor_open(t->txn, t->reg->changes, &cur);
+    unsigned char ik[8 + OBS_KEY_MAX], pk[8 + OBS_KEY_MAX], c8[8];
+    put_u64(c8, t->commit);
     for (size_t i = 0; i < n && m == 0; i++) {
         const unsigned char *e = (const unsigned char *)t->log.ptr + idx[i];
         size_t kl = (size_t)e[0] << 8 | e[1];
@@ -708,7 +878,34 @@ flush_log(reg_cube_txn_t *t, core_err_t *err)
         }
         MDB_val k = {kl, (void *)(e + 2)}, v = {(size_t)e[2 + kl] << 8 | e[3 + kl],
                                                (void *)(e + 4 + kl)};
-        m = put_in_order(cur, &k, &v); /* (a key put by an earlier flush: over it) */
+        put_u64(ik, 0);
+        memcpy(ik + 8, e + 10, kl - 8);
+        MDB_val ikv = {kl, ik}, iv;
+        int g = mdb_get(t->txn, t->reg->changes, &ikv, &iv);
+        if (g != 0 && g != MDB_NOTFOUND) {
+            m = g;
+            break;
+        }
+        uint64_t prev = g == 0 && iv.mv_size == 8 ? get_u64(iv.mv_data) : 0;
+        int note = v.mv_size > 0 && *(const char *)v.mv_data == 'R';
+        if (prev != 0 && (prev != t->commit || note)) { /* the entry this one replaces */
+            memcpy(pk, ik, kl);
+            put_u64(pk, prev);
+            MDB_val pkv = {kl, pk};
+            m = mdb_del(t->txn, t->reg->changes, &pkv, NULL);
+            m = m == MDB_NOTFOUND ? 0 : m;
+        }
+        if (note) {
+            if (m == 0 && g == 0)
+                m = mdb_del(t->txn, t->reg->changes, &ikv, NULL);
+            continue;
+        }
+        if (m == 0)
+            m = put_in_order(cur, &k, &v); /* (a key put by an earlier flush: over it) */
+        if (m == 0 && prev != t->commit) {
+            iv = (MDB_val){8, c8};
+            m = mdb_put(t->txn, t->reg->changes, &ikv, &iv, 0);
+        }
     }
     if (cur != NULL)
         mdb_cursor_close(cur);
@@ -744,6 +941,29 @@ log_change(reg_cube_txn_t *t, const unsigned char *skey, size_t slen, const unsi
     return t->log.len > LOG_BYTES ? flush_log(t, err) : CORE_OK;
 }
 
+/* Whether the change log may hold deleted observations of the series sk: then one written
+ * again takes its deletion off (see flush_log). This transaction's deletions are not in the
+ * index yet: when it made any, the answer is yes. */
+static int
+may_have_deletions(reg_cube_txn_t *t, const unsigned char *sk, size_t slen)
+{
+    if (t->deletions > 0)
+        return 1;
+    unsigned char ik[8 + SERIES_KEY_MAX];
+    put_u64(ik, 0);
+    memcpy(ik + 8, sk, slen);
+    MDB_cursor *cur;
+    if (mdb_cursor_open(t->txn, t->reg->changes, &cur) != 0)
+        return 1;
+    MDB_val k = {8 + slen, ik}, v;
+    int m = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+    if (m == 0 && k.mv_size == 8 + slen && memcmp(k.mv_data, ik, 8 + slen) == 0)
+        m = mdb_cursor_get(cur, &k, &v, MDB_NEXT); /* past the series' own entry */
+    int yes = m == 0 && k.mv_size > 8 + slen && memcmp(k.mv_data, ik, 8 + slen) == 0;
+    mdb_cursor_close(cur);
+    return yes;
+}
+
 void
 reg_cube_set_provider(reg_cube_txn_t *t, core_str_t agency, core_str_t id)
 {
@@ -755,13 +975,63 @@ reg_cube_set_provider(reg_cube_txn_t *t, core_str_t agency, core_str_t id)
     t->last_valid = t->touched_valid = 0;
 }
 
+void
+reg_cube_set_scope(reg_cube_txn_t *t, reg_cube_allow_cb allow, void *ctx)
+{
+    t->scoped = 1;
+    t->allow = allow;
+    t->allow_ctx = ctx;
+}
+
+/* Whether the stored series skey is in t's scope (see reg_cube_set_scope): written last by
+ * t's provider and, when ask, accepted by t->allow. */
+static core_rc
+in_scope(reg_cube_txn_t *t, const unsigned char *skey, size_t slen, int ask, int *yes,
+         core_err_t *err)
+{
+    *yes = 1;
+    if (!t->scoped)
+        return CORE_OK;
+    MDB_val k = {slen, (void *)skey}, v;
+    int m = mdb_get(t->txn, t->reg->providers, &k, &v);
+    if (m != 0 && m != MDB_NOTFOUND)
+        return reg__fail(err, m, "get series provider");
+    *yes = m == 0 && t->provider.ptr != NULL && v.mv_size == t->provider.len &&
+           memcmp(v.mv_data, t->provider.ptr, v.mv_size) == 0;
+    if (!*yes || !ask || t->allow == NULL)
+        return CORE_OK;
+    core_str_t codes[CUBE_MAX_DIMS];
+    unsigned char kb[10];
+    for (size_t d = 0; d < t->ndims; d++) {
+        put_u32(kb, get_u32(skey));
+        kb[4] = (unsigned char)(d >> 8);
+        kb[5] = (unsigned char)d;
+        memcpy(kb + 6, skey + 4 + 4 * d, 4);
+        k = (MDB_val){10, kb};
+        if ((m = mdb_get(t->txn, t->reg->codeids, &k, &v)) != 0)
+            return m == MDB_NOTFOUND ? core_fail(err, CORE_EBUG, "a series of unknown codes")
+                                     : reg__fail(err, m, "get code");
+        codes[d] = (core_str_t){v.mv_data, v.mv_size}; /* (valid until the next write) */
+    }
+    *yes = t->allow(t->allow_ctx, codes);
+    return CORE_OK;
+}
+
 static core_rc
 stamp_provider(reg_cube_txn_t *t, const unsigned char *skey, size_t slen, core_err_t *err)
 {
     if (t->provider.ptr == NULL)
         return CORE_OK;
-    MDB_val k = {slen, (void *)skey}, v = {t->provider.len, (void *)t->provider.ptr};
-    int m = mdb_put(t->txn, t->reg->providers, &k, &v, 0);
+    MDB_val k = {slen, (void *)skey}, v;
+    int m = mdb_get(t->txn, t->reg->providers, &k, &v);
+    if (m == 0 && v.mv_size == t->provider.len &&
+        memcmp(v.mv_data, t->provider.ptr, v.mv_size) == 0)
+        return CORE_OK; /* theirs already */
+    if (m != 0 && m != MDB_NOTFOUND)
+        return reg__fail(err, m, "get series provider");
+    v = (MDB_val){t->provider.len, (void *)t->provider.ptr};
+    m = mdb_put(t->txn, t->reg->providers, &k, &v, 0);
+    t->changed = 1;
     return m == 0 ? CORE_OK : reg__fail(err, m, "put series provider");
 }
 
@@ -777,14 +1047,227 @@ new_block(reg_cube_txn_t *t, uint32_t *out, core_err_t *err)
     return CORE_OK;
 }
 
-/* Stamps the series record with this commit and merges attrs into it (a new series gets its
- * record and block number); *block is its block number. */
+/* ---- replace ------------------------------------------------------------------------------ */
+
+void
+reg_cube_replace_begin(reg_cube_txn_t *t)
+{
+    t->replacing = 1;
+    t->nrep = 0;
+    if (t->nrep_slots)
+        memset(t->rep_slots.ptr, 0, t->nrep_slots * sizeof(uint32_t));
+    t->last_valid = t->touched_valid = 0;
+}
+
+static uint32_t *
+rep_slot(reg_cube_txn_t *t, const unsigned char *key, size_t klen)
+{
+    uint32_t *slots = (uint32_t *)(void *)t->rep_slots.ptr;
+    size_t mask = t->nrep_slots - 1, j = (size_t)key_hash(key, klen) & mask;
+    while (slots[j] != 0 && memcmp(t->rep[slots[j] - 1].key, key, klen) != 0)
+        j = (j + 1) & mask; /* (one cube: every key has the same length) */
+    return &slots[j];
+}
+
+/* The replace's record of the series key, made when new (*added). */
+static struct replaced *
+replaced_of(reg_cube_txn_t *t, const unsigned char *key, size_t klen, int *added)
+{
+    if (2 * (t->nrep + 1) > t->nrep_slots) {
+        size_t n = t->nrep_slots ? 2 * t->nrep_slots : 1024;
+        core_buf_reset(&t->rep_slots);
+        core_buf_reserve(&t->rep_slots, n * sizeof(uint32_t));
+        memset(t->rep_slots.ptr, 0, n * sizeof(uint32_t));
+        t->nrep_slots = n;
+        for (size_t i = 0; i < t->nrep; i++)
+            *rep_slot(t, t->rep[i].key, klen) = (uint32_t)i + 1;
+    }
+    uint32_t *slot = rep_slot(t, key, klen);
+    *added = *slot == 0;
+    if (!*added)
+        return &t->rep[*slot - 1];
+    core_arena_grow(t->a, (void **)&t->rep, t->nrep, &t->caprep, sizeof *t->rep);
+    struct replaced *r = &t->rep[t->nrep++];
+    r->key = (unsigned char *)core_arena_strndup(t->a, (const char *)key, klen);
+    r->block = 0;
+    r->cleared = 0;
+    core_buf_init(&r->given);
+    *slot = (uint32_t)t->nrep;
+    return r;
+}
+
+/* Marks every entry of the block of series skey ENTRY_OLD: to go unless given again. */
+static core_rc
+mark_old(reg_cube_txn_t *t, const unsigned char *skey, uint32_t block, core_err_t *err)
+{
+    unsigned char bk[BLOCK_KEY];
+    block_key(bk, get_u32(skey), block);
+    size_t bi;
+    core_rc rc = block_of(t, bk, BLOCK_KEY, &bi, err);
+    if (rc != CORE_OK)
+        return rc;
+    struct block *b = block_at(t, bi);
+    entry_t e;
+    for (size_t off = 0; off < b->buf.len; off += e.len) {
+        if (!entry_decode((const unsigned char *)b->buf.ptr + off, b->buf.len - off, &e))
+            return core_fail(err, CORE_EBUG, "stored observations are damaged");
+        entry_mark(b, off, (e.commit & ~ENTRY_SEEN) | ENTRY_OLD);
+    }
+    return CORE_OK;
+}
+
+/* Whether id is in given, a run of (u8 length, id). */
+static int
+attr_given(core_str_t given, core_str_t id)
+{
+    while (given.len > 0) {
+        size_t n = (unsigned char)given.ptr[0];
+        if (given.len < 1 + n)
+            return 0;
+        if (n == id.len && memcmp(given.ptr + 1, id.ptr, n) == 0)
+            return 1;
+        given.ptr += 1 + n;
+        given.len -= 1 + n;
+    }
+    return 0;
+}
+
+/* In a replace, the series skey is written: the first time, a stored series in scope has its
+ * observations marked to go (another provider's, or one loaded without a provider, is only
+ * written to); the attribute ids given are noted. */
+static core_rc
+replace_series(reg_cube_txn_t *t, const unsigned char *skey, size_t slen, const dsd_kv_t *attrs,
+               size_t nattrs, core_err_t *err)
+{
+    int added;
+    struct replaced *r = replaced_of(t, skey, slen, &added);
+    if (added) {
+        MDB_val k = {slen, (void *)skey}, v;
+        series_rec_t rec;
+        int m = mdb_get(t->txn, t->reg->series, &k, &v), yes = 0;
+        if (m != 0 && m != MDB_NOTFOUND)
+            return reg__fail(err, m, "get series");
+        core_rc rc;
+        if (m == 0 && series_rec(&v, &rec) &&
+            (rc = in_scope(t, skey, slen, 0, &yes, err)) != CORE_OK)
+            return rc;
+        if (yes) {
+            r->cleared = 1;
+            r->block = rec.block;
+            if ((rc = mark_old(t, skey, rec.block, err)) != CORE_OK)
+                return rc;
+        }
+    }
+    for (size_t i = 0; i < nattrs && r->cleared; i++) {
+        core_str_t id = attrs[i].id;
+        if (id.len <= 255 && !attr_given((core_str_t){r->given.ptr, r->given.len}, id)) {
+            core_buf_addc(&r->given, (char)id.len);
+            core_buf_add(&r->given, id.ptr, id.len);
+        }
+    }
+    return CORE_OK;
+}
+
+static core_rc log_deleted(reg_cube_txn_t *t, const unsigned char *skey, size_t slen,
+                           const entry_t *e, core_err_t *err);
+
+/* The end of a replaced series: the observations not given again go, and so do the series
+ * attributes not given again. */
+static core_rc
+finish_replaced(reg_cube_txn_t *t, struct replaced *r, core_err_t *err)
+{
+    size_t slen = 4 + 4 * t->ndims;
+    unsigned char bk[BLOCK_KEY];
+    block_key(bk, get_u32(r->key), r->block);
+    size_t bi;
+    core_rc rc = block_of(t, bk, BLOCK_KEY, &bi, err);
+    if (rc != CORE_OK)
+        return rc;
+    struct block *b = block_at(t, bi);
+    unsigned char *p = (unsigned char *)b->buf.ptr;
+    size_t w = 0, len = b->buf.len;
+    entry_t e;
+    for (size_t off = 0; off < len; off += e.len) {
+        if (!entry_decode(p + off, len - off, &e))
+            return core_fail(err, CORE_EBUG, "stored observations are damaged");
+        if (e.commit & ENTRY_OLD) { /* (logged before the bytes move) */
+            if ((rc = log_deleted(t, r->key, slen, &e, err)) != CORE_OK)
+                return rc;
+            continue;
+        }
+        if (w != off)
+            memmove(p + w, p + off, e.len);
+        w += e.len;
+    }
+    if (w != len) {
+        b->buf.len = w;
+        b->last_off = last_entry(&b->buf);
+        b->dirty = 1;
+        t->block_bytes -= len - w;
+    }
+    MDB_val k = {slen, r->key}, v;
+    series_rec_t rec;
+    int m = mdb_get(t->txn, t->reg->series, &k, &v);
+    if (m == MDB_NOTFOUND)
+        return CORE_OK;
+    if (m != 0)
+        return reg__fail(err, m, "get series");
+    if (!series_rec(&v, &rec))
+        return core_fail(err, CORE_EBUG, "a stored series record is damaged");
+    core_buf_t nb;
+    core_buf_init(&nb);
+    unsigned char hdr[SERIES_HDR];
+    put_u64(hdr, t->commit);
+    put_u32(hdr + 8, rec.block);
+    core_buf_add(&nb, hdr, SERIES_HDR);
+    core_str_t blob = rec.attrs;
+    dsd_kv_t kv;
+    while (reg_attrs_next(&blob, &kv))
+        if (attr_given((core_str_t){r->given.ptr, r->given.len}, kv.id))
+            reg_attrs_add(&nb, kv.id, kv.value);
+    if (nb.len - SERIES_HDR != rec.attrs.len) { /* some were not given again */
+        v = (MDB_val){nb.len, nb.ptr};
+        m = mdb_put(t->txn, t->reg->series, &k, &v, 0);
+        t->changed = 1;
+        rc = m != 0 ? reg__fail(err, m, "put series")
+                    : log_change(t, r->key, slen, NULL, 'U', CORE_STR_NULL, err);
+    }
+    core_buf_dispose(&nb);
+    return rc;
+}
+
+core_rc
+reg_cube_replace_end(reg_cube_txn_t *t, core_err_t *err)
+{
+    core_rc rc = CORE_OK;
+    for (size_t i = 0; i < t->nrep && rc == CORE_OK; i++) {
+        if (t->rep[i].cleared)
+            rc = finish_replaced(t, &t->rep[i], err);
+        if (rc == CORE_OK && t->block_bytes > BLOCK_CACHE_BYTES)
+            rc = flush_blocks(t, 0, err);
+    }
+    for (size_t i = 0; i < t->nrep; i++)
+        core_buf_dispose(&t->rep[i].given);
+    t->nrep = 0;
+    t->replacing = 0;
+    t->last_valid = t->touched_valid = 0;
+    return rc;
+}
+
+/* ---- writing series and observations ------------------------------------------------------ */
+
+/* Merges attrs into the series record and stamps it with this commit when that changes it (a
+ * new series gets its record and block number); the series becomes the provider's. *block is
+ * its block number. */
 static core_rc
 touch_series(reg_cube_txn_t *t, const unsigned char *skey, size_t slen, const dsd_kv_t *attrs,
              size_t nattrs, uint32_t *block, core_err_t *err)
 {
-    core_rc rc = stamp_provider(t, skey, slen, err);
-    if (rc != CORE_OK)
+    core_rc rc;
+    /* (whether a replace may clear it depends on who wrote it: before it becomes ours) */
+    if (t->replacing && (rc = replace_series(t, skey, slen, attrs, nattrs, err)) != CORE_OK)
+        return rc;
+    if ((rc = stamp_provider(t, skey, slen, err)) != CORE_OK)
         return rc;
     MDB_val k = {slen, (void *)skey}, v;
     series_rec_t old = {0};
@@ -792,13 +1275,15 @@ touch_series(reg_cube_txn_t *t, const unsigned char *skey, size_t slen, const ds
     if (m != 0 && m != MDB_NOTFOUND)
         return reg__fail(err, m, "get series");
     int exists = m == 0 && series_rec(&v, &old);
+    memcpy(t->touched_key, skey, slen);
+    t->touched_valid = 1;
     if (exists && nattrs == 0) {
-        *block = old.block;
+        *block = t->touched_block = old.block;
         return CORE_OK; /* nothing new to say about a known series */
     }
     if (!exists && (rc = new_block(t, &old.block, err)) != CORE_OK)
         return rc;
-    *block = old.block;
+    *block = t->touched_block = old.block;
     core_buf_t b;
     core_buf_init(&b);
     unsigned char hdr[SERIES_HDR];
@@ -806,19 +1291,18 @@ touch_series(reg_cube_txn_t *t, const unsigned char *skey, size_t slen, const ds
     put_u32(hdr + 8, old.block);
     core_buf_add(&b, hdr, SERIES_HDR);
     blob_merge(&b, exists ? old.attrs : CORE_STR_NULL, attrs, nattrs);
+    if (exists && b.len - SERIES_HDR == old.attrs.len &&
+        memcmp(b.ptr + SERIES_HDR, old.attrs.ptr, old.attrs.len) == 0) {
+        core_buf_dispose(&b);
+        return CORE_OK; /* the attributes it has already */
+    }
     v = (MDB_val){b.len, b.ptr};
     m = mdb_put(t->txn, t->reg->series, &k, &v, 0);
     core_buf_dispose(&b);
     t->changed = 1;
     if (m != 0)
         return reg__fail(err, m, "put series");
-    rc = log_change(t, skey, slen, NULL, 'U', CORE_STR_NULL, err);
-    if (rc == CORE_OK) {
-        memcpy(t->touched_key, skey, slen);
-        t->touched_block = old.block;
-        t->touched_valid = 1;
-    }
-    return rc;
+    return log_change(t, skey, slen, NULL, 'U', CORE_STR_NULL, err);
 }
 
 core_rc
@@ -834,6 +1318,15 @@ reg_cube_put_series(reg_cube_txn_t *t, const core_str_t *codes, const dsd_kv_t *
     return touch_series(t, sk, 4 + 4 * t->ndims, attrs, nattrs, &block, err);
 }
 
+/* Whether the encoded entry x says what the stored entry e says (its commit aside). */
+static int
+same_entry(const core_buf_t *x, const entry_t *e)
+{
+    const size_t o = DSD_PERIOD_KEY + 8;
+    return x->len == e->len && memcmp(x->ptr, e->pkey, DSD_PERIOD_KEY) == 0 &&
+           memcmp(x->ptr + o, e->pkey + o, e->len - o) == 0;
+}
+
 core_rc
 reg_cube_put_obs(reg_cube_txn_t *t, const core_str_t *codes, const unsigned char *pkey,
                  core_str_t period, core_str_t value, const dsd_kv_t *attrs, size_t nattrs,
@@ -842,19 +1335,16 @@ reg_cube_put_obs(reg_cube_txn_t *t, const core_str_t *codes, const unsigned char
     *twice = 0;
     size_t slen = 4 + 4 * t->ndims;
     core_rc rc;
-    int known = same_series(t, codes);
-    if (!known) {
+    if (!same_series(t, codes)) {
         unsigned char sk[SERIES_KEY_MAX];
         int found;
         if ((rc = series_key(t, codes, 1, sk, &found, err)) != CORE_OK)
             return rc;
-        /* a series whose record this commit just wrote (its attributes came first) is
-         * stamped and logged already */
+        /* a series whose record this commit just touched (its attributes came first) is
+         * the provider's and known already */
         uint32_t block = t->touched_block;
         int touched = t->touched_valid && memcmp(t->touched_key, sk, slen) == 0;
-        if (!touched &&
-            ((rc = touch_series(t, sk, slen, NULL, 0, &block, err)) != CORE_OK ||
-             (rc = log_change(t, sk, slen, NULL, 'U', CORE_STR_NULL, err)) != CORE_OK))
+        if (!touched && (rc = touch_series(t, sk, slen, NULL, 0, &block, err)) != CORE_OK)
             return rc;
         remember_series(t, codes, sk);
         t->last_block = block;
@@ -871,20 +1361,41 @@ reg_cube_put_obs(reg_cube_txn_t *t, const core_str_t *codes, const unsigned char
     entry_t old;
     if (!block_find(b, pkey, &at, &old))
         return core_fail(err, CORE_EBUG, "stored observations are damaged");
-    /* an update keeps the attributes it does not name (SDMX Append semantics); an entry
-     * stamped by this very transaction means the message gave the observation already */
-    *twice = old.len > 0 && old.commit == t->commit;
+    uint64_t marks = old.len ? old.commit & ENTRY_MARKS : 0, was = old.commit & ~ENTRY_MARKS;
+    /* stamped by this very transaction, or given again unchanged in it: the message gave the
+     * observation already (an entry of a series being replaced was not given yet) */
+    *twice = old.len > 0 && !(marks & ENTRY_OLD) &&
+             (was == t->commit || (marks & ENTRY_SEEN) || seen_has(t, t->last_block, pkey));
+    /* an update keeps the attributes it does not name (SDMX Append semantics); a replacement
+     * has only those it names */
     rc = entry_encode(&t->scratch, pkey, t->commit, period, value,
-                      old.len ? old.attrs : CORE_STR_NULL, attrs, nattrs, err);
+                      old.len && !(marks & ENTRY_OLD) ? old.attrs : CORE_STR_NULL, attrs, nattrs,
+                      err);
     if (rc != CORE_OK)
         return rc;
+    if (old.len > 0 && !*twice && same_entry(&t->scratch, &old)) {
+        entry_mark(b, at, was | ENTRY_SEEN); /* unchanged: its commit stays, nothing logged */
+        t->counts.obs_unchanged++;
+        return CORE_OK;
+    }
     block_put(t, b, &t->scratch, at, old.len);
-    if (old.len == 0)
+    if (old.len == 0) {
         t->counts.obs_added++;
-    else if (!*twice)
+        if (b->dels < 0)
+            b->dels = may_have_deletions(t, t->last_key, slen);
+        if (b->dels && (rc = log_change(t, t->last_key, slen, pkey, 'R', CORE_STR_NULL, err)) !=
+                           CORE_OK)
+            return rc;
+    } else if (!*twice) {
         t->counts.obs_updated++;
+    }
     t->changed = 1;
-    return t->block_bytes > BLOCK_CACHE_BYTES ? flush_blocks(t, err) : CORE_OK;
+    if (!b->logged) {
+        if ((rc = log_change(t, t->last_key, slen, NULL, 'U', CORE_STR_NULL, err)) != CORE_OK)
+            return rc;
+        b->logged = 1;
+    }
+    return t->block_bytes > BLOCK_CACHE_BYTES ? flush_blocks(t, 0, err) : CORE_OK;
 }
 
 static int
@@ -997,12 +1508,21 @@ reg_cube_put_dataset(reg_cube_txn_t *t, const dsd_kv_t *attrs, size_t nattrs, co
     core_buf_t b;
     core_buf_init(&b);
     blob_merge(&b, CORE_STR_NULL, attrs, nattrs);
-    MDB_val k = {4, fk}, v = {b.len, b.ptr};
-    int m = b.len ? mdb_put(t->txn, t->reg->dsattr, &k, &v, 0) : 0;
+    MDB_val k = {4, fk}, v;
+    int m = b.len ? mdb_get(t->txn, t->reg->dsattr, &k, &v) : 0;
+    int same = m == 0 && b.len && v.mv_size == b.len && memcmp(v.mv_data, b.ptr, b.len) == 0;
+    if (m == MDB_NOTFOUND)
+        m = 0;
+    if (m == 0 && b.len && !same) {
+        v = (MDB_val){b.len, b.ptr};
+        m = mdb_put(t->txn, t->reg->dsattr, &k, &v, 0);
+        t->changed = 1;
+    }
     core_buf_dispose(&b);
-    t->changed |= b.len > 0;
     return m == 0 ? CORE_OK : reg__fail(err, m, "put data set attributes");
 }
+
+/* ---- deleting ----------------------------------------------------------------------------- */
 
 /* Logs the deletion of an observation. */
 static core_rc
@@ -1010,6 +1530,7 @@ log_deleted(reg_cube_txn_t *t, const unsigned char *skey, size_t slen, const ent
             core_err_t *err)
 {
     t->counts.obs_deleted++;
+    t->deletions++;
     t->changed = 1;
     return log_change(t, skey, slen, e->pkey, 'D', e->period, err);
 }
@@ -1035,6 +1556,7 @@ delete_series_obs(reg_cube_txn_t *t, const unsigned char *skey, size_t slen,
     if (rc != CORE_OK)
         return rc;
     struct block *b = block_at(t, bi);
+    b->dels = 1;
     entry_t e;
     if (pkey != NULL) {
         size_t at;
@@ -1057,6 +1579,7 @@ delete_series_obs(reg_cube_txn_t *t, const unsigned char *skey, size_t slen,
     t->block_bytes -= b->buf.len;
     b->buf.len = 0;
     b->last_off = SIZE_MAX;
+    b->dirty = 1;
     m = mdb_del(t->txn, t->reg->series, &sk, NULL);
     if (m == MDB_NOTFOUND)
         return CORE_OK;
@@ -1090,19 +1613,31 @@ reg_cube_delete(reg_cube_txn_t *t, const core_str_t *codes, const unsigned char 
     unsigned char sk[SERIES_KEY_MAX];
     size_t slen = 4 + 4 * t->ndims;
     put_u32(sk, t->flow);
+    int yes;
+    core_rc rc;
     if (!wildcard) {
         for (size_t d = 0; d < t->ndims; d++)
             put_u32(sk + 4 + 4 * d, want[d]);
+        MDB_val k = {slen, sk}, v;
+        int m = mdb_get(t->txn, t->reg->series, &k, &v);
+        if (m == MDB_NOTFOUND)
+            return CORE_OK;
+        if (m != 0)
+            return reg__fail(err, m, "get series");
+        if ((rc = in_scope(t, sk, slen, 1, &yes, err)) != CORE_OK)
+            return rc;
+        if (!yes)
+            return core_fail(err, CORE_EFORBIDDEN, "the series is not the provider's to delete");
         return delete_series_obs(t, sk, slen, pkey, err);
     }
-    /* wildcards: the flow's series that match */
+    /* wildcards: the flow's series that match, among those in scope */
     core_vec_t victims = {0};
-    core_rc rc = matching_series(t, want, &victims, err);
-    if (rc != CORE_OK)
+    if ((rc = matching_series(t, want, &victims, err)) != CORE_OK)
         return rc;
     for (size_t i = 0; i < victims.len; i++) {
-        rc = delete_series_obs(t, victims.items[i], slen, pkey, err);
-        if (rc != CORE_OK)
+        if ((rc = in_scope(t, victims.items[i], slen, 1, &yes, err)) != CORE_OK)
+            return rc;
+        if (yes && (rc = delete_series_obs(t, victims.items[i], slen, pkey, err)) != CORE_OK)
             return rc;
     }
     return CORE_OK;
@@ -1140,7 +1675,9 @@ core_rc
 reg_cube_commit(reg_cube_txn_t *t, core_err_t *err)
 {
     int m;
-    core_rc rc0 = flush_blocks(t, err);
+    core_rc rc0 = t->replacing ? reg_cube_replace_end(t, err) : CORE_OK;
+    if (rc0 == CORE_OK)
+        rc0 = flush_blocks(t, 1, err);
     if (rc0 == CORE_OK)
         rc0 = flush_log(t, err);
     if (rc0 != CORE_OK)
