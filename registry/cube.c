@@ -63,9 +63,10 @@ struct reg_cube_txn {
     size_t nslots;
     size_t block_bytes;  /* what the cached blocks hold, for the limit */
     size_t cur_block;    /* the block of last_key; SIZE_MAX: look it up */
-    unsigned char touched_key[SERIES_KEY_MAX]; /* the series record last written and logged */
+    unsigned char touched_key[SERIES_KEY_MAX]; /* the series last touched (touch_series) */
     uint32_t touched_block;
     int touched_valid;
+    int touched_logged; /* and its change logged */
     uint32_t last_block;  /* the block of last_key */
     uint64_t next_block;  /* the next block number to give (0: not read yet) */
     /* the change log of this commit, in memory until it is put (see flush_log): entries of
@@ -1277,6 +1278,7 @@ touch_series(reg_cube_txn_t *t, const unsigned char *skey, size_t slen, const ds
     int exists = m == 0 && series_rec(&v, &old);
     memcpy(t->touched_key, skey, slen);
     t->touched_valid = 1;
+    t->touched_logged = 0;
     if (exists && nattrs == 0) {
         *block = t->touched_block = old.block;
         return CORE_OK; /* nothing new to say about a known series */
@@ -1302,6 +1304,7 @@ touch_series(reg_cube_txn_t *t, const unsigned char *skey, size_t slen, const ds
     t->changed = 1;
     if (m != 0)
         return reg__fail(err, m, "put series");
+    t->touched_logged = 1;
     return log_change(t, skey, slen, NULL, 'U', CORE_STR_NULL, err);
 }
 
@@ -1355,6 +1358,8 @@ reg_cube_put_obs(reg_cube_txn_t *t, const core_str_t *codes, const unsigned char
         block_key(bk, t->flow, t->last_block);
         if ((rc = block_of(t, bk, BLOCK_KEY, &t->cur_block, err)) != CORE_OK)
             return rc;
+        if (t->touched_valid && t->touched_logged && memcmp(t->touched_key, t->last_key, slen) == 0)
+            block_at(t, t->cur_block)->logged = 1; /* (a new series, or new attributes) */
     }
     struct block *b = block_at(t, t->cur_block);
     size_t at;
