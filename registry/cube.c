@@ -2099,6 +2099,8 @@ reg_cube_changes(reg_cube_t *c, int64_t after_us, reg_change_t **out, size_t *n,
     mdb_cursor_close(cur);
     if (m != 0 && m != MDB_NOTFOUND)
         return reg__fail(err, m, "read the change log");
+    if (*n == 0)
+        return CORE_OK; /* (commits that changed no data: a submission sent again) */
     size_t nd = c->ndims;
     qsort_r(*out, *n, sizeof **out, cmp_change, &nd);
     *n = merge_changes(c, *out, *n);
