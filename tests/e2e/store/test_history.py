@@ -116,5 +116,15 @@ with Server(demo_data=False) as srv:
     check(doc["observations"]["deleted"] == 1 and doc["observations"]["unchanged"] == len(kept),
           "the PUT deletes the observation not sent: %s" % doc["observations"])
     check(data_sets(srv, mark) == ([], [period]), "updatedAfter the PUT: that deletion alone")
+
+    # an observation given twice is refused, even when both are as stored, and however many
+    # series come between (their blocks may leave memory meanwhile)
+    first, last = series[100], series[101]
+    twice = sd.message(sd.series_xml([first] + series[200:1400] + [first, last]))
+    entries = sd.changes_entries(srv.db)
+    status, _, b = srv.upload(sd.FLOW, tok, twice)
+    check(status == 400 and b"duplicate-observation" in b,
+          "an observation twice is refused: %d %s" % (status, b[:300]))
+    check(sd.changes_entries(srv.db) == entries, "and nothing is stored")
     print("change log at the end: %d entries" % sd.changes_entries(srv.db))
 done()
