@@ -88,10 +88,12 @@ struct reg_cube_txn {
     size_t nrep, caprep;
     core_buf_t rep_slots; /* uint32_t[] */
     size_t nrep_slots;
-    /* observations given again unchanged whose blocks went to the store since (flush_blocks
-     * drops the in-memory mark): a second time is still a duplicate. struct seen[], open
-     * addressing, all zero: empty (block numbers start at 1) */
-    core_buf_t seen;
+    /* The ENTRY_SEEN marks of blocks that went to the store (flush_blocks drops them from
+     * memory), given back when the block is read again, so that an observation given twice
+     * is still told: a bit per entry. seen holds runs of (u32 number of entries, the bits);
+     * seen_slots, struct seen_slot[] in open addressing, finds a block's run (block 0: empty
+     * slot, as block numbers start at 1; off 0: none, since given back). */
+    core_buf_t seen, seen_slots;
     size_t nseen, nseen_slots;
     uint64_t deletions; /* observations whose deletion t logged */
 };
@@ -117,8 +119,9 @@ struct replaced {
     core_buf_t given; /* runs of (u8 length, id) */
 };
 
-struct seen {
-    unsigned char k[4 + DSD_PERIOD_KEY]; /* block number, period key */
+struct seen_slot {
+    uint32_t block;
+    uint32_t off; /* 1 + offset of its run in seen; 0: none */
 };
 
 struct reg_cube {
@@ -415,60 +418,68 @@ entry_mark(struct block *b, size_t off, uint64_t commit)
 
 /* ---- observations given again unchanged (duplicates) ------------------------------------ */
 
-static void
-seen_key(unsigned char *k, uint32_t block, const unsigned char *pkey)
+static struct seen_slot *
+seen_slot(reg_cube_txn_t *t, uint32_t block)
 {
+    struct seen_slot *tab = (struct seen_slot *)(void *)t->seen_slots.ptr;
+    unsigned char k[4];
     put_u32(k, block);
-    memcpy(k + 4, pkey, DSD_PERIOD_KEY);
-}
-
-static struct seen *
-seen_slot(reg_cube_txn_t *t, const unsigned char *k)
-{
-    struct seen *tab = (struct seen *)(void *)t->seen.ptr;
-    size_t mask = t->nseen_slots - 1, j = (size_t)key_hash(k, sizeof tab->k) & mask;
-    static const struct seen empty = {{0}};
-    while (memcmp(tab[j].k, empty.k, sizeof empty.k) != 0 &&
-           memcmp(tab[j].k, k, sizeof tab->k) != 0)
+    size_t mask = t->nseen_slots - 1, j = (size_t)key_hash(k, 4) & mask;
+    while (tab[j].block != 0 && tab[j].block != block)
         j = (j + 1) & mask;
     return &tab[j];
 }
 
+/* Notes which entries of b (leaving memory) are marked ENTRY_SEEN: bits[n], one per entry. */
 static void
-seen_add(reg_cube_txn_t *t, uint32_t block, const unsigned char *pkey)
+seen_keep(reg_cube_txn_t *t, const struct block *b, const core_buf_t *bits, size_t n)
 {
     if (2 * (t->nseen + 1) > t->nseen_slots) {
-        size_t n = t->nseen_slots ? 2 * t->nseen_slots : 4096, old = t->nseen_slots;
-        core_buf_t prev = t->seen;
-        core_buf_init(&t->seen);
-        core_buf_reserve(&t->seen, n * sizeof(struct seen));
-        memset(t->seen.ptr, 0, n * sizeof(struct seen));
-        t->nseen_slots = n;
-        static const struct seen empty = {{0}};
+        size_t cap = t->nseen_slots ? 2 * t->nseen_slots : 1024, old = t->nseen_slots;
+        core_buf_t prev = t->seen_slots;
+        core_buf_init(&t->seen_slots);
+        core_buf_reserve(&t->seen_slots, cap * sizeof(struct seen_slot));
+        memset(t->seen_slots.ptr, 0, cap * sizeof(struct seen_slot));
+        t->nseen_slots = cap;
         for (size_t i = 0; i < old; i++) {
-            const struct seen *e = (const struct seen *)(void *)prev.ptr + i;
-            if (memcmp(e->k, empty.k, sizeof empty.k) != 0)
-                *seen_slot(t, e->k) = *e;
+            const struct seen_slot *e = (const struct seen_slot *)(void *)prev.ptr + i;
+            if (e->block != 0)
+                *seen_slot(t, e->block) = *e;
         }
         core_buf_dispose(&prev);
     }
-    unsigned char k[sizeof(struct seen)];
-    seen_key(k, block, pkey);
-    struct seen *s = seen_slot(t, k);
-    if (memcmp(s->k, k, sizeof k) != 0) {
-        memcpy(s->k, k, sizeof k);
+    uint32_t block = get_u32(b->key + 4);
+    struct seen_slot *slot = seen_slot(t, block);
+    if (slot->block == 0)
         t->nseen++;
-    }
+    slot->block = block;
+    slot->off = (uint32_t)t->seen.len + 1;
+    unsigned char c[4];
+    put_u32(c, (uint32_t)n);
+    core_buf_add(&t->seen, c, 4);
+    core_buf_add(&t->seen, bits->ptr, bits->len);
 }
 
-static int
-seen_has(reg_cube_txn_t *t, uint32_t block, const unsigned char *pkey)
+/* Marks again ENTRY_SEEN the entries of b (just read from the store) that were when it left
+ * memory. */
+static void
+seen_restore(reg_cube_txn_t *t, struct block *b)
 {
     if (t->nseen == 0)
-        return 0;
-    unsigned char k[sizeof(struct seen)];
-    seen_key(k, block, pkey);
-    return memcmp(seen_slot(t, k)->k, k, sizeof k) == 0;
+        return;
+    struct seen_slot *slot = seen_slot(t, get_u32(b->key + 4));
+    if (slot->block == 0 || slot->off == 0)
+        return;
+    const unsigned char *run = (const unsigned char *)t->seen.ptr + slot->off - 1;
+    size_t n = get_u32(run), i = 0;
+    slot->off = 0; /* in memory again: its marks are there */
+    entry_t e;
+    for (size_t off = 0; off < b->buf.len && i < n; off += e.len, i++) {
+        if (!entry_decode((const unsigned char *)b->buf.ptr + off, b->buf.len - off, &e))
+            return;
+        if (run[4 + i / 8] >> (i % 8) & 1)
+            entry_mark(b, off, e.commit | ENTRY_SEEN);
+    }
 }
 
 /* The index of the block whose key (see block_key) is bk, read from the store the first
@@ -501,6 +512,7 @@ block_of(reg_cube_txn_t *t, const unsigned char *bk, size_t klen, size_t *out, c
     b->dirty = b->logged = 0;
     b->dels = -1;
     b->stored_old = b->marked = t->replacing && has_old(&b->buf);
+    seen_restore(t, b);
     t->block_bytes += sizeof *b + b->buf.len;
     *slot = (uint32_t)++t->nblocks;
     *out = t->nblocks - 1;
@@ -545,25 +557,32 @@ drop_blocks(reg_cube_txn_t *t)
         memset(t->slots.ptr, 0, t->nslots * sizeof(uint32_t));
 }
 
-/* Takes the ENTRY_SEEN marks off b's entries (noting them in t->seen unless final: the
- * block leaves memory, the duplicates it could tell must still be told); whether an entry is
- * marked ENTRY_OLD, or 0 when b is damaged. */
+/* Takes the ENTRY_SEEN marks off b's entries (kept in t->seen unless final: the block
+ * leaves memory, the duplicates it could tell must still be told); whether an entry is
+ * marked ENTRY_OLD, or 0 when b is damaged. bits is scratch. */
 static int
-unmark_block(reg_cube_txn_t *t, struct block *b, int final, int *old)
+unmark_block(reg_cube_txn_t *t, struct block *b, int final, int *old, core_buf_t *bits)
 {
     unsigned char *p = (unsigned char *)b->buf.ptr;
     entry_t e;
+    size_t i = 0;
+    int any = 0;
     *old = 0;
-    for (size_t off = 0; off < b->buf.len; off += e.len) {
+    core_buf_reset(bits);
+    for (size_t off = 0; off < b->buf.len; off += e.len, i++) {
         if (!entry_decode(p + off, b->buf.len - off, &e))
             return 0;
+        if (i % 8 == 0)
+            core_buf_addc(bits, 0);
         *old |= (e.commit & ENTRY_OLD) != 0;
         if (!(e.commit & ENTRY_SEEN))
             continue;
-        if (!final)
-            seen_add(t, get_u32(b->key + 4), e.pkey);
+        bits->ptr[i / 8] = (char)((unsigned char)bits->ptr[i / 8] | 1u << (i % 8));
+        any = 1;
         put_u64(p + off + DSD_PERIOD_KEY, e.commit & ~ENTRY_SEEN);
     }
+    if (any && !final)
+        seen_keep(t, b, bits, i);
     return 1;
 }
 
@@ -585,10 +604,12 @@ flush_blocks(reg_cube_txn_t *t, int final, core_err_t *err)
     MDB_cursor *cur = NULL;
     int m = mdb_cursor_open(t->txn, t->reg->obs, &cur);
     int damaged = 0;
+    core_buf_t bits;
+    core_buf_init(&bits);
     for (size_t i = 0; i < t->nblocks && m == 0 && !damaged; i++) {
         struct block *b = block_at(t, idx[i]);
         int old = 0;
-        if (b->marked && !unmark_block(t, b, final, &old))
+        if (b->marked && !unmark_block(t, b, final, &old, &bits))
             damaged = 1;
         /* an entry still marked ENTRY_OLD is put marked, for reg_cube_replace_end */
         if (!b->dirty && !b->stored_old && !old)
@@ -604,6 +625,7 @@ flush_blocks(reg_cube_txn_t *t, int final, core_err_t *err)
     if (cur != NULL)
         mdb_cursor_close(cur);
     core_buf_dispose(&order);
+    core_buf_dispose(&bits);
     drop_blocks(t);
     if (damaged)
         return core_fail(err, CORE_EBUG, "stored observations are damaged");
@@ -679,6 +701,7 @@ abort_deferred(void *arg)
     t->nrep = t->nrep_slots = 0;
     core_buf_dispose(&t->rep_slots);
     core_buf_dispose(&t->seen);
+    core_buf_dispose(&t->seen_slots);
     t->nseen = t->nseen_slots = 0;
 }
 
@@ -1370,7 +1393,7 @@ reg_cube_put_obs(reg_cube_txn_t *t, const core_str_t *codes, const unsigned char
     /* stamped by this very transaction, or given again unchanged in it: the message gave the
      * observation already (an entry of a series being replaced was not given yet) */
     *twice = old.len > 0 && !(marks & ENTRY_OLD) &&
-             (was == t->commit || (marks & ENTRY_SEEN) || seen_has(t, t->last_block, pkey));
+             (was == t->commit || (marks & ENTRY_SEEN));
     /* an update keeps the attributes it does not name (SDMX Append semantics); a replacement
      * has only those it names */
     rc = entry_encode(&t->scratch, pkey, t->commit, period, value,
@@ -1381,7 +1404,7 @@ reg_cube_put_obs(reg_cube_txn_t *t, const core_str_t *codes, const unsigned char
     if (old.len > 0 && !*twice && same_entry(&t->scratch, &old)) {
         entry_mark(b, at, was | ENTRY_SEEN); /* unchanged: its commit stays, nothing logged */
         t->counts.obs_unchanged++;
-        return CORE_OK;
+        return t->block_bytes > BLOCK_CACHE_BYTES ? flush_blocks(t, 0, err) : CORE_OK;
     }
     block_put(t, b, &t->scratch, at, old.len);
     if (old.len == 0) {
