@@ -63,9 +63,10 @@ struct reg_cube_txn {
     size_t nslots;
     size_t block_bytes;  /* what the cached blocks hold, for the limit */
     size_t cur_block;    /* the block of last_key; SIZE_MAX: look it up */
-    unsigned char touched_key[SERIES_KEY_MAX]; /* the series record last written and logged */
+    unsigned char touched_key[SERIES_KEY_MAX]; /* the series last touched (touch_series) */
     uint32_t touched_block;
     int touched_valid;
+    int touched_logged; /* and its change logged */
     uint32_t last_block;  /* the block of last_key */
     uint64_t next_block;  /* the next block number to give (0: not read yet) */
     /* the change log of this commit, in memory until it is put (see flush_log): entries of
@@ -76,6 +77,25 @@ struct reg_cube_txn {
     uint32_t memo_id[CUBE_MAX_DIMS];
     unsigned char memo_len[CUBE_MAX_DIMS];
     char memo_code[CUBE_MAX_DIMS][32];
+    /* what deletions and replacements may touch (see reg_cube_set_scope) */
+    int scoped;
+    reg_cube_allow_cb allow;
+    void *allow_ctx;
+    /* Replace (see reg_cube_replace_begin): each series met since, once, found by its key in
+     * an open-addressing table (1 + index in rep, 0 empty): linear in the series sent */
+    int replacing;
+    struct replaced *rep; /* in the arena */
+    size_t nrep, caprep;
+    core_buf_t rep_slots; /* uint32_t[] */
+    size_t nrep_slots;
+    /* The ENTRY_SEEN marks of blocks that went to the store (flush_blocks drops them from
+     * memory), given back when the block is read again, so that an observation given twice
+     * is still told: a bit per entry. seen holds runs of (u32 number of entries, the bits);
+     * seen_slots, struct seen_slot[] in open addressing, finds a block's run (block 0: empty
+     * slot, as block numbers start at 1; off 0: none, since given back). */
+    core_buf_t seen, seen_slots;
+    size_t nseen, nseen_slots;
+    uint64_t deletions; /* observations whose deletion t logged */
 };
 
 struct block {
@@ -83,6 +103,25 @@ struct block {
     size_t klen;
     core_buf_t buf;  /* the entries */
     size_t last_off; /* offset of the last entry (SIZE_MAX when none) */
+    int dirty;       /* its entries differ from the stored ones: to be put */
+    int stored_old;  /* the stored copy has entries marked ENTRY_OLD (put by this t) */
+    int logged;      /* its series' change is logged in this t */
+    int dels;        /* its series may have deletions in the change log: 1, 0, -1 unknown */
+    int marked;      /* an entry may carry ENTRY_SEEN or ENTRY_OLD */
+};
+
+/* A series met in a replace: cleared when it was stored and in scope; then its entries are
+ * marked ENTRY_OLD until written again, and the attribute ids written since are in given. */
+struct replaced {
+    unsigned char *key; /* series key, in the arena */
+    uint32_t block;
+    int cleared;
+    core_buf_t given; /* runs of (u8 length, id) */
+};
+
+struct seen_slot {
+    uint32_t block;
+    uint32_t off; /* 1 + offset of its run in seen; 0: none */
 };
 
 struct reg_cube {
@@ -219,6 +258,13 @@ blob_merge(core_buf_t *out, core_str_t old, const dsd_kv_t *attrs, size_t n)
 /* ---- observation blocks ------------------------------------------------------------------ */
 
 #define ENTRY_FIXED (DSD_PERIOD_KEY + 8 + 1 + 2 + 2)
+/* Marks in the commit of an entry, never committed: ENTRY_SEEN, given again unchanged by this
+ * transaction (in memory only, for duplicates); ENTRY_OLD, an entry of a series being
+ * replaced that was not given again yet (may be put within the transaction, see
+ * flush_blocks; reg_cube_replace_end deletes those left). */
+#define ENTRY_SEEN (UINT64_C(1) << 63)
+#define ENTRY_OLD (UINT64_C(1) << 62)
+#define ENTRY_MARKS (ENTRY_SEEN | ENTRY_OLD)
 /* Past this, the cached blocks go to the store: a bound on the heap a write uses. */
 #define BLOCK_CACHE_BYTES ((size_t)32 << 20)
 
@@ -350,6 +396,93 @@ last_entry(const core_buf_t *buf)
     return last;
 }
 
+/* Whether an entry of the block is marked ENTRY_OLD. */
+static int
+has_old(const core_buf_t *buf)
+{
+    entry_t e;
+    for (size_t off = 0; off < buf->len; off += e.len) {
+        if (!entry_decode((const unsigned char *)buf->ptr + off, buf->len - off, &e))
+            return 0;
+        if (e.commit & ENTRY_OLD)
+            return 1;
+    }
+    return 0;
+}
+
+static void
+entry_mark(struct block *b, size_t off, uint64_t commit)
+{
+    put_u64((unsigned char *)b->buf.ptr + off + DSD_PERIOD_KEY, commit);
+    b->marked = 1;
+}
+
+/* ---- observations given again unchanged (duplicates) ------------------------------------ */
+
+static struct seen_slot *
+seen_slot(reg_cube_txn_t *t, uint32_t block)
+{
+    struct seen_slot *tab = (struct seen_slot *)(void *)t->seen_slots.ptr;
+    unsigned char k[4];
+    put_u32(k, block);
+    size_t mask = t->nseen_slots - 1, j = (size_t)key_hash(k, 4) & mask;
+    while (tab[j].block != 0 && tab[j].block != block)
+        j = (j + 1) & mask;
+    return &tab[j];
+}
+
+/* Notes which entries of b (leaving memory) are marked ENTRY_SEEN: bits[n], one per entry. */
+static void
+seen_keep(reg_cube_txn_t *t, const struct block *b, const core_buf_t *bits, size_t n)
+{
+    if (2 * (t->nseen + 1) > t->nseen_slots) {
+        size_t cap = t->nseen_slots ? 2 * t->nseen_slots : 1024, old = t->nseen_slots;
+        core_buf_t prev = t->seen_slots;
+        core_buf_init(&t->seen_slots);
+        core_buf_reserve(&t->seen_slots, cap * sizeof(struct seen_slot));
+        memset(t->seen_slots.ptr, 0, cap * sizeof(struct seen_slot));
+        t->nseen_slots = cap;
+        for (size_t i = 0; i < old; i++) {
+            const struct seen_slot *e = (const struct seen_slot *)(void *)prev.ptr + i;
+            if (e->block != 0)
+                *seen_slot(t, e->block) = *e;
+        }
+        core_buf_dispose(&prev);
+    }
+    uint32_t block = get_u32(b->key + 4);
+    struct seen_slot *slot = seen_slot(t, block);
+    if (slot->block == 0)
+        t->nseen++;
+    slot->block = block;
+    slot->off = (uint32_t)t->seen.len + 1;
+    unsigned char c[4];
+    put_u32(c, (uint32_t)n);
+    core_buf_add(&t->seen, c, 4);
+    core_buf_add(&t->seen, bits->ptr, bits->len);
+}
+
+/* Marks again ENTRY_SEEN the entries of b (just read from the store) that were when it left
+ * memory. */
+static void
+seen_restore(reg_cube_txn_t *t, struct block *b)
+{
+    if (t->nseen == 0)
+        return;
+    struct seen_slot *slot = seen_slot(t, get_u32(b->key + 4));
+    if (slot->block == 0 || slot->off == 0)
+        return;
+    const unsigned char *run = (const unsigned char *)t->seen.ptr + slot->off - 1;
+    size_t n = get_u32(run), i = 0;
+    slot->off = 0; /* in memory again: its marks are there */
+    entry_t e;
+    for (size_t off = 0; off < b->buf.len && i < n; off += e.len, i++) {
+        if (!entry_decode((const unsigned char *)b->buf.ptr + off, b->buf.len - off, &e))
+            return;
+        if (run[4 + i / 8] >> (i % 8) & 1)
+            entry_mark(b, off, e.commit | ENTRY_SEEN);
+    }
+}
+
 /* The index of the block whose key (see block_key) is bk, read from the store the first
  * time. */
 static core_rc
@@ -377,6 +510,10 @@ block_of(reg_cube_txn_t *t, const unsigned char *bk, size_t klen, size_t *out, c
     if (m == 0)
         core_buf_add(&b->buf, v.mv_data, v.mv_size);
     b->last_off = last_entry(&b->buf);
+    b->dirty = b->logged = 0;
+    b->dels = -1;
+    b->stored_old = b->marked = t->replacing && has_old(&b->buf);
+    seen_restore(t, b);
     t->block_bytes += sizeof *b + b->buf.len;
     *slot = (uint32_t)++t->nblocks;
     *out = t->nblocks - 1;
@@ -421,10 +558,40 @@ drop_blocks(reg_cube_txn_t *t)
         memset(t->slots.ptr, 0, t->nslots * sizeof(uint32_t));
 }
 
-/* Puts the cached blocks in the store, in key order. A block past the table's last key is
- * appended (MDB_APPEND): LMDB then fills pages instead of splitting them in half. */
+/* Takes the ENTRY_SEEN marks off b's entries (kept in t->seen unless final: the block
+ * leaves memory, the duplicates it could tell must still be told); whether an entry is
+ * marked ENTRY_OLD, or 0 when b is damaged. bits is scratch. */
+static int
+unmark_block(reg_cube_txn_t *t, struct block *b, int final, int *old, core_buf_t *bits)
+{
+    unsigned char *p = (unsigned char *)b->buf.ptr;
+    entry_t e;
+    size_t i = 0;
+    int any = 0;
+    *old = 0;
+    core_buf_reset(bits);
+    for (size_t off = 0; off < b->buf.len; off += e.len, i++) {
+        if (!entry_decode(p + off, b->buf.len - off, &e))
+            return 0;
+        if (i % 8 == 0)
+            core_buf_addc(bits, 0);
+        *old |= (e.commit & ENTRY_OLD) != 0;
+        if (!(e.commit & ENTRY_SEEN))
+            continue;
+        bits->ptr[i / 8] = (char)((unsigned char)bits->ptr[i / 8] | 1u << (i % 8));
+        any = 1;
+        put_u64(p + off + DSD_PERIOD_KEY, e.commit & ~ENTRY_SEEN);
+    }
+    if (any && !final)
+        seen_keep(t, b, bits, i);
+    return 1;
+}
+
+/* Puts the cached blocks that changed in the store, in key order (final: the last time, at
+ * commit). A block past the table's last key is appended (MDB_APPEND): LMDB then fills pages
+ * instead of splitting them in half. */
 static core_rc
-flush_blocks(reg_cube_txn_t *t, core_err_t *err)
+flush_blocks(reg_cube_txn_t *t, int final, core_err_t *err)
 {
     if (t->nblocks == 0)
         return CORE_OK;
@@ -437,8 +604,17 @@ flush_blocks(reg_cube_txn_t *t, core_err_t *err)
     qsort_r(idx, t->nblocks, sizeof *idx, cmp_block, t);
     MDB_cursor *cur = NULL;
     int m = mdb_cursor_open(t->txn, t->reg->obs, &cur);
-    for (size_t i = 0; i < t->nblocks && m == 0; i++) {
+    int damaged = 0;
+    core_buf_t bits;
+    core_buf_init(&bits);
+    for (size_t i = 0; i < t->nblocks && m == 0 && !damaged; i++) {
         struct block *b = block_at(t, idx[i]);
+        int old = 0;
+        if (b->marked && !unmark_block(t, b, final, &old, &bits))
+            damaged = 1;
+        /* an entry still marked ENTRY_OLD is put marked, for reg_cube_replace_end */
+        if (!b->dirty && !b->stored_old && !old)
+            continue; /* as stored */
         MDB_val k = {b->klen, b->key}, v = {b->buf.len, b->buf.ptr};
         if (b->buf.len == 0) {
             m = mdb_del(t->txn, t->reg->obs, &k, NULL);
@@ -450,7 +626,10 @@ flush_blocks(reg_cube_txn_t *t, core_err_t *err)
     if (cur != NULL)
         mdb_cursor_close(cur);
     core_buf_dispose(&order);
+    core_buf_dispose(&bits);
     drop_blocks(t);
+    if (damaged)
+        return core_fail(err, CORE_EBUG, "stored observations are damaged");
     return m == 0 ? CORE_OK : reg__fail(err, m, "put observations");
 }
 
@@ -471,6 +650,7 @@ block_put(reg_cube_txn_t *t, struct block *b, const core_buf_t *entry, size_t at
         b->buf.len = b->buf.len - old_len + entry->len;
         b->last_off = last_entry(&b->buf);
     }
+    b->dirty = 1;
     t->block_bytes = t->block_bytes - before + b->buf.len;
 }
 
@@ -517,6 +697,13 @@ abort_deferred(void *arg)
     core_buf_dispose(&t->log);
     core_buf_dispose(&t->log_idx);
     t->nslots = 0;
+    for (size_t i = 0; i < t->nrep; i++)
+        core_buf_dispose(&t->rep[i].given);
+    t->nrep = t->nrep_slots = 0;
+    core_buf_dispose(&t->rep_slots);
+    core_buf_dispose(&t->seen);
+    core_buf_dispose(&t->seen_slots);
+    t->nseen = t->nseen_slots = 0;
 }
 
 static int
@@ -688,7 +875,12 @@ cmp_log(const void *pa, const void *pb, void *arg)
 
 /* Puts the buffered change log in key order. Its keys start with this commit's number, so
  * they come after every stored one and LMDB appends them; a key written twice keeps its
- * last value, as a put over it would. */
+ * last value, as a put over it would.
+ * The log keeps one entry per series and one per deleted observation: under commit 0 (never
+ * a commit's number, so reg_cube_changes never reads it) an index gives, for the rest of each
+ * key (series key [, period key]), the commit of its entry; a new entry takes the place of
+ * the older one. An 'R' note (an observation written again) takes its deletion off the log
+ * and is not stored itself. */
 static core_rc
 flush_log(reg_cube_txn_t *t, core_err_t *err)
 {
@@ -699,6 +891,8 @@ flush_log(reg_cube_txn_t *t, core_err_t *err)
     qsort_r(idx, n, sizeof *idx, cmp_log, t);
     MDB_cursor *cur = NULL;
     int m = mdb_cursor_open(t->txn, t->reg->changes, &cur);
+    unsigned char ik[8 + OBS_KEY_MAX], pk[8 + OBS_KEY_MAX], c8[8];
+    put_u64(c8, t->commit);
     for (size_t i = 0; i < n && m == 0; i++) {
         const unsigned char *e = (const unsigned char *)t->log.ptr + idx[i];
         size_t kl = (size_t)e[0] << 8 | e[1];
@@ -709,7 +903,34 @@ flush_log(reg_cube_txn_t *t, core_err_t *err)
         }
         MDB_val k = {kl, (void *)(e + 2)}, v = {(size_t)e[2 + kl] << 8 | e[3 + kl],
                                                (void *)(e + 4 + kl)};
-        m = put_in_order(cur, &k, &v); /* (a key put by an earlier flush: over it) */
+        put_u64(ik, 0);
+        memcpy(ik + 8, e + 10, kl - 8);
+        MDB_val ikv = {kl, ik}, iv;
+        int g = mdb_get(t->txn, t->reg->changes, &ikv, &iv);
+        if (g != 0 && g != MDB_NOTFOUND) {
+            m = g;
+            break;
+        }
+        uint64_t prev = g == 0 && iv.mv_size == 8 ? get_u64(iv.mv_data) : 0;
+        int note = v.mv_size > 0 && *(const char *)v.mv_data == 'R';
+        if (prev != 0 && (prev != t->commit || note)) { /* the entry this one replaces */
+            memcpy(pk, ik, kl);
+            put_u64(pk, prev);
+            MDB_val pkv = {kl, pk};
+            m = mdb_del(t->txn, t->reg->changes, &pkv, NULL);
+            m = m == MDB_NOTFOUND ? 0 : m;
+        }
+        if (note) {
+            if (m == 0 && g == 0)
+                m = mdb_del(t->txn, t->reg->changes, &ikv, NULL);
+            continue;
+        }
+        if (m == 0)
+            m = put_in_order(cur, &k, &v); /* (a key put by an earlier flush: over it) */
+        if (m == 0 && prev != t->commit) {
+            iv = (MDB_val){8, c8};
+            m = mdb_put(t->txn, t->reg->changes, &ikv, &iv, 0);
+        }
     }
     if (cur != NULL)
         mdb_cursor_close(cur);
@@ -745,6 +966,29 @@ log_change(reg_cube_txn_t *t, const unsigned char *skey, size_t slen, const unsi
     return t->log.len > LOG_BYTES ? flush_log(t, err) : CORE_OK;
 }
 
+/* Whether the change log may hold deleted observations of the series sk: then one written
+ * again takes its deletion off (see flush_log). This transaction's deletions are not in the
+ * index yet: when it made any, the answer is yes. */
+static int
+may_have_deletions(reg_cube_txn_t *t, const unsigned char *sk, size_t slen)
+{
+    if (t->deletions > 0)
+        return 1;
+    unsigned char ik[8 + SERIES_KEY_MAX];
+    put_u64(ik, 0);
+    memcpy(ik + 8, sk, slen);
+    MDB_cursor *cur;
+    if (mdb_cursor_open(t->txn, t->reg->changes, &cur) != 0)
+        return 1;
+    MDB_val k = {8 + slen, ik}, v;
+    int m = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+    if (m == 0 && k.mv_size == 8 + slen && memcmp(k.mv_data, ik, 8 + slen) == 0)
+        m = mdb_cursor_get(cur, &k, &v, MDB_NEXT); /* past the series' own entry */
+    int yes = m == 0 && k.mv_size > 8 + slen && memcmp(k.mv_data, ik, 8 + slen) == 0;
+    mdb_cursor_close(cur);
+    return yes;
+}
+
 void
 reg_cube_set_provider(reg_cube_txn_t *t, core_str_t agency, core_str_t id)
 {
@@ -756,13 +1000,63 @@ reg_cube_set_provider(reg_cube_txn_t *t, core_str_t agency, core_str_t id)
     t->last_valid = t->touched_valid = 0;
 }
 
+void
+reg_cube_set_scope(reg_cube_txn_t *t, reg_cube_allow_cb allow, void *ctx)
+{
+    t->scoped = 1;
+    t->allow = allow;
+    t->allow_ctx = ctx;
+}
+
+/* Whether the stored series skey is in t's scope (see reg_cube_set_scope): written last by
+ * t's provider and, when ask, accepted by t->allow. */
+static core_rc
+in_scope(reg_cube_txn_t *t, const unsigned char *skey, size_t slen, int ask, int *yes,
+         core_err_t *err)
+{
+    *yes = 1;
+    if (!t->scoped)
+        return CORE_OK;
+    MDB_val k = {slen, (void *)skey}, v;
+    int m = mdb_get(t->txn, t->reg->providers, &k, &v);
+    if (m != 0 && m != MDB_NOTFOUND)
+        return reg__fail(err, m, "get series provider");
+    *yes = m == 0 && t->provider.ptr != NULL && v.mv_size == t->provider.len &&
+           memcmp(v.mv_data, t->provider.ptr, v.mv_size) == 0;
+    if (!*yes || !ask || t->allow == NULL)
+        return CORE_OK;
+    core_str_t codes[CUBE_MAX_DIMS];
+    unsigned char kb[10];
+    for (size_t d = 0; d < t->ndims; d++) {
+        put_u32(kb, get_u32(skey));
+        kb[4] = (unsigned char)(d >> 8);
+        kb[5] = (unsigned char)d;
+        memcpy(kb + 6, skey + 4 + 4 * d, 4);
+        k = (MDB_val){10, kb};
+        if ((m = mdb_get(t->txn, t->reg->codeids, &k, &v)) != 0)
+            return m == MDB_NOTFOUND ? core_fail(err, CORE_EBUG, "a series of unknown codes")
+                                     : reg__fail(err, m, "get code");
+        codes[d] = (core_str_t){v.mv_data, v.mv_size}; /* (valid until the next write) */
+    }
+    *yes = t->allow(t->allow_ctx, codes);
+    return CORE_OK;
+}
+
 static core_rc
 stamp_provider(reg_cube_txn_t *t, const unsigned char *skey, size_t slen, core_err_t *err)
 {
     if (t->provider.ptr == NULL)
         return CORE_OK;
-    MDB_val k = {slen, (void *)skey}, v = {t->provider.len, (void *)t->provider.ptr};
-    int m = mdb_put(t->txn, t->reg->providers, &k, &v, 0);
+    MDB_val k = {slen, (void *)skey}, v;
+    int m = mdb_get(t->txn, t->reg->providers, &k, &v);
+    if (m == 0 && v.mv_size == t->provider.len &&
+        memcmp(v.mv_data, t->provider.ptr, v.mv_size) == 0)
+        return CORE_OK; /* theirs already */
+    if (m != 0 && m != MDB_NOTFOUND)
+        return reg__fail(err, m, "get series provider");
+    v = (MDB_val){t->provider.len, (void *)t->provider.ptr};
+    m = mdb_put(t->txn, t->reg->providers, &k, &v, 0);
+    t->changed = 1;
     return m == 0 ? CORE_OK : reg__fail(err, m, "put series provider");
 }
 
@@ -778,14 +1072,227 @@ new_block(reg_cube_txn_t *t, uint32_t *out, core_err_t *err)
     return CORE_OK;
 }
 
-/* Stamps the series record with this commit and merges attrs into it (a new series gets its
- * record and block number); *block is its block number. */
+/* ---- replace ------------------------------------------------------------------------------ */
+
+void
+reg_cube_replace_begin(reg_cube_txn_t *t)
+{
+    t->replacing = 1;
+    t->nrep = 0;
+    if (t->nrep_slots)
+        memset(t->rep_slots.ptr, 0, t->nrep_slots * sizeof(uint32_t));
+    t->last_valid = t->touched_valid = 0;
+}
+
+static uint32_t *
+rep_slot(reg_cube_txn_t *t, const unsigned char *key, size_t klen)
+{
+    uint32_t *slots = (uint32_t *)(void *)t->rep_slots.ptr;
+    size_t mask = t->nrep_slots - 1, j = (size_t)key_hash(key, klen) & mask;
+    while (slots[j] != 0 && memcmp(t->rep[slots[j] - 1].key, key, klen) != 0)
+        j = (j + 1) & mask; /* (one cube: every key has the same length) */
+    return &slots[j];
+}
+
+/* The replace's record of the series key, made when new (*added). */
+static struct replaced *
+replaced_of(reg_cube_txn_t *t, const unsigned char *key, size_t klen, int *added)
+{
+    if (2 * (t->nrep + 1) > t->nrep_slots) {
+        size_t n = t->nrep_slots ? 2 * t->nrep_slots : 1024;
+        core_buf_reset(&t->rep_slots);
+        core_buf_reserve(&t->rep_slots, n * sizeof(uint32_t));
+        memset(t->rep_slots.ptr, 0, n * sizeof(uint32_t));
+        t->nrep_slots = n;
+        for (size_t i = 0; i < t->nrep; i++)
+            *rep_slot(t, t->rep[i].key, klen) = (uint32_t)i + 1;
+    }
+    uint32_t *slot = rep_slot(t, key, klen);
+    *added = *slot == 0;
+    if (!*added)
+        return &t->rep[*slot - 1];
+    core_arena_grow(t->a, (void **)&t->rep, t->nrep, &t->caprep, sizeof *t->rep);
+    struct replaced *r = &t->rep[t->nrep++];
+    r->key = (unsigned char *)core_arena_strndup(t->a, (const char *)key, klen);
+    r->block = 0;
+    r->cleared = 0;
+    core_buf_init(&r->given);
+    *slot = (uint32_t)t->nrep;
+    return r;
+}
+
+/* Marks every entry of the block of series skey ENTRY_OLD: to go unless given again. */
+static core_rc
+mark_old(reg_cube_txn_t *t, const unsigned char *skey, uint32_t block, core_err_t *err)
+{
+    unsigned char bk[BLOCK_KEY];
+    block_key(bk, get_u32(skey), block);
+    size_t bi;
+    core_rc rc = block_of(t, bk, BLOCK_KEY, &bi, err);
+    if (rc != CORE_OK)
+        return rc;
+    struct block *b = block_at(t, bi);
+    entry_t e;
+    for (size_t off = 0; off < b->buf.len; off += e.len) {
+        if (!entry_decode((const unsigned char *)b->buf.ptr + off, b->buf.len - off, &e))
+            return core_fail(err, CORE_EBUG, "stored observations are damaged");
+        entry_mark(b, off, (e.commit & ~ENTRY_SEEN) | ENTRY_OLD);
+    }
+    return CORE_OK;
+}
+
+/* Whether id is in given, a run of (u8 length, id). */
+static int
+attr_given(core_str_t given, core_str_t id)
+{
+    while (given.len > 0) {
+        size_t n = (unsigned char)given.ptr[0];
+        if (given.len < 1 + n)
+            return 0;
+        if (n == id.len && memcmp(given.ptr + 1, id.ptr, n) == 0)
+            return 1;
+        given.ptr += 1 + n;
+        given.len -= 1 + n;
+    }
+    return 0;
+}
+
+/* In a replace, the series skey is written: the first time, a stored series in scope has its
+ * observations marked to go (another provider's, or one loaded without a provider, is only
+ * written to); the attribute ids given are noted. */
+static core_rc
+replace_series(reg_cube_txn_t *t, const unsigned char *skey, size_t slen, const dsd_kv_t *attrs,
+               size_t nattrs, core_err_t *err)
+{
+    int added;
+    struct replaced *r = replaced_of(t, skey, slen, &added);
+    if (added) {
+        MDB_val k = {slen, (void *)skey}, v;
+        series_rec_t rec;
+        int m = mdb_get(t->txn, t->reg->series, &k, &v), yes = 0;
+        if (m != 0 && m != MDB_NOTFOUND)
+            return reg__fail(err, m, "get series");
+        core_rc rc;
+        if (m == 0 && series_rec(&v, &rec) &&
+            (rc = in_scope(t, skey, slen, 0, &yes, err)) != CORE_OK)
+            return rc;
+        if (yes) {
+            r->cleared = 1;
+            r->block = rec.block;
+            if ((rc = mark_old(t, skey, rec.block, err)) != CORE_OK)
+                return rc;
+        }
+    }
+    for (size_t i = 0; i < nattrs && r->cleared; i++) {
+        core_str_t id = attrs[i].id;
+        if (id.len <= 255 && !attr_given((core_str_t){r->given.ptr, r->given.len}, id)) {
+            core_buf_addc(&r->given, (char)id.len);
+            core_buf_add(&r->given, id.ptr, id.len);
+        }
+    }
+    return CORE_OK;
+}
+
+static core_rc log_deleted(reg_cube_txn_t *t, const unsigned char *skey, size_t slen,
+                           const entry_t *e, core_err_t *err);
+
+/* The end of a replaced series: the observations not given again go, and so do the series
+ * attributes not given again. */
+static core_rc
+finish_replaced(reg_cube_txn_t *t, struct replaced *r, core_err_t *err)
+{
+    size_t slen = 4 + 4 * t->ndims;
+    unsigned char bk[BLOCK_KEY];
+    block_key(bk, get_u32(r->key), r->block);
+    size_t bi;
+    core_rc rc = block_of(t, bk, BLOCK_KEY, &bi, err);
+    if (rc != CORE_OK)
+        return rc;
+    struct block *b = block_at(t, bi);
+    unsigned char *p = (unsigned char *)b->buf.ptr;
+    size_t w = 0, len = b->buf.len;
+    entry_t e;
+    for (size_t off = 0; off < len; off += e.len) {
+        if (!entry_decode(p + off, len - off, &e))
+            return core_fail(err, CORE_EBUG, "stored observations are damaged");
+        if (e.commit & ENTRY_OLD) { /* (logged before the bytes move) */
+            if ((rc = log_deleted(t, r->key, slen, &e, err)) != CORE_OK)
+                return rc;
+            continue;
+        }
+        if (w != off)
+            memmove(p + w, p + off, e.len);
+        w += e.len;
+    }
+    if (w != len) {
+        b->buf.len = w;
+        b->last_off = last_entry(&b->buf);
+        b->dirty = 1;
+        t->block_bytes -= len - w;
+    }
+    MDB_val k = {slen, r->key}, v;
+    series_rec_t rec;
+    int m = mdb_get(t->txn, t->reg->series, &k, &v);
+    if (m == MDB_NOTFOUND)
+        return CORE_OK;
+    if (m != 0)
+        return reg__fail(err, m, "get series");
+    if (!series_rec(&v, &rec))
+        return core_fail(err, CORE_EBUG, "a stored series record is damaged");
+    core_buf_t nb;
+    core_buf_init(&nb);
+    unsigned char hdr[SERIES_HDR];
+    put_u64(hdr, t->commit);
+    put_u32(hdr + 8, rec.block);
+    core_buf_add(&nb, hdr, SERIES_HDR);
+    core_str_t blob = rec.attrs;
+    dsd_kv_t kv;
+    while (reg_attrs_next(&blob, &kv))
+        if (attr_given((core_str_t){r->given.ptr, r->given.len}, kv.id))
+            reg_attrs_add(&nb, kv.id, kv.value);
+    if (nb.len - SERIES_HDR != rec.attrs.len) { /* some were not given again */
+        v = (MDB_val){nb.len, nb.ptr};
+        m = mdb_put(t->txn, t->reg->series, &k, &v, 0);
+        t->changed = 1;
+        rc = m != 0 ? reg__fail(err, m, "put series")
+                    : log_change(t, r->key, slen, NULL, 'U', CORE_STR_NULL, err);
+    }
+    core_buf_dispose(&nb);
+    return rc;
+}
+
+core_rc
+reg_cube_replace_end(reg_cube_txn_t *t, core_err_t *err)
+{
+    core_rc rc = CORE_OK;
+    for (size_t i = 0; i < t->nrep && rc == CORE_OK; i++) {
+        if (t->rep[i].cleared)
+            rc = finish_replaced(t, &t->rep[i], err);
+        if (rc == CORE_OK && t->block_bytes > BLOCK_CACHE_BYTES)
+            rc = flush_blocks(t, 0, err);
+    }
+    for (size_t i = 0; i < t->nrep; i++)
+        core_buf_dispose(&t->rep[i].given);
+    t->nrep = 0;
+    t->replacing = 0;
+    t->last_valid = t->touched_valid = 0;
+    return rc;
+}
+
+/* ---- writing series and observations ------------------------------------------------------ */
+
+/* Merges attrs into the series record and stamps it with this commit when that changes it (a
+ * new series gets its record and block number); the series becomes the provider's. *block is
+ * its block number. */
 static core_rc
 touch_series(reg_cube_txn_t *t, const unsigned char *skey, size_t slen, const dsd_kv_t *attrs,
              size_t nattrs, uint32_t *block, core_err_t *err)
 {
-    core_rc rc = stamp_provider(t, skey, slen, err);
-    if (rc != CORE_OK)
+    core_rc rc;
+    /* (whether a replace may clear it depends on who wrote it: before it becomes ours) */
+    if (t->replacing && (rc = replace_series(t, skey, slen, attrs, nattrs, err)) != CORE_OK)
+        return rc;
+    if ((rc = stamp_provider(t, skey, slen, err)) != CORE_OK)
         return rc;
     MDB_val k = {slen, (void *)skey}, v;
     series_rec_t old = {0};
@@ -793,13 +1300,16 @@ touch_series(reg_cube_txn_t *t, const unsigned char *skey, size_t slen, const ds
     if (m != 0 && m != MDB_NOTFOUND)
         return reg__fail(err, m, "get series");
     int exists = m == 0 && series_rec(&v, &old);
+    memcpy(t->touched_key, skey, slen);
+    t->touched_valid = 1;
+    t->touched_logged = 0;
     if (exists && nattrs == 0) {
-        *block = old.block;
+        *block = t->touched_block = old.block;
         return CORE_OK; /* nothing new to say about a known series */
     }
     if (!exists && (rc = new_block(t, &old.block, err)) != CORE_OK)
         return rc;
-    *block = old.block;
+    *block = t->touched_block = old.block;
     core_buf_t b;
     core_buf_init(&b);
     unsigned char hdr[SERIES_HDR];
@@ -807,19 +1317,19 @@ touch_series(reg_cube_txn_t *t, const unsigned char *skey, size_t slen, const ds
     put_u32(hdr + 8, old.block);
     core_buf_add(&b, hdr, SERIES_HDR);
     blob_merge(&b, exists ? old.attrs : CORE_STR_NULL, attrs, nattrs);
+    if (exists && b.len - SERIES_HDR == old.attrs.len &&
+        memcmp(b.ptr + SERIES_HDR, old.attrs.ptr, old.attrs.len) == 0) {
+        core_buf_dispose(&b);
+        return CORE_OK; /* the attributes it has already */
+    }
     v = (MDB_val){b.len, b.ptr};
     m = mdb_put(t->txn, t->reg->series, &k, &v, 0);
     core_buf_dispose(&b);
     t->changed = 1;
     if (m != 0)
         return reg__fail(err, m, "put series");
-    rc = log_change(t, skey, slen, NULL, 'U', CORE_STR_NULL, err);
-    if (rc == CORE_OK) {
-        memcpy(t->touched_key, skey, slen);
-        t->touched_block = old.block;
-        t->touched_valid = 1;
-    }
-    return rc;
+    t->touched_logged = 1;
+    return log_change(t, skey, slen, NULL, 'U', CORE_STR_NULL, err);
 }
 
 core_rc
@@ -835,6 +1345,15 @@ reg_cube_put_series(reg_cube_txn_t *t, const core_str_t *codes, const dsd_kv_t *
     return touch_series(t, sk, 4 + 4 * t->ndims, attrs, nattrs, &block, err);
 }
 
+/* Whether the encoded entry x says what the stored entry e says (its commit aside). */
+static int
+same_entry(const core_buf_t *x, const entry_t *e)
+{
+    const size_t o = DSD_PERIOD_KEY + 8;
+    return x->len == e->len && memcmp(x->ptr, e->pkey, DSD_PERIOD_KEY) == 0 &&
+           memcmp(x->ptr + o, e->pkey + o, e->len - o) == 0;
+}
+
 core_rc
 reg_cube_put_obs(reg_cube_txn_t *t, const core_str_t *codes, const unsigned char *pkey,
                  core_str_t period, core_str_t value, const dsd_kv_t *attrs, size_t nattrs,
@@ -843,19 +1362,16 @@ reg_cube_put_obs(reg_cube_txn_t *t, const core_str_t *codes, const unsigned char
     *twice = 0;
     size_t slen = 4 + 4 * t->ndims;
     core_rc rc;
-    int known = same_series(t, codes);
-    if (!known) {
+    if (!same_series(t, codes)) {
         unsigned char sk[SERIES_KEY_MAX];
         int found;
         if ((rc = series_key(t, codes, 1, sk, &found, err)) != CORE_OK)
             return rc;
-        /* a series whose record this commit just wrote (its attributes came first) is
-         * stamped and logged already */
+        /* a series whose record this commit just touched (its attributes came first) is
+         * the provider's and known already */
         uint32_t block = t->touched_block;
         int touched = t->touched_valid && memcmp(t->touched_key, sk, slen) == 0;
-        if (!touched &&
-            ((rc = touch_series(t, sk, slen, NULL, 0, &block, err)) != CORE_OK ||
-             (rc = log_change(t, sk, slen, NULL, 'U', CORE_STR_NULL, err)) != CORE_OK))
+        if (!touched && (rc = touch_series(t, sk, slen, NULL, 0, &block, err)) != CORE_OK)
             return rc;
         remember_series(t, codes, sk);
         t->last_block = block;
@@ -866,26 +1382,49 @@ reg_cube_put_obs(reg_cube_txn_t *t, const core_str_t *codes, const unsigned char
         block_key(bk, t->flow, t->last_block);
         if ((rc = block_of(t, bk, BLOCK_KEY, &t->cur_block, err)) != CORE_OK)
             return rc;
+        if (t->touched_valid && t->touched_logged && memcmp(t->touched_key, t->last_key, slen) == 0)
+            block_at(t, t->cur_block)->logged = 1; /* (a new series, or new attributes) */
     }
     struct block *b = block_at(t, t->cur_block);
     size_t at;
     entry_t old;
     if (!block_find(b, pkey, &at, &old))
         return core_fail(err, CORE_EBUG, "stored observations are damaged");
-    /* an update keeps the attributes it does not name (SDMX Append semantics); an entry
-     * stamped by this very transaction means the message gave the observation already */
-    *twice = old.len > 0 && old.commit == t->commit;
+    uint64_t marks = old.len ? old.commit & ENTRY_MARKS : 0, was = old.commit & ~ENTRY_MARKS;
+    /* stamped by this very transaction, or given again unchanged in it: the message gave the
+     * observation already (an entry of a series being replaced was not given yet) */
+    *twice = old.len > 0 && !(marks & ENTRY_OLD) &&
+             (was == t->commit || (marks & ENTRY_SEEN));
+    /* an update keeps the attributes it does not name (SDMX Append semantics); a replacement
+     * has only those it names */
     rc = entry_encode(&t->scratch, pkey, t->commit, period, value,
-                      old.len ? old.attrs : CORE_STR_NULL, attrs, nattrs, err);
+                      old.len && !(marks & ENTRY_OLD) ? old.attrs : CORE_STR_NULL, attrs, nattrs,
+                      err);
     if (rc != CORE_OK)
         return rc;
+    if (old.len > 0 && !*twice && same_entry(&t->scratch, &old)) {
+        entry_mark(b, at, was | ENTRY_SEEN); /* unchanged: its commit stays, nothing logged */
+        t->counts.obs_unchanged++;
+        return t->block_bytes > BLOCK_CACHE_BYTES ? flush_blocks(t, 0, err) : CORE_OK;
+    }
     block_put(t, b, &t->scratch, at, old.len);
-    if (old.len == 0)
+    if (old.len == 0) {
         t->counts.obs_added++;
-    else if (!*twice)
+        if (b->dels < 0)
+            b->dels = may_have_deletions(t, t->last_key, slen);
+        if (b->dels && (rc = log_change(t, t->last_key, slen, pkey, 'R', CORE_STR_NULL, err)) !=
+                           CORE_OK)
+            return rc;
+    } else if (!*twice) {
         t->counts.obs_updated++;
+    }
     t->changed = 1;
-    return t->block_bytes > BLOCK_CACHE_BYTES ? flush_blocks(t, err) : CORE_OK;
+    if (!b->logged) {
+        if ((rc = log_change(t, t->last_key, slen, NULL, 'U', CORE_STR_NULL, err)) != CORE_OK)
+            return rc;
+        b->logged = 1;
+    }
+    return t->block_bytes > BLOCK_CACHE_BYTES ? flush_blocks(t, 0, err) : CORE_OK;
 }
 
 static int
@@ -998,12 +1537,21 @@ reg_cube_put_dataset(reg_cube_txn_t *t, const dsd_kv_t *attrs, size_t nattrs, co
     core_buf_t b;
     core_buf_init(&b);
     blob_merge(&b, CORE_STR_NULL, attrs, nattrs);
-    MDB_val k = {4, fk}, v = {b.len, b.ptr};
-    int m = b.len ? mdb_put(t->txn, t->reg->dsattr, &k, &v, 0) : 0;
+    MDB_val k = {4, fk}, v;
+    int m = b.len ? mdb_get(t->txn, t->reg->dsattr, &k, &v) : 0;
+    int same = m == 0 && b.len && v.mv_size == b.len && memcmp(v.mv_data, b.ptr, b.len) == 0;
+    if (m == MDB_NOTFOUND)
+        m = 0;
+    if (m == 0 && b.len && !same) {
+        v = (MDB_val){b.len, b.ptr};
+        m = mdb_put(t->txn, t->reg->dsattr, &k, &v, 0);
+        t->changed = 1;
+    }
     core_buf_dispose(&b);
-    t->changed |= b.len > 0;
     return m == 0 ? CORE_OK : reg__fail(err, m, "put data set attributes");
 }
+
+/* ---- deleting ----------------------------------------------------------------------------- */
 
 /* Logs the deletion of an observation. */
 static core_rc
@@ -1011,6 +1559,7 @@ log_deleted(reg_cube_txn_t *t, const unsigned char *skey, size_t slen, const ent
             core_err_t *err)
 {
     t->counts.obs_deleted++;
+    t->deletions++;
     t->changed = 1;
     return log_change(t, skey, slen, e->pkey, 'D', e->period, err);
 }
@@ -1036,6 +1585,7 @@ delete_series_obs(reg_cube_txn_t *t, const unsigned char *skey, size_t slen,
     if (rc != CORE_OK)
         return rc;
     struct block *b = block_at(t, bi);
+    b->dels = 1;
     entry_t e;
     if (pkey != NULL) {
         size_t at;
@@ -1058,6 +1608,7 @@ delete_series_obs(reg_cube_txn_t *t, const unsigned char *skey, size_t slen,
     t->block_bytes -= b->buf.len;
     b->buf.len = 0;
     b->last_off = SIZE_MAX;
+    b->dirty = 1;
     m = mdb_del(t->txn, t->reg->series, &sk, NULL);
     if (m == MDB_NOTFOUND)
         return CORE_OK;
@@ -1091,19 +1642,31 @@ reg_cube_delete(reg_cube_txn_t *t, const core_str_t *codes, const unsigned char 
     unsigned char sk[SERIES_KEY_MAX];
     size_t slen = 4 + 4 * t->ndims;
     put_u32(sk, t->flow);
+    int yes;
+    core_rc rc;
     if (!wildcard) {
         for (size_t d = 0; d < t->ndims; d++)
             put_u32(sk + 4 + 4 * d, want[d]);
+        MDB_val k = {slen, sk}, v;
+        int m = mdb_get(t->txn, t->reg->series, &k, &v);
+        if (m == MDB_NOTFOUND)
+            return CORE_OK;
+        if (m != 0)
+            return reg__fail(err, m, "get series");
+        if ((rc = in_scope(t, sk, slen, 1, &yes, err)) != CORE_OK)
+            return rc;
+        if (!yes)
+            return core_fail(err, CORE_EFORBIDDEN, "the series is not the provider's to delete");
         return delete_series_obs(t, sk, slen, pkey, err);
     }
-    /* wildcards: the flow's series that match */
+    /* wildcards: the flow's series that match, among those in scope */
     core_vec_t victims = {0};
-    core_rc rc = matching_series(t, want, &victims, err);
-    if (rc != CORE_OK)
+    if ((rc = matching_series(t, want, &victims, err)) != CORE_OK)
         return rc;
     for (size_t i = 0; i < victims.len; i++) {
-        rc = delete_series_obs(t, victims.items[i], slen, pkey, err);
-        if (rc != CORE_OK)
+        if ((rc = in_scope(t, victims.items[i], slen, 1, &yes, err)) != CORE_OK)
+            return rc;
+        if (yes && (rc = delete_series_obs(t, victims.items[i], slen, pkey, err)) != CORE_OK)
             return rc;
     }
     return CORE_OK;
@@ -1141,7 +1704,9 @@ core_rc
 reg_cube_commit(reg_cube_txn_t *t, core_err_t *err)
 {
     int m;
-    core_rc rc0 = flush_blocks(t, err);
+    core_rc rc0 = t->replacing ? reg_cube_replace_end(t, err) : CORE_OK;
+    if (rc0 == CORE_OK)
+        rc0 = flush_blocks(t, 1, err);
     if (rc0 == CORE_OK)
         rc0 = flush_log(t, err);
     if (rc0 != CORE_OK)
@@ -1570,6 +2135,8 @@ reg_cube_changes(reg_cube_t *c, int64_t after_us, reg_change_t **out, size_t *n,
     mdb_cursor_close(cur);
     if (m != 0 && m != MDB_NOTFOUND)
         return reg__fail(err, m, "read the change log");
+    if (*n == 0)
+        return CORE_OK; /* (commits that changed no data: a submission sent again) */
     size_t nd = c->ndims;
     qsort_r(*out, *n, sizeof **out, cmp_change, &nd);
     *n = merge_changes(c, *out, *n);

@@ -71,7 +71,7 @@ core_rc reg_structures_put(reg_t *r, const dsd_artefact_t *arts, size_t n,
 typedef struct reg_cube_txn reg_cube_txn_t;
 
 typedef struct reg_cube_counts {
-    uint64_t obs_added, obs_updated, obs_deleted, series_deleted;
+    uint64_t obs_added, obs_updated, obs_unchanged, obs_deleted, series_deleted;
 } reg_cube_counts_t;
 
 /* Begins one write transaction for data; everything until commit is all or nothing. */
@@ -79,7 +79,9 @@ core_rc reg_cube_begin(reg_t *r, core_arena_t *a, reg_cube_txn_t **out, core_err
 /* Selects (creating on first use) the cube of dataflow flow, whose key has ndims dimensions. */
 core_rc reg_cube_select(reg_cube_txn_t *t, const dsd_ref_t *flow, size_t ndims, core_err_t *err);
 /* Stores one observation (codes[ndims] in DSD order; pkey from dsd_period_key); *twice is
- * set when this transaction had stored it already. */
+ * set when this transaction had stored it already. An observation stored already with the
+ * same period, value and attributes changes nothing: it keeps its commit, is counted
+ * unchanged and logs no change. */
 core_rc reg_cube_put_obs(reg_cube_txn_t *t, const core_str_t *codes, const unsigned char *pkey,
                          core_str_t period, core_str_t value, const dsd_kv_t *attrs,
                          size_t nattrs, int *twice, core_err_t *err);
@@ -94,9 +96,23 @@ core_rc reg_cube_put_group(reg_cube_txn_t *t, const core_str_t *codes, const dsd
 core_rc reg_cube_put_dataset(reg_cube_txn_t *t, const dsd_kv_t *attrs, size_t nattrs,
                              core_err_t *err);
 /* Deletes the observation at pkey, or (pkey NULL) the whole series; codes with ptr NULL
- * match any code of their dimension. Unknown codes delete nothing. */
+ * match any code of their dimension (among the series in t's scope, see reg_cube_set_scope).
+ * Unknown codes delete nothing. CORE_EFORBIDDEN, deleting nothing, when codes is a whole key
+ * of a stored series outside the scope. */
 core_rc reg_cube_delete(reg_cube_txn_t *t, const core_str_t *codes, const unsigned char *pkey,
                         core_err_t *err);
+/* Limits what deletions and replacements in t may touch to the series whose last writer is
+ * t's provider (see reg_cube_set_provider; a series written without one is no provider's)
+ * and, for deletions, that allow(ctx, codes) accepts (codes[ndims] in DSD order, borrowed for
+ * the call; allow NULL accepts all). Without it, t may delete anything (the operator). */
+typedef int (*reg_cube_allow_cb)(void *ctx, const core_str_t *codes);
+void reg_cube_set_scope(reg_cube_txn_t *t, reg_cube_allow_cb allow, void *ctx);
+/* Replace: from here to reg_cube_replace_end, each stored series of the selected cube that
+ * t writes (and that its scope allows) is replaced by what t writes of it: reg_cube_replace_end
+ * deletes its observations and series attributes that were not written again in between.
+ * What is written again unchanged stays as it is, with its commit. */
+void reg_cube_replace_begin(reg_cube_txn_t *t);
+core_rc reg_cube_replace_end(reg_cube_txn_t *t, core_err_t *err);
 /* Stores an artefact (a dataflow created for the data, say) in the same transaction; its
  * references must already be stored. */
 core_rc reg_cube_put_artefact(reg_cube_txn_t *t, const dsd_artefact_t *art, dsd_report_t *report,

@@ -40,9 +40,6 @@ struct loader {
     size_t attr_hint[16];    /* the attribute met at each position last time */
     int freq_dim;
     dsd_action action;
-    /* Replace: series already cleared by this message */
-    char **cleared;
-    size_t ncleared, cap_cleared;
     uint64_t nobs;
     /* checks beyond the key: attribute codes, constraints, mandatory attributes, duplicates */
     struct codes *attr_codes;      /* per DSD attribute */
@@ -596,13 +593,14 @@ on_dataset(void *ctx, dsd_action action, const dsd_ref_t *structure, const dsd_k
     l->actions_seen |= 1 << action;
     l->at_dataset = *reg_cube_counts(l->t);
     l->nobs_at_dataset = l->nobs;
-    l->ncleared = 0;
     l->cur.valid = 0;
     core_buf_reset(l->lifted); /* this data set may clear what the last one stored */
     l->lifted_values = NULL;   /* (the old table stays in the arena) */
     l->nlifted_values = l->caplifted_values = 0;
     l->dataset_mask |= check_attrs(l, attrs, nattrs, "the data set", "", 0);
     core_rc rc = reg_cube_select(l->t, &l->flow, l->dsd.ndims, err);
+    if (rc == CORE_OK && action == DSD_ACTION_REPLACE)
+        reg_cube_replace_begin(l->t); /* each series met replaces the stored one */
     if (rc == CORE_OK && nattrs > 0 && action != DSD_ACTION_DELETE)
         rc = reg_cube_put_dataset(l->t, attrs, nattrs, err);
     return rc;
@@ -714,17 +712,46 @@ remember_key(struct loader *l, const dsd_kv_t *key, size_t nkey, const core_str_
     l->cur.verdict = -1;
 }
 
-/* Replace: a series is emptied the first time the message names it. */
-static core_rc
-clear_once(struct loader *l, const core_str_t *codes, core_err_t *err)
+/* What an upload may delete (see reg_cube_set_scope): a series the constraints allow. */
+static int
+allows_series(void *ctx, const core_str_t *codes)
 {
-    const char *k = key_string(l, codes);
-    for (size_t i = 0; i < l->ncleared; i++)
-        if (strcmp(l->cleared[i], k) == 0)
-            return CORE_OK;
-    core_arena_grow(l->a, (void **)&l->cleared, l->ncleared, &l->cap_cleared, sizeof(char *));
-    l->cleared[l->ncleared++] = core_arena_strndup(l->a, k, strlen(k));
-    return reg_cube_delete(l->t, codes, NULL, err);
+    struct loader *l = ctx;
+    dsd_kv_t kv[64];
+    for (size_t d = 0; d < l->dsd.ndims && d < 64; d++)
+        kv[d] = (dsd_kv_t){l->dim_ids[d], codes[d]};
+    for (size_t i = 0; i < l->nconstraints; i++)
+        if (!dsd_constraint_allows(&l->constraints[i], kv, l->dsd.ndims))
+            return 0;
+    return 1;
+}
+
+/* A deletion (pkey NULL: the whole series). In an upload a whole key must be in the
+ * constraints and the provider's own series; a partial key deletes only the series that
+ * are (see reg_cube_set_scope). */
+static core_rc
+delete_key(struct loader *l, const core_str_t *codes, const unsigned char *pkey, long line,
+           core_err_t *err)
+{
+    int whole = 1;
+    for (size_t d = 0; d < l->dsd.ndims; d++)
+        whole &= codes[d].ptr != NULL;
+    const char *k = whole ? key_string(l, codes) : NULL;
+    if (whole && l->opts->agreement != NULL && !check_constraints(l, codes, k, line))
+        return CORE_OK; /* reported */
+    core_err_t e = {0};
+    core_rc rc = reg_cube_delete(l->t, codes, pkey, &e);
+    if (rc == CORE_EFORBIDDEN) {
+        dsd_report_add(l->report, DSD_SEV_ERROR, "not-owner", NULL,
+                       "%s:%ld: series %s was not written by %s: a data provider deletes and "
+                       "replaces only its own series",
+                       l->name, line, k ? key_string(l, codes) : "?",
+                       l->opts->submitter ? l->opts->submitter : "this provider");
+        return CORE_OK;
+    }
+    if (rc != CORE_OK)
+        return core_fail(err, rc, "%s", e.msg);
+    return CORE_OK;
 }
 
 static core_rc
@@ -751,17 +778,12 @@ on_series(void *ctx, const dsd_kv_t *key, size_t nkey, const dsd_kv_t *attrs, si
     }
     *series_mask(l, k) |= mask;
     if (l->action == DSD_ACTION_DELETE)
-        return reg_cube_delete(l->t, codes, NULL, err);
+        return delete_key(l, codes, NULL, line, err);
     if (nattrs == 0) /* a key alone: nothing to add or replace */
         return CORE_OK;
     check_constraints(l, codes, k, line);
     /* writes go on after a problem: the transaction is dropped at the end, and writing keeps
      * duplicates detectable (see on_obs) */
-    if (l->action == DSD_ACTION_REPLACE) {
-        core_rc rc = clear_once(l, codes, err);
-        if (rc != CORE_OK)
-            return rc;
-    }
     return reg_cube_put_series(l->t, codes, attrs, nattrs, err);
 }
 
@@ -947,14 +969,9 @@ on_obs(void *ctx, const dsd_kv_t *key, size_t nkey, core_str_t period, core_str_
     if (!ok)
         return CORE_OK; /* keep reading to report every problem; nothing will be written */
     if (deleting)
-        return reg_cube_delete(l->t, codes, pkey, err);
-    if (l->action == DSD_ACTION_REPLACE) {
-        core_rc rc = clear_once(l, codes, err);
-        if (rc != CORE_OK)
-            return rc;
-    }
+        return delete_key(l, codes, pkey, line, err);
     if (k == NULL || !l->cur.valid)
-        k = key_string(l, codes); /* clear_once may have printed another key there */
+        k = key_string(l, codes);
     dsd_kv_t own[LIFT_MAX];
     if (nattrs <= LIFT_MAX) { /* (more are kept as they came) */
         size_t nown;
@@ -985,12 +1002,16 @@ static core_rc
 on_dataset_end(void *ctx, core_err_t *err)
 {
     struct loader *l = ctx;
-    (void)err;
+    /* a replace deletes what was not sent again: its deletions count with it */
+    core_rc rc = l->action == DSD_ACTION_REPLACE ? reg_cube_replace_end(l->t, err) : CORE_OK;
+    if (rc != CORE_OK)
+        return rc;
     const reg_cube_counts_t *now = reg_cube_counts(l->t);
     sdmx_counts_t *c = &l->per_action[l->action];
     c->obs_read += l->nobs - l->nobs_at_dataset;
     c->obs_added += now->obs_added - l->at_dataset.obs_added;
     c->obs_updated += now->obs_updated - l->at_dataset.obs_updated;
+    c->obs_unchanged += now->obs_unchanged - l->at_dataset.obs_unchanged;
     c->obs_deleted += now->obs_deleted - l->at_dataset.obs_deleted;
     c->series_deleted += now->series_deleted - l->at_dataset.series_deleted;
     return CORE_OK;
@@ -1047,11 +1068,11 @@ submission_record(struct loader *l, const sdmx_load_stats_t *st)
         yajl_gen_string(g, (const unsigned char *)keys[i], strlen(keys[i]));
         yajl_gen_string(g, (const unsigned char *)vals[i], strlen(vals[i]));
     }
-    const char *nkeys[] = {"observationsRead", "observationsAdded", "observationsUpdated",
-                           "observationsDeleted", "seriesDeleted"};
-    uint64_t nvals[] = {st->obs_read, st->obs_added, st->obs_updated, st->obs_deleted,
-                        st->series_deleted};
-    for (size_t i = 0; i < 5; i++) {
+    const char *nkeys[] = {"observationsRead",      "observationsAdded",   "observationsUpdated",
+                           "observationsUnchanged", "observationsDeleted", "seriesDeleted"};
+    uint64_t nvals[] = {st->obs_read,      st->obs_added,   st->obs_updated,
+                        st->obs_unchanged, st->obs_deleted, st->series_deleted};
+    for (size_t i = 0; i < 6; i++) {
         yajl_gen_string(g, (const unsigned char *)nkeys[i], strlen(nkeys[i]));
         yajl_gen_integer(g, (long long)nvals[i]);
     }
@@ -1084,6 +1105,8 @@ sdmx_data_load(reg_t *r, core_arena_t *a, core_str_t body, const char *name,
         return rc;
     if (opts->provider.ptr != NULL)
         reg_cube_set_provider(l.t, opts->provider_scheme->agency, opts->provider);
+    if (opts->agreement != NULL) /* an upload: deletes as it writes, within its rights */
+        reg_cube_set_scope(l.t, allows_series, &l);
     dsd_events_t ev = {&l, on_resolve, on_dataset, on_series, on_obs, on_dataset_end, NULL};
     if (opts->consumed != NULL)
         ev.consumed = on_consumed; /* (not for a converted 2.0 message: another buffer) */
@@ -1113,6 +1136,7 @@ sdmx_data_load(reg_t *r, core_arena_t *a, core_str_t body, const char *name,
     stats->obs_read = l.nobs;
     stats->obs_added = c->obs_added;
     stats->obs_updated = c->obs_updated;
+    stats->obs_unchanged = c->obs_unchanged;
     stats->obs_deleted = c->obs_deleted;
     stats->series_deleted = c->series_deleted;
     stats->flow = l.flow;

@@ -215,12 +215,12 @@ sdmx_upload_write_json(core_buf_t *out, core_arena_t *a, const sdmx_upload_t *u)
     gen_kv(g, "submitter", u->submitter);
     gen_str(g, "dryRun");
     yajl_gen_bool(g, u->dry_run);
-    const char *keys[] = {"read", "added", "updated", "deleted"};
+    const char *keys[] = {"read", "added", "updated", "unchanged", "deleted"};
     uint64_t vals[] = {u->stats.obs_read, u->stats.obs_added, u->stats.obs_updated,
-                       u->stats.obs_deleted};
+                       u->stats.obs_unchanged, u->stats.obs_deleted};
     gen_str(g, "observations");
     yajl_gen_map_open(g);
-    gen_counts(g, keys, vals, 4);
+    gen_counts(g, keys, vals, 5);
     yajl_gen_map_close(g);
     gen_str(g, "seriesDeleted");
     yajl_gen_integer(g, (long long)u->stats.series_deleted);
@@ -231,12 +231,12 @@ sdmx_upload_write_json(core_buf_t *out, core_arena_t *a, const sdmx_upload_t *u)
         if (!(u->stats.actions & (1 << i)))
             continue;
         const sdmx_counts_t *c = &u->stats.per_action[i];
-        const char *k[] = {"read", "added", "updated", "deleted", "seriesDeleted"};
-        uint64_t v[] = {c->obs_read, c->obs_added, c->obs_updated, c->obs_deleted,
-                        c->series_deleted};
+        const char *k[] = {"read", "added", "updated", "unchanged", "deleted", "seriesDeleted"};
+        uint64_t v[] = {c->obs_read,      c->obs_added,   c->obs_updated,
+                        c->obs_unchanged, c->obs_deleted, c->series_deleted};
         gen_str(g, actions[i]);
         yajl_gen_map_open(g);
-        gen_counts(g, k, v, 5);
+        gen_counts(g, k, v, 6);
         yajl_gen_map_close(g);
     }
     yajl_gen_map_close(g);
@@ -264,10 +264,12 @@ sdmx_upload_write_xml(core_buf_t *out, core_arena_t *a, const sdmx_header_t *h,
                        "<reg:StatusMessage status=\"Success\"><reg:MessageText>"
                        "<com:Text xml:lang=\"en\">");
     char *msg = core_arena_printf(
-        a, "%s%llu observations read: %llu added, %llu updated, %llu deleted; %llu series deleted",
-        u->dry_run ? "dry run, nothing stored: " : "",
-        (unsigned long long)u->stats.obs_read, (unsigned long long)u->stats.obs_added,
-        (unsigned long long)u->stats.obs_updated, (unsigned long long)u->stats.obs_deleted,
+        a,
+        "%s%llu observations read: %llu added, %llu updated, %llu deleted, %llu unchanged; %llu "
+        "series deleted",
+        u->dry_run ? "dry run, nothing stored: " : "", (unsigned long long)u->stats.obs_read,
+        (unsigned long long)u->stats.obs_added, (unsigned long long)u->stats.obs_updated,
+        (unsigned long long)u->stats.obs_deleted, (unsigned long long)u->stats.obs_unchanged,
         (unsigned long long)u->stats.series_deleted);
     core_buf_add_xml(out, msg, strlen(msg));
     core_buf_adds(out, "</com:Text></reg:MessageText></reg:StatusMessage></reg:RegistrationStatus>"

@@ -47,13 +47,15 @@ core_rc sdmx_data_read_csv(core_arena_t *a, const char *data, size_t len, const 
 core_rc sdmx_data_read_json(core_arena_t *a, const char *data, size_t len, const char *name,
                             const dsd_events_t *ev, core_err_t *err);
 
+/* An observation written again as it is stored (value and attributes) is unchanged, not
+ * updated. */
 typedef struct sdmx_counts {
-    uint64_t obs_read, obs_added, obs_updated, obs_deleted, series_deleted;
+    uint64_t obs_read, obs_added, obs_updated, obs_unchanged, obs_deleted, series_deleted;
 } sdmx_counts_t;
 
 typedef struct sdmx_load_stats {
     dsd_ref_t flow; /* where the data went */
-    uint64_t obs_read, obs_added, obs_updated, obs_deleted, series_deleted;
+    uint64_t obs_read, obs_added, obs_updated, obs_unchanged, obs_deleted, series_deleted;
     sdmx_counts_t per_action[3]; /* by dsd_action: Append, Replace, Delete */
     int actions;                 /* bit (1 << dsd_action) for each action met */
 } sdmx_load_stats_t;
@@ -61,7 +63,10 @@ typedef struct sdmx_load_stats {
 typedef struct sdmx_load_opts {
     const dsd_ref_t *flow;   /* data naming a DSD goes here (created when absent) */
     const dsd_ref_t *target; /* uploads: the data must be for this (stored) dataflow */
-    const dsd_ref_t *agreement; /* uploads: its Allowed constraints apply too */
+    /* uploads: its Allowed constraints apply too, and deletions and replacements touch only
+     * the provider's own series (written last by it) that the constraints allow; without
+     * it (sdmxd load, the operator) they touch any series */
+    const dsd_ref_t *agreement;
     int dry_run;             /* validate and count, store nothing */
     int replace;             /* PUT: each data set replaces the series it names */
     const char *submitter;   /* recorded in the submission log when not NULL */

@@ -792,11 +792,11 @@ SCRIPT_TIMEOUT = 600
 def run_script(env, path):
     """Runs a scripted test in its own process; its output is shown only when it fails or
     skips (the reason)."""
-    path = os.path.abspath(path)  # it runs in its own folder
-    e = dict(os.environ, SDMXD=env.sdmxd, SHARED_DIR=env.shared, REPO=env.repo,
-             PYTHONPATH=os.path.join(env.repo, "tests", "e2e"))
+    path = os.path.abspath(path)  # (it runs in its own folder)
+    e = dict(os.environ, SDMXD=os.path.abspath(env.sdmxd), SHARED_DIR=os.path.abspath(env.shared),
+             REPO=env.repo, PYTHONPATH=os.path.join(env.repo, "tests", "e2e"))
     try:
-        p = subprocess.run([sys.executable, os.path.abspath(path)], capture_output=True,
+        p = subprocess.run([sys.executable, path], capture_output=True,
                            timeout=SCRIPT_TIMEOUT, env=e, cwd=os.path.dirname(path))
     except subprocess.TimeoutExpired:
         raise CaseFailure("no answer within %d s" % SCRIPT_TIMEOUT)

@@ -637,6 +637,58 @@ class Bench:
         return "%d observations changed: updatedAfter %.3f s against %.2f s for everything (%.1f%%)" % (
             rows, tu, tf, 100 * tu / tf)
 
+    def _upload(self, method, path, token):
+        """(seconds, status, answer) of an upload of the file at path to DF_SDG."""
+        with open(path, "rb") as f:
+            body = f.read()
+        req = urllib.request.Request("%s/data/SDMXD,DF_SDG,1.0" % self.base, data=body, method=method,
+                                     headers={"Authorization": "Bearer " + token,
+                                              "Content-Type": "application/xml",
+                                              "Accept": "application/json"})
+        t0 = time.monotonic()
+        try:
+            with urllib.request.urlopen(req, timeout=1800) as r:
+                status, answer = r.status, r.read()
+        except urllib.error.HTTPError as e:
+            status, answer = e.code, e.read()
+        t = time.monotonic() - t0
+        if status not in (200, 201):
+            raise StepFailure("%s answered %d: %s" % (method, status, answer[:500]))
+        return t, status, json.loads(answer)
+
+    def _changes(self):
+        out = run(["mdb_stat", "-s", "changes", self.db], stdout=subprocess.PIPE).stdout.decode()
+        m = re.search(r"Entries: (\d+)", out)
+        if not m:
+            raise StepFailure("mdb_stat printed no entries: %s" % out[:500])
+        return int(m.group(1))
+
+    def step_replace(self):
+        """The update again over HTTP, as a provider: POST (which makes the series the
+        provider's), then PUT. Both change nothing: the time is what reading, checking and
+        comparing cost, and the PUT's against the POST's tells whether replace is linear."""
+        if not shutil.which("mdb_stat"):
+            raise FileNotFoundError("mdb_stat (Debian package lmdb-utils)")
+        upd = self.file("sdg_update", "ss")
+        n, ns = self.nobs("sdg_update"), self.man["sets"]["sdg_update"]["series"]
+        token = run([self.sdmxd, "token", "add", "--db", self.db, "--provider",
+                     "SDMXD:DATA_PROVIDERS(1.0).UNSD"], stdout=subprocess.PIPE).stdout.decode().strip()
+        t_post, _, a = self._upload("POST", upd, token)
+        if a["observations"]["unchanged"] != n:
+            raise StepFailure("the POST of the update again: %s, not %d unchanged" % (a["observations"], n))
+        before = self._changes()
+        t_put, _, a = self._upload("PUT", upd, token)
+        if a["observations"]["unchanged"] != n or a["observations"]["deleted"] != 0:
+            raise StepFailure("the PUT of the update again: %s, not %d unchanged" % (a["observations"], n))
+        added = self._changes() - before
+        record("replace", "POST of the update again (%d series, unchanged)" % ns, t_post, "s")
+        record("replace", "PUT of the same", t_put, "s", "POST", t_post, t_put / t_post)
+        record("replace", "change-log entries the PUT added", added, "entries")
+        if added != 0:
+            raise StepFailure("an identical PUT added %d change-log entries" % added)
+        return "%d series: POST %.2f s, PUT %.2f s, %d change-log entries added" % (
+            ns, t_post, t_put, added)
+
     def _new_in_update(self):
         """Observations the update adds (the 2024 figures) rather than changes."""
         with open(self.file("sdg_update", "ss")) as f:
@@ -678,7 +730,8 @@ class Bench:
         steps = [("machine", self.step_machine, None), ("generate", self.step_generate, None),
                  ("ingest", self.step_ingest, "generate"), ("storage", self.step_storage, "ingest"),
                  ("serve", self.start_servers, "ingest"), ("bulk", self.step_bulk, "serve"),
-                 ("point", self.step_point, "serve"), ("updated", self.step_updated, "serve")]
+                 ("point", self.step_point, "serve"), ("updated", self.step_updated, "serve"),
+                 ("replace", self.step_replace, "updated")]
         done = set()
         try:
             for name, fn, needs in steps:
