@@ -1054,6 +1054,10 @@ stamp_provider(reg_cube_txn_t *t, const unsigned char *skey, size_t slen, core_e
         return CORE_OK; /* theirs already */
     if (m != 0 && m != MDB_NOTFOUND)
         return reg__fail(err, m, "get series provider");
+    /* an upload does not take over another provider's series (what it may write, it could
+     * then delete); a series loaded without a provider becomes the first uploader's */
+    if (m == 0 && t->scoped)
+        return core_fail(err, CORE_EFORBIDDEN, "another data provider's series");
     v = (MDB_val){t->provider.len, (void *)t->provider.ptr};
     m = mdb_put(t->txn, t->reg->providers, &k, &v, 0);
     t->changed = 1;

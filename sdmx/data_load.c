@@ -726,6 +726,21 @@ allows_series(void *ctx, const core_str_t *codes)
     return 1;
 }
 
+/* A write an upload may not make (CORE_EFORBIDDEN: the series is another provider's) is
+ * reported, and the load goes on to find every problem. */
+static core_rc
+owned_write(struct loader *l, core_rc rc, const char *key, long line, core_err_t *err)
+{
+    if (rc != CORE_EFORBIDDEN)
+        return rc;
+    *err = (core_err_t){0};
+    dsd_report_add(l->report, DSD_SEV_ERROR, "not-owner", NULL,
+                   "%s:%ld: series %s was written by another data provider: a data provider "
+                   "writes, replaces and deletes only its own series",
+                   l->name, line, key);
+    return CORE_OK;
+}
+
 /* A deletion (pkey NULL: the whole series). In an upload a whole key must be in the
  * constraints and the provider's own series; a partial key deletes only the series that
  * are (see reg_cube_set_scope). */
@@ -784,7 +799,7 @@ on_series(void *ctx, const dsd_kv_t *key, size_t nkey, const dsd_kv_t *attrs, si
     check_constraints(l, codes, k, line);
     /* writes go on after a problem: the transaction is dropped at the end, and writing keeps
      * duplicates detectable (see on_obs) */
-    return reg_cube_put_series(l->t, codes, attrs, nattrs, err);
+    return owned_write(l, reg_cube_put_series(l->t, codes, attrs, nattrs, err), k, line, err);
 }
 
 static int
@@ -902,7 +917,9 @@ lift_attrs(struct loader *l, const core_str_t *codes, const char *key, const dsd
         return CORE_OK;
     for (size_t i = 0; i < nup + nds; i++)
         check_lifted(l, i < nup ? key : "", i < nup ? &up[i] : &ds[i - nup], line);
-    core_rc rc = nup ? reg_cube_put_series(l->t, codes, up, nup, err) : CORE_OK;
+    core_rc rc = nup ? owned_write(l, reg_cube_put_series(l->t, codes, up, nup, err), key, line,
+                                   err)
+                     : CORE_OK;
     if (rc == CORE_OK && nds)
         rc = reg_cube_put_dataset(l->t, ds, nds, err);
     return rc;
@@ -982,7 +999,10 @@ on_obs(void *ctx, const dsd_kv_t *key, size_t nkey, core_str_t period, core_str_
         nattrs = nown;
     }
     int twice;
-    core_rc rc = reg_cube_put_obs(l->t, codes, pkey, period, value, attrs, nattrs, &twice, err);
+    twice = 0;
+    core_rc rc = owned_write(
+        l, reg_cube_put_obs(l->t, codes, pkey, period, value, attrs, nattrs, &twice, err), k,
+        line, err);
     if (rc == CORE_OK && twice)
         dsd_report_add(l->report, DSD_SEV_ERROR, "duplicate-observation", NULL,
                        "%s:%ld: series %s has period %.*s twice in this message", l->name, line,
