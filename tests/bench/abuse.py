@@ -26,6 +26,11 @@ os.environ.setdefault("SDMXD", os.path.join(HERE, "..", "..", "sdmxd"))
 PROBES = [("structure", "/dataflow/SDMXD/DF_SDG/1.0"),
           ("one series", "/data/DF_SDG/A.G.SI_POV_DAY1.008...........")]
 ROWS = []
+SCALE = 1.0  # the attacks' counts are multiplied by it (bench.py --small: a tenth)
+
+
+def n(count):
+    return max(2, int(count * SCALE))
 
 
 def record(measure, value, unit, baseline="", base_value=""):
@@ -90,18 +95,18 @@ def close_all(socks):
 
 def attack_stalled_readers(srv, n_probes, idle):
     req = b"GET /rest/data/DF_SDG HTTP/1.1\r\nHost: bench\r\n\r\n"
-    socks = connections(srv, 1100, req)
+    socks = connections(srv, n(1100), req)
     time.sleep(2)
     lat = probe_latencies(srv, n_probes)
     record("stalled readers: connections opened", len(socks), "")
-    report("1,100 stalled readers of an 11 MB answer", lat, idle)
+    report("%d stalled readers of an 11 MB answer" % n(1100), lat, idle)
     close_all(socks)
 
 
 def attack_unauthenticated_bodies(srv, n_probes, idle):
     head = (b"POST /rest/data/SDMXD,DF_SDG,1.0 HTTP/1.1\r\nHost: bench\r\n"
             b"Content-Type: application/xml\r\nContent-Length: 62914560\r\n\r\n")
-    socks = connections(srv, 40, head)
+    socks = connections(srv, n(40), head)
     chunk = b"<" * 65536
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline:  # as much of the bodies as the server takes
@@ -113,22 +118,22 @@ def attack_unauthenticated_bodies(srv, n_probes, idle):
                 pass
     rss = srv_rss_mb(srv)
     lat = probe_latencies(srv, n_probes)
-    record("40 unauthenticated 60 MB bodies: server resident", rss, "MB")
-    report("40 unauthenticated 60 MB bodies", lat, idle)
+    record("%d unauthenticated 60 MB bodies: server resident" % n(40), rss, "MB")
+    report("%d unauthenticated 60 MB bodies" % n(40), lat, idle)
     close_all(socks)
 
 
 def attack_idle_connections(srv, n_probes, idle):
-    socks = connections(srv, 2000)
+    socks = connections(srv, n(2000))
     time.sleep(1)
     lat = probe_latencies(srv, n_probes)
     record("idle connections: opened", len(socks), "")
-    report("2,000 idle connections", lat, idle)
+    report("%d idle connections" % n(2000), lat, idle)
     close_all(socks)
 
 
 def attack_slow_headers(srv, n_probes, idle):
-    socks = connections(srv, 500, b"GET /rest/dataflow HTTP/1.1\r\nHost: b")
+    socks = connections(srv, n(500), b"GET /rest/dataflow HTTP/1.1\r\nHost: b")
     stop = threading.Event()
 
     def drip():
@@ -144,7 +149,7 @@ def attack_slow_headers(srv, n_probes, idle):
     lat = probe_latencies(srv, n_probes)
     stop.set()
     t.join()
-    report("500 headers sent a byte at a time", lat, idle)
+    report("%d headers sent a byte at a time" % n(500), lat, idle)
     close_all(socks)
 
 
@@ -156,30 +161,43 @@ def srv_rss_mb(srv):
     return 0.0
 
 
+def run(sdmxd, probes, scale=1.0):
+    """Runs every attack; returns the rows (measure, value, unit, baseline, its value, ratio),
+    or raises RuntimeError when the server dies."""
+    global SCALE
+    SCALE = scale
+    os.environ["SDMXD"] = os.path.abspath(sdmxd)
+    import harness  # reads SDMXD when imported
+    harness.SDMXD = os.environ["SDMXD"]
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    print("abuse: probe latencies while each attack runs (%d probes of each kind)" % probes)
+    with harness.Server() as srv:
+        srv.start()
+        idle = probe_latencies(srv, probes)
+        for label, _ in PROBES:
+            record("idle: %s probe p50" % label, statistics.median(idle[label]), "ms")
+            record("idle: %s probe p99" % label, p99(idle[label]), "ms")
+        for attack in (attack_stalled_readers, attack_unauthenticated_bodies,
+                       attack_idle_connections, attack_slow_headers):
+            attack(srv, probes, idle)
+            if not srv.alive():
+                raise RuntimeError("the server died during %s" % attack.__name__)
+        srv.stop()
+    return ROWS
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--sdmxd", default=os.environ["SDMXD"])
     ap.add_argument("--csv", default="")
     ap.add_argument("--probes", type=int, default=100)
     a = ap.parse_args()
-    os.environ["SDMXD"] = os.path.abspath(a.sdmxd)
-    import harness  # reads SDMXD when imported
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-    print("abuse: probe latencies while each attack runs (%d probes of each kind)" % a.probes)
-    with harness.Server() as srv:
-        srv.start()
-        idle = probe_latencies(srv, a.probes)
-        for label, _ in PROBES:
-            record("idle: %s probe p50" % label, statistics.median(idle[label]), "ms")
-            record("idle: %s probe p99" % label, p99(idle[label]), "ms")
-        for attack in (attack_stalled_readers, attack_unauthenticated_bodies,
-                       attack_idle_connections, attack_slow_headers):
-            attack(srv, a.probes, idle)
-            if not srv.alive():
-                print("abuse: the server died during %s" % attack.__name__)
-                return 1
-        srv.stop()
+    try:
+        run(a.sdmxd, a.probes)
+    except RuntimeError as e:
+        print("abuse: %s" % e)
+        return 1
     if a.csv:
         run = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         with open(a.csv, "a") as f:

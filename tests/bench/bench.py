@@ -694,6 +694,22 @@ class Bench:
         with open(self.file("sdg_update", "ss")) as f:
             return f.read().count('TIME_PERIOD="2024"')
 
+    def step_abuse(self):
+        """Probe latencies while the attacks of the security tests run (tests/bench/abuse.py),
+        on a server of its own over the demo store."""
+        sys.path.insert(0, HERE)
+        import abuse
+        try:
+            rows = abuse.run(self.sdmxd, 10 if self.small else 100, 0.1 if self.small else 1.0)
+        except (RuntimeError, SystemExit) as e:  # the harness ends a failed check with exit
+            raise StepFailure("abuse: %s" % e)
+        worst = 0.0
+        for measure, value, unit, baseline, base_value, ratio in rows:
+            record("abuse", measure, value, unit, baseline, base_value, ratio)
+            if measure.endswith("p99") and not measure.startswith("idle"):
+                worst = max(worst, value)
+        return "%d figures; the worst probe p99 under an attack %.1f ms" % (len(rows), worst)
+
     # ---- driver
     def run_step(self, name, fn):
         t0 = time.monotonic()
@@ -731,7 +747,7 @@ class Bench:
                  ("ingest", self.step_ingest, "generate"), ("storage", self.step_storage, "ingest"),
                  ("serve", self.start_servers, "ingest"), ("bulk", self.step_bulk, "serve"),
                  ("point", self.step_point, "serve"), ("updated", self.step_updated, "serve"),
-                 ("replace", self.step_replace, "updated")]
+                 ("replace", self.step_replace, "updated"), ("abuse", self.step_abuse, None)]
         done = set()
         try:
             for name, fn, needs in steps:
