@@ -199,11 +199,11 @@ def main():
         print("abuse: %s" % e)
         return 1
     if a.csv:
-        run = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         with open(a.csv, "a") as f:
             for m, v, u, b, bv, r in ROWS:
                 f.write("%s,full,abuse,%s,%s,%s,%s,%s,%s,,\n" % (
-                    run, m.replace(",", ""), "%.3f" % v, u, b, "" if bv == "" else "%.3f" % bv,
+                    stamp, m.replace(",", ""), "%.3f" % v, u, b, "" if bv == "" else "%.3f" % bv,
                     "" if r == "" else "%.2f" % r))
     return 0
 
