@@ -282,7 +282,7 @@ sdmx_structure_read(core_arena_t *a, const char *data, size_t len, const char *n
     if (xr == NULL)
         return core_fail(err, CORE_EIO, "%s: cannot start the XML reader", name);
     r.xe.name = name;
-    xmlTextReaderSetErrorHandler(xr, sdmx__on_xml_error, &r.xe);
+    xmlTextReaderSetStructuredErrorHandler(xr, sdmx__on_xml_error, &r.xe);
     core_rc rc = read_loop(&r, xr);
     xmlFreeTextReader(xr);
     if (rc != CORE_OK)
