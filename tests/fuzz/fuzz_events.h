@@ -60,6 +60,8 @@ fuzz_touch_kvs(struct fuzz_sink *s, const dsd_kv_t *kv, size_t n)
 {
     assert(n <= 3 * 256);
     for (size_t i = 0; i < n; i++) {
+        /* ids and values are never slices to nothing (a consumer copies them) */
+        assert(kv[i].id.ptr != NULL && kv[i].value.ptr != NULL);
         fuzz_touch(s, kv[i].id);
         fuzz_touch(s, kv[i].value);
     }
