@@ -795,7 +795,8 @@ def run_script(env, path):
     e = dict(os.environ, SDMXD=env.sdmxd, SHARED_DIR=env.shared, REPO=env.repo,
              PYTHONPATH=os.path.join(env.repo, "tests", "e2e"))
     try:
-        p = subprocess.run([sys.executable, path], capture_output=True, timeout=SCRIPT_TIMEOUT,
+        p = subprocess.run([sys.executable, os.path.abspath(path)], capture_output=True,
+                           timeout=SCRIPT_TIMEOUT,
                            env=e, cwd=os.path.dirname(path))
     except subprocess.TimeoutExpired:
         raise CaseFailure("no answer within %d s" % SCRIPT_TIMEOUT)
