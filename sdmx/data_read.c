@@ -458,7 +458,7 @@ gen_end(struct data_reader *r, xmlTextReaderPtr xr, enum role role, enum role pa
     return CORE_OK;
 }
 
-/* ---- nesting ---------------------------------------------------------------------------------- */
+/* ---- nesting ------------------------------------------------------------------------------- */
 
 static enum role
 role_of(const struct data_reader *r, const char *name)

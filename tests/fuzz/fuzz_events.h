@@ -17,10 +17,10 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 struct fuzz_sink {
-    size_t size;     /* of the message: no slice is longer */
-    int in_dataset;  /* between dataset and dataset_end */
-    int resolved;    /* resolve was called */
-    unsigned sum;    /* of every byte seen, so that reading them cannot be optimised out */
+    size_t size;    /* of the message: no slice is longer */
+    int in_dataset; /* between dataset and dataset_end */
+    int resolved;   /* resolve was called */
+    unsigned sum;   /* of every byte seen, so that reading them cannot be optimised out */
     size_t events;
 };
 
@@ -68,8 +68,7 @@ fuzz_touch_kvs(struct fuzz_sink *s, const dsd_kv_t *kv, size_t n)
 }
 
 static core_rc
-fuzz_resolve(void *ctx, const dsd_ref_t *structure, const dsd_structure_t **out,
-             core_err_t *err)
+fuzz_resolve(void *ctx, const dsd_ref_t *structure, const dsd_structure_t **out, core_err_t *err)
 {
     struct fuzz_sink *s = ctx;
     fuzz_touch(s, structure->agency);
@@ -144,8 +143,8 @@ fuzz_consumed(void *ctx, size_t offset)
     assert(offset <= s->size);
 }
 
-typedef core_rc (*fuzz_reader_fn)(core_arena_t *a, const char *data, size_t len,
-                                  const char *name, const dsd_events_t *ev, core_err_t *err);
+typedef core_rc (*fuzz_reader_fn)(core_arena_t *a, const char *data, size_t len, const char *name,
+                                  const dsd_events_t *ev, core_err_t *err);
 
 /* Runs read over data[size] with the checking sink. */
 static int
