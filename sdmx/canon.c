@@ -152,8 +152,9 @@ sdmx__on_xml_error(void *arg, xmlErrorPtr x)
     size_t n = strlen(msg);
     while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
         n--;
-    int len = snprintf(e->first, sizeof e->first, "%s:%d:%d: %.*s", e->name, x->line, x->int2,
-                       (int)n, msg);
+    int len = x->line > 0 ? snprintf(e->first, sizeof e->first, "%s:%d:%d: %.*s", e->name,
+                                     x->line, x->int2, (int)n, msg)
+                          : snprintf(e->first, sizeof e->first, "%s: %.*s", e->name, (int)n, msg);
     /* libxml2 puts a second line under some messages ("Bytes: 0xFF ..."): one line */
     for (int i = 0; i < len && i < (int)sizeof e->first; i++)
         if (e->first[i] == '\n')

@@ -651,18 +651,24 @@ sdmx_data_read_xml(core_arena_t *a, const char *data, size_t len, const char *na
         return core_fail(err, CORE_ESYNTAX,
                          "%s: DOCTYPE declarations are not accepted in SDMX messages", name);
     struct data_reader r = {.a = a, .name = name, .ev = ev, .err = err};
-    r.scratch = core_arena_new();
+    r.xe.name = name;
+    /* errors libxml2 raises outside the parser (encodings, I/O) come here too, not to stderr */
+    xmlStructuredErrorFunc old = xmlStructuredError;
+    void *old_arg = xmlStructuredErrorContext;
+    xmlSetStructuredErrorFunc(&r.xe, sdmx__on_xml_error);
+    core_rc rc;
     xmlTextReaderPtr xr = xmlReaderForMemory(data, (int)len, NULL, NULL,
                                              XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_COMPACT);
     if (xr == NULL) {
+        rc = core_fail(err, CORE_EIO, "%s: cannot start the XML reader", name);
+    } else {
+        r.scratch = core_arena_new();
+        xmlTextReaderSetStructuredErrorHandler(xr, sdmx__on_xml_error, &r.xe);
+        rc = read_loop(&r, xr);
+        xmlFreeTextReader(xr);
         core_arena_free(r.scratch);
-        return core_fail(err, CORE_EIO, "%s: cannot start the XML reader", name);
     }
-    r.xe.name = name;
-    xmlTextReaderSetStructuredErrorHandler(xr, sdmx__on_xml_error, &r.xe);
-    core_rc rc = read_loop(&r, xr);
-    xmlFreeTextReader(xr);
-    core_arena_free(r.scratch);
+    xmlSetStructuredErrorFunc(old_arg, old);
     return rc;
 }
 
@@ -674,6 +680,10 @@ sdmx_message_kind(const char *data, size_t len)
                                         "StructureSpecificTimeSeriesData"};
     if (len > (size_t)INT32_MAX || sdmx__prolog_has_doctype(data, len))
         return NULL;
+    sdmx__xml_errors_t ignored = {.name = ""}; /* the reader proper reports them */
+    xmlStructuredErrorFunc old = xmlStructuredError;
+    void *old_arg = xmlStructuredErrorContext;
+    xmlSetStructuredErrorFunc(&ignored, sdmx__on_xml_error);
     xmlTextReaderPtr xr = xmlReaderForMemory(data, (int)len, NULL, NULL,
                                              XML_PARSE_NONET | XML_PARSE_NOERROR |
                                                  XML_PARSE_NOWARNING);
@@ -693,5 +703,6 @@ sdmx_message_kind(const char *data, size_t len)
         break;
     }
     xmlFreeTextReader(xr);
+    xmlSetStructuredErrorFunc(old_arg, old);
     return kind;
 }
