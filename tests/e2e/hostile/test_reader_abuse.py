@@ -184,6 +184,14 @@ try:
             check(libxml_text in text, "structure, %s: libxml2's text: %s" % (name, text[:400]))
             check(re.search(r"request body:\d+:\d+: ", text),
                   "structure, %s: a line and column: %s" % (name, text[:400]))
+        path = srv.path("hostile-structure-%s.xml" % name.replace(" ", "-"))
+        with open(path, "wb") as f:
+            f.write(body)
+        p = srv.load(path, expect=1)
+        err = p.stderr.decode("utf-8", errors="replace")
+        check(libxml_text in err and re.search(r"\.xml:\d+:\d+: ", err),
+              "sdmxd load, structure, %s: libxml2's text with line and column: %s"
+              % (name, err[:400]))
 
     # 4. sdmxd load and validate on the nested message: exit 1 with the message, no crash
     nested = srv.path("nested.xml")
