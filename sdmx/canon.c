@@ -143,19 +143,22 @@ sdmx__is(const xmlNode *node, const char *local)
 }
 
 void
-sdmx__on_xml_error(void *arg, const char *msg, xmlParserSeverities severity,
-                   xmlTextReaderLocatorPtr locator)
+sdmx__on_xml_error(void *arg, xmlErrorPtr x)
 {
     sdmx__xml_errors_t *e = arg;
-    if (severity != XML_PARSER_SEVERITY_ERROR && severity != XML_PARSER_SEVERITY_VALIDITY_ERROR)
+    if (x == NULL || x->level < XML_ERR_ERROR || e->first[0] != '\0')
         return;
-    if (e->first[0] != '\0')
-        return;
+    const char *msg = x->message ? x->message : "not well-formed XML";
     size_t n = strlen(msg);
     while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
         n--;
-    snprintf(e->first, sizeof e->first, "%s:%d: %.*s", e->name,
-             xmlTextReaderLocatorLineNumber(locator), (int)n, msg);
+    int len = x->line > 0 ? snprintf(e->first, sizeof e->first, "%s:%d:%d: %.*s", e->name,
+                                     x->line, x->int2, (int)n, msg)
+                          : snprintf(e->first, sizeof e->first, "%s: %.*s", e->name, (int)n, msg);
+    /* libxml2 puts a second line under some messages ("Bytes: 0xFF ..."): one line */
+    for (int i = 0; i < len && i < (int)sizeof e->first; i++)
+        if (e->first[i] == '\n')
+            e->first[i] = ' ';
 }
 
 int

@@ -16,6 +16,25 @@ struct ss_name {
 };
 #define SS_NAMES 64
 
+/* What an element inside a data set is, by its local name; elements that the reader does not
+ * know (annotations) are R_OTHER. Each role may only appear inside the roles that
+ * allowed_in() lists: the reader keeps a series' and an observation's values in scratch
+ * memory that a Series, Group or Obs starting in the wrong place would reset under them. */
+enum role {
+    R_OTHER,
+    R_DATASET,
+    R_SERIES,
+    R_GROUP,
+    R_OBS,
+    R_SERIESKEY, /* generic from here on */
+    R_GROUPKEY,
+    R_OBSKEY,
+    R_ATTRS,
+    R_VALUE,
+    R_OBSDIM,
+    R_OBSVALUE
+};
+
 /* A growing list of id/value pairs copied out of the reader (its strings do not last). */
 struct kvs {
     dsd_kv_t kv[KV_MAX];
@@ -49,7 +68,8 @@ struct data_reader {
      * at its first group, series or observation (or its end) */
     int ds_pending;
     dsd_action ds_action;
-    const char *section; /* generic: "SeriesKey", "Attributes", "ObsKey" ... */
+    /* the role of the open element at each depth inside the data set (1: the data set) */
+    unsigned char roles[SDMX_XML_MAX_DEPTH + 1];
     /* structure-specific: what each XML attribute name is for the DSD (see ss_name) */
     struct ss_name names[SS_NAMES];
     size_t nnames;
@@ -100,6 +120,18 @@ parse_action(const char *s, dsd_action dflt)
     return DSD_ACTION_APPEND;
 }
 
+/* The reader's error, else a message of its own, once the reader has stopped on one. */
+static core_rc
+xml_fail(struct data_reader *r, xmlTextReaderPtr xr)
+{
+    if (r->xe.first[0] != '\0')
+        return core_fail(r->err, CORE_ESYNTAX, "%s", r->xe.first);
+    return core_fail(r->err, CORE_ESYNTAX,
+                     "%s:%ld: the message is not well-formed XML (it ends or breaks inside the "
+                     "element that starts here)",
+                     r->name, node_line(xr));
+}
+
 /* ---- header --------------------------------------------------------------------------- */
 
 static core_rc
@@ -113,7 +145,7 @@ header_structure(struct data_reader *r, xmlTextReaderPtr xr)
     xmlFree(dao);
     xmlNode *el = xmlTextReaderExpand(xr);
     if (el == NULL)
-        return CORE_ESYNTAX;
+        return xml_fail(r, xr); /* the header is not well-formed */
     for (xmlNode *c = el->children; c != NULL; c = c->next) {
         int is_flow = sdmx__is(c, "StructureUsage");
         if (!sdmx__is(c, "Structure") && !is_flow)
@@ -296,24 +328,24 @@ reset_scratch(struct data_reader *r)
 }
 
 static core_rc
-ss_element(struct data_reader *r, xmlTextReaderPtr xr, const char *name)
+ss_element(struct data_reader *r, xmlTextReaderPtr xr, enum role role)
 {
     core_rc rc;
-    if (strcmp(name, "Series") == 0 || strcmp(name, "Group") == 0) {
+    if (role == R_SERIES || role == R_GROUP) {
         reset_scratch(r);
         r->key.n = r->attrs.n = 0;
         r->period = r->value = CORE_STR_NULL;
         if ((rc = ss_split(r, xr, r->scratch, &r->key, &r->attrs)) != CORE_OK)
             return rc;
         r->series_period = r->period;
-        r->in_series = strcmp(name, "Series") == 0;
+        r->in_series = role == R_SERIES;
         r->series_told = r->attrs.n > 0;
         if (r->attrs.n > 0 || !r->in_series)
             return r->ev->series(r->ev->ctx, r->key.kv, r->key.n, r->attrs.kv, r->attrs.n,
                                  node_line(xr), r->err);
         return CORE_OK;
     }
-    if (strcmp(name, "Obs") == 0) {
+    if (role == R_OBS) {
         if (!r->in_series) { /* flat or cross-sectional data without a series */
             reset_scratch(r);
             r->key.n = 0;
@@ -331,59 +363,71 @@ ss_element(struct data_reader *r, xmlTextReaderPtr xr, const char *name)
 
 /* ---- generic --------------------------------------------------------------------------------- */
 
+/* The value attribute of a generic element, which the schema requires: a key or attribute
+ * without a value is refused rather than passed on as a slice to nothing. */
 static core_rc
-gen_value(struct data_reader *r, xmlTextReaderPtr xr)
+gen_required(struct data_reader *r, xmlTextReaderPtr xr, const char *attr, core_str_t *out)
 {
-    xmlChar *i = xmlTextReaderGetAttribute(xr, BAD_CAST "id");
-    xmlChar *v = xmlTextReaderGetAttribute(xr, BAD_CAST "value");
-    core_str_t id = copy(r->scratch, i);
-    core_str_t value = copy(r->scratch, v);
-    xmlFree(i);
+    xmlChar *v = xmlTextReaderGetAttribute(xr, BAD_CAST attr);
+    if (v == NULL)
+        return core_fail(r->err, CORE_ESYNTAX, "%s:%ld: a generic:%s without its %s attribute",
+                         r->name, node_line(xr), local(xr), attr);
+    *out = copy(r->scratch, v);
     xmlFree(v);
-    const char *s = r->section;
-    if (s == NULL)
-        return CORE_OK;
-    if (strcmp(s, "SeriesKey") == 0 || strcmp(s, "GroupKey") == 0)
-        return kvs_add(r, &r->key, id, value);
-    if (strcmp(s, "ObsKey") == 0)
-        return kvs_add(r, &r->okey, id, value);
-    if (strcmp(s, "Attributes") == 0)
-        return kvs_add(r, r->in_obs ? &r->oattrs : &r->attrs, id, value);
     return CORE_OK;
 }
 
+/* A generic:Value, in the key or attributes that hold it (parent), itself in grand. */
 static core_rc
-gen_element(struct data_reader *r, xmlTextReaderPtr xr, const char *name)
+gen_value(struct data_reader *r, xmlTextReaderPtr xr, enum role parent, enum role grand)
 {
-    if (strcmp(name, "Series") == 0 || strcmp(name, "Group") == 0 || strcmp(name, "Obs") == 0) {
-        core_rc rc = gen_announce_dataset(r);
-        if (rc != CORE_OK)
+    core_str_t id, value;
+    core_rc rc;
+    if ((rc = gen_required(r, xr, "id", &id)) != CORE_OK ||
+        (rc = gen_required(r, xr, "value", &value)) != CORE_OK)
+        return rc;
+    if (parent == R_SERIESKEY || parent == R_GROUPKEY)
+        return kvs_add(r, &r->key, id, value);
+    if (parent == R_OBSKEY)
+        return kvs_add(r, &r->okey, id, value);
+    return kvs_add(r, grand == R_OBS ? &r->oattrs : &r->attrs, id, value);
+}
+
+static core_rc
+gen_element(struct data_reader *r, xmlTextReaderPtr xr, enum role role, enum role parent,
+            enum role grand)
+{
+    core_rc rc;
+    if (role == R_SERIES || role == R_GROUP || role == R_OBS) {
+        if ((rc = gen_announce_dataset(r)) != CORE_OK)
             return rc;
     }
-    if (strcmp(name, "Series") == 0 || strcmp(name, "Group") == 0) {
+    if (role == R_ATTRS && parent == R_DATASET && !r->ds_pending)
+        return core_fail(r->err, CORE_ESYNTAX,
+                         "%s:%ld: the data set's generic:Attributes come after its first "
+                         "Group, Series or Obs; they must come before",
+                         r->name, node_line(xr));
+    if (role == R_SERIES || role == R_GROUP) {
         reset_scratch(r);
         r->key.n = r->attrs.n = 0;
         r->in_series = 1;
         r->series_told = 0;
-    } else if (strcmp(name, "Obs") == 0) {
-        if (!r->in_series) {
+    } else if (role == R_OBS) {
+        if (parent == R_DATASET) { /* flat: the key is all on the observation */
             reset_scratch(r);
             r->key.n = 0;
         }
         r->in_obs = 1;
         r->okey.n = r->oattrs.n = 0;
         r->period = r->value = CORE_STR_NULL;
-    } else if (strcmp(name, "SeriesKey") == 0 || strcmp(name, "GroupKey") == 0 ||
-               strcmp(name, "ObsKey") == 0 || strcmp(name, "Attributes") == 0) {
-        r->section = name;
-    } else if (strcmp(name, "Value") == 0) {
-        return gen_value(r, xr);
-    } else if (strcmp(name, "ObsDimension") == 0 || strcmp(name, "ObsValue") == 0) {
-        xmlChar *v = xmlTextReaderGetAttribute(xr, BAD_CAST "value");
-        core_str_t value = copy(r->scratch, v);
-        xmlFree(v);
+    } else if (role == R_VALUE) {
+        return gen_value(r, xr, parent, grand);
+    } else if (role == R_OBSDIM || role == R_OBSVALUE) {
+        core_str_t value;
+        if ((rc = gen_required(r, xr, "value", &value)) != CORE_OK)
+            return rc;
         const char *time_id = r->dsd->time.id ? r->dsd->time.id : "TIME_PERIOD";
-        if (strcmp(name, "ObsValue") == 0)
+        if (role == R_OBSVALUE)
             r->value = value;
         else if (r->dim_at_obs.len == 0 || core_str_eq_c(r->dim_at_obs, time_id))
             r->period = value;
@@ -396,25 +440,97 @@ gen_element(struct data_reader *r, xmlTextReaderPtr xr, const char *name)
 /* Generic elements end: a series' attributes once its key and attributes are read, an
  * observation once all its parts are. */
 static core_rc
-gen_end(struct data_reader *r, xmlTextReaderPtr xr, const char *name)
+gen_end(struct data_reader *r, xmlTextReaderPtr xr, enum role role, enum role parent)
 {
-    if (strcmp(name, "Attributes") == 0 || strcmp(name, "SeriesKey") == 0 ||
-        strcmp(name, "GroupKey") == 0 || strcmp(name, "ObsKey") == 0) {
-        r->section = NULL;
-        if (strcmp(name, "Attributes") == 0 && r->in_series && !r->in_obs && r->attrs.n > 0) {
-            r->series_told = 1;
-            return r->ev->series(r->ev->ctx, r->key.kv, r->key.n, r->attrs.kv, r->attrs.n,
-                                 node_line(xr), r->err);
-        }
-    } else if (strcmp(name, "Obs") == 0) {
+    if (role == R_ATTRS && (parent == R_SERIES || parent == R_GROUP) && r->attrs.n > 0) {
+        r->series_told = 1;
+        return r->ev->series(r->ev->ctx, r->key.kv, r->key.n, r->attrs.kv, r->attrs.n,
+                             node_line(xr), r->err);
+    }
+    if (role == R_OBS) {
         r->in_obs = 0;
         return emit_obs(r, xr);
-    } else if (strcmp(name, "Series") == 0) {
-        return series_end(r, xr);
-    } else if (strcmp(name, "Group") == 0) {
-        r->in_series = 0;
     }
+    if (role == R_SERIES)
+        return series_end(r, xr);
+    if (role == R_GROUP)
+        r->in_series = 0;
     return CORE_OK;
+}
+
+/* ---- nesting ------------------------------------------------------------------------------- */
+
+static enum role
+role_of(const struct data_reader *r, const char *name)
+{
+    static const struct {
+        const char *name;
+        enum role role;
+    } roles[] = {
+        {"Series", R_SERIES},       {"Group", R_GROUP},       {"Obs", R_OBS},
+        {"SeriesKey", R_SERIESKEY}, {"GroupKey", R_GROUPKEY}, {"ObsKey", R_OBSKEY},
+        {"Attributes", R_ATTRS},    {"Value", R_VALUE},       {"ObsDimension", R_OBSDIM},
+        {"ObsValue", R_OBSVALUE},
+    };
+    size_t n = r->generic ? sizeof roles / sizeof roles[0] : 3;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(name, roles[i].name) == 0)
+            return roles[i].role;
+    return R_OTHER;
+}
+
+/* Whether an element of role may start inside one of role parent. */
+static int
+allowed_in(enum role role, enum role parent)
+{
+    switch (role) {
+    case R_OTHER: return 1;
+    case R_SERIES:
+    case R_GROUP: return parent == R_DATASET;
+    case R_OBS: return parent == R_DATASET || parent == R_SERIES;
+    case R_SERIESKEY: return parent == R_SERIES;
+    case R_GROUPKEY: return parent == R_GROUP;
+    case R_OBSKEY: return parent == R_OBS;
+    case R_ATTRS:
+        return parent == R_DATASET || parent == R_SERIES || parent == R_GROUP || parent == R_OBS;
+    case R_VALUE:
+        return parent == R_SERIESKEY || parent == R_GROUPKEY || parent == R_OBSKEY ||
+               parent == R_ATTRS;
+    case R_OBSDIM:
+    case R_OBSVALUE: return parent == R_OBS;
+    default: return 0;
+    }
+}
+
+/* An element starts inside the data set, at depth >= 2: takes its role, refuses it where it
+ * does not belong, then hands it to the format. */
+static core_rc
+ds_element(struct data_reader *r, xmlTextReaderPtr xr, int depth)
+{
+    const char *name = local(xr);
+    enum role parent = r->roles[depth - 1], role = role_of(r, name);
+    r->roles[depth] = (unsigned char)role;
+    if (!allowed_in(role, parent)) {
+        const xmlChar *pname = NULL;
+        xmlNode *n = xmlTextReaderCurrentNode(xr);
+        if (n != NULL && n->parent != NULL)
+            pname = n->parent->name;
+        const char *pfx = r->generic ? "generic:" : "";
+        return core_fail(r->err, CORE_ESYNTAX, "%s:%ld: %s%s is not allowed inside %s%s", r->name,
+                         node_line(xr), pfx, name, parent == R_DATASET ? "the " : pfx,
+                         parent == R_DATASET ? "DataSet" : pname ? (const char *)pname : "?");
+    }
+    return r->generic ? gen_element(r, xr, role, parent, r->roles[depth - 2])
+                      : ss_element(r, xr, role);
+}
+
+static core_rc
+ds_end(struct data_reader *r, xmlTextReaderPtr xr, int depth)
+{
+    enum role role = r->roles[depth];
+    if (r->generic)
+        return gen_end(r, xr, role, r->roles[depth - 1]);
+    return role == R_SERIES ? series_end(r, xr) : CORE_OK;
 }
 
 /* ---- the loop -------------------------------------------------------------------------------- */
@@ -438,7 +554,7 @@ check_root(struct data_reader *r, xmlTextReaderPtr xr)
 }
 
 static core_rc
-on_start(struct data_reader *r, xmlTextReaderPtr xr, int *seen_root, int *depth_ds, int *skip)
+on_start(struct data_reader *r, xmlTextReaderPtr xr, int *seen_root, int *in_ds, int *skip)
 {
     const char *name = local(xr);
     int depth = xmlTextReaderDepth(xr);
@@ -446,6 +562,8 @@ on_start(struct data_reader *r, xmlTextReaderPtr xr, int *seen_root, int *depth_
         *seen_root = 1;
         return check_root(r, xr);
     }
+    if (*in_ds)
+        return ds_element(r, xr, depth);
     if (depth == 2 && sdmx__reader_in_ns(xr, SDMX_NS_MES) && strcmp(name, "Structure") == 0) {
         *skip = 1;
         return header_structure(r, xr);
@@ -457,20 +575,19 @@ on_start(struct data_reader *r, xmlTextReaderPtr xr, int *seen_root, int *depth_
         return CORE_OK;
     }
     if (depth == 1 && sdmx__reader_in_ns(xr, SDMX_NS_MES) && strcmp(name, "DataSet") == 0) {
-        *depth_ds = 1;
+        *in_ds = 1;
+        r->roles[1] = R_DATASET;
         return begin_dataset(r, xr);
     }
-    if (*depth_ds == 0)
-        return CORE_OK;
-    return r->generic ? gen_element(r, xr, name) : ss_element(r, xr, name);
+    return CORE_OK;
 }
 
+/* The data set that ends, and its last announcements. */
 static core_rc
-on_end(struct data_reader *r, xmlTextReaderPtr xr)
+dataset_end(struct data_reader *r)
 {
-    if (r->generic)
-        return gen_end(r, xr, local(xr));
-    return strcmp(local(xr), "Series") == 0 ? series_end(r, xr) : CORE_OK;
+    core_rc rc = gen_announce_dataset(r);
+    return rc == CORE_OK ? r->ev->dataset_end(r->ev->ctx, r->err) : rc;
 }
 
 static core_rc
@@ -480,26 +597,30 @@ read_loop(struct data_reader *r, xmlTextReaderPtr xr)
     size_t nodes = 0;
     core_rc rc = CORE_OK;
     while (ret == 1 && rc == CORE_OK && r->xe.first[0] == '\0') {
-        int type = xmlTextReaderNodeType(xr);
+        int type = xmlTextReaderNodeType(xr), depth = xmlTextReaderDepth(xr);
         if (type == XML_READER_TYPE_DOCUMENT_TYPE)
             return core_fail(r->err, CORE_ESYNTAX, "%s: DOCTYPE declarations are not accepted",
                              r->name);
         if (type == XML_READER_TYPE_ELEMENT) {
-            if (xmlTextReaderDepth(xr) > SDMX_XML_MAX_DEPTH)
+            if (depth > SDMX_XML_MAX_DEPTH)
                 return core_fail(r->err, CORE_ETOOBIG, "%s: elements nested too deep", r->name);
+            int was_in_ds = in_ds;
             rc = on_start(r, xr, &seen_root, &in_ds, &skip);
             /* an empty element gets no end event from the reader */
-            if (rc == CORE_OK && in_ds && xmlTextReaderIsEmptyElement(xr) &&
-                xmlTextReaderDepth(xr) > 1)
-                rc = on_end(r, xr);
+            if (rc == CORE_OK && in_ds && xmlTextReaderIsEmptyElement(xr)) {
+                if (!was_in_ds) { /* <DataSet/> */
+                    in_ds = 0;
+                    rc = dataset_end(r);
+                } else {
+                    rc = ds_end(r, xr, depth);
+                }
+            }
         } else if (type == XML_READER_TYPE_END_ELEMENT && in_ds) {
-            if (xmlTextReaderDepth(xr) == 1) {
+            if (depth == 1) {
                 in_ds = 0;
-                rc = gen_announce_dataset(r);
-                if (rc == CORE_OK)
-                    rc = r->ev->dataset_end(r->ev->ctx, r->err);
+                rc = dataset_end(r);
             } else {
-                rc = on_end(r, xr);
+                rc = ds_end(r, xr, depth);
             }
         }
         if (rc != CORE_OK)
@@ -514,8 +635,7 @@ read_loop(struct data_reader *r, xmlTextReaderPtr xr)
     if (rc != CORE_OK)
         return rc;
     if (ret < 0 || r->xe.first[0] != '\0')
-        return core_fail(r->err, CORE_ESYNTAX, "%s",
-                         r->xe.first[0] ? r->xe.first : "the message is not well-formed XML");
+        return xml_fail(r, xr);
     if (!seen_root)
         return core_fail(r->err, CORE_ESYNTAX, "%s: no XML element found", r->name);
     return CORE_OK;
@@ -531,18 +651,24 @@ sdmx_data_read_xml(core_arena_t *a, const char *data, size_t len, const char *na
         return core_fail(err, CORE_ESYNTAX,
                          "%s: DOCTYPE declarations are not accepted in SDMX messages", name);
     struct data_reader r = {.a = a, .name = name, .ev = ev, .err = err};
-    r.scratch = core_arena_new();
+    r.xe.name = name;
+    /* errors libxml2 raises outside the parser (encodings, I/O) come here too, not to stderr */
+    xmlStructuredErrorFunc old = xmlStructuredError;
+    void *old_arg = xmlStructuredErrorContext;
+    xmlSetStructuredErrorFunc(&r.xe, sdmx__on_xml_error);
+    core_rc rc;
     xmlTextReaderPtr xr = xmlReaderForMemory(data, (int)len, NULL, NULL,
                                              XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_COMPACT);
     if (xr == NULL) {
+        rc = core_fail(err, CORE_EIO, "%s: cannot start the XML reader", name);
+    } else {
+        r.scratch = core_arena_new();
+        xmlTextReaderSetStructuredErrorHandler(xr, sdmx__on_xml_error, &r.xe);
+        rc = read_loop(&r, xr);
+        xmlFreeTextReader(xr);
         core_arena_free(r.scratch);
-        return core_fail(err, CORE_EIO, "%s: cannot start the XML reader", name);
     }
-    r.xe.name = name;
-    xmlTextReaderSetErrorHandler(xr, sdmx__on_xml_error, &r.xe);
-    core_rc rc = read_loop(&r, xr);
-    xmlFreeTextReader(xr);
-    core_arena_free(r.scratch);
+    xmlSetStructuredErrorFunc(old_arg, old);
     return rc;
 }
 
@@ -554,6 +680,10 @@ sdmx_message_kind(const char *data, size_t len)
                                         "StructureSpecificTimeSeriesData"};
     if (len > (size_t)INT32_MAX || sdmx__prolog_has_doctype(data, len))
         return NULL;
+    sdmx__xml_errors_t ignored = {.name = ""}; /* the reader proper reports them */
+    xmlStructuredErrorFunc old = xmlStructuredError;
+    void *old_arg = xmlStructuredErrorContext;
+    xmlSetStructuredErrorFunc(&ignored, sdmx__on_xml_error);
     xmlTextReaderPtr xr = xmlReaderForMemory(data, (int)len, NULL, NULL,
                                              XML_PARSE_NONET | XML_PARSE_NOERROR |
                                                  XML_PARSE_NOWARNING);
@@ -573,5 +703,6 @@ sdmx_message_kind(const char *data, size_t len)
         break;
     }
     xmlFreeTextReader(xr);
+    xmlSetStructuredErrorFunc(old_arg, old);
     return kind;
 }

@@ -54,7 +54,7 @@ struct frame {
     size_t index;      /* arrays: the element being read */
     size_t koff, klen; /* maps: the current key, in r->path */
     int have_key;
-    int attrs;        /* C_LEVELS/C_COMPS: attributes rather than dimensions */
+    int attrs;        /* C_LEVELS down to C_VALUE: attributes rather than dimensions */
     enum level level; /* C_COMPS */
 };
 
@@ -233,8 +233,10 @@ child_ctx(struct json_reader *r, const struct frame *p, int is_map, struct frame
         child->level = p->level;
         return C_COMP;
     case C_COMP:
+        child->attrs = p->attrs;
         return !is_map && core_str_eq_c(k, "values") ? C_VALUES : C_SKIP;
     case C_VALUES:
+        child->attrs = p->attrs;
         return is_map ? C_VALUE : C_SKIP;
     case C_VALUE:
         return is_map && core_str_eq_c(k, "name") ? C_NAME : C_SKIP;
@@ -299,8 +301,10 @@ p1_scalar(struct json_reader *r, struct frame *f, int is_null, const char *s, si
             r->cur_comp->id = dup(r, s, n);
         return 1;
     case C_VALUES: /* attribute values may be null */
-        if (!is_null)
-            return fail(r, CORE_ESYNTAX, "a value must be an object or null");
+        if (!is_null || !f->attrs)
+            return fail(r, CORE_ESYNTAX,
+                        f->attrs ? "a value must be an object or null"
+                                 : "a dimension value must be an object with an id");
         comp_add_value(r, CORE_STR_NULL);
         return 1;
     case C_VALUE:
@@ -373,6 +377,9 @@ static int
 p1_close(struct json_reader *r, struct frame *f)
 {
     if (f->ctx == C_VALUE) {
+        /* a key needs a code; an attribute value without either is taken as null */
+        if (r->vid.ptr == NULL && r->vname.ptr == NULL && !f->attrs)
+            return fail(r, CORE_ESYNTAX, "a dimension value without an id");
         comp_add_value(r, r->vid.ptr ? r->vid : r->vname);
     } else if (f->ctx == C_LINK && (r->cur_link.urn.ptr != NULL || r->cur_link.href.ptr != NULL)) {
         core_arena_grow(r->a, (void **)&r->links, r->nlinks, &r->cap_links, sizeof *r->links);

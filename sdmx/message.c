@@ -4,6 +4,76 @@
 #include <string.h>
 #include <yajl/yajl_gen.h>
 
+/* ---- text from requests ----------------------------------------------------------------- */
+
+/* The length of the valid UTF-8 character at s[0..n) (RFC 3629: no overlong forms, no
+ * surrogates, nothing past U+10FFFF) that XML 1.0 allows as text, or 0. */
+static size_t
+text_char(const unsigned char *s, size_t n)
+{
+    unsigned c = s[0];
+    if (c < 0x80)
+        return c >= 0x20 || c == '\t' || c == '\n' || c == '\r' ? 1 : 0;
+    size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
+    if (len == 0 || c > 0xF4 || len > n)
+        return 0;
+    unsigned cp = c & (0x3F >> (len - 1));
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        cp = cp << 6 | (s[i] & 0x3F);
+    }
+    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+        (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0xFFFE || cp == 0xFFFF)
+        return 0;
+    return len;
+}
+
+/* Error texts quote what the request sent (keys, codes, file contents, libxml2's excerpts),
+ * which need not be UTF-8 nor XML text: each byte that does not start a valid character, and
+ * each control character but tab and newlines, becomes U+FFFD, so that the answer stays
+ * well-formed JSON and XML. The result is in b (reset first), NUL-terminated. */
+static const char *
+clean_text(core_buf_t *b, const char *s)
+{
+    size_t n = strlen(s), start = 0;
+    core_buf_reset(b);
+    for (size_t i = 0; i < n;) {
+        size_t len = text_char((const unsigned char *)s + i, n - i);
+        if (len > 0) {
+            i += len;
+            continue;
+        }
+        core_buf_add(b, s + start, i - start);
+        core_buf_adds(b, "\xEF\xBF\xBD");
+        start = ++i;
+    }
+    core_buf_add(b, s + start, n - start);
+    return core_buf_cstr(b);
+}
+
+/* Appends s, cleaned and escaped, as XML text. */
+static void
+add_text_xml(core_buf_t *out, const char *s)
+{
+    core_buf_t b;
+    core_buf_init(&b);
+    const char *t = clean_text(&b, s);
+    core_buf_add_xml(out, t, strlen(t));
+    core_buf_dispose(&b);
+}
+
+/* Generates s, cleaned, as a JSON string. */
+static void
+gen_text(yajl_gen g, const char *s)
+{
+    core_buf_t b;
+    core_buf_init(&b);
+    const char *t = clean_text(&b, s);
+    yajl_gen_string(g, (const unsigned char *)t, strlen(t));
+    core_buf_dispose(&b);
+}
+
 void
 sdmx_error_write_xml(core_buf_t *out, int sdmx_code, const char *title,
                      const char *const *details, size_t n)
@@ -12,11 +82,11 @@ sdmx_error_write_xml(core_buf_t *out, int sdmx_code, const char *title,
                        "<mes:Error xmlns:mes=\"" SDMX_NS_MES "\" xmlns:com=\"" SDMX_NS_COM
                        "\">");
     core_buf_printf(out, "<mes:ErrorMessage code=\"%d\"><com:Text xml:lang=\"en\">", sdmx_code);
-    core_buf_add_xml(out, title, strlen(title));
+    add_text_xml(out, title);
     core_buf_adds(out, "</com:Text>");
     for (size_t i = 0; i < n; i++) {
         core_buf_adds(out, "<com:Text xml:lang=\"en\">");
-        core_buf_add_xml(out, details[i], strlen(details[i]));
+        add_text_xml(out, details[i]);
         core_buf_adds(out, "</com:Text>");
     }
     core_buf_adds(out, "</mes:ErrorMessage></mes:Error>\n");
@@ -62,7 +132,7 @@ sdmx_error_write_json(core_buf_t *out, int sdmx_code, const char *title,
     gen_str(g, "code");
     yajl_gen_integer(g, sdmx_code);
     gen_str(g, "title");
-    gen_str(g, title);
+    gen_text(g, title);
     if (n > 0) {
         core_buf_t d;
         core_buf_init(&d);
@@ -72,7 +142,7 @@ sdmx_error_write_json(core_buf_t *out, int sdmx_code, const char *title,
             core_buf_adds(&d, details[i]);
         }
         gen_str(g, "detail");
-        gen_str(g, core_buf_cstr(&d));
+        gen_text(g, core_buf_cstr(&d));
         core_buf_dispose(&d);
     }
     yajl_gen_map_close(g);
@@ -102,7 +172,7 @@ sdmx_submit_response_write_xml(core_buf_t *out, core_arena_t *a, const sdmx_head
         core_buf_printf(out, "<reg:SubmissionResult><reg:SubmittedStructure action=\"%s\">",
                         rc == CORE_OK ? action_of(status[i]) : "Append");
         core_buf_adds(out, "<reg:MaintainableObject><URN>");
-        core_buf_add_xml(out, urn, strlen(urn));
+        add_text_xml(out, urn);
         core_buf_adds(out, "</URN></reg:MaintainableObject></reg:SubmittedStructure>");
         if (rc == CORE_OK) {
             core_buf_adds(out, "<reg:StatusMessage status=\"Success\"/></reg:SubmissionResult>");
@@ -116,7 +186,7 @@ sdmx_submit_response_write_xml(core_buf_t *out, core_arena_t *a, const sdmx_head
             if (strstr(m, label) != m)
                 continue;
             core_buf_adds(out, "<reg:MessageText><com:Text xml:lang=\"en\">");
-            core_buf_add_xml(out, m, strlen(m));
+            add_text_xml(out, m);
             core_buf_adds(out, "</com:Text></reg:MessageText>");
             mine++;
         }
@@ -144,19 +214,19 @@ sdmx_report_write_xml(core_buf_t *out, core_arena_t *a, const char *title,
     core_buf_adds(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                        "<mes:Error xmlns:mes=\"" SDMX_NS_MES "\" xmlns:com=\"" SDMX_NS_COM
                        "\"><mes:ErrorMessage code=\"150\"><com:Text xml:lang=\"en\">");
-    core_buf_add_xml(out, title, strlen(title));
+    add_text_xml(out, title);
     core_buf_adds(out, "</com:Text>");
     for (size_t i = 0; i < report->len; i++) {
         const dsd_issue_t *it = &report->items[i];
         char *line = core_arena_printf(a, "[%s] %s", it->rule, it->message);
         core_buf_adds(out, "<com:Text xml:lang=\"en\">");
-        core_buf_add_xml(out, line, strlen(line));
+        add_text_xml(out, line);
         core_buf_adds(out, "</com:Text>");
     }
     for (size_t i = 0; report->dropped > 0 && i < report->nrules; i++) {
         const char *line = report_summary(a, report, i);
         core_buf_adds(out, "<com:Text xml:lang=\"en\">");
-        core_buf_add_xml(out, line, strlen(line));
+        add_text_xml(out, line);
         core_buf_adds(out, "</com:Text>");
     }
     core_buf_adds(out, "</mes:ErrorMessage></mes:Error>\n");
@@ -166,7 +236,7 @@ static void
 gen_kv(yajl_gen g, const char *k, const char *v)
 {
     gen_str(g, k);
-    gen_str(g, v);
+    gen_text(g, v);
 }
 
 void
@@ -257,9 +327,9 @@ sdmx_upload_write_xml(core_buf_t *out, core_arena_t *a, const sdmx_header_t *h,
     core_buf_adds(out, "<mes:SubmitRegistrationsResponse><reg:RegistrationStatus><reg:Registration>"
                        "<reg:ProvisionAgreement><URN>");
     const char *pa = dsd_ref_urn(a, &u->agreement);
-    core_buf_add_xml(out, pa, strlen(pa));
+    add_text_xml(out, pa);
     core_buf_adds(out, "</URN></reg:ProvisionAgreement><reg:Datasource><reg:SimpleDataSource>");
-    core_buf_add_xml(out, u->data_url, strlen(u->data_url));
+    add_text_xml(out, u->data_url);
     core_buf_adds(out, "</reg:SimpleDataSource></reg:Datasource></reg:Registration>"
                        "<reg:StatusMessage status=\"Success\"><reg:MessageText>"
                        "<com:Text xml:lang=\"en\">");
@@ -271,7 +341,7 @@ sdmx_upload_write_xml(core_buf_t *out, core_arena_t *a, const sdmx_header_t *h,
         (unsigned long long)u->stats.obs_added, (unsigned long long)u->stats.obs_updated,
         (unsigned long long)u->stats.obs_deleted, (unsigned long long)u->stats.obs_unchanged,
         (unsigned long long)u->stats.series_deleted);
-    core_buf_add_xml(out, msg, strlen(msg));
+    add_text_xml(out, msg);
     core_buf_adds(out, "</com:Text></reg:MessageText></reg:StatusMessage></reg:RegistrationStatus>"
                        "</mes:SubmitRegistrationsResponse></mes:RegistryInterface>\n");
 }

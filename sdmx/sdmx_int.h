@@ -37,15 +37,14 @@ typedef core_rc (*sdmx__reader_fn)(core_arena_t *a, core_str_t body, const char 
 core_rc sdmx__relay_read(core_arena_t *a, sdmx__reader_fn read, core_str_t body,
                          const char *name, const dsd_events_t *sink, core_err_t *err);
 
-/* The first error libxml2's reader reports, with its file and line; install with
- * xmlTextReaderSetErrorHandler(xr, sdmx__on_xml_error, &errors). */
+/* The first error libxml2's reader reports, as "name:line:column: text" on one line; install
+ * with xmlTextReaderSetStructuredErrorHandler(xr, sdmx__on_xml_error, &errors). */
 typedef struct sdmx__xml_errors {
     const char *name;
     char first[512]; /* empty while none */
 } sdmx__xml_errors_t;
 
-void sdmx__on_xml_error(void *arg, const char *msg, xmlParserSeverities severity,
-                        xmlTextReaderLocatorPtr locator);
+void sdmx__on_xml_error(void *arg, xmlErrorPtr error);
 
 /* Whether the node under the reader is in namespace ns. */
 int sdmx__reader_in_ns(xmlTextReaderPtr xr, const char *ns);

@@ -278,13 +278,21 @@ sdmx_structure_read(core_arena_t *a, const char *data, size_t len, const char *n
                          name);
     /* No NOENT (entities stay unexpanded), no DTDLOAD, no NONET exceptions. */
     int opts = XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_COMPACT;
-    xmlTextReaderPtr xr = xmlReaderForMemory(data, (int)len, NULL, NULL, opts);
-    if (xr == NULL)
-        return core_fail(err, CORE_EIO, "%s: cannot start the XML reader", name);
     r.xe.name = name;
-    xmlTextReaderSetErrorHandler(xr, sdmx__on_xml_error, &r.xe);
-    core_rc rc = read_loop(&r, xr);
-    xmlFreeTextReader(xr);
+    /* errors libxml2 raises outside the parser (encodings, I/O) come here too, not to stderr */
+    xmlStructuredErrorFunc old = xmlStructuredError;
+    void *old_arg = xmlStructuredErrorContext;
+    xmlSetStructuredErrorFunc(&r.xe, sdmx__on_xml_error);
+    xmlTextReaderPtr xr = xmlReaderForMemory(data, (int)len, NULL, NULL, opts);
+    core_rc rc;
+    if (xr == NULL) {
+        rc = core_fail(err, CORE_EIO, "%s: cannot start the XML reader", name);
+    } else {
+        xmlTextReaderSetStructuredErrorHandler(xr, sdmx__on_xml_error, &r.xe);
+        rc = read_loop(&r, xr);
+        xmlFreeTextReader(xr);
+    }
+    xmlSetStructuredErrorFunc(old_arg, old);
     if (rc != CORE_OK)
         return rc;
     if (report->nerrors > 0)

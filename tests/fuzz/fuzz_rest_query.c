@@ -1,6 +1,7 @@
 /* Fuzzes the REST query grammar: path and query string, split at the first '?'.
  * Invariants: a result or an error with a message; lists never have empty members; a data
- * query names a dataflow and an ordered period range. */
+ * or availability query names a dataflow and an ordered period range; a structure query
+ * names the kinds it covers. */
 #include <config.h>
 #include "sdmx/sdmx.h"
 
@@ -16,6 +17,15 @@ check_list(const sdmx_strlist_t *l)
         assert(l->v[i].len > 0);
 }
 
+static void
+check_data(const sdmx_data_query_t *d)
+{
+    assert(d->flow.len > 0 && d->start < d->end);
+    for (size_t i = 0; i < d->nkey; i++)
+        check_list(&d->key[i]);
+    check_list(&d->providers);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -25,12 +35,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     sdmx_query_t q;
     core_err_t err = {0};
     core_rc rc = sdmx_query_parse(a, path, query, &q, &err);
-    if (rc == CORE_OK && q.type == SDMX_QUERY_DATA) {
-        assert(q.data.flow.len > 0 && q.data.start < q.data.end);
-        for (size_t i = 0; i < q.data.nkey; i++)
-            check_list(&q.data.key[i]);
-        check_list(&q.data.providers);
-    } else if (rc == CORE_OK) {
+    if (rc != CORE_OK) {
+        assert(err.code == rc && err.msg[0] != '\0');
+    } else if (q.type == SDMX_QUERY_DATA) {
+        check_data(&q.data);
+    } else if (q.type == SDMX_QUERY_AVAILABILITY) {
+        /* (availableconstraint/4 is one: it was taken for a structure query here) */
+        check_data(&q.availability.data);
+        check_list(&q.availability.refs.agencies);
+    } else {
+        assert(q.type == SDMX_QUERY_STRUCTURE);
         assert(err.code == CORE_OK);
         assert(q.structure.kinds != 0);
         check_list(&q.structure.agencies);
@@ -38,8 +52,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check_list(&q.structure.versions);
         check_list(&q.structure.items);
         assert(!(q.structure.latest && q.structure.versions.n > 0));
-    } else {
-        assert(err.code == rc && err.msg[0] != '\0');
     }
     core_arena_free(a);
     return 0;

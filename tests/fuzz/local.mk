@@ -1,9 +1,14 @@
 # Each parser's fuzz target; without --enable-fuzzing a replay main() runs the seeds in
 # tests/fuzz/corpus/<parser>/ (under the sanitizers in the sanitizer build).
+# tests/fuzz/build.sh builds them all with clang's libFuzzer instead.
 FUZZ_LIBS = libsdmx.a libregistry.a libdsd.a libcore.a $(LMDB_LIBS) $(XSLT_LIBS) $(XML_LIBS) $(YAJL_LIBS) \
 	$(ICU_LIBS)
-check_PROGRAMS += tests/fuzz/fuzz_rest_query tests/fuzz/fuzz_structure_read
-TESTS += tests/fuzz/fuzz_rest_query tests/fuzz/fuzz_structure_read
+FUZZ_TARGETS = tests/fuzz/fuzz_rest_query tests/fuzz/fuzz_structure_read \
+	tests/fuzz/fuzz_data_read_xml tests/fuzz/fuzz_data_read_csv tests/fuzz/fuzz_data_read_json \
+	tests/fuzz/fuzz_period tests/fuzz/fuzz_accept
+check_PROGRAMS += $(FUZZ_TARGETS)
+TESTS += $(FUZZ_TARGETS)
+EXTRA_DIST += tests/fuzz/README.md tests/fuzz/build.sh tests/fuzz/fuzz_events.h
 tests_fuzz_fuzz_rest_query_SOURCES = tests/fuzz/fuzz_rest_query.c tests/fuzz/replay.c
 tests_fuzz_fuzz_rest_query_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DFUZZ_CORPUS='"$(abs_top_srcdir)/tests/fuzz/corpus/rest_query"'
@@ -12,3 +17,23 @@ tests_fuzz_fuzz_structure_read_SOURCES = tests/fuzz/fuzz_structure_read.c tests/
 tests_fuzz_fuzz_structure_read_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DFUZZ_CORPUS='"$(abs_top_srcdir)/tests/fuzz/corpus/structure_read"'
 tests_fuzz_fuzz_structure_read_LDADD = $(FUZZ_LIBS)
+tests_fuzz_fuzz_data_read_xml_SOURCES = tests/fuzz/fuzz_data_read_xml.c tests/fuzz/replay.c
+tests_fuzz_fuzz_data_read_xml_CPPFLAGS = $(AM_CPPFLAGS) \
+	-DFUZZ_CORPUS='"$(abs_top_srcdir)/tests/fuzz/corpus/data_read_xml"'
+tests_fuzz_fuzz_data_read_xml_LDADD = $(FUZZ_LIBS)
+tests_fuzz_fuzz_data_read_csv_SOURCES = tests/fuzz/fuzz_data_read_csv.c tests/fuzz/replay.c
+tests_fuzz_fuzz_data_read_csv_CPPFLAGS = $(AM_CPPFLAGS) \
+	-DFUZZ_CORPUS='"$(abs_top_srcdir)/tests/fuzz/corpus/data_read_csv"'
+tests_fuzz_fuzz_data_read_csv_LDADD = $(FUZZ_LIBS)
+tests_fuzz_fuzz_data_read_json_SOURCES = tests/fuzz/fuzz_data_read_json.c tests/fuzz/replay.c
+tests_fuzz_fuzz_data_read_json_CPPFLAGS = $(AM_CPPFLAGS) \
+	-DFUZZ_CORPUS='"$(abs_top_srcdir)/tests/fuzz/corpus/data_read_json"'
+tests_fuzz_fuzz_data_read_json_LDADD = $(FUZZ_LIBS)
+tests_fuzz_fuzz_period_SOURCES = tests/fuzz/fuzz_period.c tests/fuzz/replay.c
+tests_fuzz_fuzz_period_CPPFLAGS = $(AM_CPPFLAGS) \
+	-DFUZZ_CORPUS='"$(abs_top_srcdir)/tests/fuzz/corpus/period"'
+tests_fuzz_fuzz_period_LDADD = libdsd.a libcore.a $(ICU_LIBS)
+tests_fuzz_fuzz_accept_SOURCES = tests/fuzz/fuzz_accept.c tests/fuzz/replay.c server/negotiate.c
+tests_fuzz_fuzz_accept_CPPFLAGS = $(AM_CPPFLAGS) \
+	-DFUZZ_CORPUS='"$(abs_top_srcdir)/tests/fuzz/corpus/accept"'
+tests_fuzz_fuzz_accept_LDADD = $(FUZZ_LIBS)
