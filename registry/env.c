@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <time.h>
@@ -162,6 +163,20 @@ disk_full(MDB_env *env)
     return (unsigned long long)st.f_bavail * st.f_frsize < ((unsigned long long)1 << 20);
 }
 
+/* Whether data.mdb has grown to the process's file size limit (ulimit -f): a write cut short
+ * there is EIO to LMDB too. */
+static int
+at_file_limit(MDB_env *env)
+{
+    struct rlimit lim;
+    mdb_filehandle_t fd;
+    struct stat sb;
+    if (getrlimit(RLIMIT_FSIZE, &lim) != 0 || lim.rlim_cur == RLIM_INFINITY ||
+        mdb_env_get_fd(env, &fd) != 0 || fstat(fd, &sb) != 0)
+        return 0;
+    return (unsigned long long)sb.st_size + 65536 >= (unsigned long long)lim.rlim_cur;
+}
+
 int
 reg__commit(MDB_txn *txn)
 {
@@ -172,6 +187,8 @@ reg__commit(MDB_txn *txn)
      * the reason. Asked before the pages written are given back. */
     if (m == EIO && disk_full(env))
         m = ENOSPC;
+    else if (m == EIO && at_file_limit(env))
+        m = EFBIG;
     MDB_txn *again;
     if ((m == ENOSPC || m == EDQUOT || m == EFBIG) && mdb_txn_begin(env, NULL, 0, &again) == 0) {
         trim_file(env); /* give the failed commit's pages back to the file system now */

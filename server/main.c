@@ -2,6 +2,7 @@
 #include "srv.h"
 
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -172,6 +173,9 @@ main(int argc, char **argv)
                        .max_streams = SRV_MAX_STREAMS,
                        .max_client_streams = SRV_MAX_CLIENT_STREAMS,
                        .snapshot_hold_ms = SRV_SNAPSHOT_HOLD_MS};
+    /* a file size limit (ulimit -f) makes a write that passes it fail with EFBIG, reported
+     * like a full disk, instead of killing the process */
+    signal(SIGXFSZ, SIG_IGN);
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0 ||
         strcmp(argv[1], "-h") == 0) {
         fputs(usage_main, argc < 2 ? stderr : stdout);
