@@ -947,6 +947,10 @@ srv_http_run(srv_ctx_t *ctx)
     signal(SIGPIPE, SIG_IGN);
     h2o_config_init(&config);
     config.max_request_entity_size = ctx->conf.max_body;
+    /* h2o's one HTTP/1 timer covers a request's head and body together (and the idle time
+     * between requests): its 10 s cut off an upload of a few MB over a slow link. Slow heads
+     * are held in check by the connection cap, which closes idle ones first (conn.c). */
+    config.http1.req_timeout = (uint64_t)ctx->conf.request_timeout * 1000;
     /* HTTP/2 of h2o 2.2.5 (the "PRI *" preface and Upgrade: h2c) has no bound on stream resets
      * (CVE-2023-44487): off unless --http2 */
     config.http1.upgrade_to_http2 = ctx->conf.http2;

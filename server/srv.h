@@ -12,6 +12,7 @@
 #define SRV_SNAPSHOT_HOLD_MS 1000
 #define SRV_SPOOL_BODIES 4       /* --max-spool defaults to this many bodies of --max-body */
 #define SRV_STALL_TIMEOUT 30     /* seconds an answer may wait for its client to read */
+#define SRV_REQUEST_TIMEOUT 120  /* seconds for a request to arrive (h2o's own is 10) */
 #define SRV_MAX_STREAMS 512      /* half the store's 1024 LMDB readers (registry/env.c) */
 #define SRV_MAX_CLIENT_STREAMS 8 /* streamed answers at once per client address */
 
@@ -22,6 +23,7 @@ typedef struct srv_conf {
     size_t max_body;
     size_t max_spool;          /* request body bytes held at once, all connections together */
     unsigned stall_timeout;    /* seconds; a client that reads nothing for as long is closed */
+    unsigned request_timeout;  /* seconds a request (head and body) may take to arrive */
     size_t max_streams;        /* streamed answers being produced at once */
     size_t max_client_streams; /* the same, per client address */
     int http2;                 /* --http2: h2o 2.2.5's HTTP/2, open to rapid reset */
