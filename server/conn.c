@@ -128,8 +128,10 @@ static struct {
     struct loop *loops;
     size_t nloops;
     int stop; /* atomic: the signal that ends the loops (-1: a loop failed) */
+    size_t done;           /* threads whose loop has stopped, */
+    pthread_cond_t ended;  /* signalled as each stops */
     uint64_t logged_cap, logged_fds, logged_stall, logged_bodies;
-} G = {.lock = PTHREAD_MUTEX_INITIALIZER};
+} G = {.lock = PTHREAD_MUTEX_INITIALIZER, .ended = PTHREAD_COND_INITIALIZER};
 
 static void
 lock(void)
@@ -299,7 +301,7 @@ linger_timeout(h2o_timeout_entry_t *e)
 static void
 linger_read(h2o_socket_t *sock, const char *err)
 {
-    static char sink[64 * 1024];
+    static _Thread_local char sink[64 * 1024]; /* per loop: dropped, never read */
     struct drain *l = sock->data;
     int end = err != NULL;
     for (int i = 0; i < 16 && !end; i++) {
@@ -957,6 +959,22 @@ loop_run(void *arg)
     return NULL;
 }
 
+/* A thread of its own for loop arg. Once its loop has stopped, the thread does not end but
+ * waits for the process to: h2o 2.2.5 keeps a per-thread free list of memory pool chunks that
+ * only the thread could free, and that a thread ending would leak. */
+static void *
+loop_thread(void *arg)
+{
+    loop_run(arg);
+    lock();
+    G.done++;
+    pthread_cond_signal(&G.ended);
+    unlock();
+    for (;;)
+        pause(); /* every signal is blocked in this thread */
+    return NULL;
+}
+
 int
 srv__conn_serve(srv_ctx_t *ctx, h2o_accept_ctx_t *accepts, size_t n, const struct sockaddr_in *addr)
 {
@@ -998,7 +1016,7 @@ srv__conn_serve(srv_ctx_t *ctx, h2o_accept_ctx_t *accepts, size_t n, const struc
     pthread_sigmask(SIG_BLOCK, &block, &old);
     size_t started = 1;
     for (; started < n; started++) {
-        int e = pthread_create(&G.loops[started].thread, NULL, loop_run, &G.loops[started]);
+        int e = pthread_create(&G.loops[started].thread, NULL, loop_thread, &G.loops[started]);
         if (e != 0) {
             core_log(CORE_LOG_ERROR, "cannot start event loop %zu: %s; stopping", started,
                      strerror(e));
@@ -1014,9 +1032,11 @@ srv__conn_serve(srv_ctx_t *ctx, h2o_accept_ctx_t *accepts, size_t n, const struc
     char per[256];
     size_t at = 0;
     per[0] = 0;
+    lock();
+    while (G.done + 1 < started)
+        pthread_cond_wait(&G.ended, &G.lock);
+    unlock();
     for (size_t i = 0; i < G.nloops; i++) {
-        if (i > 0 && i < started)
-            pthread_join(G.loops[i].thread, NULL);
         if (G.loops[i].rc != 0)
             rc = 1;
         if (at < sizeof per)

@@ -976,8 +976,11 @@ srv_http_run(srv_ctx_t *ctx)
     h2o_compress_register(path, &gz);
     snapshot_hold_ms = ctx->conf.snapshot_hold_ms;
     size_t n = ctx->conf.threads > 0 ? ctx->conf.threads : 1;
-    struct loopctx *loops = calloc(n, sizeof *loops);
-    h2o_accept_ctx_t *accepts = calloc(n, sizeof *accepts);
+    /* kept until the process ends, as h2o keeps what they point to */
+    static struct loopctx *loops;
+    static h2o_accept_ctx_t *accepts;
+    loops = calloc(n, sizeof *loops);
+    accepts = calloc(n, sizeof *accepts);
     if (loops == NULL || accepts == NULL) {
         fprintf(stderr, "sdmxd: out of memory\n");
         return 2;
