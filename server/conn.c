@@ -735,7 +735,10 @@ on_accept(h2o_socket_t *listener, const char *err)
     if (err != NULL)
         return;
     srv_usage_t *u = &G.ctx->use;
-    for (int i = 0; i < ACCEPT_BATCH; i++) {
+    /* with several loops, one connection per wake-up: the listener stays ready while more
+     * wait, and the loops (all woken) share them instead of the first taking a batch */
+    int batch = G.nloops > 1 ? 1 : ACCEPT_BATCH;
+    for (int i = 0; i < batch; i++) {
         /* a place under the cap is taken before accept(), so that loops accepting at once
          * cannot pass it together */
         lock();
