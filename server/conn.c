@@ -696,6 +696,9 @@ conn_open(int fd, const struct sockaddr_storage *ss)
     srv_conn_t *c = calloc(1, sizeof *c);
     if (c == NULL) {
         close(fd);
+        lock();
+        G.ctx->use.conns--; /* the place on_accept took */
+        unlock();
         return;
     }
     c->fd = fd;
