@@ -2,8 +2,8 @@
  * limit (the longest idle connections closed first to make room); checking a request's route
  * and token when its head has arrived, before h2o reads the body (h2o 2.2.5 reads the whole
  * body before it calls the handler and offers no hook in between); the total of bodies held;
- * the stream caps; closing connections whose client stopped reading; the event loop and the
- * signals that end it. Every counter is in ctx->use. */
+ * the stream caps; closing connections whose client stopped reading; the event loops (one per
+ * thread, --threads) and the signals that end them. Every counter is in ctx->use. */
 #include <config.h>
 #include "srv_int.h"
 

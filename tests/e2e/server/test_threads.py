@@ -21,8 +21,8 @@ for bad in ("0", "two", "-1", "65"):
 
 with Server(demo_data=True) as srv:
     srv.start("--threads", "2")
-    check("serving with 2 event loop(s)" in srv.log_text(), "the start-up log says 2 loops")
     status, _, body = srv.get("/data/DF_SDG")
+    check("serving with 2 event loop(s)" in srv.log_text(), "the start-up log says 2 loops")
     check(status == 200 and len(body) > 1000000, "a large answer: %d, %d bytes" % (
         status, len(body)))
     big = len(body)
