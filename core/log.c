@@ -20,10 +20,12 @@ core_log(core_log_level level, const char *fmt, ...)
         return;
     char ts[32];
     core_time_iso((int64_t)time(NULL), ts);
+    flockfile(stderr); /* one line whole, whichever event loop logs it */
     fprintf(stderr, "%s sdmxd[%s] ", ts, names[level]);
     va_list ap;
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
+    funlockfile(stderr);
 }

@@ -1,14 +1,17 @@
 #include <config.h>
 #include "sdmx_int.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* What is compiled from stored structures (a DSD, a codelist's codes, the constraints of a
  * dataflow) is kept until a structure changes (reg_view_structures). Each entry has an arena
  * of its own; a request that uses an entry holds a reference until its own arena is freed,
- * so a streamed answer keeps what it uses even when newer structures replace it. The server
- * is one thread: no locks. */
+ * so a streamed answer keeps what it uses even when newer structures replace it. The event
+ * loops (serve --threads) share one cache: a lock covers the list and the counts, held while
+ * an entry is built (a build may look up another entry, hence recursive), so that two loops
+ * never build the same entry; building is rare next to using. */
 
 typedef struct entry {
     struct entry *next;
@@ -22,6 +25,7 @@ typedef struct entry {
 } entry_t;
 
 struct sdmx_cache {
+    pthread_mutex_t lock;
     entry_t *head;
 };
 
@@ -31,6 +35,11 @@ sdmx_cache_new(void)
     sdmx_cache_t *c = calloc(1, sizeof *c);
     if (c == NULL)
         abort();
+    pthread_mutexattr_t at;
+    pthread_mutexattr_init(&at);
+    pthread_mutexattr_settype(&at, PTHREAD_MUTEX_RECURSIVE);
+    pthread_mutex_init(&c->lock, &at);
+    pthread_mutexattr_destroy(&at);
     return c;
 }
 
@@ -52,6 +61,7 @@ sdmx_cache_free(sdmx_cache_t *c)
         c->head = e->next;
         entry_free(e); /* the server stops: no request holds an entry any more */
     }
+    pthread_mutex_destroy(&c->lock);
     free(c);
 }
 
@@ -78,9 +88,11 @@ static void
 release(void *arg)
 {
     struct hold *h = arg;
+    pthread_mutex_lock(&h->c->lock);
     h->e->refs--;
     if (h->e->stale && h->e->refs == 0)
         sweep(h->c);
+    pthread_mutex_unlock(&h->c->lock);
 }
 
 core_rc
@@ -91,6 +103,7 @@ sdmx__cache_get(sdmx_cache_t *c, reg_view_t *v, core_arena_t *a, const char *key
         return build(v, a, arg, value, n, err);
     uint64_t version = reg_view_structures(v);
     entry_t *found = NULL;
+    pthread_mutex_lock(&c->lock);
     for (entry_t *e = c->head; e != NULL; e = e->next) {
         if (e->stale || strcmp(e->key, key) != 0)
             continue;
@@ -109,6 +122,7 @@ sdmx__cache_get(sdmx_cache_t *c, reg_view_t *v, core_arena_t *a, const char *key
         core_rc rc = build(v, e->a, arg, &e->value, &e->n, err);
         if (rc != CORE_OK || e->key == NULL) {
             entry_free(e);
+            pthread_mutex_unlock(&c->lock);
             return rc != CORE_OK ? rc : core_fail(err, CORE_EIO, "out of memory");
         }
         e->next = c->head;
@@ -123,5 +137,6 @@ sdmx__cache_get(sdmx_cache_t *c, reg_view_t *v, core_arena_t *a, const char *key
     sweep(c);
     *value = found->value;
     *n = found->n;
+    pthread_mutex_unlock(&c->lock);
     return CORE_OK;
 }

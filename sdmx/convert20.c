@@ -1,6 +1,8 @@
 #include <config.h>
 #include "sdmx_int.h"
 
+#include <pthread.h>
+
 #include <libxml/parser.h>
 #include <libxslt/security.h>
 #include <libxslt/transform.h>
@@ -84,16 +86,30 @@ static const char stylesheet[] =
     "</xsl:template>"
     "</xsl:stylesheet>";
 
+/* Compiled once, by the first upload that needs it, whichever event loop it is on. */
 static xsltStylesheetPtr compiled;
+static xsltSecurityPrefsPtr prefs;
+static pthread_once_t compile_once = PTHREAD_ONCE_INIT;
+
+static void
+compile(void)
+{
+    xmlDocPtr doc = xmlReadMemory(stylesheet, (int)sizeof stylesheet - 1, NULL, NULL,
+                                  XML_PARSE_NONET);
+    compiled = doc ? xsltParseStylesheetDoc(doc) : NULL;
+    /* no file or network access from the transformation, whatever the input says */
+    prefs = xsltNewSecurityPrefs();
+    xsltSetSecurityPrefs(prefs, XSLT_SECPREF_READ_FILE, xsltSecurityForbid);
+    xsltSetSecurityPrefs(prefs, XSLT_SECPREF_WRITE_FILE, xsltSecurityForbid);
+    xsltSetSecurityPrefs(prefs, XSLT_SECPREF_CREATE_DIRECTORY, xsltSecurityForbid);
+    xsltSetSecurityPrefs(prefs, XSLT_SECPREF_READ_NETWORK, xsltSecurityForbid);
+    xsltSetSecurityPrefs(prefs, XSLT_SECPREF_WRITE_NETWORK, xsltSecurityForbid);
+}
 
 static xsltStylesheetPtr
 stylesheet_get(void)
 {
-    if (compiled == NULL) {
-        xmlDocPtr doc = xmlReadMemory(stylesheet, (int)sizeof stylesheet - 1, NULL, NULL,
-                                      XML_PARSE_NONET);
-        compiled = doc ? xsltParseStylesheetDoc(doc) : NULL;
-    }
+    pthread_once(&compile_once, compile);
     return compiled;
 }
 
@@ -107,15 +123,7 @@ free_result(void *p)
 static xsltSecurityPrefsPtr
 locked_down(void)
 {
-    static xsltSecurityPrefsPtr prefs;
-    if (prefs == NULL) {
-        prefs = xsltNewSecurityPrefs();
-        xsltSetSecurityPrefs(prefs, XSLT_SECPREF_READ_FILE, xsltSecurityForbid);
-        xsltSetSecurityPrefs(prefs, XSLT_SECPREF_WRITE_FILE, xsltSecurityForbid);
-        xsltSetSecurityPrefs(prefs, XSLT_SECPREF_CREATE_DIRECTORY, xsltSecurityForbid);
-        xsltSetSecurityPrefs(prefs, XSLT_SECPREF_READ_NETWORK, xsltSecurityForbid);
-        xsltSetSecurityPrefs(prefs, XSLT_SECPREF_WRITE_NETWORK, xsltSecurityForbid);
-    }
+    pthread_once(&compile_once, compile);
     return prefs;
 }
 

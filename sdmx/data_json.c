@@ -34,9 +34,8 @@
  * name is the id (the schema requires a name). Values that are not valid ids (free-text
  * attributes) are written with a name only, as the ECB samples do.
  *
- * The format's state hangs off no field of struct sdmx_data_stream; it is found by stream in
- * a per-thread list (a stream lives on the event loop that opened it) and leaves the list
- * when the stream's arena is freed. */
+ * The format's state is the stream's fmt_state, in the stream's arena: nothing is shared
+ * between streams, so streams on different event loops (serve --threads) need no lock. */
 
 #define JSON_DATA_SCHEMA                                                                           \
     "https://raw.githubusercontent.com/sdmx-twg/sdmx-json/master/data-message/tools/schemas/"      \

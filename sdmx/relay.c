@@ -446,6 +446,12 @@ free_worker_arena(void *arg)
     core_arena_free(arg);
 }
 
+void
+sdmx_init(void)
+{
+    xmlInitParser();
+}
+
 core_rc
 sdmx__relay_read(core_arena_t *a, sdmx__reader_fn read, core_str_t body, const char *name,
                  const dsd_events_t *sink, core_err_t *err)

@@ -13,6 +13,9 @@ typedef struct sdmx_cache sdmx_cache_t;
 
 /* A cache of compiled structures for a long-lived process (the server); NULL is a valid
  * cache that keeps nothing (the command line). */
+/* Sets up the libraries under sdmx/ (libxml2's globals) before threads use them: called once,
+ * before the server's event loops start. */
+void sdmx_init(void);
 sdmx_cache_t *sdmx_cache_new(void);
 void sdmx_cache_free(sdmx_cache_t *c);
 

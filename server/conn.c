@@ -2,12 +2,13 @@
  * limit (the longest idle connections closed first to make room); checking a request's route
  * and token when its head has arrived, before h2o reads the body (h2o 2.2.5 reads the whole
  * body before it calls the handler and offers no hook in between); the total of bodies held;
- * the stream caps; closing connections whose client stopped reading; the event loop and the
- * signals that end it. Every counter is in ctx->use. */
+ * the stream caps; closing connections whose client stopped reading; the event loops (one per
+ * thread, --threads) and the signals that end them. Every counter is in ctx->use. */
 #include <config.h>
 #include "srv_int.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <linux/tcp.h> /* struct tcp_info with tcpi_bytes_acked; glibc's <netinet/tcp.h> lacks it */
 #include <signal.h>
@@ -83,8 +84,23 @@ struct drain {
     h2o_timeout_entry_t idle;
 };
 
-static struct {
-    srv_ctx_t *ctx;
+/* --threads N runs N event loops, one per thread, each with its own h2o context. What is per
+ * loop and what is shared:
+ *  - per loop (struct loop, found through the thread's L): its copy of the listening socket
+ *    (one listening descriptor, duplicated: whichever loop is free accepts), its connections
+ *    and their lists (all, idle, dirty, lingering), its timers (stall checks, accept retry,
+ *    lingering), the wake pipe the signal handler writes to. A connection lives and dies on
+ *    the loop that accepted it, so none of these is touched by another thread.
+ *  - shared (G, under G.lock): the counters of ctx->use, because the limits are the process's
+ *    (connections against the descriptor cap, body bytes spooled, streams in all, streams per
+ *    client address: 8 per client is 8 over all loops), the client table behind the
+ *    per-client cap, and when each repeated warning was last logged. G.stop is an atomic
+ *    store (a signal handler, or a loop that failed) that every loop reads at each turn.
+ * A loop at the connection cap pauses its listener and looks again every ACCEPT_RETRY_MS,
+ * since connections that close on other loops do not wake it; it evicts only its own idle
+ * connections. */
+struct loop {
+    int id;
     h2o_accept_ctx_t *accept;
     h2o_loop_t *loop;
     h2o_socket_t *listener;
@@ -94,20 +110,55 @@ static struct {
     h2o_timeout_t stall_check, retry, linger_idle;
     h2o_timeout_entry_t retry_entry;
     uint64_t stall_ms;
+    size_t conns;      /* this loop's part of ctx->use.conns */
+    uint64_t accepted; /* connections accepted so far */
+    int wake[2];       /* written by the signal handler (and a failing loop) */
+    h2o_socket_t *wake_sock;
+    int rc;
+    pthread_t thread;
+};
+
+static _Thread_local struct loop *L;
+
+static struct {
+    srv_ctx_t *ctx;
+    pthread_mutex_t lock; /* ctx->use, clients, logged_* */
     struct client *clients; /* clients with streams; at most max_streams of them */
     size_t nclients;
-    volatile sig_atomic_t stop; /* the signal that ends the loop */
-    int sig_pipe[2];
+    struct loop *loops;
+    size_t nloops;
+    int stop; /* atomic: the signal that ends the loops (-1: a loop failed) */
+    size_t done;           /* threads whose loop has stopped, */
+    pthread_cond_t ended;  /* signalled as each stops */
     uint64_t logged_cap, logged_fds, logged_stall, logged_bodies;
-} S;
+} G = {.lock = PTHREAD_MUTEX_INITIALIZER, .ended = PTHREAD_COND_INITIALIZER};
+
+static void
+lock(void)
+{
+    pthread_mutex_lock(&G.lock);
+}
+
+static void
+unlock(void)
+{
+    pthread_mutex_unlock(&G.lock);
+}
+
+static int
+stopping(void)
+{
+    return __atomic_load_n(&G.stop, __ATOMIC_ACQUIRE) != 0;
+}
 
 static void on_accept(h2o_socket_t *listener, const char *err);
 
-/* Whether a warning repeated under load is due again (and notes that it is logged now). */
+/* Whether a warning repeated under load is due again (and notes that it is logged now). Under
+ * G.lock. */
 static int
 log_due(uint64_t *last)
 {
-    uint64_t now = h2o_now(S.loop);
+    uint64_t now = h2o_now(L->loop);
     if (*last != 0 && now - *last < LOG_EVERY_MS)
         return 0;
     *last = now ? now : 1;
@@ -141,26 +192,48 @@ srv__conn_hold(h2o_req_t *req)
 static void
 accept_pause(void)
 {
-    if (S.accepting) {
-        h2o_socket_read_stop(S.listener);
-        S.accepting = 0;
+    if (L->accepting) {
+        h2o_socket_read_stop(L->listener);
+        L->accepting = 0;
     }
 }
 
+/* Reads the listener again when below the cap; at the cap, looks again after a while (the
+ * connections closing may be another loop's). */
 static void
 accept_resume(void)
 {
-    if (!S.accepting && !S.stop && S.listener != NULL && !h2o_timeout_is_linked(&S.retry_entry) &&
-        S.ctx->use.conns < S.ctx->use.max_conns) {
-        h2o_socket_read_start(S.listener, on_accept);
-        S.accepting = 1;
+    if (L->accepting || stopping() || L->listener == NULL || h2o_timeout_is_linked(&L->retry_entry))
+        return;
+    lock();
+    int room = G.ctx->use.conns < G.ctx->use.max_conns;
+    unlock();
+    if (!room) {
+        h2o_timeout_link(L->loop, &L->retry, &L->retry_entry);
+        return;
     }
+    h2o_socket_read_start(L->listener, on_accept);
+    L->accepting = 1;
+}
+
+/* A connection leaves the counts (of this loop and of all). */
+static void
+conns_sub(void)
+{
+    L->conns--;
+    lock();
+    G.ctx->use.conns--;
+    unlock();
 }
 
 static void
 spool_release(srv_conn_t *c)
 {
-    S.ctx->use.spool -= c->spool;
+    if (c->spool == 0)
+        return;
+    lock();
+    G.ctx->use.spool -= c->spool;
+    unlock();
     c->spool = 0;
 }
 
@@ -194,7 +267,7 @@ conn_idle(srv_conn_t *c)
 {
     c->state = CONN_HEAD;
     if (!h2o_linklist_is_linked(&c->idle) && !c->shut)
-        h2o_linklist_insert(&S.idle, &c->idle);
+        h2o_linklist_insert(&L->idle, &c->idle);
 }
 
 static void
@@ -213,7 +286,7 @@ linger_end(struct drain *l)
     h2o_linklist_unlink(&l->all);
     h2o_socket_close(l->sock);
     free(l);
-    S.ctx->use.conns--;
+    conns_sub();
     accept_resume();
 }
 
@@ -228,7 +301,7 @@ linger_timeout(h2o_timeout_entry_t *e)
 static void
 linger_read(h2o_socket_t *sock, const char *err)
 {
-    static char sink[64 * 1024];
+    static _Thread_local char sink[64 * 1024]; /* per loop: dropped, never read */
     struct drain *l = sock->data;
     int end = err != NULL;
     for (int i = 0; i < 16 && !end; i++) {
@@ -240,12 +313,12 @@ linger_read(h2o_socket_t *sock, const char *err)
         end = n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
         break;
     }
-    if (end || l->dropped > S.ctx->conf.max_body || h2o_now(S.loop) >= l->until) {
+    if (end || l->dropped > G.ctx->conf.max_body || h2o_now(L->loop) >= l->until) {
         linger_end(l);
         return;
     }
     h2o_timeout_unlink(&l->idle);
-    h2o_timeout_link(S.loop, &S.linger_idle, &l->idle);
+    h2o_timeout_link(L->loop, &L->linger_idle, &l->idle);
 }
 
 /* Called as h2o is about to close c after an answer given without reading the body. */
@@ -264,14 +337,17 @@ linger_start(srv_conn_t *c)
     setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
     shutdown(fd, SHUT_WR); /* the answer, then its end */
     l->sock = h2o_evloop_socket_create(
-        S.loop, fd, H2O_SOCKET_FLAG_IS_ACCEPTED_CONNECTION | H2O_SOCKET_FLAG_DONT_READ);
+        L->loop, fd, H2O_SOCKET_FLAG_IS_ACCEPTED_CONNECTION | H2O_SOCKET_FLAG_DONT_READ);
     l->sock->data = l;
-    l->until = h2o_now(S.loop) + LINGER_MS;
+    l->until = h2o_now(L->loop) + LINGER_MS;
     l->idle.cb = linger_timeout;
-    h2o_linklist_insert(&S.lingers, &l->all);
-    h2o_timeout_link(S.loop, &S.linger_idle, &l->idle);
+    h2o_linklist_insert(&L->lingers, &l->all);
+    h2o_timeout_link(L->loop, &L->linger_idle, &l->idle);
     h2o_socket_read_start(l->sock, linger_read);
-    S.ctx->use.conns++;
+    L->conns++;
+    lock();
+    G.ctx->use.conns++; /* over the cap perhaps, for a little while */
+    unlock();
 }
 
 /* Closes up to n connections to make room, lingering ones first, then the longest idle;
@@ -280,16 +356,18 @@ static size_t
 evict_idle(size_t n)
 {
     size_t done = 0;
-    while (done < n && !h2o_linklist_is_empty(&S.lingers)) {
-        linger_end(H2O_STRUCT_FROM_MEMBER(struct drain, all, S.lingers.next));
+    while (done < n && !h2o_linklist_is_empty(&L->lingers)) {
+        linger_end(H2O_STRUCT_FROM_MEMBER(struct drain, all, L->lingers.next));
         done++;
     }
-    while (done < n && !h2o_linklist_is_empty(&S.idle)) {
-        srv_conn_t *c = H2O_STRUCT_FROM_MEMBER(srv_conn_t, idle, S.idle.next);
+    while (done < n && !h2o_linklist_is_empty(&L->idle)) {
+        srv_conn_t *c = H2O_STRUCT_FROM_MEMBER(srv_conn_t, idle, L->idle.next);
         conn_shutdown(c, 0); /* unlinks it */
         done++;
     }
-    S.ctx->use.evicted += done;
+    lock();
+    G.ctx->use.evicted += done;
+    unlock();
     return done;
 }
 
@@ -308,7 +386,7 @@ conn_closed(void *data)
         h2o_timeout_unlink(&c->stall);
     spool_release(c);
     refusal_clear(c);
-    S.ctx->use.conns--;
+    conns_sub();
     accept_resume();
     srv__conn_release(c);
 }
@@ -366,16 +444,20 @@ guard_head(srv_conn_t *c, size_t off)
     if (!body || (!chunked && h.length == 0))
         return;
     c->had_body = 1;
-    srv_ctx_t *ctx = S.ctx;
+    srv_ctx_t *ctx = G.ctx;
     core_err_t err = {0};
     int read = 0;
     core_rc rc = srv__body_admit(ctx, &h, &read, &err);
     if (rc == CORE_OK && read) {
         /* a chunked body is counted at the largest it may grow to */
         size_t need = h.length == SRV_LENGTH_UNKNOWN ? ctx->conf.max_body : (size_t)h.length;
-        if (ctx->use.spool + need <= ctx->conf.max_spool) {
-            c->spool = need;
+        lock();
+        int room = ctx->use.spool + need <= ctx->conf.max_spool;
+        if (room)
             ctx->use.spool += need;
+        unlock();
+        if (room) {
+            c->spool = need;
             return;
         }
         rc = core_fail(&err, CORE_EUNAVAIL,
@@ -396,10 +478,13 @@ guard_head(srv_conn_t *c, size_t off)
         c->refusal = malloc(sizeof *c->refusal);
         if (c->refusal != NULL)
             *c->refusal = err;
-        ctx->use.refused_bodies++;
-        if (log_due(&S.logged_bodies))
+        lock();
+        uint64_t refused = ++ctx->use.refused_bodies;
+        int due = log_due(&G.logged_bodies);
+        unlock();
+        if (due)
             core_log(CORE_LOG_INFO, "answered %llu request(s) before reading their body (%s)",
-                     (unsigned long long)ctx->use.refused_bodies, core_rc_name(rc));
+                     (unsigned long long)refused, core_rc_name(rc));
     }
 }
 
@@ -411,9 +496,9 @@ guard_read(h2o_socket_t *sock, const char *err)
     if (err == NULL && c->state == CONN_HEAD && !c->shut)
         guard_head(c, 0);
     c->refs++;
-    S.h2o_read(sock, err);
+    L->h2o_read(sock, err);
     if (!c->closed) {
-        if (sock->_cb.read == S.h2o_read)
+        if (sock->_cb.read == L->h2o_read)
             sock->_cb.read = guard_read;
         else if (sock->_cb.read != NULL && sock->_cb.read != guard_read)
             conn_busy(c, CONN_OTHER); /* a prior-knowledge HTTP/2 preface, with --http2 */
@@ -426,7 +511,7 @@ guard_read(h2o_socket_t *sock, const char *err)
 static void
 guard_wrap(srv_conn_t *c)
 {
-    if (!c->closed && S.h2o_read != NULL && c->sock->_cb.read == S.h2o_read)
+    if (!c->closed && L->h2o_read != NULL && c->sock->_cb.read == L->h2o_read)
         c->sock->_cb.read = guard_read;
 }
 
@@ -434,8 +519,8 @@ guard_wrap(srv_conn_t *c)
 static void
 guard_wrap_dirty(void)
 {
-    while (!h2o_linklist_is_empty(&S.dirty)) {
-        srv_conn_t *c = H2O_STRUCT_FROM_MEMBER(srv_conn_t, dirty, S.dirty.next);
+    while (!h2o_linklist_is_empty(&L->dirty)) {
+        srv_conn_t *c = H2O_STRUCT_FROM_MEMBER(srv_conn_t, dirty, L->dirty.next);
         h2o_linklist_unlink(&c->dirty);
         guard_wrap(c);
     }
@@ -464,7 +549,7 @@ on_stall_check(h2o_timeout_entry_t *e)
     srv_conn_t *c = H2O_STRUCT_FROM_MEMBER(srv_conn_t, stall, e);
     if (c->closed || c->shut)
         return;
-    uint64_t now = h2o_now(S.loop);
+    uint64_t now = h2o_now(L->loop);
     if (!h2o_socket_is_writing(c->sock)) {
         c->progress_at = now; /* not waiting for the client */
     } else {
@@ -472,18 +557,21 @@ on_stall_check(h2o_timeout_entry_t *e)
         if (acked == UINT64_MAX || acked != c->acked) {
             c->acked = acked;
             c->progress_at = now;
-        } else if (now - c->progress_at >= S.stall_ms) {
-            S.ctx->use.stalled++;
-            if (log_due(&S.logged_stall))
+        } else if (now - c->progress_at >= L->stall_ms) {
+            lock();
+            uint64_t n = ++G.ctx->use.stalled;
+            int due = log_due(&G.logged_stall);
+            unlock();
+            if (due)
                 core_log(CORE_LOG_INFO,
                          "closed %llu connection(s) whose client read nothing for %u s "
                          "(--stall-timeout)",
-                         (unsigned long long)S.ctx->use.stalled, S.ctx->conf.stall_timeout);
+                         (unsigned long long)n, G.ctx->conf.stall_timeout);
             conn_shutdown(c, 1);
             return;
         }
     }
-    h2o_timeout_link(S.loop, &S.stall_check, &c->stall);
+    h2o_timeout_link(L->loop, &L->stall_check, &c->stall);
 }
 
 core_rc
@@ -492,9 +580,9 @@ srv__request_begin(srv_conn_t *c, h2o_req_t *req, core_err_t *err)
     if (c->state == CONN_OTHER || req->version >= 0x200)
         return CORE_OK;
     c->acked = UINT64_MAX;
-    c->progress_at = h2o_now(S.loop);
+    c->progress_at = h2o_now(L->loop);
     if (!h2o_timeout_is_linked(&c->stall))
-        h2o_timeout_link(S.loop, &S.stall_check, &c->stall);
+        h2o_timeout_link(L->loop, &L->stall_check, &c->stall);
     if (c->had_body) /* the body, read or not, is not kept in the input past this request */
         req->http1_is_persistent = 0;
     if (c->refusal == NULL)
@@ -522,7 +610,7 @@ srv__request_end(srv_conn_t *c, h2o_req_t *req)
         return;
     conn_idle(c);
     if (!h2o_linklist_is_linked(&c->dirty))
-        h2o_linklist_insert(&S.dirty, &c->dirty);
+        h2o_linklist_insert(&L->dirty, &c->dirty);
     /* h2o disposes the request before it drops it from the input and parses what follows: a
      * pipelined head already there is checked now, as guard_read would have */
     if (req->http1_is_persistent && c->sock->input != NULL && c->sock->input->size > used)
@@ -534,25 +622,24 @@ srv__request_end(srv_conn_t *c, h2o_req_t *req)
 static struct client *
 client_find(const unsigned char addr[16])
 {
-    for (size_t i = 0; i < S.nclients; i++)
-        if (memcmp(S.clients[i].addr, addr, 16) == 0)
-            return &S.clients[i];
+    for (size_t i = 0; i < G.nclients; i++)
+        if (memcmp(G.clients[i].addr, addr, 16) == 0)
+            return &G.clients[i];
     return NULL;
 }
 
-int
-srv__stream_begin(srv_ctx_t *ctx, srv_conn_t *c, srv_stream_t *s)
+/* Under G.lock: the table and the counts are all loops'. */
+static int
+stream_take(srv_ctx_t *ctx, srv_conn_t *c, srv_stream_t *s)
 {
-    if (s->counted)
-        return 0;
-    if (ctx->use.streams >= ctx->conf.max_streams || S.clients == NULL)
+    if (ctx->use.streams >= ctx->conf.max_streams || G.clients == NULL)
         return -1;
     if (c != NULL) {
         struct client *cl = client_find(c->addr);
         if (cl != NULL && cl->streams >= ctx->conf.max_client_streams)
             return -1;
         if (cl == NULL) { /* fewer clients than streams: there is room */
-            cl = &S.clients[S.nclients++];
+            cl = &G.clients[G.nclients++];
             memcpy(cl->addr, c->addr, 16);
             cl->streams = 0;
         }
@@ -566,18 +653,39 @@ srv__stream_begin(srv_ctx_t *ctx, srv_conn_t *c, srv_stream_t *s)
     return 0;
 }
 
+int
+srv__stream_begin(srv_ctx_t *ctx, srv_conn_t *c, srv_stream_t *s)
+{
+    if (s->counted)
+        return 0;
+    lock();
+    int rc = stream_take(ctx, c, s);
+    unlock();
+    return rc;
+}
+
+void
+srv__stream_refused(srv_ctx_t *ctx)
+{
+    lock();
+    ctx->use.refused_streams++;
+    unlock();
+}
+
 void
 srv__stream_end(srv_ctx_t *ctx, srv_stream_t *s)
 {
     if (!s->counted)
         return;
+    lock();
     if (s->counted == 2) {
         struct client *cl = client_find(s->addr);
         if (cl != NULL && --cl->streams == 0)
-            *cl = S.clients[--S.nclients];
+            *cl = G.clients[--G.nclients];
     }
     s->counted = 0;
     ctx->use.streams--;
+    unlock();
 }
 
 /* ---- accepting ------------------------------------------------------------------------------ */
@@ -588,6 +696,9 @@ conn_open(int fd, const struct sockaddr_storage *ss)
     srv_conn_t *c = calloc(1, sizeof *c);
     if (c == NULL) {
         close(fd);
+        lock();
+        G.ctx->use.conns--; /* the place on_accept took */
+        unlock();
         return;
     }
     c->fd = fd;
@@ -601,15 +712,16 @@ conn_open(int fd, const struct sockaddr_storage *ss)
     } else if (ss->ss_family == AF_INET6) {
         memcpy(c->addr, &((const struct sockaddr_in6 *)ss)->sin6_addr, 16);
     }
-    c->sock = h2o_evloop_socket_create(S.loop, fd, H2O_SOCKET_FLAG_IS_ACCEPTED_CONNECTION);
+    c->sock = h2o_evloop_socket_create(L->loop, fd, H2O_SOCKET_FLAG_IS_ACCEPTED_CONNECTION);
     c->sock->on_close.cb = conn_closed;
     c->sock->on_close.data = c;
-    h2o_linklist_insert(&S.all, &c->all);
-    S.ctx->use.conns++;
+    h2o_linklist_insert(&L->all, &c->all);
+    L->conns++; /* ctx->use.conns counted it before accept() */
+    L->accepted++;
     conn_idle(c);
-    h2o_accept(S.accept, c->sock);
-    if (S.h2o_read == NULL && c->sock->_cb.read != NULL)
-        S.h2o_read = c->sock->_cb.read;
+    h2o_accept(L->accept, c->sock);
+    if (L->h2o_read == NULL && c->sock->_cb.read != NULL)
+        L->h2o_read = c->sock->_cb.read;
     guard_wrap(c);
 }
 
@@ -625,18 +737,31 @@ on_accept(h2o_socket_t *listener, const char *err)
 {
     if (err != NULL)
         return;
-    srv_usage_t *u = &S.ctx->use;
-    for (int i = 0; i < ACCEPT_BATCH; i++) {
-        if (u->conns >= u->max_conns) {
+    srv_usage_t *u = &G.ctx->use;
+    /* with several loops, one connection per wake-up: the listener stays ready while more
+     * wait, and the loops (all woken) share them instead of the first taking a batch */
+    int batch = G.nloops > 1 ? 1 : ACCEPT_BATCH;
+    for (int i = 0; i < batch; i++) {
+        /* a place under the cap is taken before accept(), so that loops accepting at once
+         * cannot pass it together */
+        lock();
+        int full = u->conns >= u->max_conns;
+        if (!full)
+            u->conns++;
+        size_t open = u->conns;
+        int due = full && log_due(&G.logged_cap);
+        unlock();
+        if (full) {
             /* at the cap: the longest idle connections make room; the new ones wait in the
              * backlog until connections close, and are not read meanwhile */
             size_t n = evict_idle(EVICT_BATCH);
             accept_pause();
-            if (log_due(&S.logged_cap))
+            accept_resume(); /* at the cap: looks again in a while */
+            if (due)
                 core_log(CORE_LOG_WARN,
                          "%zu connections open, the cap (below the file descriptor limit): "
                          "closing the longest idle ones (%zu now), new ones wait",
-                         u->conns, n);
+                         open, n);
             return;
         }
         struct sockaddr_storage ss;
@@ -644,20 +769,26 @@ on_accept(h2o_socket_t *listener, const char *err)
         int fd = accept4(h2o_socket_get_fd(listener), (struct sockaddr *)&ss, &len,
                          SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (fd < 0) {
-            if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+            int e = errno;
+            lock();
+            open = --u->conns;
+            due = (e == EMFILE || e == ENFILE || e == ENOBUFS || e == ENOMEM) &&
+                  log_due(&G.logged_fds);
+            unlock();
+            if (e == EMFILE || e == ENFILE || e == ENOBUFS || e == ENOMEM) {
                 /* descriptors ran out below the cap (the store and uploads use some): make
                  * room, and wait a little rather than spin on a listener that stays ready */
-                int e = errno;
                 size_t n = evict_idle(EVICT_BATCH);
                 accept_pause();
-                h2o_timeout_link(S.loop, &S.retry, &S.retry_entry);
-                if (log_due(&S.logged_fds))
+                if (!h2o_timeout_is_linked(&L->retry_entry))
+                    h2o_timeout_link(L->loop, &L->retry, &L->retry_entry);
+                if (due)
                     core_log(CORE_LOG_WARN,
                              "accept: %s with %zu connections open: closing the longest idle "
                              "ones (%zu now)",
-                             strerror(e), u->conns, n);
+                             strerror(e), open, n);
             }
-            return; /* EAGAIN: none waiting */
+            return; /* EAGAIN: none waiting (or another loop took it) */
         }
         conn_open(fd, &ss);
     }
@@ -688,10 +819,11 @@ fd_limit_raise(srv_usage_t *u)
              (unsigned long long)fds, u->max_conns);
 }
 
+/* The listening descriptor, shared by the loops (each reads a duplicate of it). */
 static int
 listen_on(const struct sockaddr_in *addr)
 {
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), on = 1;
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0), on = 1;
     if (fd < 0)
         return -1;
     if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) != 0 ||
@@ -701,125 +833,232 @@ listen_on(const struct sockaddr_in *addr)
         errno = e;
         return -1;
     }
-    S.listener = h2o_evloop_socket_create(S.loop, fd, H2O_SOCKET_FLAG_DONT_READ);
-    h2o_socket_read_start(S.listener, on_accept);
-    S.accepting = 1;
-    return 0;
+    return fd;
 }
 
-/* ---- signals and the loop -------------------------------------------------------------------- */
+/* ---- signals and the loops ------------------------------------------------------------------- */
+
+/* Every loop is woken: each reads its own pipe and sees G.stop. */
+static void
+loops_wake(void)
+{
+    for (size_t i = 0; i < G.nloops; i++) {
+        unsigned char b = 1;
+        if (write(G.loops[i].wake[1], &b, 1) < 0) {
+            /* the pipe is full: the loop is woken already */
+        }
+    }
+}
 
 static void
 on_signal(int sig)
 {
     int saved = errno;
-    unsigned char b = (unsigned char)sig;
-    if (write(S.sig_pipe[1], &b, 1) < 0) {
-        /* the pipe is full: a stop is on its way already */
-    }
+    __atomic_store_n(&G.stop, sig, __ATOMIC_RELEASE);
+    loops_wake();
     errno = saved;
 }
 
 static void
-on_signal_read(h2o_socket_t *sock, const char *err)
+on_wake_read(h2o_socket_t *sock, const char *err)
 {
-    if (err != NULL || sock->input->size == 0)
-        return;
-    S.stop = (unsigned char)sock->input->bytes[0];
-    h2o_buffer_consume(&sock->input, sock->input->size);
+    if (err == NULL)
+        h2o_buffer_consume(&sock->input, sock->input->size);
 }
 
-static h2o_socket_t *
+static void
 signals_catch(void)
 {
-    if (pipe2(S.sig_pipe, O_CLOEXEC | O_NONBLOCK) != 0)
-        return NULL;
-    h2o_socket_t *sock = h2o_evloop_socket_create(S.loop, S.sig_pipe[0], 0);
-    h2o_socket_read_start(sock, on_signal_read);
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
-    return sock;
 }
 
-/* Stops accepting and closes every connection; waits a little for h2o to dispose of their
- * requests, so that their snapshots end before the store is closed. */
+/* Stops accepting and closes every connection of the loop; waits a little for h2o to dispose of
+ * their requests, so that their snapshots end before the store is closed. */
 static void
 conns_close(void)
 {
     accept_pause();
-    if (h2o_timeout_is_linked(&S.retry_entry))
-        h2o_timeout_unlink(&S.retry_entry);
-    h2o_socket_close(S.listener);
-    S.listener = NULL;
-    while (!h2o_linklist_is_empty(&S.lingers))
-        linger_end(H2O_STRUCT_FROM_MEMBER(struct drain, all, S.lingers.next));
-    for (h2o_linklist_t *n = S.all.next; n != &S.all; n = n->next)
+    if (h2o_timeout_is_linked(&L->retry_entry))
+        h2o_timeout_unlink(&L->retry_entry);
+    h2o_socket_close(L->listener);
+    L->listener = NULL;
+    while (!h2o_linklist_is_empty(&L->lingers))
+        linger_end(H2O_STRUCT_FROM_MEMBER(struct drain, all, L->lingers.next));
+    for (h2o_linklist_t *n = L->all.next; n != &L->all; n = n->next)
         conn_shutdown(H2O_STRUCT_FROM_MEMBER(srv_conn_t, all, n), 1);
-    uint64_t deadline = h2o_now(S.loop) + 2000;
-    while (S.ctx->use.conns > 0 && h2o_now(S.loop) < deadline)
-        if (h2o_evloop_run(S.loop, 100) != 0 && errno != EINTR)
+    uint64_t deadline = h2o_now(L->loop) + 2000;
+    while (L->conns > 0 && h2o_now(L->loop) < deadline)
+        if (h2o_evloop_run(L->loop, 100) != 0 && errno != EINTR)
             break;
 }
 
-int
-srv__conn_serve(srv_ctx_t *ctx, h2o_accept_ctx_t *accept, const struct sockaddr_in *addr)
+/* Sets up loop l over its h2o context (in the starting thread, before any loop runs). */
+static int
+loop_init(struct loop *l, int id, h2o_accept_ctx_t *accept, int listen_fd)
 {
-    S.ctx = ctx;
-    S.accept = accept;
-    S.loop = accept->ctx->loop;
-    h2o_linklist_init_anchor(&S.all);
-    h2o_linklist_init_anchor(&S.idle);
-    h2o_linklist_init_anchor(&S.dirty);
-    h2o_linklist_init_anchor(&S.lingers);
-    fd_limit_raise(&ctx->use);
-    S.stall_ms = (uint64_t)ctx->conf.stall_timeout * 1000;
-    h2o_timeout_init(S.loop, &S.stall_check, S.stall_ms / 4 > 100 ? S.stall_ms / 4 : 100);
-    h2o_timeout_init(S.loop, &S.retry, ACCEPT_RETRY_MS);
-    h2o_timeout_init(S.loop, &S.linger_idle, LINGER_IDLE_MS);
-    S.retry_entry.cb = on_accept_retry;
-    S.clients = calloc(ctx->conf.max_streams, sizeof *S.clients);
-    if (S.clients == NULL) {
-        fprintf(stderr, "sdmxd: out of memory\n");
-        return 2;
+    l->id = id;
+    l->accept = accept;
+    l->loop = accept->ctx->loop;
+    l->wake[0] = l->wake[1] = -1;
+    h2o_linklist_init_anchor(&l->all);
+    h2o_linklist_init_anchor(&l->idle);
+    h2o_linklist_init_anchor(&l->dirty);
+    h2o_linklist_init_anchor(&l->lingers);
+    l->stall_ms = (uint64_t)G.ctx->conf.stall_timeout * 1000;
+    h2o_timeout_init(l->loop, &l->stall_check, l->stall_ms / 4 > 100 ? l->stall_ms / 4 : 100);
+    h2o_timeout_init(l->loop, &l->retry, ACCEPT_RETRY_MS);
+    h2o_timeout_init(l->loop, &l->linger_idle, LINGER_IDLE_MS);
+    l->retry_entry.cb = on_accept_retry;
+    int fd = fcntl(listen_fd, F_DUPFD_CLOEXEC, 0);
+    if (fd < 0)
+        return -1;
+    if (pipe2(l->wake, O_CLOEXEC | O_NONBLOCK) != 0) {
+        close(fd);
+        return -1;
     }
-    if (listen_on(addr) != 0) {
-        fprintf(stderr, "sdmxd: cannot listen on %s: %s\n", ctx->conf.listen, strerror(errno));
-        free(S.clients);
-        return 2;
-    }
-    h2o_socket_t *sig = signals_catch();
-    if (sig == NULL) {
-        fprintf(stderr, "sdmxd: cannot catch signals: %s\n", strerror(errno));
-        free(S.clients);
-        return 2;
-    }
-    printf("sdmxd: serving %s on http://%s/rest/ (try http://%s/rest/dataflow)\n", ctx->conf.db,
-           ctx->conf.listen, ctx->conf.listen);
-    fflush(stdout);
-    int rc = 0;
-    while (!S.stop) {
+    l->listener = h2o_evloop_socket_create(l->loop, fd, H2O_SOCKET_FLAG_DONT_READ);
+    h2o_socket_read_start(l->listener, on_accept);
+    l->accepting = 1;
+    l->wake_sock = h2o_evloop_socket_create(l->loop, l->wake[0], 0);
+    h2o_socket_read_start(l->wake_sock, on_wake_read);
+    return 0;
+}
+
+/* Runs loop l in the calling thread until G.stop; closes its connections. */
+static void *
+loop_run(void *arg)
+{
+    L = arg;
+    while (!stopping()) {
         /* -1 with EINTR: a signal came during the wait (SIGSTOP and SIGCONT, a debugger or
          * strace attaching, a cgroup freeze): the loop goes on */
-        if (h2o_evloop_run(S.loop, INT32_MAX) != 0 && errno != EINTR) {
-            core_log(CORE_LOG_ERROR, "the event loop failed: %s; stopping", strerror(errno));
-            rc = 1;
+        if (h2o_evloop_run(L->loop, INT32_MAX) != 0 && errno != EINTR) {
+            core_log(CORE_LOG_ERROR, "event loop %d failed: %s; stopping", L->id,
+                     strerror(errno));
+            L->rc = 1;
+            int none = 0;
+            __atomic_compare_exchange_n(&G.stop, &none, -1, 0, __ATOMIC_ACQ_REL,
+                                        __ATOMIC_ACQUIRE);
+            loops_wake();
             break;
         }
         guard_wrap_dirty();
     }
-    if (S.stop)
+    int sig = __atomic_load_n(&G.stop, __ATOMIC_ACQUIRE);
+    if (L->id == 0 && sig > 0) {
+        lock();
+        size_t open = G.ctx->use.conns;
+        unlock();
         core_log(CORE_LOG_INFO, "%s received: stopping (%zu connection(s) open)",
-                 S.stop == SIGINT ? "SIGINT" : "SIGTERM", ctx->use.conns);
+                 sig == SIGINT ? "SIGINT" : "SIGTERM", open);
+    }
     conns_close();
+    h2o_socket_close(L->wake_sock);
+    L->wake_sock = NULL;
+    /* one turn more: h2o frees the sockets closed above */
+    h2o_evloop_run(L->loop, 0);
+    return NULL;
+}
+
+/* A thread of its own for loop arg. Once its loop has stopped, the thread does not end but
+ * waits for the process to: h2o 2.2.5 keeps a per-thread free list of memory pool chunks that
+ * only the thread could free, and that a thread ending would leak. */
+static void *
+loop_thread(void *arg)
+{
+    loop_run(arg);
+    lock();
+    G.done++;
+    pthread_cond_signal(&G.ended);
+    unlock();
+    for (;;)
+        pause(); /* every signal is blocked in this thread */
+    return NULL;
+}
+
+int
+srv__conn_serve(srv_ctx_t *ctx, h2o_accept_ctx_t *accepts, size_t n, const struct sockaddr_in *addr)
+{
+    G.ctx = ctx;
+    fd_limit_raise(&ctx->use);
+    G.clients = calloc(ctx->conf.max_streams, sizeof *G.clients);
+    G.loops = calloc(n, sizeof *G.loops);
+    if (G.clients == NULL || G.loops == NULL) {
+        fprintf(stderr, "sdmxd: out of memory\n");
+        free(G.clients);
+        free(G.loops);
+        return 2;
+    }
+    int fd = listen_on(addr);
+    if (fd < 0) {
+        fprintf(stderr, "sdmxd: cannot listen on %s: %s\n", ctx->conf.listen, strerror(errno));
+        free(G.clients);
+        free(G.loops);
+        return 2;
+    }
+    for (; G.nloops < n; G.nloops++) {
+        if (loop_init(&G.loops[G.nloops], (int)G.nloops, &accepts[G.nloops], fd) != 0) {
+            fprintf(stderr, "sdmxd: cannot set up event loop %zu: %s\n", G.nloops,
+                    strerror(errno));
+            return 2; /* the process ends: nothing to close */
+        }
+    }
+    close(fd);
+    signals_catch();
+    core_log(CORE_LOG_INFO, "serving with %zu event loop(s)", n);
+    printf("sdmxd: serving %s on http://%s/rest/ (try http://%s/rest/dataflow)\n", ctx->conf.db,
+           ctx->conf.listen, ctx->conf.listen);
+    fflush(stdout);
+    /* the other threads take no signal: the handler runs in this one, whose wait it cuts */
+    sigset_t block, old;
+    sigemptyset(&block);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &block, &old);
+    size_t started = 1;
+    for (; started < n; started++) {
+        int e = pthread_create(&G.loops[started].thread, NULL, loop_thread, &G.loops[started]);
+        if (e != 0) {
+            core_log(CORE_LOG_ERROR, "cannot start event loop %zu: %s; stopping", started,
+                     strerror(e));
+            G.loops[0].rc = 1;
+            __atomic_store_n(&G.stop, -1, __ATOMIC_RELEASE);
+            loops_wake();
+            break;
+        }
+    }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    loop_run(&G.loops[0]);
+    int rc = 0;
+    char per[256];
+    size_t at = 0;
+    per[0] = 0;
+    lock();
+    while (G.done + 1 < started)
+        pthread_cond_wait(&G.ended, &G.lock);
+    unlock();
+    for (size_t i = 0; i < G.nloops; i++) {
+        if (G.loops[i].rc != 0)
+            rc = 1;
+        if (at < sizeof per)
+            at += (size_t)snprintf(per + at, sizeof per - at, "%s%llu", i ? ", " : "",
+                                   (unsigned long long)G.loops[i].accepted);
+    }
+    core_log(CORE_LOG_INFO, "connections accepted per event loop: %s", per);
     signal(SIGTERM, SIG_DFL);
     signal(SIGINT, SIG_DFL);
-    h2o_socket_close(sig);
-    close(S.sig_pipe[1]);
-    free(S.clients);
-    S.clients = NULL;
+    for (size_t i = 0; i < G.nloops; i++) {
+        close(G.loops[i].wake[1]);
+    }
+    free(G.clients);
+    G.clients = NULL;
+    free(G.loops);
+    G.loops = NULL;
+    G.nloops = 0;
     return rc;
 }

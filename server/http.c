@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -27,9 +28,19 @@ typedef struct request {
     core_str_t format_param;
 } request_t;
 
+/* One configuration for the process (h2o reads it from every loop, and no one writes it once
+ * serving); one h2o context per event loop (--threads), with the loop's own timers. */
 static h2o_globalconf_t config;
-static h2o_context_t h2o_ctx;
-static h2o_accept_ctx_t accept_ctx;
+struct loopctx {
+    h2o_context_t h2o;
+    h2o_timeout_t snapshot_hold; /* how long a stream keeps its snapshot: see data_hold */
+};
+static struct loopctx *
+loop_of(h2o_req_t *req)
+{
+    return H2O_STRUCT_FROM_MEMBER(struct loopctx, h2o, req->conn->ctx);
+}
+
 static const char retry_after[] = "10"; /* seconds, in 503 answers at a limit */
 /* SDMX media types are not in h2o's mime map; without this the gzip filter skips them. */
 static h2o_mime_attributes_t compressible = {1, H2O_MIME_ATTRIBUTE_PRIORITY_NORMAL};
@@ -304,7 +315,8 @@ static void
 header_for(request_t *r, sdmx_header_t *h)
 {
     h->id = core_arena_printf(r->a, "sdmxd-%llu-%llu", (unsigned long long)time(NULL),
-                              (unsigned long long)++r->ctx->requests);
+                              (unsigned long long)__atomic_add_fetch(&r->ctx->requests, 1,
+                                                                    __ATOMIC_RELAXED));
     h->prepared = (int64_t)time(NULL);
     h->sender = "SDMXD";
     h->receiver = NULL;
@@ -355,8 +367,8 @@ struct data_gen {
 
 #define DATA_CHUNK (256 * 1024)
 
-/* How long a stream keeps its snapshot while its client does not take the next chunk. */
-static h2o_timeout_t snapshot_hold;
+/* How long a stream keeps its snapshot while its client does not take the next chunk (set
+ * before the loops start; each loop's timer is in its struct loopctx). */
 static uint64_t snapshot_hold_ms;
 /* Past a stream cap, an answer is still given when it is whole within this many bytes. */
 #define DATA_SMALL (64 * 1024)
@@ -397,7 +409,8 @@ data_hold(struct data_gen *g)
     else if (snapshot_hold_ms == 0)
         sdmx_data_stream_release(g->s);
     else
-        h2o_timeout_link(h2o_ctx.loop, &snapshot_hold, &g->hold);
+        h2o_timeout_link(g->r->req->conn->ctx->loop, &loop_of(g->r->req)->snapshot_hold,
+                         &g->hold);
 }
 
 static void
@@ -469,7 +482,7 @@ serve_data(request_t *r, const sdmx_query_t *q)
                                   &err) != CORE_OK)
             return reply_error(r, &err);
         if (!g->done && !placed) {
-            r->ctx->use.refused_streams++;
+            srv__stream_refused(r->ctx);
             core_fail(&err, CORE_EUNAVAIL,
                       "the server streams as many large answers as it may (%zu in all, %zu per "
                       "client: --max-streams, --max-client-streams); retry later",
@@ -961,10 +974,22 @@ srv_http_run(srv_ctx_t *ctx)
     h->ctx = ctx;
     h2o_compress_args_t gz = {.min_size = 256, .gzip = {.quality = 1}, .brotli = {.quality = -1}};
     h2o_compress_register(path, &gz);
-    h2o_context_init(&h2o_ctx, h2o_evloop_create(), &config);
     snapshot_hold_ms = ctx->conf.snapshot_hold_ms;
-    h2o_timeout_init(h2o_ctx.loop, &snapshot_hold, snapshot_hold_ms);
-    accept_ctx.ctx = &h2o_ctx;
-    accept_ctx.hosts = config.hosts;
-    return srv__conn_serve(ctx, &accept_ctx, &addr);
+    size_t n = ctx->conf.threads > 0 ? ctx->conf.threads : 1;
+    /* kept until the process ends, as h2o keeps what they point to */
+    static struct loopctx *loops;
+    static h2o_accept_ctx_t *accepts;
+    loops = calloc(n, sizeof *loops);
+    accepts = calloc(n, sizeof *accepts);
+    if (loops == NULL || accepts == NULL) {
+        fprintf(stderr, "sdmxd: out of memory\n");
+        return 2;
+    }
+    for (size_t i = 0; i < n; i++) {
+        h2o_context_init(&loops[i].h2o, h2o_evloop_create(), &config);
+        h2o_timeout_init(loops[i].h2o.loop, &loops[i].snapshot_hold, snapshot_hold_ms);
+        accepts[i].ctx = &loops[i].h2o;
+        accepts[i].hosts = config.hosts;
+    }
+    return srv__conn_serve(ctx, accepts, n, &addr);
 }

@@ -48,7 +48,7 @@ static const char usage_serve[] =
     "usage: sdmxd serve --db DIR [--listen HOST:PORT] [--allow-writes] [--max-body BYTES]\n"
     "                   [--max-spool BYTES] [--stall-timeout SECONDS] [--request-timeout S]\n"
     "                   [--max-streams N] [--max-client-streams N] [--http2]\n"
-    "                   [--snapshot-hold MS]\n"
+    "                   [--snapshot-hold MS] [--threads N]\n"
     "\n"
     "Serves the store at DIR over HTTP/1.1 (the SDMX 2.1 REST API under /rest/) until\n"
     "SIGTERM or SIGINT, which it logs before it exits with status 0.\n"
@@ -74,7 +74,19 @@ static const char usage_serve[] =
     "  --snapshot-hold MS  how long a data answer whose client does not read keeps its\n"
     "                      snapshot of the store; then the answer goes on from a fresh\n"
     "                      one at its next series (default 1000; 0: after every chunk)\n"
+    "  --threads N         event loops, one per thread, sharing the limits above (default\n"
+    "                      " SRV_THREADS_DEFAULT_TEXT ")\n"
     "See docs/operations.md for the limits.\n";
+
+/* Without --threads: one event loop per core (SRV_THREADS_CORES), or one. */
+static unsigned
+srv_threads_default(void)
+{
+    if (!SRV_THREADS_CORES)
+        return 1;
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > SRV_MAX_THREADS ? SRV_MAX_THREADS : (unsigned)n;
+}
 
 static const char *
 opt_name(const struct option *opts, int c)
@@ -102,12 +114,13 @@ parse_common(int argc, char **argv, srv_conf_t *conf, const char *usage)
         {"max-client-streams", required_argument, NULL, 'C'},
         {"http2", no_argument, NULL, '2'},
         {"snapshot-hold", required_argument, NULL, 's'},
+        {"threads", required_argument, NULL, 'N'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "d:l:whm:f:p:s:S:T:R:M:C:2", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "d:l:whm:f:p:s:S:T:R:M:C:N:2", opts, NULL)) != -1) {
         switch (c) {
         case 'f': conf->dataflow = optarg; break;
         case 'p': conf->provider = optarg; break;
@@ -148,6 +161,17 @@ parse_common(int argc, char **argv, srv_conf_t *conf, const char *usage)
                 return 2;
             }
             conf->snapshot_hold_ms = v;
+            break;
+        }
+        case 'N': {
+            uint64_t v;
+            if (core_parse_u64(core_str_c(optarg), &v, NULL) != CORE_OK || v == 0 ||
+                v > SRV_MAX_THREADS) {
+                fprintf(stderr, "sdmxd: --threads takes a number of event loops (1 to %d)\n",
+                        SRV_MAX_THREADS);
+                return 2;
+            }
+            conf->threads = (unsigned)v;
             break;
         }
         case '2': conf->http2 = 1; break;
@@ -218,12 +242,15 @@ main(int argc, char **argv)
         int rc = parse_common(argc - 1, argv + 1, &conf, usage_serve);
         if (rc >= 0)
             return rc;
+        if (conf.threads == 0)
+            conf.threads = srv_threads_default();
         srv_ctx_t ctx = {.conf = conf};
         core_err_t err = {0};
         if (reg_open(conf.db, 0, &ctx.reg, &err) != CORE_OK) {
             fprintf(stderr, "sdmxd: %s\n", err.msg);
             return 2;
         }
+        sdmx_init();
         ctx.cache = sdmx_cache_new();
         rc = srv_http_run(&ctx);
         sdmx_cache_free(ctx.cache);

@@ -15,6 +15,10 @@
 #define SRV_REQUEST_TIMEOUT 120  /* seconds for a request to arrive (h2o's own is 10) */
 #define SRV_MAX_STREAMS 512      /* half the store's 1024 LMDB readers (registry/env.c) */
 #define SRV_MAX_CLIENT_STREAMS 8 /* streamed answers at once per client address */
+#define SRV_MAX_THREADS 64       /* --threads at most */
+/* Without --threads: as many event loops as cores (1), or one (0). */
+#define SRV_THREADS_CORES 1
+#define SRV_THREADS_DEFAULT_TEXT "the number of cores"
 
 typedef struct srv_conf {
     const char *db;
@@ -31,6 +35,7 @@ typedef struct srv_conf {
     const char *provider; /* --provider AGENCY:SCHEME(VERSION).ID: who the loaded data is from */
     int validate_only;    /* sdmxd validate: check, store nothing */
     uint64_t snapshot_hold_ms; /* a stalled answer lets its snapshot go after this (0: at once) */
+    unsigned threads;          /* event loops, one per thread (--threads) */
 } srv_conf_t;
 
 /* What the server holds now and what it turned away: the counter of every limit, in one

@@ -28,9 +28,11 @@ typedef struct srv_head {
  * unread. In http.c, with the routes. */
 core_rc srv__body_admit(srv_ctx_t *ctx, const srv_head_t *h, int *read, core_err_t *err);
 
-/* Listens on addr, accepts into accept's context (raising the file limit first) and runs the
- * event loop until a terminating signal or a failure; returns the exit code. */
-int srv__conn_serve(srv_ctx_t *ctx, h2o_accept_ctx_t *accept, const struct sockaddr_in *addr);
+/* Listens on addr and runs n event loops, one per thread (the caller's is the first), loop i
+ * accepting into accepts[i]'s context (raising the file limit first), until a terminating
+ * signal or a failure; returns the exit code. */
+int srv__conn_serve(srv_ctx_t *ctx, h2o_accept_ctx_t *accepts, size_t n,
+                    const struct sockaddr_in *addr);
 
 /* The connection req came on, held until srv__conn_release; NULL for none of ours. */
 srv_conn_t *srv__conn_hold(h2o_req_t *req);
@@ -49,6 +51,8 @@ typedef struct srv_stream {
 
 /* Takes a place for an answer on c (c may be NULL: the global cap only); -1 past a cap. */
 int srv__stream_begin(srv_ctx_t *ctx, srv_conn_t *c, srv_stream_t *s);
+/* Counts an answer refused at a stream cap (ctx->use.refused_streams). */
+void srv__stream_refused(srv_ctx_t *ctx);
 /* Gives the place back; does nothing when s holds none. */
 void srv__stream_end(srv_ctx_t *ctx, srv_stream_t *s);
 
