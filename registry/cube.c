@@ -231,6 +231,16 @@ series_rec(const MDB_val *v, series_rec_t *out)
     return 1;
 }
 
+/* Starts a series record in b: the commit that writes it, then its block number. */
+static void
+series_header(core_buf_t *b, uint64_t commit, uint32_t block)
+{
+    unsigned char hdr[SERIES_HDR];
+    put_u64(hdr, commit);
+    put_u32(hdr + 8, block);
+    core_buf_add(b, hdr, SERIES_HDR);
+}
+
 static void
 block_key(unsigned char *out, uint32_t flow, uint32_t block)
 {
@@ -1245,10 +1255,7 @@ finish_replaced(reg_cube_txn_t *t, struct replaced *r, core_err_t *err)
         return core_fail(err, CORE_EBUG, "a stored series record is damaged");
     core_buf_t nb;
     core_buf_init(&nb);
-    unsigned char hdr[SERIES_HDR];
-    put_u64(hdr, t->commit);
-    put_u32(hdr + 8, rec.block);
-    core_buf_add(&nb, hdr, SERIES_HDR);
+    series_header(&nb, t->commit, rec.block);
     core_str_t blob = rec.attrs;
     dsd_kv_t kv;
     while (reg_attrs_next(&blob, &kv))
@@ -1316,10 +1323,7 @@ touch_series(reg_cube_txn_t *t, const unsigned char *skey, size_t slen, const ds
     *block = t->touched_block = old.block;
     core_buf_t b;
     core_buf_init(&b);
-    unsigned char hdr[SERIES_HDR];
-    put_u64(hdr, t->commit);
-    put_u32(hdr + 8, old.block);
-    core_buf_add(&b, hdr, SERIES_HDR);
+    series_header(&b, t->commit, old.block);
     blob_merge(&b, exists ? old.attrs : CORE_STR_NULL, attrs, nattrs);
     if (exists && b.len - SERIES_HDR == old.attrs.len &&
         memcmp(b.ptr + SERIES_HDR, old.attrs.ptr, old.attrs.len) == 0) {
