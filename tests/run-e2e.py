@@ -73,6 +73,9 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "e2e"))
+from harness import free_port  # noqa: E402  (the scripted tests' harness)
+
 try:
     from lxml import etree
 except ImportError:  # pragma: no cover
@@ -118,14 +121,6 @@ class Env:
             cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft4Validator)
             self._json_schemas[kind] = cls(schema, format_checker=jsonschema.FormatChecker())
         return self._json_schemas[kind]
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 GEN = "{http://www.sdmx.org/resources/sdmxml/schemas/v2_1/data/generic}"

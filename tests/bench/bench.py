@@ -32,13 +32,15 @@ import platform
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
+from harness import free_port  # noqa: E402  (the scripted tests' harness)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.normpath(os.path.join(HERE, os.pardir, os.pardir))
@@ -158,14 +160,6 @@ def median_timed(cmd, outfile, n):
     runs = [timed(cmd, outfile) for _ in range(n)]
     runs.sort(key=lambda r: r["wall"])
     return runs[len(runs) // 2]
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def wait_http(url, proc, timeout=20):

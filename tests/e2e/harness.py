@@ -46,6 +46,22 @@ def demo(path):
     return os.path.join(REPO, "demo", path)
 
 
+def status_of(sock, timeout=10):
+    """(status, head bytes) from the first bytes of an answer read off a raw socket; the
+    status is None when the server closed before a status line."""
+    sock.settimeout(timeout)
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = sock.recv(4096)
+        if not chunk:
+            break
+        data += chunk
+    try:
+        return int(data.split(b" ", 2)[1]), data
+    except (IndexError, ValueError):
+        return None, data
+
+
 def free_port():
     s = socket.socket()
     s.bind(("127.0.0.1", 0))

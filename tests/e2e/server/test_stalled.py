@@ -16,7 +16,7 @@ import select
 import socket
 import time
 
-from harness import Server, check, done, sdmx_error
+from harness import Server, check, done, sdmx_error, status_of
 
 LARGE = "/data/SDMXD,DF_SDG,1.0"  # 11 MB of SDMX-ML: far more than the socket buffers hold
 SMALL = "/data/DF_MIGRANT_STOCK/840.._T._T?startPeriod=2010&format=csv"
@@ -41,21 +41,6 @@ def ask(port, source, path):
     c.connect(("127.0.0.1", port))
     c.sendall(("GET /rest%s HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" % path).encode())
     return c
-
-
-def status_of(c, timeout=10):
-    """(status, head bytes) from the first bytes of the answer."""
-    c.settimeout(timeout)
-    data = b""
-    while b"\r\n\r\n" not in data:
-        chunk = c.recv(4096)
-        if not chunk:
-            break
-        data += chunk
-    try:
-        return int(data.split(b" ", 2)[1]), data
-    except (IndexError, ValueError):
-        return None, data
 
 
 def not_ended(socks, seconds):
