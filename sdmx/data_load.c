@@ -726,6 +726,16 @@ allows_series(void *ctx, const core_str_t *codes)
     return 1;
 }
 
+/* The series key is not the uploader's to write, replace or delete. */
+static void
+report_not_owner(struct loader *l, const char *key, long line)
+{
+    dsd_report_add(l->report, DSD_SEV_ERROR, "not-owner", NULL,
+                   "%s:%ld: series %s is not %s's: a data provider writes, replaces and "
+                   "deletes only its own series",
+                   l->name, line, key, l->opts->submitter ? l->opts->submitter : "this provider");
+}
+
 /* A write an upload may not make (CORE_EFORBIDDEN: the series is another provider's) is
  * reported, and the load goes on to find every problem. */
 static core_rc
@@ -734,10 +744,7 @@ owned_write(struct loader *l, core_rc rc, const char *key, long line, core_err_t
     if (rc != CORE_EFORBIDDEN)
         return rc;
     *err = (core_err_t){0};
-    dsd_report_add(l->report, DSD_SEV_ERROR, "not-owner", NULL,
-                   "%s:%ld: series %s was written by another data provider: a data provider "
-                   "writes, replaces and deletes only its own series",
-                   l->name, line, key);
+    report_not_owner(l, key, line);
     return CORE_OK;
 }
 
@@ -757,11 +764,7 @@ delete_key(struct loader *l, const core_str_t *codes, const unsigned char *pkey,
     core_err_t e = {0};
     core_rc rc = reg_cube_delete(l->t, codes, pkey, &e);
     if (rc == CORE_EFORBIDDEN) {
-        dsd_report_add(l->report, DSD_SEV_ERROR, "not-owner", NULL,
-                       "%s:%ld: series %s was not written by %s: a data provider deletes and "
-                       "replaces only its own series",
-                       l->name, line, k ? key_string(l, codes) : "?",
-                       l->opts->submitter ? l->opts->submitter : "this provider");
+        report_not_owner(l, k ? key_string(l, codes) : "?", line);
         return CORE_OK;
     }
     if (rc != CORE_OK)
