@@ -838,11 +838,6 @@ static core_rc
 load_groups(struct sdmx_data_stream *s, core_err_t *err)
 {
     s->ngroups = s->nmasks = s->ntyped = 0;
-    if (!s->merged_init) {
-        core_buf_init(&s->merged);
-        core_arena_defer(s->a, free_merged, &s->merged);
-        s->merged_init = 1;
-    }
     core_rc rc = reg_cube_groups(s->cube, &s->groups, &s->ngroups, err);
     if (rc != CORE_OK || s->ngroups == 0)
         return rc;
@@ -1167,6 +1162,8 @@ sdmx_data_stream_open(reg_view_t *v, core_arena_t *a, const sdmx_data_query_t *q
     s->filter = f;
     s->codes = core_arena_zalloc(a, s->dsd.ndims * sizeof *s->codes);
     s->pending_ids = core_arena_zalloc(a, s->dsd.ndims * sizeof *s->pending_ids);
+    core_buf_init(&s->merged); /* (allocates nothing until a series is merged with groups) */
+    core_arena_defer(a, free_merged, &s->merged);
     if (s->dsd.ndims > 64)
         return core_fail(err, CORE_ETOOBIG, "more than 64 dimensions");
     if ((rc = load_groups(s, err)) != CORE_OK)

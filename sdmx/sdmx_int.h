@@ -188,7 +188,6 @@ struct sdmx_data_stream {
     reg_change_t *changes;
     size_t nchanges, ci, ndeletions;
     uint64_t min_commit;
-    int merged_init;
     /* the snapshot read now (NULL while released) and, after a resume, the arena it and
      * what is read from it live in; where to go on from (see sdmx_data_stream_release) */
     reg_t *reg;
