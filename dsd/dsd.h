@@ -62,6 +62,8 @@ typedef struct dsd_ref {
 } dsd_ref_t;
 
 int dsd_ref_eq(const dsd_ref_t *a, const dsd_ref_t *b);
+/* The same reference with its strings copied into a. */
+dsd_ref_t dsd_ref_dup(core_arena_t *a, const dsd_ref_t *r);
 /* Writes "urn:sdmx:org.sdmx.infomodel.codelist.Codelist=SDMX:CL_FREQ(2.0)" into a. */
 char *dsd_ref_urn(core_arena_t *a, const dsd_ref_t *r);
 /* Writes "Codelist SDMX:CL_FREQ(2.0)" into a, for messages. */

@@ -133,6 +133,13 @@ dsd_ref_eq(const dsd_ref_t *a, const dsd_ref_t *b)
            core_str_eq(a->version, b->version);
 }
 
+dsd_ref_t
+dsd_ref_dup(core_arena_t *a, const dsd_ref_t *r)
+{
+    return (dsd_ref_t){r->kind, core_arena_str(a, r->agency), core_arena_str(a, r->id),
+                       core_arena_str(a, r->version)};
+}
+
 char *
 dsd_ref_urn(core_arena_t *a, const dsd_ref_t *r)
 {

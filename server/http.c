@@ -13,11 +13,17 @@ struct handler {
     srv_ctx_t *ctx;
 };
 
-/* Per-request state; lives in its arena, which h2o's pool disposes with the request. */
+struct write_job;
+
+/* Per-request state; lives in its arena. The arena lives as long as h2o's request, or longer
+ * while a write job of the request is out on the writer thread: h2o's pool and the pool's
+ * end hook (request_gone) hold a reference to it each, a job a third (see request_new). */
 typedef struct request {
     h2o_req_t *req;
     srv_ctx_t *ctx;
     core_arena_t *a;
+    core_arena_t **slot;   /* the arena, shared (h2o_mem_alloc_shared) */
+    struct write_job *job; /* out on the writer thread, until it comes back */
     core_arena_t *snap; /* holds the read snapshot, when one is taken (see snapshot()) */
     srv_conn_t *conn;   /* held until the request ends; NULL for none of ours */
     srv_stream_t stream;
@@ -34,6 +40,7 @@ static h2o_globalconf_t config;
 struct loopctx {
     h2o_context_t h2o;
     h2o_timeout_t snapshot_hold; /* how long a stream keeps its snapshot: see data_hold */
+    h2o_multithread_receiver_t writes; /* where the writer hands back this loop's jobs */
 };
 static struct loopctx *
 loop_of(h2o_req_t *req)
@@ -57,16 +64,24 @@ free_body(void *p)
     core_buf_dispose(p);
 }
 
-/* Runs last of the arena's cleanups: what the request held on its connection is released. */
+static void job_cancel(request_t *r);
+
+/* h2o is done with the request (answered, or its client gone): what it held on its
+ * connection is released, and a job still out for it will answer nobody. The arena goes
+ * when the job's reference goes too. */
 static void
-request_end(void *p)
+request_gone(void *p)
 {
-    request_t *r = p;
+    request_t *r = *(request_t **)p;
+    job_cancel(r);
     srv__stream_end(r->ctx, &r->stream);
     if (r->conn != NULL) {
         srv__request_end(r->conn, r->req);
         srv__conn_release(r->conn);
+        r->conn = NULL;
     }
+    r->req = NULL;
+    h2o_mem_release_shared(r->slot);
 }
 
 static request_t *
@@ -78,10 +93,14 @@ request_new(h2o_req_t *req, srv_ctx_t *ctx)
     r->req = req;
     r->ctx = ctx;
     r->a = *slot;
+    r->slot = slot;
     r->conn = srv__conn_hold(req);
-    core_arena_defer(r->a, request_end, r);
     core_buf_init(&r->body);
     core_arena_defer(r->a, free_body, &r->body);
+    /* the hook's own reference: whichever of the two h2o drops first, r outlives the hook */
+    h2o_mem_addref_shared(slot);
+    request_t **gone = h2o_mem_alloc_shared(&req->pool, sizeof *gone, request_gone);
+    *gone = r;
     return r;
 }
 
@@ -552,36 +571,179 @@ ask_for_token(request_t *r)
     set_header(r, H2O_TOKEN_WWW_AUTHENTICATE, "Bearer realm=\"sdmxd\"");
 }
 
-/* The principal of the request's token; NULL when the request has been answered (401). */
+/* The principal of the request's token, its strings in r's arena (v may end before it is
+ * used); NULL when the request has been answered (401). */
 static const srv_principal_t *
 principal_of(request_t *r, reg_view_t *v, core_str_t *name)
 {
     core_err_t err = {0};
     srv_principal_t *p = core_arena_zalloc(r->a, sizeof *p);
     core_str_t who;
-    if (srv_authenticate(v, header(r->req, H2O_TOKEN_AUTHORIZATION), &who, &err) != CORE_OK ||
-        srv_principal_parse(who, p, &err) != CORE_OK) {
-        ask_for_token(r);
-        err.code = CORE_EAUTH;
+    if (srv_authenticate(v, header(r->req, H2O_TOKEN_AUTHORIZATION), &who, &err) == CORE_OK) {
+        *name = core_arena_str(r->a, who);
+        if (srv_principal_parse(*name, p, &err) == CORE_OK)
+            return p;
+    }
+    ask_for_token(r);
+    err.code = CORE_EAUTH;
+    reply_error(r, &err);
+    return NULL;
+}
+
+/* ---- writes: checked on the loop as far as the head and the token go, then done by the
+ * writer thread (jobs/writer.c) while the loop serves others; answered when it is back ---- */
+
+struct write_job {
+    srv_job_t super;
+    request_t *r;
+    core_rc rc;
+    core_err_t err;
+    dsd_report_t report;
+    /* structures */
+    core_str_t agency; /* the token's agency; ptr NULL for the operator (--allow-writes) */
+    dsd_artefact_t *arts;
+    size_t n;
+    reg_put_status *status;
+    /* data */
+    sdmx_load_opts_t opts;
+    sdmx_upload_t u;
+    dsd_ref_t flow;
+    int put;
+};
+
+static void
+job_release(srv_job_t *sj)
+{
+    struct write_job *j = (struct write_job *)sj;
+    request_t *r = j->r;
+    r->job = NULL;
+    h2o_mem_release_shared(r->slot); /* the arena may go with it: j lives there */
+}
+
+static void
+job_cancel(request_t *r)
+{
+    if (r->job != NULL && srv__job_cancel(&r->job->super))
+        job_release(&r->job->super); /* never begun: it will not come back */
+}
+
+/* Hands j to the writer; the request is answered when it comes back (or now, 503, when too
+ * many writes are waiting). */
+static int
+job_submit(request_t *r, struct write_job *j, void (*run)(srv_job_t *), void (*done)(srv_job_t *))
+{
+    j->r = r;
+    j->super.body = (core_str_t){r->req->entity.base, r->req->entity.len};
+    j->super.reply_to = &loop_of(r->req)->writes;
+    j->super.run = run;
+    j->super.done = done;
+    j->super.release = job_release;
+    dsd_report_init(&j->report, r->a, 1000);
+    h2o_mem_addref_shared(r->slot);
+    r->job = j;
+    core_err_t err = {0};
+    if (srv__job_submit(&j->super, &err) != CORE_OK) {
+        r->job = NULL;
+        h2o_mem_release_shared(r->slot); /* the hook holds another: r stays */
+        return reply_unavailable(r, &err);
+    }
+    return 0;
+}
+
+/* The writer could not take the body (no memory for its copy). */
+static int
+job_failed(request_t *r, const srv_job_t *j)
+{
+    if (!j->copy_failed)
+        return 0;
+    core_err_t err = {0};
+    core_fail(&err, CORE_EUNAVAIL, "no memory for the request body now; retry later");
+    reply_unavailable(r, &err);
+    return 1;
+}
+
+static void
+structure_run(srv_job_t *sj)
+{
+    struct write_job *j = (struct write_job *)sj;
+    j->rc = srv_store_structures(j->r->ctx, j->r->a, sj->own, "request body", j->agency, &j->arts,
+                                 &j->n, &j->status, &j->report, &j->err);
+}
+
+static void
+structure_done(srv_job_t *sj)
+{
+    struct write_job *j = (struct write_job *)sj;
+    request_t *r = j->r;
+    if (job_failed(r, sj))
+        return;
+    core_rc rc = j->rc;
+    /* nothing was read, or the server could not store it (a full disk, say): an SDMX error
+     * says why, where the submission's response would only say it was refused */
+    if (j->n == 0 || srv_status_http(rc) >= 500) {
+        reply_error(r, &j->err);
+        return;
+    }
+    if (rc == CORE_EFORBIDDEN) { /* not this token's to write: an SDMX error lists why */
+        const char **details = core_arena_alloc(r->a, (j->report.len + 1) * sizeof *details);
+        for (size_t i = 0; i < j->report.len; i++)
+            details[i] = j->report.items[i].message;
+        core_buf_reset(&r->body);
+        int json = srv_prefers_json(r->format_param, header(r->req, H2O_TOKEN_ACCEPT));
+        if (json)
+            sdmx_error_write_json(&r->body, srv_status_sdmx(rc), j->err.msg, details,
+                                  j->report.len);
+        else
+            sdmx_error_write_xml(&r->body, srv_status_sdmx(rc), j->err.msg, details,
+                                 j->report.len);
+        common_headers(r);
+        reply(r, 403, reason_of(403), json ? "application/json" : "application/xml");
+        return;
+    }
+    sdmx_header_t h;
+    header_for(r, &h);
+    h.receiver = "not_supplied";
+    sdmx_submit_response_write_xml(&r->body, r->a, &h, j->arts, j->status, j->n, rc, &j->report);
+    int code = srv_status_http(rc);
+    if (rc == CORE_OK)
+        for (size_t i = 0; i < j->n; i++)
+            if (j->status[i] == REG_PUT_CREATED)
+                code = 201;
+    common_headers(r);
+    reply(r, code, reason_of(code), "application/xml");
+}
+
+/* The read view a write's checks on the loop need, in an arena of its own that the caller
+ * frees before the write is handed over (an old snapshot would pin the pages it replaces). */
+static reg_view_t *
+check_view(request_t *r, core_arena_t **va)
+{
+    core_err_t err = {0};
+    reg_view_t *v;
+    *va = core_arena_new();
+    if (reg_view_begin(r->ctx->reg, *va, &v, &err) != CORE_OK) {
+        core_arena_free(*va);
+        *va = NULL;
         reply_error(r, &err);
         return NULL;
     }
-    *name = core_arena_str(r->a, who);
-    return p;
+    return v;
 }
 
 static int
 submit_structure(request_t *r)
 {
     core_err_t err = {0};
-    core_str_t agency = CORE_STR_NULL;
+    struct write_job *j = core_arena_zalloc(r->a, sizeof *j);
     /* a token decides; without one, only a loopback server started with --allow-writes */
     if (header(r->req, H2O_TOKEN_AUTHORIZATION).len > 0 || !r->ctx->conf.allow_writes) {
-        reg_view_t *v;
-        if (reg_view_begin(r->ctx->reg, r->a, &v, &err) != CORE_OK)
-            return reply_error(r, &err);
+        core_arena_t *va;
+        reg_view_t *v = check_view(r, &va);
+        if (v == NULL)
+            return 0;
         core_str_t who;
         const srv_principal_t *p = principal_of(r, v, &who);
+        core_arena_free(va);
         if (p == NULL)
             return 0;
         if (p->is_provider) {
@@ -590,50 +752,13 @@ submit_structure(request_t *r)
                       CORE_STR_FMT(who));
             return reply_error(r, &err);
         }
-        agency = p->agency;
+        j->agency = p->agency;
     }
     if (!is_xml_type(header(r->req, H2O_TOKEN_CONTENT_TYPE)))
         return reply_error_status(r, 415, 140, "Unsupported Media Type",
                                   "structures are submitted as SDMX-ML 2.1 "
                                   "(Content-Type: application/xml)");
-    core_str_t body = {r->req->entity.base, r->req->entity.len};
-    dsd_report_t report;
-    dsd_report_init(&report, r->a, 1000);
-    dsd_artefact_t *arts;
-    size_t n;
-    reg_put_status *status;
-    core_rc rc = srv_store_structures(r->ctx, r->a, body, "request body", agency, &arts, &n,
-                                      &status, &report, &err);
-    /* nothing was read, or the server could not store it (a full disk, say): an SDMX error
-     * says why, where the submission's response would only say it was refused */
-    if (n == 0 || srv_status_http(rc) >= 500)
-        return reply_error(r, &err);
-    if (rc == CORE_EFORBIDDEN) { /* not this token's to write: an SDMX error lists why */
-        const char **details = core_arena_alloc(r->a, (report.len + 1) * sizeof *details);
-        for (size_t i = 0; i < report.len; i++)
-            details[i] = report.items[i].message;
-        core_buf_reset(&r->body);
-        int json = srv_prefers_json(r->format_param, header(r->req, H2O_TOKEN_ACCEPT));
-        if (json)
-            sdmx_error_write_json(&r->body, srv_status_sdmx(rc), err.msg, details, report.len);
-        else
-            sdmx_error_write_xml(&r->body, srv_status_sdmx(rc), err.msg, details, report.len);
-        common_headers(r);
-        reply(r, 403, reason_of(403), json ? "application/json" : "application/xml");
-        return 0;
-    }
-    sdmx_header_t h;
-    header_for(r, &h);
-    h.receiver = "not_supplied";
-    sdmx_submit_response_write_xml(&r->body, r->a, &h, arts, status, n, rc, &report);
-    int code = srv_status_http(rc);
-    if (rc == CORE_OK)
-        for (size_t i = 0; i < n; i++)
-            if (status[i] == REG_PUT_CREATED)
-                code = 201;
-    common_headers(r);
-    reply(r, code, reason_of(code), "application/xml");
-    return 0;
+    return job_submit(r, j, structure_run, structure_done);
 }
 
 /* What kind of data body a Content-Type announces: 0 for anything SDMX reads (the readers
@@ -698,6 +823,79 @@ reply_upload_refused(request_t *r, core_rc rc, const core_err_t *err, const dsd_
     return 0;
 }
 
+static void
+upload_run(srv_job_t *sj)
+{
+    struct write_job *j = (struct write_job *)sj;
+    j->opts.consumed = srv_drop_read_pages;
+    j->opts.consumed_arg = &sj->pages;
+    j->rc = sdmx_data_load(j->r->ctx->reg, j->r->a, sj->own, "request body", &j->opts,
+                           &j->u.stats, &j->report, &j->err);
+}
+
+static void
+upload_done(srv_job_t *sj)
+{
+    struct write_job *j = (struct write_job *)sj;
+    request_t *r = j->r;
+    if (job_failed(r, sj))
+        return;
+    if (j->rc != CORE_OK) {
+        reply_upload_refused(r, j->rc, &j->err, &j->report);
+        return;
+    }
+    j->u.data_url = core_arena_printf(r->a, "/rest/data/%.*s,%.*s,%.*s",
+                                      CORE_STR_FMT(j->flow.agency), CORE_STR_FMT(j->flow.id),
+                                      CORE_STR_FMT(j->flow.version));
+    int json = srv_prefers_json(r->format_param, header(r->req, H2O_TOKEN_ACCEPT));
+    if (json) {
+        sdmx_upload_write_json(&r->body, r->a, &j->u);
+    } else {
+        sdmx_header_t h;
+        header_for(r, &h);
+        h.receiver = "not_supplied";
+        sdmx_upload_write_xml(&r->body, r->a, &h, &j->u);
+    }
+    int code = !j->u.dry_run && j->u.stats.obs_added > 0 ? 201 : 200;
+    common_headers(r);
+    reply(r, code, reason_of(code), json ? "application/json" : "application/xml");
+}
+
+/* Who sends the upload, and what it may write: the token's provider and its agreement for the
+ * dataflow (answered when not). The strings are copied into r's arena from v. */
+static int
+upload_rights(request_t *r, reg_view_t *v, const sdmx_query_t *q, struct write_job *j)
+{
+    core_err_t err = {0};
+    core_str_t who;
+    const srv_principal_t *p = principal_of(r, v, &who);
+    if (p == NULL)
+        return -1;
+    j->u.submitter = core_arena_strndup(r->a, who.ptr, who.len);
+    if (sdmx_data_flow(v, r->a, &q->data, &j->flow, &err) != CORE_OK) {
+        reply_error(r, &err);
+        return -1;
+    }
+    j->flow = dsd_ref_dup(r->a, &j->flow);
+    if (!p->is_provider) {
+        core_fail(&err, CORE_EFORBIDDEN, "data is written with a data provider's token; %.*s is "
+                  "an agency", CORE_STR_FMT(who));
+        reply_error(r, &err);
+        return -1;
+    }
+    if (sdmx_agreement_find(v, r->a, &j->flow, &p->scheme, p->provider, &j->u.agreement, &err) !=
+        CORE_OK) {
+        reply_error(r, &err);
+        return -1;
+    }
+    j->u.agreement = dsd_ref_dup(r->a, &j->u.agreement);
+    j->opts = (sdmx_load_opts_t){.target = &j->flow, .agreement = &j->u.agreement,
+                                 .dry_run = j->u.dry_run, .replace = j->put,
+                                 .submitter = j->u.submitter, .cache = r->ctx->cache,
+                                 .provider_scheme = &p->scheme, .provider = p->provider};
+    return 0;
+}
+
 /* POST (add and update) or PUT (replace) /rest/data/{flowRef}: a provider's upload, checked
  * whole and stored all or nothing. */
 static int
@@ -705,60 +903,27 @@ submit_data(request_t *r, int put)
 {
     core_err_t err = {0};
     sdmx_query_t q;
-    int dry_run;
+    struct write_job *j = core_arena_zalloc(r->a, sizeof *j);
+    j->put = put;
     if (sdmx_query_parse(r->a, r->path, CORE_STR_NULL, &q, &err) != CORE_OK ||
-        upload_params(r->query, &dry_run, &err) != CORE_OK)
+        upload_params(r->query, &j->u.dry_run, &err) != CORE_OK)
         return reply_error(r, &err);
     if (q.data.nkey > 0) {
         core_fail(&err, CORE_ESYNTAX, "uploads go to /rest/data/{flowRef}, without a key");
         return reply_error(r, &err);
     }
-    reg_view_t *v;
-    if (reg_view_begin(r->ctx->reg, r->a, &v, &err) != CORE_OK)
-        return reply_error(r, &err);
-    core_str_t who;
-    const srv_principal_t *p = principal_of(r, v, &who);
-    if (p == NULL)
+    core_arena_t *va;
+    reg_view_t *v = check_view(r, &va);
+    if (v == NULL)
         return 0;
-    sdmx_upload_t u = {.submitter = core_arena_strndup(r->a, who.ptr, who.len), .dry_run = dry_run};
-    dsd_ref_t flow;
-    if (sdmx_data_flow(v, r->a, &q.data, &flow, &err) != CORE_OK)
-        return reply_error(r, &err);
-    if (!p->is_provider) {
-        core_fail(&err, CORE_EFORBIDDEN, "data is written with a data provider's token; %.*s is "
-                  "an agency", CORE_STR_FMT(who));
-        return reply_error(r, &err);
-    }
-    if (sdmx_agreement_find(v, r->a, &flow, &p->scheme, p->provider, &u.agreement, &err) != CORE_OK)
-        return reply_error(r, &err);
+    int refused = upload_rights(r, v, &q, j);
+    core_arena_free(va);
+    if (refused)
+        return 0;
     if (data_type_ok(header(r->req, H2O_TOKEN_CONTENT_TYPE)) != 0)
         return reply_error_status(r, 415, 140, "Unsupported Media Type",
                                   "data is sent as SDMX-ML 2.1, SDMX-CSV 1.0 or SDMX-JSON 1.0");
-    dsd_report_t report;
-    dsd_report_init(&report, r->a, 1000);
-    sdmx_load_opts_t opts = {.target = &flow, .agreement = &u.agreement, .dry_run = dry_run,
-                             .replace = put, .submitter = u.submitter, .cache = r->ctx->cache,
-                             .provider_scheme = &p->scheme, .provider = p->provider};
-    core_str_t body = {r->req->entity.base, r->req->entity.len};
-    core_rc rc = sdmx_data_load(r->ctx->reg, r->a, body, "request body", &opts, &u.stats, &report,
-                                &err);
-    if (rc != CORE_OK)
-        return reply_upload_refused(r, rc, &err, &report);
-    u.data_url = core_arena_printf(r->a, "/rest/data/%.*s,%.*s,%.*s", CORE_STR_FMT(flow.agency),
-                                   CORE_STR_FMT(flow.id), CORE_STR_FMT(flow.version));
-    int json = srv_prefers_json(r->format_param, header(r->req, H2O_TOKEN_ACCEPT));
-    if (json) {
-        sdmx_upload_write_json(&r->body, r->a, &u);
-    } else {
-        sdmx_header_t h;
-        header_for(r, &h);
-        h.receiver = "not_supplied";
-        sdmx_upload_write_xml(&r->body, r->a, &h, &u);
-    }
-    int code = !dry_run && u.stats.obs_added > 0 ? 201 : 200;
-    common_headers(r);
-    reply(r, code, reason_of(code), json ? "application/json" : "application/xml");
-    return 0;
+    return job_submit(r, j, upload_run, upload_done);
 }
 
 static int
@@ -988,8 +1153,16 @@ srv_http_run(srv_ctx_t *ctx)
     for (size_t i = 0; i < n; i++) {
         h2o_context_init(&loops[i].h2o, h2o_evloop_create(), &config);
         h2o_timeout_init(loops[i].h2o.loop, &loops[i].snapshot_hold, snapshot_hold_ms);
+        srv__writer_receiver_init(loops[i].h2o.loop, &loops[i].writes);
         accepts[i].ctx = &loops[i].h2o;
         accepts[i].hosts = config.hosts;
     }
-    return srv__conn_serve(ctx, accepts, n, &addr);
+    core_err_t err = {0};
+    if (srv__writer_start(&err) != CORE_OK) {
+        fprintf(stderr, "sdmxd: %s\n", err.msg);
+        return 1;
+    }
+    int code = srv__conn_serve(ctx, accepts, n, &addr);
+    srv__writer_stop();
+    return code;
 }

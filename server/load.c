@@ -133,17 +133,10 @@ load_provider(srv_ctx_t *ctx, core_arena_t *a, const char *arg, srv_principal_t 
     return CORE_OK;
 }
 
-/* A mapped input file's pages that the reader is done with, dropped in 8 MB steps: the file
- * stays where it is, so a page read again is simply mapped again. */
-struct read_pages {
-    const char *base;
-    size_t len, dropped;
-};
-
-static void
-drop_read_pages(void *arg, size_t offset)
+void
+srv_drop_read_pages(void *arg, size_t offset)
 {
-    struct read_pages *rp = arg;
+    srv_read_pages_t *rp = arg;
     if (offset > rp->len) /* never past the mapping, whatever a reader says */
         offset = rp->len;
     size_t page = (size_t)sysconf(_SC_PAGESIZE), end = offset / page * page;
@@ -166,9 +159,9 @@ load_data(srv_ctx_t *ctx, core_arena_t *a, core_str_t body, const char *file,
     }
     sdmx_load_stats_t st;
     sdmx_load_opts_t opts = {.flow = flowp, .dry_run = ctx->conf.validate_only};
-    struct read_pages rp = {body.ptr, body.len, 0};
+    srv_read_pages_t rp = {body.ptr, body.len, 0};
     if (body.len > 0) { /* srv_read_file mapped it */
-        opts.consumed = drop_read_pages;
+        opts.consumed = srv_drop_read_pages;
         opts.consumed_arg = &rp;
     }
     srv_principal_t provider;

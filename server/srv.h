@@ -91,6 +91,14 @@ int srv_load_files(const srv_conf_t *conf, char **files, int nfiles);
 /* Maps a whole file read-only (bounded by max bytes) until a is freed. */
 core_rc srv_read_file(core_arena_t *a, const char *path, size_t max, core_str_t *out,
                       core_err_t *err);
+/* The pages of a message mapped in memory (a file, or the writer's copy of a body) that its
+ * reader is done with, dropped in 8 MB steps: as sdmx_load_opts_t.consumed, with arg a
+ * srv_read_pages_t. A mapped file's page read again is mapped again. */
+typedef struct srv_read_pages {
+    const char *base;
+    size_t len, dropped;
+} srv_read_pages_t;
+void srv_drop_read_pages(void *arg, size_t offset);
 /* Stores the structures of one message; fills a report and statuses. When agency is given
  * (an agency token wrote them), every artefact must be maintained by it, and so must every
  * dataflow its agreements are for and everything its constraints are attached to

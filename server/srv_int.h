@@ -56,4 +56,35 @@ void srv__stream_refused(srv_ctx_t *ctx);
 /* Gives the place back; does nothing when s holds none. */
 void srv__stream_end(srv_ctx_t *ctx, srv_stream_t *s);
 
+/* ---- the writer thread (jobs/writer.c) ------------------------------------------------------
+ * Every write transaction of the server runs on one thread of its own, so that no event loop
+ * waits for a write. A job is handed over from a loop with the request body it reads; the
+ * writer copies the body first, runs the job, then hands it back to the loop of reply_to,
+ * which calls done (unless the job was cancelled) and then release. */
+typedef struct srv_job srv_job_t;
+struct srv_job {
+    h2o_multithread_message_t msg; /* back to the submitting loop */
+    h2o_linklist_t link;           /* in the writer's queue */
+    h2o_multithread_receiver_t *reply_to;
+    core_str_t body;          /* the request's, borrowed until the writer has copied it */
+    core_str_t own;           /* the writer's copy, what run reads (gone after run) */
+    srv_read_pages_t pages;   /* for dropping own's pages behind the reader */
+    void (*run)(srv_job_t *j);     /* on the writer thread */
+    void (*done)(srv_job_t *j);    /* on the loop: answer the request */
+    void (*release)(srv_job_t *j); /* on the loop, last: drop what the job holds */
+    int state, cancelled, copy_failed;
+};
+
+/* Starts and stops (after the job running, if any) the writer thread. */
+core_rc srv__writer_start(core_err_t *err);
+void srv__writer_stop(void);
+/* Queues j; CORE_EUNAVAIL when too many writes are waiting already. */
+core_rc srv__job_submit(srv_job_t *j, core_err_t *err);
+/* The request of j is gone: done will not be called. Returns 1 when j was still queued (it
+ * never runs and will not come back: release it now), 0 when it will come back to release;
+ * waits while the writer is copying the body, never while it writes. */
+int srv__job_cancel(srv_job_t *j);
+/* Sets up rx, on loop, as where jobs come back. */
+void srv__writer_receiver_init(h2o_loop_t *loop, h2o_multithread_receiver_t *rx);
+
 #endif

@@ -74,7 +74,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "e2e"))
-from harness import free_port  # noqa: E402  (the scripted tests' harness)
+from harness import free_port, write_sdg_data  # noqa: E402  (the scripted tests' harness)
 
 try:
     from lxml import etree
@@ -499,38 +499,7 @@ class Case:
         self.checks += 1
 
     def write_sdg_data(self, name, nseries, nareas, variant=0):
-        """Deterministic bulk data for the demo SDG dataflow, from the demo codelists."""
-        path = os.path.join(self.env.repo, "demo/structures")
-        codes = {}
-        for f in sorted(os.listdir(path)):
-            if f.endswith(".xml"):
-                for cl in etree.parse(os.path.join(path, f)).iter("{%s}Codelist" % NS["str"]):
-                    codes[cl.get("id")] = [c.get("id") for c in cl.findall("{%s}Code" % NS["str"])]
-        excluded = {"010", "074", "239", "260", "334"}
-        series = codes["CL_SERIES"][:nseries]
-        areas = [a for a in codes["CL_AREA"] if a not in excluded][:nareas]
-        dims = ("FREQ=\"A\" REPORTING_TYPE=\"N\" SERIES=\"%s\" REF_AREA=\"%s\" SEX=\"_T\" AGE=\"_T\" "
-                "URBANISATION=\"_T\" INCOME_WEALTH_QUANTILE=\"_T\" EDUCATION_LEV=\"_T\" "
-                "OCCUPATION=\"_T\" CUST_BREAKDOWN=\"_T\" COMPOSITE_BREAKDOWN=\"_Z\" "
-                "DISABILITY_STATUS=\"_T\" ACTIVITY=\"_T\" PRODUCT=\"_T\" UNIT_MEASURE=\"PERCENT\" "
-                "UNIT_MULT=\"0\"")
-        with open(self.file("tmp:" + name), "w") as out:
-            out.write('<?xml version="1.0" encoding="UTF-8"?>\n<message:StructureSpecificData '
-                      'xmlns:ss="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/data/structurespecific" '
-                      'xmlns:message="%s" xmlns:common="%s"><message:Header><message:ID>BULK</message:ID>'
-                      '<message:Test>false</message:Test><message:Prepared>2024-01-01T00:00:00</message:Prepared>'
-                      '<message:Sender id="T"/><message:Structure structureID="S" dimensionAtObservation="TIME_PERIOD">'
-                      '<common:StructureUsage><Ref agencyID="SDMXD" id="DF_SDG" version="1.0"/></common:StructureUsage>'
-                      '</message:Structure></message:Header><message:DataSet ss:structureRef="S">\n'
-                      % (NS["mes"], NS["com"]))
-            for i, s in enumerate(series):
-                for j, a in enumerate(areas):
-                    out.write("<Series %s>" % (dims % (s, a)))
-                    for y in range(2000, 2024):
-                        out.write('<Obs TIME_PERIOD="%d" OBS_VALUE="%.2f" OBS_STATUS="A"/>'
-                                  % (y, ((i * 7919 + j * 104729 + y * 31 + variant) % 10000) / 100.0))
-                    out.write("</Series>\n")
-            out.write("</message:DataSet></message:StructureSpecificData>\n")
+        write_sdg_data(self.file("tmp:" + name), nseries, nareas, variant)
 
     def rss_kb(self):
         """Anonymous resident memory (heap and stacks): the store's pages are a file mapping

@@ -205,6 +205,48 @@ class Server:
         return p.stdout
 
 
+def write_sdg_data(path, nseries, nareas, variant=0):
+    """Deterministic bulk data for the demo SDG dataflow, from the demo codelists: a
+    structure-specific message of nseries series codes x nareas areas x 24 years (values
+    shifted by variant)."""
+    import xml.etree.ElementTree as ET
+    str_ns = "{http://www.sdmx.org/resources/sdmxml/schemas/v2_1/structure}"
+    folder = os.path.join(REPO, "demo/structures")
+    codes = {}
+    for f in sorted(os.listdir(folder)):
+        if f.endswith(".xml"):
+            for cl in ET.parse(os.path.join(folder, f)).iter(str_ns + "Codelist"):
+                codes[cl.get("id")] = [c.get("id") for c in cl.findall(str_ns + "Code")]
+    excluded = {"010", "074", "239", "260", "334"}
+    series = codes["CL_SERIES"][:nseries]
+    areas = [a for a in codes["CL_AREA"] if a not in excluded][:nareas]
+    dims = ("FREQ=\"A\" REPORTING_TYPE=\"N\" SERIES=\"%s\" REF_AREA=\"%s\" SEX=\"_T\" AGE=\"_T\" "
+            "URBANISATION=\"_T\" INCOME_WEALTH_QUANTILE=\"_T\" EDUCATION_LEV=\"_T\" "
+            "OCCUPATION=\"_T\" CUST_BREAKDOWN=\"_T\" COMPOSITE_BREAKDOWN=\"_Z\" "
+            "DISABILITY_STATUS=\"_T\" ACTIVITY=\"_T\" PRODUCT=\"_T\" UNIT_MEASURE=\"PERCENT\" "
+            "UNIT_MULT=\"0\"")
+    mes = "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message"
+    com = "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/common"
+    with open(path, "w") as out:
+        out.write('<?xml version="1.0" encoding="UTF-8"?>\n<message:StructureSpecificData '
+                  'xmlns:ss="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/data/structurespecific" '
+                  'xmlns:message="%s" xmlns:common="%s"><message:Header><message:ID>BULK</message:ID>'
+                  '<message:Test>false</message:Test><message:Prepared>2024-01-01T00:00:00</message:Prepared>'
+                  '<message:Sender id="T"/><message:Structure structureID="S" dimensionAtObservation="TIME_PERIOD">'
+                  '<common:StructureUsage><Ref agencyID="SDMXD" id="DF_SDG" version="1.0"/></common:StructureUsage>'
+                  '</message:Structure></message:Header><message:DataSet ss:structureRef="S">\n'
+                  % (mes, com))
+        for i, s in enumerate(series):
+            for j, a in enumerate(areas):
+                out.write("<Series %s>" % (dims % (s, a)))
+                for y in range(2000, 2024):
+                    out.write('<Obs TIME_PERIOD="%d" OBS_VALUE="%.2f" OBS_STATUS="A"/>'
+                              % (y, ((i * 7919 + j * 104729 + y * 31 + variant) % 10000) / 100.0))
+                out.write("</Series>\n")
+        out.write("</message:DataSet></message:StructureSpecificData>\n")
+    return len(series) * len(areas) * 24
+
+
 def sdmx_error(body):
     """The SDMX error code and text of an error body (SDMX-JSON or SDMX-ML), or (None, '')."""
     try:
