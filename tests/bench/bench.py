@@ -17,6 +17,10 @@ absolute figure and the ratio. Steps:
              against nginx answering a file of the same bytes
   updated    load a file that changes 1% of the series; updatedAfter for the whole dataflow
              against the whole dataflow
+  replace    the update again over HTTP, POST then PUT
+  mixed      p99 of a structure query and one series (64 connections) while a 100 MB upload
+             is written and 8 clients download the whole dataflow, against a quiet server
+  abuse      probe latencies while the security tests' attacks run
 
 Exit status: 0 when every step ran, 1 when one failed, 77 (automake's "skipped") when a tool
 is missing and nothing failed. --small runs the same steps on a few thousand observations.
@@ -704,6 +708,25 @@ class Bench:
                 worst = max(worst, value)
         return "%d figures; the worst probe p99 under an attack %.1f ms" % (len(rows), worst)
 
+    def step_mixed(self):
+        """Readers while a 100 MB upload is written and 8 clients download everything
+        (tests/bench/mixed.py), on a server of its own over the bench's store."""
+        sys.path.insert(0, HERE)
+        import mixed
+        try:
+            rows = mixed.run(self.sdmxd, self.db, self.file("sdg", "ss"), self.man["sample"]["series"],
+                             self.out, self.duration, self.small, PROCS)
+        except (RuntimeError, subprocess.SubprocessError) as e:
+            raise StepFailure("mixed: %s" % e)
+        worst = 0.0
+        for measure, value, unit, baseline, base_value, ratio, target in rows:
+            verdict = ""
+            if target:
+                verdict = "met" if value < 10.0 else "not met"
+                worst = max(worst, value)
+            record("mixed", measure, value, unit, baseline, base_value, ratio, target, verdict)
+        return "p99 of the structure query and one series while writing and downloading: worst %.1f ms" % worst
+
     # ---- driver
     def run_step(self, name, fn):
         t0 = time.monotonic()
@@ -741,7 +764,8 @@ class Bench:
                  ("ingest", self.step_ingest, "generate"), ("storage", self.step_storage, "ingest"),
                  ("serve", self.start_servers, "ingest"), ("bulk", self.step_bulk, "serve"),
                  ("point", self.step_point, "serve"), ("updated", self.step_updated, "serve"),
-                 ("replace", self.step_replace, "updated"), ("abuse", self.step_abuse, None)]
+                 ("replace", self.step_replace, "updated"), ("mixed", self.step_mixed, "replace"),
+                 ("abuse", self.step_abuse, None)]
         done = set()
         try:
             for name, fn, needs in steps:
@@ -749,7 +773,7 @@ class Bench:
                     say("step %-9s FAIL  not run: step %s did not complete" % (name, needs))
                     FAILED.append(name)
                     continue
-                if name == "point" and not shutil.which("wrk"):
+                if name in ("point", "mixed") and not shutil.which("wrk"):
                     SKIPPED.append(name)
                     say("step %-9s SKIP  missing tool: wrk (Debian package wrk)" % name)
                     continue
