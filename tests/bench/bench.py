@@ -20,6 +20,8 @@ absolute figure and the ratio. Steps:
   replace    the update again over HTTP, POST then PUT
   mixed      p99 of a structure query and one series (64 connections) while a 100 MB upload
              is written and 8 clients download the whole dataflow, against a quiet server
+  threads    one series from one event loop and from two, with the CPU per answer of the
+             server and of the client (wrk) beside it on the same cores
   abuse      probe latencies while the security tests' attacks run
 
 Exit status: 0 when every step ran, 1 when one failed, 77 (automake's "skipped") when a tool
@@ -727,6 +729,27 @@ class Bench:
             record("mixed", measure, value, unit, baseline, base_value, ratio, target, verdict)
         return "p99 of the structure query and one series while writing and downloading: worst %.1f ms" % worst
 
+    def step_threads(self):
+        """One series from one event loop and from two, with the CPU each side spent."""
+        sys.path.insert(0, HERE)
+        import mixed
+        try:
+            rows = mixed.scaling(self.sdmxd, self.db, self.man["sample"]["series"], self.out,
+                                 self.duration, PROCS)
+        except (RuntimeError, subprocess.SubprocessError) as e:
+            raise StepFailure("threads: %s" % e)
+        ratio = ceiling = 0.0
+        for measure, value, unit, baseline, base_value, ratio_, target in rows:
+            verdict = ""
+            if target:
+                ratio = ratio_
+                verdict = "met" if ratio_ >= 1.6 else "not met"
+            if measure.startswith("ceiling"):
+                ceiling = value
+            record("threads", measure, value, unit, baseline, base_value, ratio_, target, verdict)
+        return "2 loops %.2fx one (ceiling on this machine with the client beside: %.2fx)" % (
+            ratio, ceiling)
+
     # ---- driver
     def run_step(self, name, fn):
         t0 = time.monotonic()
@@ -765,6 +788,7 @@ class Bench:
                  ("serve", self.start_servers, "ingest"), ("bulk", self.step_bulk, "serve"),
                  ("point", self.step_point, "serve"), ("updated", self.step_updated, "serve"),
                  ("replace", self.step_replace, "updated"), ("mixed", self.step_mixed, "replace"),
+                 ("threads", self.step_threads, "serve"),
                  ("abuse", self.step_abuse, None)]
         done = set()
         try:
@@ -773,7 +797,7 @@ class Bench:
                     say("step %-9s FAIL  not run: step %s did not complete" % (name, needs))
                     FAILED.append(name)
                     continue
-                if name in ("point", "mixed") and not shutil.which("wrk"):
+                if name in ("point", "mixed", "threads") and not shutil.which("wrk"):
                     SKIPPED.append(name)
                     say("step %-9s SKIP  missing tool: wrk (Debian package wrk)" % name)
                     continue

@@ -161,3 +161,62 @@ def run(sdmxd, db, ss_file, series, workdir, duration, small, procs):
         for r in (quiet_s, quiet_1, busy_s, busy_1):
             f.write(r["raw"] + "\n---\n")
     return rows
+
+
+def cpu_seconds(pid):
+    """User and system CPU seconds the process has used so far."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def serve(sdmxd, db, workdir, procs, *flags):
+    port = free_port()
+    base = "http://127.0.0.1:%d/rest" % port
+    log = open(os.path.join(workdir, "sdmxd-threads.log"), "a")
+    srv = subprocess.Popen([sdmxd, "serve", "--db", db, "--listen", "127.0.0.1:%d" % port] +
+                           list(flags), stdout=log, stderr=log)
+    procs.append(srv)
+    deadline = time.time() + 20
+    while subprocess.run(["curl", "-s", "-o", "/dev/null", base + "/dataflow"]).returncode != 0:
+        if time.time() > deadline or srv.poll() is not None:
+            raise RuntimeError("the server did not start")
+        time.sleep(0.1)
+    return srv, base
+
+
+def scaling(sdmxd, db, series, workdir, duration, procs):
+    """One series at 64 connections (wrk, 2 threads) from one event loop and from two, with
+    the CPU that the server and the client each spent per answer: on a two-core machine the
+    client runs on the same cores, so two loops cannot be twice one; the ceiling is
+    2c / (c + k) for server cost c and client cost k per answer."""
+    rows, got = [], {}
+    for threads in (1, 2):
+        srv, base = serve(sdmxd, db, workdir, procs, "--threads", str(threads))
+        url = base + "/data/SDMXD,DF_SDG,1.0/" + series
+        c0 = cpu_seconds(srv.pid)
+        r0 = os.times()
+        p = subprocess.run(["wrk", "-t2", "-c64", "-d%ds" % duration, "--latency", url],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=duration + 120)
+        r1 = os.times()
+        c1 = cpu_seconds(srv.pid)
+        srv.terminate()
+        srv.wait(60)
+        out = p.stdout.decode()
+        m = re.search(r"(\d+) requests in", out)
+        n = int(m.group(1)) if m else 0
+        m = re.search(r"Requests/sec:\s+([\d.]+)", out)
+        rps = float(m.group(1)) if m else 0.0
+        if n == 0:
+            raise RuntimeError("wrk made no requests: %s" % out[-500:])
+        client = (r1.children_user - r0.children_user) + (r1.children_system - r0.children_system)
+        got[threads] = (rps, (c1 - c0) / n * 1e6, client / n * 1e6)
+    (r1_, c1_, k1_), (r2_, c2_, k2_) = got[1], got[2]
+    rows.append(("one series, 64 conns, 1 event loop: requests/s", r1_, "req/s", "", "", "", ""))
+    rows.append(("one series, 64 conns, 2 event loops: requests/s", r2_, "req/s", "1 loop", r1_,
+                 r2_ / r1_, ">= 1.6x"))
+    rows.append(("server CPU per answer, 1 loop / 2 loops", c2_, "us", "1 loop", c1_, c2_ / c1_, ""))
+    rows.append(("client (wrk) CPU per answer, 2 loops", k2_, "us", "", "", "", ""))
+    rows.append(("ceiling of 2 loops / 1 on 2 cores with the client beside: 2c/(c+k)",
+                 2 * c1_ / (c1_ + k2_), "x", "", "", "", ""))
+    return rows
