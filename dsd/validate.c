@@ -9,7 +9,8 @@
  * codelists, keys inside the constraints, mandatory attributes, text formats, periods valid
  * for FREQ, numeric values, one value per series attribute. */
 
-#define LIFT_MAX 64 /* attributes of one observation sorted by level; more are kept as they came */
+/* The attributes of one observation sorted by level at most; more are kept as they came. */
+#define LIFT_MAX 64
 
 struct codes {
     const char *const *ids; /* sorted */
@@ -45,11 +46,11 @@ struct dsd_valid {
     core_str_t *attr_ids;     /* the attributes' ids as slices */
     size_t attr_hint[16];     /* the attribute met at each position last time */
     int freq_dim;
-    int numeric_measure;      /* OBS_VALUE must be a number */
+    int numeric_measure; /* OBS_VALUE must be a number */
     dsd_action action;
-    char *verdict_key;        /* the last series key checked against the constraints */
-    int verdict;              /* its verdict: 1 allowed */
-    char *reported_key;       /* the last series whose missing attributes were reported */
+    char *verdict_key;                 /* the last series key checked against the constraints */
+    int verdict;                       /* its verdict: 1 allowed */
+    char *reported_key;                /* the last series whose missing attributes were reported */
     uint64_t dataset_mask, group_mask; /* attributes given for everything, for some groups */
     uint64_t mand_obs, mand_series;    /* see mandatory_mask() */
     struct slot *series_masks;         /* series key hash -> attributes given on the series */
@@ -70,14 +71,14 @@ struct dsd_valid {
     struct {
         int valid;
         size_t nkey;
-        core_buf_t *raw;      /* the ids and values as given, the codes, the printed key */
+        core_buf_t *raw;         /* the ids and values as given, the codes, the printed key */
         size_t off[64], len[64]; /* of each id and value as given, in raw (2 per key value) */
-        core_str_t codes[64]; /* in DSD order, into raw */
-        const char *key;      /* printed, into raw */
-        int verdict;          /* of the constraints; -1 not asked yet */
+        core_str_t codes[64];    /* in DSD order, into raw */
+        const char *key;         /* printed, into raw */
+        int verdict;             /* of the constraints; -1 not asked yet */
     } cur;
-    core_str_t given[64];     /* the key of the event in DSD order, when not cur's */
-    core_buf_t *lifted;       /* see lift_attrs(): the series key and values last stored */
+    core_str_t given[64];       /* the key of the event in DSD order, when not cur's */
+    core_buf_t *lifted;         /* see lift_attrs(): the series key and values last stored */
     struct slot *lifted_values; /* see check_lifted(): (series, attribute) -> value hash */
     size_t nlifted_values, caplifted_values;
     dsd_kv_t own[LIFT_MAX], up[LIFT_MAX], ds[LIFT_MAX]; /* see lift_attrs() */
@@ -162,8 +163,9 @@ code_known(struct codes *c, core_str_t code)
 static int
 numeric_type(const char *t)
 {
-    static const char *const types[] = {"Double", "Float", "Decimal", "Integer", "Long", "Short",
-                                        "BigInteger", "Count", "PositiveInteger", "Numeric"};
+    static const char *const types[] = {
+        "Double", "Float",      "Decimal", "Integer",         "Long",
+        "Short",  "BigInteger", "Count",   "PositiveInteger", "Numeric"};
     if (t == NULL)
         return 1; /* the primary measure of SDMX 2.1 defaults to numbers */
     for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
@@ -283,14 +285,13 @@ check_attrs(dsd_valid_t *v, const dsd_kv_t *attrs, size_t n, const char *what, c
         char why[256];
         if (attrs[i].value.len > 0 && !code_known(&v->attr_codes[k], attrs[i].value))
             dsd_report_add(v->report, DSD_SEV_ERROR, "unknown-code", NULL,
-                           "%s:%ld: %s%s: %.*s is not a code of %s for attribute %s", v->name,
-                           line, what, key, CORE_STR_FMT(attrs[i].value),
+                           "%s:%ld: %s%s: %.*s is not a code of %s for attribute %s", v->name, line,
+                           what, key, CORE_STR_FMT(attrs[i].value),
                            dsd_ref_label(v->a, &c->codelist), c->id);
         else if (attrs[i].value.len > 0 && c->codelist.kind == DSD_KIND_NONE &&
                  !dsd_text_check(&c->format, attrs[i].value, why, sizeof why))
             dsd_report_add(v->report, DSD_SEV_ERROR, "text-format", NULL,
-                           "%s:%ld: %s%s: attribute %s: %s", v->name, line, what, key, c->id,
-                           why);
+                           "%s:%ld: %s%s: attribute %s: %s", v->name, line, what, key, c->id, why);
     }
     return mask;
 }
@@ -307,8 +308,8 @@ series_mask(dsd_valid_t *v, const char *key)
         v->mask_slot_gen == v->capseries_masks)
         return &v->mask_slot->value;
     hash2((core_str_t){key, len}, CORE_STR_NULL, &h1, &h2);
-    struct slot *s = slot_of(v->a, &v->series_masks, &v->nseries_masks, &v->capseries_masks, h1,
-                             h2, &added);
+    struct slot *s =
+        slot_of(v->a, &v->series_masks, &v->nseries_masks, &v->capseries_masks, h1, h2, &added);
     if (len > v->mask_key_cap) {
         v->mask_key_cap = len * 2 + 16;
         v->mask_key = core_arena_alloc(v->a, v->mask_key_cap);
@@ -399,8 +400,8 @@ report_missing(dsd_valid_t *v, const char *key, long line, uint64_t missing)
  * may come on the series, a group or the data set, in this message or already stored; those
  * still missing are settled by dsd_valid_end(). */
 static int
-check_mandatory(dsd_valid_t *v, const core_str_t *codes, const unsigned char *pkey,
-                const char *key, uint64_t obs_mask, long line)
+check_mandatory(dsd_valid_t *v, const core_str_t *codes, const unsigned char *pkey, const char *key,
+                uint64_t obs_mask, long line)
 {
     uint64_t have = obs_mask | v->dataset_mask | v->group_mask | *series_mask(v, key);
     uint64_t need = (v->mand_obs | v->mand_series) & ~have;
@@ -443,8 +444,7 @@ dsd_valid_end(dsd_valid_t *v)
 /* Puts the key's values in DSD order; reports what is missing, unknown or not coded right.
  * Returns 0 when the key cannot be used. Partial keys (groups, deletions) leave NULLs. */
 static int
-order_key(dsd_valid_t *v, const dsd_kv_t *key, size_t n, core_str_t *codes, int partial,
-          long line)
+order_key(dsd_valid_t *v, const dsd_kv_t *key, size_t n, core_str_t *codes, int partial, long line)
 {
     const dsd_structure_t *s = v->dsd;
     int ok = 1;
@@ -583,7 +583,7 @@ dsd_valid_series(dsd_valid_t *v, const dsd_kv_t *key, size_t nkey, const dsd_kv_
     *series_mask(v, k) |= mask;
     if (v->action == DSD_ACTION_DELETE)
         row->ok = !v->constrain_deletes || check_constraints(v, v->given, k, line);
-    else if (nattrs > 0) /* (a key alone adds or replaces nothing) */
+    else if (nattrs > 0)                         /* (a key alone adds or replaces nothing) */
         check_constraints(v, v->given, k, line); /* the write goes on: see dsd_valid_duplicate */
     return CORE_OK;
 }
@@ -665,17 +665,16 @@ check_lifted(dsd_valid_t *v, const char *key, const dsd_kv_t *kv, long line)
     int added;
     hash2((core_str_t){key, strlen(key) + 1}, kv->id, &h1, &h2); /* (the NUL separates) */
     hash2(kv->value, CORE_STR_NULL, &hv, &unused);
-    struct slot *s = slot_of(v->a, &v->lifted_values, &v->nlifted_values, &v->caplifted_values,
-                             h1, h2, &added);
+    struct slot *s =
+        slot_of(v->a, &v->lifted_values, &v->nlifted_values, &v->caplifted_values, h1, h2, &added);
     if (added)
         s->value = hv;
     else if (s->value != hv)
         dsd_report_add(v->report, DSD_SEV_ERROR, "conflicting-attribute", NULL,
                        "%s:%ld: %s%s: %.*s is '%.*s' here, but another observation of the %s "
                        "in this message gives it another value",
-                       v->name, line, *key ? "series " : "the data set", key,
-                       CORE_STR_FMT(kv->id), CORE_STR_FMT(kv->value),
-                       *key ? "series" : "data set");
+                       v->name, line, *key ? "series " : "the data set", key, CORE_STR_FMT(kv->id),
+                       CORE_STR_FMT(kv->value), *key ? "series" : "data set");
 }
 
 /* SDMX-CSV rows and flat messages carry every attribute on each observation. Those the DSD
@@ -727,9 +726,9 @@ lift_attrs(dsd_valid_t *v, const char *key, const dsd_kv_t *attrs, size_t nattrs
 }
 
 core_rc
-dsd_valid_obs(dsd_valid_t *v, const dsd_kv_t *key, size_t nkey, core_str_t period,
-              core_str_t value, const dsd_kv_t *attrs, size_t nattrs, long line,
-              dsd_valid_row_t *row, core_err_t *err)
+dsd_valid_obs(dsd_valid_t *v, const dsd_kv_t *key, size_t nkey, core_str_t period, core_str_t value,
+              const dsd_kv_t *attrs, size_t nattrs, long line, dsd_valid_row_t *row,
+              core_err_t *err)
 {
     const core_str_t *codes = v->cur.codes;
     *row = (dsd_valid_row_t){.attrs = attrs, .nattrs = nattrs};

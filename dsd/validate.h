@@ -26,22 +26,22 @@ typedef struct dsd_valid_store {
 } dsd_valid_store_t;
 
 typedef struct dsd_valid_input {
-    const char *name;                 /* the message, for places in reports */
-    const dsd_structure_t *structure; /* outlives the validator */
-    const dsd_codeset_t *dim_codes;   /* per dimension; NULL or n SIZE_MAX: not checked */
-    const dsd_codeset_t *attr_codes;  /* per attribute; the same */
+    const char *name;                    /* the message, for places in reports */
+    const dsd_structure_t *structure;    /* outlives the validator */
+    const dsd_codeset_t *dim_codes;      /* per dimension; NULL or n SIZE_MAX: not checked */
+    const dsd_codeset_t *attr_codes;     /* per attribute; the same */
     const dsd_constraint_t *constraints; /* all must allow a series */
     size_t nconstraints;
-    int constrain_deletes;            /* a deleted series too (an upload: within its rights) */
+    int constrain_deletes; /* a deleted series too (an upload: within its rights) */
     dsd_valid_store_t store;
 } dsd_valid_input_t;
 
 /* What the writer may store for one event, valid until the next call. */
 typedef struct dsd_valid_row {
-    int ok;                  /* 0: reported, store nothing */
-    const core_str_t *codes; /* the key in DSD order; a partial key has NULL slices */
-    int partial;             /* a series event for a group (or a partial deletion) */
-    const char *key;         /* printed ("A.N.SI_POV_DAY1"), NULL when partial */
+    int ok;                               /* 0: reported, store nothing */
+    const core_str_t *codes;              /* the key in DSD order; a partial key has NULL slices */
+    int partial;                          /* a series event for a group (or a partial deletion) */
+    const char *key;                      /* printed ("A.N.SI_POV_DAY1"), NULL when partial */
     unsigned char period[DSD_PERIOD_KEY]; /* observations */
     /* observations: the attributes the observation keeps, and those the DSD attaches to the
      * series (or a group) or to the data set, to store there; these two are empty when they
