@@ -2,3 +2,4 @@ noinst_LIBRARIES += libdsd.a
 libdsd_a_SOURCES = dsd/dsd.h dsd/kind.c dsd/lang.c dsd/report.c dsd/structure.c dsd/text.c dsd/version.c
 libdsd_a_CFLAGS = $(AM_CFLAGS) $(ICU_CFLAGS)
 libdsd_a_SOURCES += dsd/period.c
+libdsd_a_SOURCES += dsd/attrs.c

@@ -162,7 +162,7 @@ level_index(core_arena_t *a, jlevel_t *lv, core_str_t blob)
         lv->idx[i] = -1;
     size_t used = 0;
     dsd_kv_t kv;
-    while (reg_attrs_next(&blob, &kv)) {
+    while (dsd_attrs_next(&blob, &kv)) {
         if (kv.value.len == 0)
             continue;
         size_t i = level_attr(a, lv, kv.id);

@@ -100,7 +100,7 @@ static int
 has_attr(core_str_t blob, core_str_t id)
 {
     dsd_kv_t kv;
-    while (reg_attrs_next(&blob, &kv))
+    while (dsd_attrs_next(&blob, &kv))
         if (core_str_eq(kv.id, id))
             return 1;
     return 0;
@@ -112,9 +112,9 @@ flat_series_attrs(core_buf_t *tmp, core_str_t series, core_str_t obs)
 {
     dsd_kv_t kv;
     core_buf_reset(tmp);
-    while (reg_attrs_next(&series, &kv))
+    while (dsd_attrs_next(&series, &kv))
         if (!has_attr(obs, kv.id))
-            reg_attrs_add(tmp, kv.id, kv.value);
+            dsd_attrs_add(tmp, kv.id, kv.value);
     return (core_str_t){tmp->ptr, tmp->len};
 }
 
@@ -129,7 +129,7 @@ gen_values(core_buf_t *out, const char *wrapper, core_str_t blob)
     ADD_LIT(out, "<generic:");
     core_buf_adds(out, wrapper);
     core_buf_addc(out, '>');
-    while (reg_attrs_next(&blob, &kv))
+    while (dsd_attrs_next(&blob, &kv))
         put_value(out, 1, kv.id, kv.value);
     ADD_LIT(out, "</generic:");
     core_buf_adds(out, wrapper);
@@ -192,7 +192,7 @@ gen_flat_obs(struct sdmx_data_stream *s, core_buf_t *out, const reg_obs_t *o)
                                o->attrs};
         for (size_t i = 0; i < 2; i++) {
             dsd_kv_t kv;
-            while (reg_attrs_next(&blobs[i], &kv))
+            while (dsd_attrs_next(&blobs[i], &kv))
                 put_value(out, 1, kv.id, kv.value);
         }
         ADD_LIT(out, "</generic:Attributes>");
@@ -243,7 +243,7 @@ static void
 ss_attrs(core_buf_t *out, core_str_t blob)
 {
     dsd_kv_t kv;
-    while (reg_attrs_next(&blob, &kv))
+    while (dsd_attrs_next(&blob, &kv))
         add_attr_str(out, kv.id, kv.value);
 }
 
@@ -410,7 +410,7 @@ csv_spread(struct sdmx_data_stream *s, core_str_t blob, core_str_t *vals)
     /* the j-th entry of an observation's blob is mostly the attribute it was last time */
     size_t *hint = vals == s->csv_obs ? s->csv_obs_hint : s->csv_other_hint;
     dsd_kv_t kv;
-    for (size_t j = 0; n > 0 && reg_attrs_next(&blob, &kv); j++) {
+    for (size_t j = 0; n > 0 && dsd_attrs_next(&blob, &kv); j++) {
         size_t at = j < CSV_HINTS && hint[j] < n ? hint[j] : 0;
         for (size_t k = 0; k < n; k++) {
             if (kv.id.len == s->csv_id_len[at] &&
@@ -874,9 +874,9 @@ merge_groups(struct sdmx_data_stream *s)
             continue;
         core_str_t blob = g->attrs;
         dsd_kv_t kv;
-        while (reg_attrs_next(&blob, &kv))
+        while (dsd_attrs_next(&blob, &kv))
             if (!has_attr((core_str_t){s->merged.ptr, s->merged.len}, kv.id))
-                reg_attrs_add(&s->merged, kv.id, kv.value);
+                dsd_attrs_add(&s->merged, kv.id, kv.value);
     }
     s->series.attrs = (core_str_t){s->merged.ptr, s->merged.len};
 }
@@ -1273,7 +1273,7 @@ xs_attrs(struct sdmx_data_stream *s, core_buf_t *out, const struct xs_entry *e, 
         ADD_LIT(out, "<generic:Attributes>");
     for (size_t i = 0; i < 2; i++) {
         dsd_kv_t kv;
-        while (reg_attrs_next(&blobs[i], &kv))
+        while (dsd_attrs_next(&blobs[i], &kv))
             put_value(out, generic, kv.id, kv.value);
     }
     if (generic)
