@@ -34,3 +34,13 @@ dsd_attrs_next(core_str_t *blob, dsd_kv_t *kv)
     blob->len -= 3 + il + vl;
     return 1;
 }
+
+int
+dsd_attrs_has(core_str_t blob, core_str_t id)
+{
+    dsd_kv_t kv;
+    while (dsd_attrs_next(&blob, &kv))
+        if (core_str_eq(kv.id, id))
+            return 1;
+    return 0;
+}

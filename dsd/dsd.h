@@ -249,6 +249,8 @@ typedef struct dsd_kv {
 void dsd_attrs_add(core_buf_t *b, core_str_t id, core_str_t value);
 /* Walks an attribute blob: returns 0 at the end, else fills kv and advances *blob. */
 int dsd_attrs_next(core_str_t *blob, dsd_kv_t *kv);
+/* Whether the blob has a value for attribute id. */
+int dsd_attrs_has(core_str_t blob, core_str_t id);
 
 /* Whether the key (component id/value pairs) is allowed by c: inside an included region (when
  * c has any), outside every excluded one, and one of its keys (when it lists keys).

@@ -10,14 +10,14 @@ SDMX_LIBS = libsdmx_ingest.a libsdmx_query.a libsdmx_formats.a
 
 noinst_LIBRARIES += libsdmx_formats.a
 libsdmx_formats_a_SOURCES = sdmx/sdmx.h sdmx/sdmx_int.h sdmx/canon.c sdmx/convert20.c \
-	sdmx/data_read.c sdmx/data_read_csv.c sdmx/data_read_json.c sdmx/message.c sdmx/query.c \
-	sdmx/shape.c sdmx/structure_json.c sdmx/structure_read.c sdmx/structure_xml.c
+	sdmx/data_csv.c sdmx/data_json.c sdmx/data_read.c sdmx/data_read_csv.c \
+	sdmx/data_read_json.c sdmx/data_xml.c sdmx/message.c sdmx/query.c sdmx/shape.c \
+	sdmx/structure_json.c sdmx/structure_read.c sdmx/structure_xml.c
 libsdmx_formats_a_CFLAGS = $(SDMX_CFLAGS)
 
 noinst_LIBRARIES += libsdmx_query.a
 libsdmx_query_a_SOURCES = sdmx/sdmx.h sdmx/sdmx_int.h sdmx/agreement.c sdmx/availability.c \
-	sdmx/cache.c sdmx/compile.c sdmx/data_json.c sdmx/data_plan.c sdmx/partial.c \
-	sdmx/structure_query.c
+	sdmx/cache.c sdmx/compile.c sdmx/data_plan.c sdmx/partial.c sdmx/structure_query.c
 libsdmx_query_a_CFLAGS = $(SDMX_CFLAGS)
 
 noinst_LIBRARIES += libsdmx_ingest.a

@@ -37,5 +37,4 @@ tests_fuzz_fuzz_period_LDADD = libdsd.a libcore.a $(ICU_LIBS)
 tests_fuzz_fuzz_accept_SOURCES = tests/fuzz/fuzz_accept.c tests/fuzz/replay.c server/negotiate.c
 tests_fuzz_fuzz_accept_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DFUZZ_CORPUS='"$(abs_top_srcdir)/tests/fuzz/corpus/accept"'
-# (server/negotiate.c names the data formats' media types, which the data answer defines)
-tests_fuzz_fuzz_accept_LDADD = libsdmx_query.a libregistry.a $(FUZZ_LIBS) $(LMDB_LIBS)
+tests_fuzz_fuzz_accept_LDADD = $(FUZZ_LIBS)
