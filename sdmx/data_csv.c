@@ -18,7 +18,7 @@ typedef struct csv_state {
     /* attribute values per DSD attribute, of the data set (read once), of the current
      * series (once per series) and of the observation */
     core_str_t *ds, *series, *obs;
-    size_t *id_len; /* of each DSD attribute's id */
+    size_t *id_len;                                    /* of each DSD attribute's id */
     size_t obs_hint[CSV_HINTS], other_hint[CSV_HINTS]; /* see spread() */
     /* the current series' cells: DATAFLOW and the key (a row's start), and for each
      * attribute column the cell an observation without its own value gets (offsets into
@@ -161,10 +161,9 @@ csv_begin(sdmx__data_t *s, core_buf_t *out)
 {
     csv_state_t *st = core_arena_zalloc(s->a, sizeof *st);
     s->fmt_state = st;
-    st->flow = core_str_c(core_arena_printf(s->a, "%.*s:%.*s(%.*s)",
-                                            CORE_STR_FMT(s->flow.agency),
-                                            CORE_STR_FMT(s->flow.id),
-                                            CORE_STR_FMT(s->flow.version)));
+    st->flow =
+        core_str_c(core_arena_printf(s->a, "%.*s:%.*s(%.*s)", CORE_STR_FMT(s->flow.agency),
+                                     CORE_STR_FMT(s->flow.id), CORE_STR_FMT(s->flow.version)));
     size_t n = s->dsd.nattrs + 1;
     st->ds = core_arena_alloc(s->a, n * sizeof *st->ds);
     st->series = core_arena_alloc(s->a, n * sizeof *st->series);
@@ -242,7 +241,9 @@ csv_obs(sdmx__data_t *s, core_buf_t *out, const reg_obs_t *o)
         core_buf_addc(out, ',');
         csv_field(out, o->value);
         for (size_t i = 0; i < nattrs; i++) {
-            core_str_t v = st->obs[i].ptr ? st->obs[i] : st->series[i].ptr ? st->series[i] : st->ds[i];
+            core_str_t v = st->obs[i].ptr      ? st->obs[i]
+                           : st->series[i].ptr ? st->series[i]
+                                               : st->ds[i];
             csv_code(s, out, s->attr_names ? &s->attr_names[i] : NULL, v);
         }
         ADD_LIT(out, "\r\n");

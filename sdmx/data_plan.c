@@ -18,8 +18,8 @@ struct sdmx_data_stream {
     sdmx__plan_t p;
     reg_series_iter_t *it;
     reg_series_t series;
-    core_str_t *codes;   /* current series codes, in DSD order (d.codes) */
-    reg_obs_t *batch;    /* observations of the current series that will be written */
+    core_str_t *codes; /* current series codes, in DSD order (d.codes) */
+    reg_obs_t *batch;  /* observations of the current series that will be written */
     size_t nbatch, capbatch;
     int begun, ended, have_series;
     sdmx__xs_entry_t *xs_entries; /* every observation, sorted into sections */
@@ -103,8 +103,8 @@ sdmx_data_flow(reg_view_t *v, core_arena_t *a, const sdmx_data_query_t *q, dsd_r
 }
 
 core_rc
-sdmx__plan_structure(reg_view_t *v, core_arena_t *a, const sdmx_data_query_t *q,
-                     sdmx__plan_t *p, core_err_t *err)
+sdmx__plan_structure(reg_view_t *v, core_arena_t *a, const sdmx_data_query_t *q, sdmx__plan_t *p,
+                     core_err_t *err)
 {
     memset(p, 0, sizeof *p);
     p->a = a;
@@ -186,8 +186,7 @@ sdmx__plan_cube(reg_view_t *v, sdmx__plan_t *p, core_err_t *err)
 /* providerRef: AGENCY,ID or ID, joined with '+'; a series written without a provider matches
  * none. The provider of a deleted series is kept, so that its deletion is still theirs. */
 core_rc
-sdmx__plan_provider_matches(const sdmx__plan_t *p, const uint32_t *ids, int *yes,
-                            core_err_t *err)
+sdmx__plan_provider_matches(const sdmx__plan_t *p, const uint32_t *ids, int *yes, core_err_t *err)
 {
     const sdmx_strlist_t *want = &p->q->providers;
     *yes = want->n == 0;
@@ -405,8 +404,7 @@ next_series(struct sdmx_data_stream *s, core_err_t *err)
             if (s->nbatch == OBS_BATCH_MAX)
                 return core_fail(err, CORE_ETOOBIG, "a series with more than %d observations",
                                  OBS_BATCH_MAX);
-            core_arena_grow(s->p.a, (void **)&s->batch, s->nbatch, &s->capbatch,
-                            sizeof *s->batch);
+            core_arena_grow(s->p.a, (void **)&s->batch, s->nbatch, &s->capbatch, sizeof *s->batch);
             s->batch[s->nbatch++] = o;
         }
         if (rc != CORE_OK && rc != CORE_ENOTFOUND)
@@ -564,8 +562,8 @@ load_labels(struct sdmx_data_stream *s, reg_view_t *v, core_err_t *err)
         const dsd_component_t *c = &dsd->attrs[i];
         col_names[col++] = concept_name(s, v, c, err);
         if (c->codelist.kind != DSD_KIND_NONE &&
-            sdmx__item_names(v, a, &c->codelist, lang, &attr_names[i].v, &attr_names[i].n,
-                             err) != CORE_OK)
+            sdmx__item_names(v, a, &c->codelist, lang, &attr_names[i].v, &attr_names[i].n, err) !=
+                CORE_OK)
             return CORE_EBUG;
     }
     return CORE_OK;
@@ -665,8 +663,7 @@ xs_gather(struct sdmx_data_stream *s, core_err_t *err)
                                  "a cross-section of more than %d observations; narrow the key "
                                  "or the periods",
                                  XS_MAX);
-            core_arena_grow(a, (void **)&s->xs_entries, s->xs_n, &s->xs_cap,
-                            sizeof *s->xs_entries);
+            core_arena_grow(a, (void **)&s->xs_entries, s->xs_n, &s->xs_cap, sizeof *s->xs_entries);
             s->xs_entries[s->xs_n++] = (sdmx__xs_entry_t){ids, codes, s->batch[i], attrs};
         }
         core_rc rc = next_series(s, err);

@@ -165,7 +165,8 @@ gen_flat_obs(sdmx__data_t *s, core_buf_t *out, const reg_obs_t *o)
     for (size_t d = 0; d <= s->dsd.ndims; d++)
         put_value(out, 1,
                   core_str_c(d < s->dsd.ndims ? s->dsd.dims[d].id
-                             : s->dsd.time.id ? s->dsd.time.id : "TIME_PERIOD"),
+                             : s->dsd.time.id ? s->dsd.time.id
+                                              : "TIME_PERIOD"),
                   d < s->dsd.ndims ? s->codes[d] : o->period);
     ADD_LIT(out, "</generic:ObsKey>");
     if (o->value.len > 0) {
@@ -242,9 +243,10 @@ static void
 ss_begin(sdmx__data_t *s, core_buf_t *out)
 {
     const char *ns = ss_namespace(s);
-    core_buf_printf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<mes:%s xmlns:mes=\"" SDMX_NS_MES
-                         "\" xmlns:ss=\"" SDMX_NS_SS "\" xmlns:com=\"" SDMX_NS_COM
-                         "\" xmlns:xsi=\"" SDMX_NS_XSI "\" xmlns:ns1=\"",
+    core_buf_printf(out,
+                    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<mes:%s xmlns:mes=\"" SDMX_NS_MES
+                    "\" xmlns:ss=\"" SDMX_NS_SS "\" xmlns:com=\"" SDMX_NS_COM
+                    "\" xmlns:xsi=\"" SDMX_NS_XSI "\" xmlns:ns1=\"",
                     ss_root(s));
     core_buf_add_xml(out, ns, strlen(ns));
     ADD_LIT(out, "\">");
@@ -252,8 +254,9 @@ ss_begin(sdmx__data_t *s, core_buf_t *out)
     header_structure(s, out, 1);
     ADD_LIT(out, "<mes:DataSet");
     add_attr(out, "ss:structureRef", core_str_c(structure_id(s)));
-    add_attr(out, "xsi:type",
-             core_str_c(s->fmt == SDMX_DATA_SS_TS ? "ns1:TimeSeriesDataSetType" : "ns1:DataSetType"));
+    add_attr(
+        out, "xsi:type",
+        core_str_c(s->fmt == SDMX_DATA_SS_TS ? "ns1:TimeSeriesDataSetType" : "ns1:DataSetType"));
     add_attr(out, "ss:dataScope", CORE_STR("DataStructure"));
     if (sdmx__data_shows_attrs(s))
         ss_attrs(out, s->dataset_attrs);
@@ -373,8 +376,9 @@ write_deletions(sdmx__data_t *s, core_buf_t *out)
     } else {
         ADD_LIT(out, "</mes:DataSet><mes:DataSet");
         add_attr(out, "ss:structureRef", core_str_c(sid));
-        add_attr(out, "xsi:type", core_str_c(s->fmt == SDMX_DATA_SS_TS ? "ns1:TimeSeriesDataSetType"
-                                                                        : "ns1:DataSetType"));
+        add_attr(out, "xsi:type",
+                 core_str_c(s->fmt == SDMX_DATA_SS_TS ? "ns1:TimeSeriesDataSetType"
+                                                      : "ns1:DataSetType"));
         ADD_LIT(out, " ss:action=\"Delete\">");
     }
     reg_obs_t gone = {0};
@@ -442,8 +446,7 @@ xs_attrs(sdmx__data_t *s, core_buf_t *out, const sdmx__xs_entry_t *e, int generi
 /* One section: every dimension but the cross-section's and the period, then one
  * observation per code of that dimension, which carries the series' attributes. */
 static size_t
-xs_section(sdmx__data_t *s, core_buf_t *out, const sdmx__xs_entry_t *entries, size_t n,
-           size_t at)
+xs_section(sdmx__data_t *s, core_buf_t *out, const sdmx__xs_entry_t *entries, size_t n, size_t at)
 {
     const sdmx__xs_entry_t *first = &entries[at];
     int generic = s->fmt == SDMX_DATA_GENERIC;
@@ -500,11 +503,15 @@ sdmx__data_ops(sdmx_data_format f)
 {
     switch (f) {
     case SDMX_DATA_GENERIC:
-    case SDMX_DATA_GENERIC_TS: return &sdmx__generic_data_ops;
+    case SDMX_DATA_GENERIC_TS:
+        return &sdmx__generic_data_ops;
     case SDMX_DATA_SS:
-    case SDMX_DATA_SS_TS: return &sdmx__ss_data_ops;
-    case SDMX_DATA_CSV: return &sdmx__csv_data_ops;
-    case SDMX_DATA_JSON: return &sdmx__json_data_ops;
+    case SDMX_DATA_SS_TS:
+        return &sdmx__ss_data_ops;
+    case SDMX_DATA_CSV:
+        return &sdmx__csv_data_ops;
+    case SDMX_DATA_JSON:
+        return &sdmx__json_data_ops;
     }
     return &sdmx__generic_data_ops;
 }
@@ -521,13 +528,18 @@ const char *
 sdmx_data_format_media_type(sdmx_data_format f)
 {
     switch (f) {
-    case SDMX_DATA_GENERIC: return "application/vnd.sdmx.genericdata+xml;version=2.1";
-    case SDMX_DATA_GENERIC_TS: return "application/vnd.sdmx.generictimeseriesdata+xml;version=2.1";
-    case SDMX_DATA_SS: return "application/vnd.sdmx.structurespecificdata+xml;version=2.1";
+    case SDMX_DATA_GENERIC:
+        return "application/vnd.sdmx.genericdata+xml;version=2.1";
+    case SDMX_DATA_GENERIC_TS:
+        return "application/vnd.sdmx.generictimeseriesdata+xml;version=2.1";
+    case SDMX_DATA_SS:
+        return "application/vnd.sdmx.structurespecificdata+xml;version=2.1";
     case SDMX_DATA_SS_TS:
         return "application/vnd.sdmx.structurespecifictimeseriesdata+xml;version=2.1";
-    case SDMX_DATA_CSV: return "application/vnd.sdmx.data+csv;version=1.0.0";
-    case SDMX_DATA_JSON: return "application/vnd.sdmx.data+json;version=1.0.0";
+    case SDMX_DATA_CSV:
+        return "application/vnd.sdmx.data+csv;version=1.0.0";
+    case SDMX_DATA_JSON:
+        return "application/vnd.sdmx.data+json;version=1.0.0";
     }
     return "application/octet-stream";
 }
