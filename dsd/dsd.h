@@ -244,6 +244,16 @@ typedef struct dsd_kv {
     core_str_t value;
 } dsd_kv_t;
 
+/* Attribute blobs, a sequence of id/value pairs in one string (ids up to 255 bytes, values
+ * up to 65535: longer ones are cut): how the registry stores a series', group's,
+ * observation's or data set's attribute values, and how the data writers read them. */
+/* Appends one attribute value to a blob. */
+void dsd_attrs_add(core_buf_t *b, core_str_t id, core_str_t value);
+/* Walks an attribute blob: returns 0 at the end, else fills kv and advances *blob. */
+int dsd_attrs_next(core_str_t *blob, dsd_kv_t *kv);
+/* Whether the blob has a value for attribute id. */
+int dsd_attrs_has(core_str_t blob, core_str_t id);
+
 /* Whether the key (component id/value pairs) is allowed by c: inside an included region (when
  * c has any), outside every excluded one, and one of its keys (when it lists keys).
  * Components a region names but the key lacks do not count against it. */

@@ -3,3 +3,4 @@ libdsd_a_SOURCES = dsd/dsd.h dsd/kind.c dsd/lang.c dsd/report.c dsd/structure.c 
 libdsd_a_CFLAGS = $(AM_CFLAGS) $(ICU_CFLAGS)
 libdsd_a_SOURCES += dsd/period.c
 libdsd_a_SOURCES += dsd/validate.h dsd/validate.c
+libdsd_a_SOURCES += dsd/attrs.c

@@ -179,39 +179,6 @@ get_u64(const unsigned char *p)
     return (uint64_t)get_u32(p) << 32 | get_u32(p + 4);
 }
 
-/* ---- attribute blobs ------------------------------------------------------------------ */
-
-void
-reg_attrs_add(core_buf_t *b, core_str_t id, core_str_t value)
-{
-    unsigned char n = (unsigned char)(id.len > 255 ? 255 : id.len);
-    core_buf_addc(b, (char)n);
-    core_buf_add(b, id.ptr, n);
-    size_t vl = value.len > 65535 ? 65535 : value.len;
-    core_buf_addc(b, (char)(vl >> 8));
-    core_buf_addc(b, (char)vl);
-    core_buf_add(b, value.ptr, vl);
-}
-
-int
-reg_attrs_next(core_str_t *blob, dsd_kv_t *kv)
-{
-    const unsigned char *p = (const unsigned char *)blob->ptr;
-    if (blob->len < 3)
-        return 0;
-    size_t il = p[0];
-    if (blob->len < 1 + il + 2)
-        return 0;
-    size_t vl = (size_t)p[1 + il] << 8 | p[2 + il];
-    if (blob->len < 3 + il + vl)
-        return 0;
-    kv->id = (core_str_t){(const char *)p + 1, il};
-    kv->value = (core_str_t){(const char *)p + 3 + il, vl};
-    blob->ptr += 3 + il + vl;
-    blob->len -= 3 + il + vl;
-    return 1;
-}
-
 typedef struct series_rec {
     uint64_t commit;
     uint32_t block;
@@ -253,16 +220,16 @@ static void
 blob_merge(core_buf_t *out, core_str_t old, const dsd_kv_t *attrs, size_t n)
 {
     dsd_kv_t kv;
-    while (reg_attrs_next(&old, &kv)) {
+    while (dsd_attrs_next(&old, &kv)) {
         int replaced = 0;
         for (size_t i = 0; i < n && !replaced; i++)
             replaced = core_str_eq(attrs[i].id, kv.id);
         if (!replaced)
-            reg_attrs_add(out, kv.id, kv.value);
+            dsd_attrs_add(out, kv.id, kv.value);
     }
     for (size_t i = 0; i < n; i++)
         if (attrs[i].value.len > 0)
-            reg_attrs_add(out, attrs[i].id, attrs[i].value);
+            dsd_attrs_add(out, attrs[i].id, attrs[i].value);
 }
 
 /* ---- observation blocks ------------------------------------------------------------------ */
@@ -1258,9 +1225,9 @@ finish_replaced(reg_cube_txn_t *t, struct replaced *r, core_err_t *err)
     series_header(&nb, t->commit, rec.block);
     core_str_t blob = rec.attrs;
     dsd_kv_t kv;
-    while (reg_attrs_next(&blob, &kv))
+    while (dsd_attrs_next(&blob, &kv))
         if (attr_given((core_str_t){r->given.ptr, r->given.len}, kv.id))
-            reg_attrs_add(&nb, kv.id, kv.value);
+            dsd_attrs_add(&nb, kv.id, kv.value);
     if (nb.len - SERIES_HDR != rec.attrs.len) { /* some were not given again */
         v = (MDB_val){nb.len, nb.ptr};
         m = mdb_put(t->txn, t->reg->series, &k, &v, 0);

@@ -134,7 +134,7 @@ size_t reg_cube_ndims(const reg_cube_t *c);
 int reg_cube_code_id(reg_cube_t *c, size_t dim, core_str_t code, uint32_t *id);
 /* The code of id in dimension dim (borrowed from the snapshot). */
 core_str_t reg_cube_code(reg_cube_t *c, size_t dim, uint32_t id);
-/* The data set's attributes, as an attribute blob (see reg_attrs_next). */
+/* The data set's attributes, as an attribute blob (see dsd_attrs_next). */
 core_str_t reg_cube_dataset_attrs(reg_cube_t *c);
 /* The data provider that last wrote the series ids[ndims] (borrowed from the snapshot);
  * CORE_ENOTFOUND when it was written without one. */
@@ -212,8 +212,6 @@ typedef struct reg_group {
 /* Every group of c (the list lives in the snapshot's arena). */
 core_rc reg_cube_groups(reg_cube_t *c, reg_group_t **out, size_t *n, core_err_t *err);
 
-/* Appends one attribute value to a blob. */
-void reg_attrs_add(core_buf_t *b, core_str_t id, core_str_t value);
 /* ---- who may write: tokens, and what they wrote -------------------------------------------- */
 
 #define REG_TOKEN_HASH 32
@@ -234,8 +232,5 @@ core_rc reg_cube_log_submission(reg_cube_txn_t *t, core_str_t record, core_err_t
 /* Calls cb with each submission record, newest first, until cb returns non-zero or max. */
 core_rc reg_submissions_scan(reg_view_t *v, size_t max, int (*cb)(void *, core_str_t),
                              void *ctx, core_err_t *err);
-
-/* Walks an attribute blob: returns 0 at the end, else fills kv and advances *blob. */
-int reg_attrs_next(core_str_t *blob, dsd_kv_t *kv);
 
 #endif

@@ -10,8 +10,7 @@
 
 struct avail {
     core_arena_t *a;
-    struct sdmx_data_stream *probe; /* the query, resolved: its providerRef */
-    reg_cube_t *cube;
+    const sdmx__plan_t *plan; /* the query over the registry: its cube, providerRef */
     size_t ndims;
     uint8_t **seen;    /* per dimension, a bitmap over code ids */
     size_t *seen_cap;  /* bytes in each bitmap */
@@ -44,10 +43,10 @@ walk(struct avail *s, const reg_key_filter_t *f, size_t only, int count, int64_t
 {
     reg_series_iter_t *it;
     reg_series_t ser;
-    core_rc rc = reg_series_iter_new(s->cube, f, &it, err);
+    core_rc rc = reg_series_iter_new(s->plan->cube, f, &it, err);
     while (rc == CORE_OK && (rc = reg_series_iter_next(it, &ser, err)) == CORE_OK) {
         int theirs;
-        if ((rc = sdmx__provider_matches(s->probe, ser.ids, &theirs, err)) != CORE_OK)
+        if ((rc = sdmx__plan_provider_matches(s->plan, ser.ids, &theirs, err)) != CORE_OK)
             return rc;
         if (!theirs)
             continue;
@@ -111,7 +110,7 @@ write_constraint(struct avail *s, core_buf_t *out, const dsd_ref_t *flow,
         for (size_t byte = 0; byte < s->seen_cap[d]; byte++)
             for (unsigned bit = 0; bit < 8; bit++)
                 if (s->seen[d][byte] & (1u << bit)) {
-                    core_str_t code = reg_cube_code(s->cube, d, (uint32_t)(byte * 8 + bit));
+                    core_str_t code = reg_cube_code(s->plan->cube, d, (uint32_t)(byte * 8 + bit));
                     core_buf_adds(out, "<com:Value>");
                     core_buf_add_xml(out, code.ptr, code.len);
                     core_buf_adds(out, "</com:Value>");
@@ -202,27 +201,32 @@ core_rc
 sdmx_availability_write_xml(reg_view_t *v, core_arena_t *a, const sdmx_availability_query_t *q,
                             const sdmx_header_t *h, core_buf_t *out, core_err_t *err)
 {
-    sdmx_data_stream_t *probe;
-    /* the data stream resolves the dataflow, its DSD and the key filter, and finds 404s */
-    core_rc rc = sdmx_data_stream_open(v, a, &q->data, SDMX_DATA_CSV, h, &probe, err);
-    if (rc != CORE_OK)
+    sdmx__plan_t p;
+    /* the planner resolves the dataflow, its DSD and the key filter, and finds 404s */
+    core_rc rc;
+    if ((rc = sdmx__plan_structure(v, a, &q->data, &p, err)) != CORE_OK ||
+        (rc = sdmx__plan_cube(v, &p, err)) != CORE_OK)
         return rc;
-    size_t only;
-    if ((rc = component_index(a, &probe->dsd, q->component, &only, err)) != CORE_OK)
-        return rc;
-    struct avail s = {.a = a, .probe = probe, .cube = probe->cube, .ndims = probe->dsd.ndims};
+    struct avail s = {.a = a, .plan = &p, .ndims = p.dsd.ndims};
     s.seen = core_arena_zalloc(a, s.ndims * sizeof *s.seen);
     s.seen_cap = core_arena_zalloc(a, s.ndims * sizeof *s.seen_cap);
-    if ((rc = walk(&s, probe->filter, SIZE_MAX, 1, q->data.start, q->data.end, err)) != CORE_OK)
+    if ((rc = walk(&s, p.filter, SIZE_MAX, 1, q->data.start, q->data.end, err)) != CORE_OK)
         return rc;
-    if (q->available && probe->filter != NULL) {
+    /* a data query would show no series: every series with an observation in the periods
+     * counts one (availability takes no updatedAfter) */
+    if (s.nobs == 0)
+        return core_fail(err, CORE_ENOTFOUND, "no data matches the query");
+    size_t only;
+    if ((rc = component_index(a, &p.dsd, q->component, &only, err)) != CORE_OK)
+        return rc;
+    if (q->available && p.filter != NULL) {
         /* a dimension's choices are what the other positions of the key leave open */
         for (size_t d = 0; d < s.ndims; d++) {
             if (only != SIZE_MAX && only != d)
                 continue;
-            reg_key_filter_t relaxed = *probe->filter;
+            reg_key_filter_t relaxed = *p.filter;
             relaxed.n = core_arena_alloc(a, s.ndims * sizeof *relaxed.n);
-            memcpy(relaxed.n, probe->filter->n, s.ndims * sizeof *relaxed.n);
+            memcpy(relaxed.n, p.filter->n, s.ndims * sizeof *relaxed.n);
             relaxed.n[d] = SIZE_MAX;
             rc = walk(&s, &relaxed, d, 0, q->data.start, q->data.end, err);
             if (rc != CORE_OK)
@@ -231,15 +235,15 @@ sdmx_availability_write_xml(reg_view_t *v, core_arena_t *a, const sdmx_availabil
     }
     core_buf_t cc;
     core_buf_init(&cc);
-    write_constraint(&s, &cc, &probe->flow, &probe->dsd, only, q);
+    write_constraint(&s, &cc, &p.flow, &p.dsd, only, q);
     reg_artefact_t art = {
-        .ref = {DSD_KIND_CONTENTCONSTRAINT, probe->flow.agency, CORE_STR("CC_AVAILABILITY"),
+        .ref = {DSD_KIND_CONTENTCONSTRAINT, p.flow.agency, CORE_STR("CC_AVAILABILITY"),
                 CORE_STR("1.0")},
         .xml = core_arena_str(a, (core_str_t){cc.ptr, cc.len}),
     };
     core_buf_dispose(&cc);
     sdmx_result_t res;
-    if ((rc = with_references(v, a, q, &probe->flow, &art, &res, err)) != CORE_OK)
+    if ((rc = with_references(v, a, q, &p.flow, &art, &res, err)) != CORE_OK)
         return rc;
     return sdmx_structure_write_xml(out, a, &res, h, err);
 }

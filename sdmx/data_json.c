@@ -30,7 +30,7 @@
  * deleted observation as an empty array, a deleted series with no observations (as the
  * exr-action-delete sample does).
  *
- * Names: the stream holds no view of the store, so codelists are out of reach here; every
+ * Names: the writer has no view of the store, so codelists are out of reach here; every
  * name is the id (the schema requires a name). Values that are not valid ids (free-text
  * attributes) are written with a name only, as the ECB samples do.
  *
@@ -122,7 +122,7 @@ typedef struct span {
 } span_t;
 
 typedef struct jstate {
-    struct sdmx_data_stream *s;
+    sdmx__data_t *s;
     vtab_t *dims;   /* per key dimension: the codes met */
     vtab_t periods; /* the periods met */
     span_t *spans;  /* per period */
@@ -133,7 +133,7 @@ typedef struct jstate {
 } jstate_t;
 
 static jstate_t *
-state_of(struct sdmx_data_stream *s)
+state_of(sdmx__data_t *s)
 {
     return s->fmt_state; /* set by json_begin, which the stream calls first */
 }
@@ -162,7 +162,7 @@ level_index(core_arena_t *a, jlevel_t *lv, core_str_t blob)
         lv->idx[i] = -1;
     size_t used = 0;
     dsd_kv_t kv;
-    while (reg_attrs_next(&blob, &kv)) {
+    while (dsd_attrs_next(&blob, &kv)) {
         if (kv.value.len == 0)
             continue;
         size_t i = level_attr(a, lv, kv.id);
@@ -416,13 +416,13 @@ put_instant(core_buf_t *out, const char *key, int64_t t)
 /* ---- the message ---------------------------------------------------------------------------- */
 
 static const char *
-time_id(const struct sdmx_data_stream *s)
+time_id(const sdmx__data_t *s)
 {
     return s->dsd.time.id ? s->dsd.time.id : "TIME_PERIOD";
 }
 
 static void
-put_links(struct sdmx_data_stream *s, core_buf_t *out)
+put_links(sdmx__data_t *s, core_buf_t *out)
 {
     core_buf_adds(out, "[{\"urn\":");
     put_cstr(out, dsd_ref_urn(s->a, &s->flow));
@@ -432,7 +432,7 @@ put_links(struct sdmx_data_stream *s, core_buf_t *out)
 }
 
 static void
-put_meta(struct sdmx_data_stream *s, core_buf_t *out)
+put_meta(sdmx__data_t *s, core_buf_t *out)
 {
     char prepared[32];
     core_time_iso(s->h.prepared, prepared);
@@ -452,7 +452,7 @@ put_meta(struct sdmx_data_stream *s, core_buf_t *out)
 }
 
 static size_t
-period_index(struct sdmx_data_stream *s, jstate_t *st, core_str_t period, int64_t start,
+period_index(sdmx__data_t *s, jstate_t *st, core_str_t period, int64_t start,
              int64_t end)
 {
     int added;
@@ -464,28 +464,28 @@ period_index(struct sdmx_data_stream *s, jstate_t *st, core_str_t period, int64_
     return p;
 }
 
-/* 0:1:0, the codes of the series key as indexes */
+/* 0:1:0, the codes of a series key as indexes */
 static void
-put_key_indexes(struct sdmx_data_stream *s, jstate_t *st, core_buf_t *out)
+put_key_indexes(sdmx__data_t *s, jstate_t *st, core_buf_t *out, const core_str_t *codes)
 {
     for (size_t d = 0; d < s->dsd.ndims; d++) {
         int added;
         if (d > 0)
             core_buf_addc(out, ':');
-        put_uint(out, vtab_intern(s->a, &st->dims[d], s->codes[d], &added));
+        put_uint(out, vtab_intern(s->a, &st->dims[d], codes[d], &added));
     }
 }
 
 static void
-put_series_key(struct sdmx_data_stream *s, jstate_t *st, core_buf_t *out)
+put_series_key(sdmx__data_t *s, jstate_t *st, core_buf_t *out, const core_str_t *codes)
 {
     core_buf_addc(out, '"');
-    put_key_indexes(s, st, out);
+    put_key_indexes(s, st, out, codes);
     core_buf_addc(out, '"');
 }
 
 static void
-json_begin(struct sdmx_data_stream *s, core_buf_t *out)
+json_begin(sdmx__data_t *s, core_buf_t *out)
 {
     jstate_t *st = core_arena_zalloc(s->a, sizeof *st);
     st->s = s;
@@ -509,7 +509,7 @@ json_begin(struct sdmx_data_stream *s, core_buf_t *out)
     put_links(s, out);
     if (st->show_attrs) {
         jlevel_t *lv = &st->lv[LV_DATASET];
-        size_t n = level_index(s->a, lv, reg_cube_dataset_attrs(s->cube));
+        size_t n = level_index(s->a, lv, s->dataset_attrs);
         core_buf_adds(out, ",\"attributes\":[");
         put_indexes(out, lv->idx, n);
         core_buf_addc(out, ']');
@@ -518,19 +518,19 @@ json_begin(struct sdmx_data_stream *s, core_buf_t *out)
 }
 
 static void
-json_series_begin(struct sdmx_data_stream *s, core_buf_t *out)
+json_series_begin(sdmx__data_t *s, core_buf_t *out)
 {
     jstate_t *st = state_of(s);
     if (s->flat)
         return;
     if (s->nseries > 0)
         core_buf_addc(out, ',');
-    put_series_key(s, st, out);
+    put_series_key(s, st, out, s->codes);
     core_buf_adds(out, ":{");
     const char *sep = "";
     if (st->show_attrs) {
         jlevel_t *lv = &st->lv[LV_SERIES];
-        size_t n = level_index(s->a, lv, s->series.attrs);
+        size_t n = level_index(s->a, lv, s->series_attrs);
         core_buf_adds(out, "\"attributes\":[");
         put_indexes(out, lv->idx, n);
         core_buf_addc(out, ']');
@@ -542,7 +542,7 @@ json_series_begin(struct sdmx_data_stream *s, core_buf_t *out)
 }
 
 static void
-json_obs(struct sdmx_data_stream *s, core_buf_t *out, const reg_obs_t *o)
+json_obs(sdmx__data_t *s, core_buf_t *out, const reg_obs_t *o)
 {
     jstate_t *st = state_of(s);
     size_t p = period_index(s, st, o->period, o->start, o->end);
@@ -550,7 +550,7 @@ json_obs(struct sdmx_data_stream *s, core_buf_t *out, const reg_obs_t *o)
         core_buf_addc(out, ',');
     core_buf_addc(out, '"');
     if (s->flat) { /* the whole key, the period last */
-        put_key_indexes(s, st, out);
+        put_key_indexes(s, st, out, s->codes);
         core_buf_addc(out, ':');
     }
     put_uint(out, p);
@@ -561,7 +561,7 @@ json_obs(struct sdmx_data_stream *s, core_buf_t *out, const reg_obs_t *o)
         core_str_t blob = o->attrs;
         if (s->flat) { /* the series' attributes, then the observation's, which win */
             core_buf_reset(&s->flat_tmp);
-            core_buf_addstr(&s->flat_tmp, s->series.attrs);
+            core_buf_addstr(&s->flat_tmp, s->series_attrs);
             core_buf_addstr(&s->flat_tmp, o->attrs);
             blob = (core_str_t){s->flat_tmp.ptr, s->flat_tmp.len};
         }
@@ -575,7 +575,7 @@ json_obs(struct sdmx_data_stream *s, core_buf_t *out, const reg_obs_t *o)
 }
 
 static void
-json_series_end(struct sdmx_data_stream *s, core_buf_t *out)
+json_series_end(sdmx__data_t *s, core_buf_t *out)
 {
     jstate_t *st = state_of(s);
     if (!s->flat)
@@ -585,7 +585,7 @@ json_series_end(struct sdmx_data_stream *s, core_buf_t *out)
 /* updatedAfter: the observations and series deleted since, as a second data set with action
  * Delete (a deleted observation is an empty array, a deleted series has no observations). */
 static void
-put_deletions(struct sdmx_data_stream *s, jstate_t *st, core_buf_t *out)
+put_deletions(sdmx__data_t *s, jstate_t *st, core_buf_t *out)
 {
     if (s->ndeletions == 0)
         return;
@@ -593,27 +593,23 @@ put_deletions(struct sdmx_data_stream *s, jstate_t *st, core_buf_t *out)
     put_links(s, out);
     core_buf_adds(out, ",\"series\":{");
     int first = 1;
-    for (size_t i = 0; i < s->nchanges; i++) {
-        const reg_change_t *ch = &s->changes[i];
-        if (ch->nperiods == 0 && !ch->deleted_series) /* nothing, or not selected */
-            continue;
-        for (size_t d = 0; d < s->dsd.ndims; d++)
-            s->codes[d] = reg_cube_code(s->cube, d, ch->ids[d]);
+    for (size_t i = 0; i < s->ndeletions; i++) {
+        const sdmx__data_deletion_t *del = &s->deletions[i];
         if (!first)
             core_buf_addc(out, ',');
         first = 0;
-        put_series_key(s, st, out);
+        put_series_key(s, st, out, del->codes);
         core_buf_addc(out, ':');
-        if (ch->deleted_series) {
+        if (del->whole_series) {
             core_buf_adds(out, "{}");
             continue;
         }
         core_buf_adds(out, "{\"observations\":{");
-        for (size_t j = 0; j < ch->nperiods; j++) {
+        for (size_t j = 0; j < del->nperiods; j++) {
             if (j > 0)
                 core_buf_addc(out, ',');
             core_buf_addc(out, '"');
-            put_uint(out, period_index(s, st, ch->periods[j], 0, 0));
+            put_uint(out, period_index(s, st, del->periods[j], 0, 0));
             core_buf_adds(out, "\":[]");
         }
         core_buf_adds(out, "}}");
@@ -634,7 +630,7 @@ put_dimension(core_buf_t *out, const char *id, size_t pos)
 }
 
 static void
-put_attributes(struct sdmx_data_stream *s, core_buf_t *out, const jlevel_t *lv, int level)
+put_attributes(sdmx__data_t *s, core_buf_t *out, const jlevel_t *lv, int level)
 {
     core_buf_addc(out, '[');
     for (size_t i = 0; i < lv->n; i++) {
@@ -675,7 +671,7 @@ put_attributes(struct sdmx_data_stream *s, core_buf_t *out, const jlevel_t *lv, 
 }
 
 static void
-json_end(struct sdmx_data_stream *s, core_buf_t *out)
+json_end(sdmx__data_t *s, core_buf_t *out)
 {
     jstate_t *st = state_of(s);
     core_buf_adds(out, "}}");
@@ -721,5 +717,5 @@ json_end(struct sdmx_data_stream *s, core_buf_t *out)
     core_buf_adds(out, "}}}}\n");
 }
 
-const format_ops_t sdmx__json_data_ops = {json_begin, json_series_begin, json_obs, json_series_end,
-                                          json_end};
+const sdmx__data_ops_t sdmx__json_data_ops = {json_begin,      json_series_begin, json_obs,
+                                              json_series_end, json_end,          NULL};

@@ -194,7 +194,7 @@ stored_attrs(void *ctx, const core_str_t *codes, const unsigned char *period,
     if (reg_cube_stored_attrs(l->stored, codes, period, &blob, &e) != CORE_OK)
         return;
     dsd_kv_t kv;
-    while (reg_attrs_next(&blob, &kv))
+    while (dsd_attrs_next(&blob, &kv))
         each(arg, kv.id);
 }
 

@@ -121,89 +121,115 @@ void sdmx__header_xml(core_buf_t *out, const sdmx_header_t *h);
 /* The same, left open for the elements that follow Sender/Receiver (data headers). */
 void sdmx__header_open(core_buf_t *out, const sdmx_header_t *h);
 
-/* ---- data answers: the stream state that each format's functions write from ---------- */
+/* ---- data answers: the plan over the registry (query) ----------------------------------- */
 
-struct sdmx_data_stream;
-
-typedef struct format_ops {
-    void (*begin)(struct sdmx_data_stream *s, core_buf_t *out);
-    void (*series_begin)(struct sdmx_data_stream *s, core_buf_t *out);
-    void (*obs)(struct sdmx_data_stream *s, core_buf_t *out, const reg_obs_t *o);
-    void (*series_end)(struct sdmx_data_stream *s, core_buf_t *out);
-    void (*end)(struct sdmx_data_stream *s, core_buf_t *out);
-} format_ops_t;
-
-struct sdmx_data_stream {
+/* A data query turned into a plan over the registry: the dataflow, its compiled DSD, the
+ * cube and the key filter. Made in two steps, so that what the DSD alone refutes is said
+ * before the store is asked for the cube. Lives in a; the cube borrows from the snapshot. */
+typedef struct sdmx__plan {
     core_arena_t *a;
     const sdmx_data_query_t *q;
-    const format_ops_t *ops;
+    dsd_ref_t flow;       /* in a: it outlives the snapshot */
+    dsd_structure_t dsd;  /* a shallow copy of the cached compilation */
+    reg_cube_t *cube;     /* of the current snapshot */
+    const reg_key_filter_t *filter; /* NULL: every series */
+} sdmx__plan_t;
+
+/* The dataflow of q (agency and version optional: latest) and its compiled DSD. */
+core_rc sdmx__plan_structure(reg_view_t *v, core_arena_t *a, const sdmx_data_query_t *q,
+                             sdmx__plan_t *p, core_err_t *err);
+/* The cube of p's dataflow in v and the key filter of the query; CORE_ENOTFOUND when a
+ * key position names only codes the cube never saw, CORE_ETOOBIG past 64 dimensions. */
+core_rc sdmx__plan_cube(reg_view_t *v, sdmx__plan_t *p, core_err_t *err);
+/* Whether the series ids passes the query's providerRef (every series when it is all). */
+core_rc sdmx__plan_provider_matches(const sdmx__plan_t *p, const uint32_t *ids, int *yes,
+                                    core_err_t *err);
+
+/* ---- data answers: what the planner hands each format's writer (formats) ---------------- */
+
+/* A group written as a Group element (SDMX-ML time series): its type and its key, the codes
+ * of the dimensions in mask (the others are not set). */
+typedef struct sdmx__data_group {
+    const char *type;
+    uint64_t mask;
+    const core_str_t *codes;
+    core_str_t attrs;
+} sdmx__data_group_t;
+
+/* What was deleted from a series since updatedAfter: the series, or periods of it. */
+typedef struct sdmx__data_deletion {
+    const core_str_t *codes;
+    const core_str_t *periods;
+    size_t nperiods;
+    int whole_series;
+} sdmx__data_deletion_t;
+
+/* An observation of a cross-section, with its series' key (code ids give the order) and
+ * attributes. */
+typedef struct sdmx__xs_entry {
+    const uint32_t *ids;
+    const core_str_t *codes;
+    reg_obs_t obs;
+    core_str_t series_attrs;
+} sdmx__xs_entry_t;
+
+/* What a data writer writes from: plain data the planner fills in, no handle on the store.
+ * Strings borrow from the snapshot being read or from a. */
+typedef struct sdmx__data {
+    core_arena_t *a;
+    const sdmx_data_query_t *q;
     sdmx_data_format fmt;
     sdmx_header_t h;
     dsd_ref_t flow;
     dsd_structure_t dsd;
-    reg_cube_t *cube;
-    reg_series_iter_t *it;
-    reg_series_t series;
-    core_str_t *codes;   /* current series codes, in DSD order */
-    reg_obs_t *batch;    /* observations of the current series that will be written */
-    size_t nbatch, capbatch;
-    int begun, ended, have_series;
-    uint64_t nseries, nobs;
-    void *fmt_state; /* a format's own state, in the arena */
-    int flat;        /* dimensionAtObservation=AllDimensions: no series, full keys on Obs */
-    int xs;          /* dimensionAtObservation is the dimension xs_dim: a cross-section */
+    int flat;      /* dimensionAtObservation=AllDimensions: no series, full keys on Obs */
+    int xs;        /* dimensionAtObservation is the dimension xs_dim: a cross-section */
     size_t xs_dim;
-    struct xs_entry *xs_entries; /* every observation, sorted into sections */
-    size_t xs_n, xs_cap, xs_at;
-    /* SDMX-CSV: the DATAFLOW cell; attribute values per DSD attribute, of the data set
-     * (read once), of the current series (once per series) and of the observation */
-    core_str_t csv_flow;
-    core_str_t *csv_ds, *csv_series, *csv_obs;
-    size_t *csv_id_len; /* of each DSD attribute's id */
-#define CSV_HINTS 16
-    size_t csv_obs_hint[CSV_HINTS], csv_other_hint[CSV_HINTS]; /* see csv_spread() */
-    /* the current series' cells: DATAFLOW and the key (a row's start), and for each
-     * attribute column the cell an observation without its own value gets (offsets into
-     * csv_fill, ending at csv_fill_end[i]) */
-    core_buf_t csv_prefix, csv_fill;
-    size_t *csv_fill_end;
-    /* SDMX-CSV labels=both: names of codes per dimension and attribute, of concepts per
-     * column (dimensions, time, measure, attributes) */
-    struct sdmx_names *dim_names, *attr_names;
+    core_str_t dataset_attrs;  /* attribute blob, in a */
+    const core_str_t *codes;   /* the current series' key, in DSD order */
+    core_str_t series_attrs;   /* its own attributes merged with its groups' */
+    const sdmx__data_group_t *groups; /* the Group elements to write, in the key */
+    size_t ngroups;
+    const sdmx__data_deletion_t *deletions; /* set before end */
+    size_t ndeletions;
+    /* SDMX-CSV labels=both (else NULL): names of codes per dimension and attribute, of
+     * concepts per column (dimensions, time, measure, attributes) */
+    const sdmx_names_t *dim_names, *attr_names;
     const char **col_names;
-    core_buf_t flat_tmp;
-    /* attributes of groups, sorted by (mask, ids); the distinct masks; a series' own
-     * attributes merged with its groups' */
-    reg_group_t *groups;
-    size_t ngroups, nmasks;
-    /* groups of the DSD's kinds, written as Group elements in SDMX-ML (not merged) */
-    reg_group_t *typed;
-    const char **typed_id;
-    size_t ntyped;
-    uint64_t *masks;
-    core_buf_t merged;
-    /* updatedAfter: the series come from the change log, deletions follow in a second
-     * data set with action Delete */
-    const reg_key_filter_t *filter;
-    reg_change_t *changes;
-    size_t nchanges, ci, ndeletions;
-    uint64_t min_commit;
-    /* the snapshot read now (NULL while released) and, after a resume, the arena it and
-     * what is read from it live in; where to go on from (see sdmx_data_stream_release) */
-    reg_t *reg;
-    reg_view_t *v;
-    core_arena_t *va;
-    int released, owns_borrowed;
-    uint32_t *pending_ids;
-    size_t pending_ci;
-    uint64_t resumes;
-};
+    uint64_t nseries, nobs; /* written so far */
+    void *fmt_state;        /* a format's own state, in a */
+    core_buf_t flat_tmp;    /* scratch for flat and cross-section attributes */
+} sdmx__data_t;
 
-/* The SDMX-JSON 1.0 data format (data_json.c). */
-extern const format_ops_t sdmx__json_data_ops;
+/* Whether the query's detail shows attributes. */
+static inline int
+sdmx__data_shows_attrs(const sdmx__data_t *d)
+{
+    return d->q->detail == SDMX_DATA_FULL || d->q->detail == SDMX_DATA_NODATA;
+}
 
-/* Whether the series ids passes the query's providerRef (every series when it is all). */
-core_rc sdmx__provider_matches(struct sdmx_data_stream *s, const uint32_t *ids, int *yes,
-                               core_err_t *err);
+/* A data format's writer: called with begin, then for each series series_begin, obs for
+ * each observation shown, series_end, and last end (which writes d->deletions). A format
+ * that writes cross-sections has section: it writes the section of entries[at...n) that
+ * begins at at, and returns where the next begins. */
+typedef struct sdmx__data_ops {
+    void (*begin)(sdmx__data_t *d, core_buf_t *out);
+    void (*series_begin)(sdmx__data_t *d, core_buf_t *out);
+    void (*obs)(sdmx__data_t *d, core_buf_t *out, const reg_obs_t *o);
+    void (*series_end)(sdmx__data_t *d, core_buf_t *out);
+    void (*end)(sdmx__data_t *d, core_buf_t *out);
+    size_t (*section)(sdmx__data_t *d, core_buf_t *out, const sdmx__xs_entry_t *entries,
+                      size_t n, size_t at);
+} sdmx__data_ops_t;
+
+/* The writers: SDMX-ML 2.1 generic and structure-specific (data_xml.c), SDMX-CSV 1.0
+ * (data_csv.c), SDMX-JSON 1.0 (data_json.c). */
+extern const sdmx__data_ops_t sdmx__generic_data_ops, sdmx__ss_data_ops, sdmx__csv_data_ops,
+    sdmx__json_data_ops;
+/* The writer of format f. */
+const sdmx__data_ops_t *sdmx__data_ops(sdmx_data_format f);
+/* Whether format f writes the stored groups of the DSD's kinds as Group elements (else
+ * they are merged into their series) with dimensionAtObservation given flat and xs. */
+int sdmx__data_writes_groups(sdmx_data_format f, int flat, int xs);
 
 #endif
