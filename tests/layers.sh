@@ -18,7 +18,7 @@ registry="$top/libregistry.a"
 formats="$top/libsdmx_formats.a"
 query="$top/libsdmx_query.a"
 ingest="$top/libsdmx_ingest.a"
-server=$(ls "$top"/server/sdmxd-*.o 2>/dev/null)
+server=$(ls "$top"/server/sdmxd-*.o "$top"/server/*/sdmxd-*.o 2>/dev/null)
 [ -n "$server" ] || server="$top/server/sdmxd-main.o" # reported as not built
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
