@@ -127,7 +127,8 @@ def run(sdmxd, db, ss_file, series, workdir, duration, small, procs):
     base = "http://127.0.0.1:%d/rest" % port
     log = open(os.path.join(workdir, "sdmxd-mixed.log"), "w")
     srv = subprocess.Popen([sdmxd, "serve", "--db", db, "--listen", "127.0.0.1:%d" % port,
-                            "--max-body", str(size + (1 << 20))], stdout=log, stderr=log)
+                            "--max-body", str(os.path.getsize(body + ".changed") + (1 << 20))],
+                           stdout=log, stderr=log)
     procs.append(srv)
     deadline = time.time() + 20
     while subprocess.run(["curl", "-s", "-o", "/dev/null", base + "/dataflow"]).returncode != 0:
