@@ -112,6 +112,7 @@ struct loop {
     uint64_t stall_ms;
     size_t conns;      /* this loop's part of ctx->use.conns */
     uint64_t accepted; /* connections accepted so far */
+    int listen_fd;     /* the loop's copy of the listening socket, until its thread takes it */
     int wake[2];       /* written by the signal handler (and a failing loop) */
     h2o_socket_t *wake_sock;
     int rc;
@@ -122,6 +123,7 @@ static _Thread_local struct loop *L;
 
 static struct {
     srv_ctx_t *ctx;
+    void (*loop_start)(h2o_context_t *ctx); /* in each loop's thread, before it runs */
     pthread_mutex_t lock; /* ctx->use, clients, logged_* */
     struct client *clients; /* clients with streams; at most max_streams of them */
     size_t nclients;
@@ -921,12 +923,23 @@ loop_init(struct loop *l, int id, h2o_accept_ctx_t *accept, int listen_fd)
         close(fd);
         return -1;
     }
-    l->listener = h2o_evloop_socket_create(l->loop, fd, H2O_SOCKET_FLAG_DONT_READ);
-    h2o_socket_read_start(l->listener, on_accept);
-    l->accepting = 1;
-    l->wake_sock = h2o_evloop_socket_create(l->loop, l->wake[0], 0);
-    h2o_socket_read_start(l->wake_sock, on_wake_read);
+    l->listen_fd = fd;
     return 0;
+}
+
+/* The loop's sockets are made in its own thread: h2o gives a socket the buffer allocator of
+ * the thread that creates it (thread-local, unlocked), so a socket made here for another
+ * loop would share this thread's allocator with that loop's, and their reads would race. */
+static void
+loop_sockets(void)
+{
+    L->listener = h2o_evloop_socket_create(L->loop, L->listen_fd, H2O_SOCKET_FLAG_DONT_READ);
+    h2o_socket_read_start(L->listener, on_accept);
+    L->accepting = 1;
+    L->wake_sock = h2o_evloop_socket_create(L->loop, L->wake[0], 0);
+    h2o_socket_read_start(L->wake_sock, on_wake_read);
+    if (G.loop_start != NULL)
+        G.loop_start(L->accept->ctx);
 }
 
 /* Runs loop l in the calling thread until G.stop; closes its connections. */
@@ -934,6 +947,7 @@ static void *
 loop_run(void *arg)
 {
     L = arg;
+    loop_sockets();
     while (!stopping()) {
         /* -1 with EINTR: a signal came during the wait (SIGSTOP and SIGCONT, a debugger or
          * strace attaching, a cgroup freeze): the loop goes on */
@@ -982,9 +996,11 @@ loop_thread(void *arg)
 }
 
 int
-srv__conn_serve(srv_ctx_t *ctx, h2o_accept_ctx_t *accepts, size_t n, const struct sockaddr_in *addr)
+srv__conn_serve(srv_ctx_t *ctx, h2o_accept_ctx_t *accepts, size_t n, const struct sockaddr_in *addr,
+                void (*loop_start)(h2o_context_t *ctx))
 {
     G.ctx = ctx;
+    G.loop_start = loop_start;
     fd_limit_raise(&ctx->use);
     G.clients = calloc(ctx->conf.max_streams, sizeof *G.clients);
     G.loops = calloc(n, sizeof *G.loops);

@@ -40,7 +40,14 @@ static h2o_globalconf_t config;
 struct loopctx {
     h2o_context_t h2o;
     h2o_timeout_t snapshot_hold; /* how long a stream keeps its snapshot: see data_hold */
+    h2o_multithread_queue_t *queue;
     h2o_multithread_receiver_t writes; /* where the writer hands back this loop's jobs */
+    /* streams whose next chunk waits for the loop's next turn (see data_proceed), and the
+     * message that wakes the loop for them once it has polled its sockets again */
+    h2o_linklist_t waiting;
+    h2o_multithread_receiver_t turns;
+    h2o_multithread_message_t turn;
+    int turn_sent;
 };
 static struct loopctx *
 loop_of(h2o_req_t *req)
@@ -382,6 +389,7 @@ struct data_gen {
     sdmx_data_stream_t *s;
     int done;
     h2o_timeout_entry_t hold; /* linked while a chunk waits for the client */
+    h2o_linklist_t waiting; /* in its loop's list while the next chunk waits its turn */
 };
 
 #define DATA_CHUNK (256 * 1024)
@@ -454,19 +462,49 @@ data_unhold(struct data_gen *g)
         h2o_timeout_unlink(&g->hold);
 }
 
+/* The loop's next turn: the streams that waited for it build their next chunk. */
+static void
+on_turn(h2o_multithread_receiver_t *rx, h2o_linklist_t *messages)
+{
+    struct loopctx *L = H2O_STRUCT_FROM_MEMBER(struct loopctx, turns, rx);
+    while (!h2o_linklist_is_empty(messages))
+        h2o_linklist_unlink(messages->next);
+    L->turn_sent = 0;
+    h2o_linklist_t now;
+    h2o_linklist_init_anchor(&now);
+    h2o_linklist_insert_list(&now, &L->waiting);
+    while (!h2o_linklist_is_empty(&now)) {
+        struct data_gen *g = H2O_STRUCT_FROM_MEMBER(struct data_gen, waiting, now.next);
+        h2o_linklist_unlink(&g->waiting);
+        data_send_next(g);
+    }
+}
+
+/* The client took a chunk. The next is built at the loop's next turn, after it has polled
+ * its sockets again: a client that reads as fast as the loopback lets h2o finish every write
+ * at once, and building each next chunk from the write's completion (as h2o calls it, within
+ * the same turn) held the loop for the whole answer while small answers waited. */
 static void
 data_proceed(h2o_generator_t *self, h2o_req_t *req)
 {
-    (void)req;
-    data_unhold((struct data_gen *)self);
-    data_send_next((struct data_gen *)self);
+    struct data_gen *g = (struct data_gen *)self;
+    struct loopctx *L = loop_of(req);
+    data_unhold(g);
+    h2o_linklist_insert(&L->waiting, &g->waiting);
+    if (!L->turn_sent) {
+        L->turn_sent = 1;
+        h2o_multithread_send_message(&L->turns, &L->turn);
+    }
 }
 
 static void
 data_stop(h2o_generator_t *self, h2o_req_t *req)
 {
     (void)req; /* the arena, freed with the request, holds everything else */
-    data_unhold((struct data_gen *)self);
+    struct data_gen *g = (struct data_gen *)self;
+    data_unhold(g);
+    if (h2o_linklist_is_linked(&g->waiting))
+        h2o_linklist_unlink(&g->waiting);
 }
 
 static int
@@ -1108,6 +1146,17 @@ parse_listen(const char *listen, struct sockaddr_in *addr)
     return inet_pton(AF_INET, host, &addr->sin_addr) == 1 ? 0 : -1;
 }
 
+/* In the loop's own thread (see conn.c's loop_sockets): the queue's socket must be its. */
+static void
+loop_start(h2o_context_t *h2o)
+{
+    struct loopctx *L = H2O_STRUCT_FROM_MEMBER(struct loopctx, h2o, h2o);
+    L->queue = h2o_multithread_create_queue(h2o->loop);
+    srv__writer_receiver_init(L->queue, &L->writes);
+    h2o_linklist_init_anchor(&L->waiting);
+    h2o_multithread_register_receiver(L->queue, &L->turns, on_turn);
+}
+
 int
 srv_http_run(srv_ctx_t *ctx)
 {
@@ -1153,7 +1202,6 @@ srv_http_run(srv_ctx_t *ctx)
     for (size_t i = 0; i < n; i++) {
         h2o_context_init(&loops[i].h2o, h2o_evloop_create(), &config);
         h2o_timeout_init(loops[i].h2o.loop, &loops[i].snapshot_hold, snapshot_hold_ms);
-        srv__writer_receiver_init(loops[i].h2o.loop, &loops[i].writes);
         accepts[i].ctx = &loops[i].h2o;
         accepts[i].hosts = config.hosts;
     }
@@ -1162,7 +1210,7 @@ srv_http_run(srv_ctx_t *ctx)
         fprintf(stderr, "sdmxd: %s\n", err.msg);
         return 1;
     }
-    int code = srv__conn_serve(ctx, accepts, n, &addr);
+    int code = srv__conn_serve(ctx, accepts, n, &addr, loop_start);
     srv__writer_stop();
     return code;
 }

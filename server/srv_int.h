@@ -32,7 +32,7 @@ core_rc srv__body_admit(srv_ctx_t *ctx, const srv_head_t *h, int *read, core_err
  * accepting into accepts[i]'s context (raising the file limit first), until a terminating
  * signal or a failure; returns the exit code. */
 int srv__conn_serve(srv_ctx_t *ctx, h2o_accept_ctx_t *accepts, size_t n,
-                    const struct sockaddr_in *addr);
+                    const struct sockaddr_in *addr, void (*loop_start)(h2o_context_t *ctx));
 
 /* The connection req came on, held until srv__conn_release; NULL for none of ours. */
 srv_conn_t *srv__conn_hold(h2o_req_t *req);
@@ -84,7 +84,7 @@ core_rc srv__job_submit(srv_job_t *j, core_err_t *err);
  * never runs and will not come back: release it now), 0 when it will come back to release;
  * waits while the writer is copying the body, never while it writes. */
 int srv__job_cancel(srv_job_t *j);
-/* Sets up rx, on loop, as where jobs come back. */
-void srv__writer_receiver_init(h2o_loop_t *loop, h2o_multithread_receiver_t *rx);
+/* Sets up rx, on a loop's queue q, as where jobs come back. */
+void srv__writer_receiver_init(h2o_multithread_queue_t *q, h2o_multithread_receiver_t *rx);
 
 #endif

@@ -217,8 +217,7 @@ on_jobs_done(h2o_multithread_receiver_t *rx, h2o_linklist_t *messages)
 }
 
 void
-srv__writer_receiver_init(h2o_loop_t *loop, h2o_multithread_receiver_t *rx)
+srv__writer_receiver_init(h2o_multithread_queue_t *q, h2o_multithread_receiver_t *rx)
 {
-    h2o_multithread_queue_t *q = h2o_multithread_create_queue(loop);
     h2o_multithread_register_receiver(q, rx, on_jobs_done);
 }
