@@ -15,3 +15,7 @@ check_PROGRAMS += tests/unit/test_registry
 TESTS += tests/unit/test_registry
 tests_unit_test_registry_SOURCES = tests/unit/test_registry.c tests/unit/tap.h
 tests_unit_test_registry_LDADD = libregistry.a libdsd.a libcore.a $(LMDB_LIBS) $(ICU_LIBS)
+check_PROGRAMS += tests/unit/test_model
+TESTS += tests/unit/test_model
+tests_unit_test_model_SOURCES = tests/unit/test_model.c tests/unit/tap.h
+tests_unit_test_model_LDADD = libdsd.a libcore.a $(ICU_LIBS)
