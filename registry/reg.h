@@ -6,6 +6,7 @@
 
 #include "core/core.h"
 #include "dsd/dsd.h"
+#include "dsd/model.h"
 
 typedef struct reg reg_t;
 typedef struct reg_view reg_view_t;
