@@ -257,7 +257,8 @@ typedef struct dsd_m_key {
 } dsd_m_key_t;
 
 typedef struct dsd_m_keyset {
-    int included; /* isIncluded */
+    int included;    /* isIncluded */
+    int is_metadata; /* a MetadataKeySet rather than a DataKeySet */
     dsd_m_key_t *keys;
     size_t nkeys;
 } dsd_m_keyset_t;
@@ -361,6 +362,29 @@ const dsd_m_item_t *dsd_model_item(const dsd_model_t *m, core_str_t id);
  * "en"); CORE_STR_NULL when n is 0. Scratch lives in a; the result borrows from list. */
 core_str_t dsd_m_text_pick(core_arena_t *a, const dsd_m_text_t *list, size_t n,
                            const dsd_langpref_t *pref);
+
+/* ---- compilation (dsd/compile.c) ------------------------------------------------------------ */
+
+/* How compilation fetches the model of an artefact another one references (the concept
+ * scheme of a component without a representation of its own); CORE_ENOTFOUND when it is not
+ * there. The model must live as long as the compilation. */
+typedef struct dsd_compile_lookup {
+    void *ctx;
+    core_rc (*model)(void *ctx, const dsd_ref_t *ref, const dsd_model_t **out);
+} dsd_compile_lookup_t;
+
+/* Compiles the data structure m into out: key dimensions in order, the time dimension, the
+ * primary measure, attributes with their attachment, groups. Codelists a component does not
+ * name come from its concept's core representation, through look (may be NULL). Everything
+ * is copied into a. CORE_ESEMANTIC when m has no dimension or no primary measure. */
+core_rc dsd_structure_compile(core_arena_t *a, const dsd_model_t *m,
+                              const dsd_compile_lookup_t *look, dsd_structure_t *out,
+                              core_err_t *err);
+/* Compiles the content constraint m (whatever its type: the caller picks Allowed ones) into
+ * out: its cube regions and the keys of its included data key sets, values sorted. Copied
+ * into a. CORE_EBUG when m is not a content constraint. */
+core_rc dsd_constraint_compile(core_arena_t *a, const dsd_model_t *m, dsd_constraint_t *out,
+                               core_err_t *err);
 
 /* ---- the stored encoding ---------------------------------------------------------------------- */
 

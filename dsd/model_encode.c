@@ -118,7 +118,7 @@ SHAPE(region_s, dsd_m_region_t, INT(dsd_m_region_t, include),
       ARR(dsd_m_region_t, members, nmembers, member_s));
 SHAPE(key_s, dsd_m_key_t, STR(dsd_m_key_t, include), ARR(dsd_m_key_t, members, nmembers, member_s),
       STR(dsd_m_key_t, valid_from), STR(dsd_m_key_t, valid_to));
-SHAPE(keyset_s, dsd_m_keyset_t, INT(dsd_m_keyset_t, included),
+SHAPE(keyset_s, dsd_m_keyset_t, INT(dsd_m_keyset_t, included), INT(dsd_m_keyset_t, is_metadata),
       ARR(dsd_m_keyset_t, keys, nkeys, key_s));
 SHAPE(constraint_s, dsd_m_constraint_t, STR(dsd_m_constraint_t, type),
       ARR(dsd_m_constraint_t, attachments, nattachments, ref_s),

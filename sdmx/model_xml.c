@@ -448,6 +448,7 @@ read_constraint(mx_t *mx, const xmlNode *el, dsd_m_constraint_t *cc)
             dsd_m_keyset_t *ks = PUSH(mx, cc->keysets, cc->nkeysets, kcap);
             size_t cap = 0;
             ks->included = truthy(sdmx__attr(c, "isIncluded"), 1);
+            ks->is_metadata = sdmx__is(c, "MetadataKeySet");
             for (const xmlNode *k = c->children; k != NULL; k = k->next) {
                 if (!sdmx__is(k, "Key"))
                     continue;

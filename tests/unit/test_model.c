@@ -449,6 +449,75 @@ test_malformed(void)
     core_buf_dispose(&b);
 }
 
+static dsd_model_t *concepts_cs; /* what the lookup finds */
+
+static core_rc
+find_model(void *ctx, const dsd_ref_t *ref, const dsd_model_t **out)
+{
+    (void)ctx;
+    if (ref->kind != DSD_KIND_CONCEPTSCHEME || !core_str_eq(ref->id, S("CS")))
+        return CORE_ENOTFOUND;
+    *out = concepts_cs;
+    return CORE_OK;
+}
+
+static void
+test_compile(void)
+{
+    dsd_model_t *m = sample_dsd();
+    /* FREQ says nothing of its representation: its concept's core representation counts */
+    m->dsd.dims[0].has_local = 0;
+    memset(&m->dsd.dims[0].repr, 0, sizeof m->dsd.dims[0].repr);
+    m->dsd.dims[0].repr.enumeration = none();
+    m->dsd.dims[1].c.id = CORE_STR_NULL; /* the concept gives the id */
+    concepts_cs = sample_scheme(DSD_KIND_CONCEPTSCHEME);
+    concepts_cs->scheme.items[0].c.id = S("FREQ");
+    repr_enum(&concepts_cs->scheme.items[0].core, "CL_FREQ");
+    dsd_compile_lookup_t look = {NULL, find_model};
+    dsd_structure_t s;
+    core_err_t err = {0};
+    ok(dsd_structure_compile(A, m, &look, &s, &err) == CORE_OK, "DSD compiles (%s)", err.msg);
+    ok(s.ndims == 2 && s.time.id && strcmp(s.time.id, "TIME_PERIOD") == 0 &&
+           strcmp(s.dims[1].id, "REF_AREA") == 0 && strcmp(s.measure.id, "OBS_VALUE") == 0,
+       "key dimensions, the time dimension apart, the measure, ids from concepts");
+    ok(s.dims[0].codelist.kind == DSD_KIND_CODELIST &&
+           core_str_eq(s.dims[0].codelist.id, S("CL_FREQ")) &&
+           core_str_eq(s.dims[1].codelist.id, S("CL_X")) &&
+           core_str_eq(s.dims[1].concepts.id, S("CS")) && strcmp(s.dims[1].concept, "REF_AREA") == 0,
+       "codelists: local, else the concept's");
+    ok(s.measure.format.max_length == 10 && s.measure.format.min_length == -1 &&
+           strcmp(s.measure.text_type, "Double") == 0 && strcmp(s.measure.format.pattern, "[A-Z]+") == 0,
+       "text formats parsed");
+    ok(s.nattrs == 3 && s.attrs[0].attach == DSD_ATTACH_SERIES && s.attrs[0].mandatory &&
+           s.attrs[1].attach == DSD_ATTACH_GROUP && strcmp(s.attrs[1].group, "SIBLING") == 0 &&
+           s.attrs[2].attach == DSD_ATTACH_OBS && !s.attrs[2].mandatory,
+       "attributes: attachment and status; metadata attribute usages left out");
+    ok(s.ngroups == 1 && s.groups[0].mask == 2, "groups: the dimensions they name");
+    ok(dsd_structure_compile(A, m, NULL, &s, NULL) == CORE_OK &&
+           s.dims[0].codelist.kind == DSD_KIND_NONE,
+       "without a lookup, no codelist from the concept");
+    dsd_model_t *empty = head(DSD_KIND_DATASTRUCTURE, "EMPTY");
+    core_err_clear(&err);
+    ok(dsd_structure_compile(A, empty, NULL, &s, &err) == CORE_ESEMANTIC && strstr(err.msg, "EMPTY"),
+       "a DSD without dimensions refused: %s", err.msg);
+
+    dsd_model_t *cm = sample_constraint();
+    cm->constraint.regions[0].members[0].values[0].text = S("ZW"); /* sorted on compile */
+    dsd_constraint_t c;
+    ok(dsd_constraint_compile(A, cm, &c, NULL) == CORE_OK && c.nregions == 1 && c.nkeys == 1 &&
+           c.regions[0].include && c.regions[0].n == 2 &&
+           strcmp(c.regions[0].values[0][0], "KE") == 0 &&
+           strcmp(c.regions[0].values[0][1], "ZW") == 0 && c.regions[0].nvalues[1] == 0 &&
+           strcmp(c.label, "ContentConstraint SDMX:CC(1.0)") == 0,
+       "constraint: regions with sorted values, keys, label");
+    dsd_kv_t key[] = {{S("REF_AREA"), S("KE")}};
+    ok(dsd_constraint_allows(&c, key, 1), "the compiled constraint allows a key it lists");
+    cm->constraint.keysets[0].is_metadata = 1;
+    ok(dsd_constraint_compile(A, cm, &c, NULL) == CORE_OK && c.nkeys == 0,
+       "metadata key sets are not data keys");
+    ok(dsd_constraint_compile(A, m, &c, NULL) == CORE_EBUG, "a DSD is no constraint");
+}
+
 int
 main(void)
 {
@@ -456,6 +525,7 @@ main(void)
     test_round_trips();
     test_fields();
     test_malformed();
+    test_compile();
     core_arena_free(A);
     return tap_done();
 }
