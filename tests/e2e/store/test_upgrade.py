@@ -7,7 +7,7 @@ import json
 import re
 
 import storedata as sd
-from harness import Server, check, done, shared
+from harness import Server, check, demo, done, shared
 
 UNSD = sd.SCHEME + ".UNSD"
 
@@ -47,6 +47,10 @@ def answers(srv):
 
 with Server() as srv:
     srv.load(shared("sdg/SDG_DSD_1.4.xml"), shared("sdg/SDG_MSD_0.3_sdmx21.xml"))
+    # a dataflow made for data by load --dataflow: its model too comes back the same
+    srv.load(demo("data/migrant_stock.xml"), flags=("--dataflow", "SDMXD:DF_MIGRANT_COPY(1.0)"))
+    PATHS.append("/dataflow/SDMXD/DF_MIGRANT_COPY/1.0?references=all")
+    PATHS.append("/data/SDMXD,DF_MIGRANT_COPY,1.0?lastNObservations=1&format=csv")
     tok = srv.token("--provider", UNSD)
     srv.start()
     series = [s for s in sd.demo_series() if s.owner() is None][:20]
