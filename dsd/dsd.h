@@ -77,12 +77,14 @@ core_rc dsd_ref_parse_urn(core_str_t s, dsd_ref_t *out, core_err_t *err);
 int dsd_ref_parse_short(core_str_t s, dsd_kind kind, dsd_ref_t *out);
 
 /* A maintainable artefact as read from a message: identity, flags, the canonical
- * SDMX-ML 2.1 text of its element, and the maintainables it references. */
+ * SDMX-ML 2.1 text of its element, its model, and the maintainables it references. */
+struct dsd_model;
 typedef struct dsd_artefact {
     dsd_ref_t ref;
     int is_final;
     int is_stub;     /* isExternalReference="true": identification only */
     core_str_t xml;  /* canonical SDMX-ML (prefixes mes/str/com), the whole element */
+    struct dsd_model *model; /* the information model of it (dsd/model.h), or NULL */
     dsd_ref_t *refs; /* distinct references, self excluded */
     size_t nrefs;
     long line; /* where the element starts in its message, for reports */

@@ -4,14 +4,56 @@
 #include <string.h>
 #include <time.h>
 
+/* An artefact's value: a flags byte, the length of the XML (4 bytes, little-endian), the
+ * canonical XML, then the encoded model to the end. */
+#define ART_HEAD 5
+
+int
+reg__art_decode(const void *val, size_t len, reg_artefact_t *out)
+{
+    const unsigned char *p = val;
+    out->is_final = out->is_stub = 0;
+    out->xml = out->model = CORE_STR_NULL;
+    if (len < ART_HEAD)
+        return 0;
+    size_t xlen = (size_t)p[1] | (size_t)p[2] << 8 | (size_t)p[3] << 16 | (size_t)p[4] << 24;
+    if (xlen > len - ART_HEAD)
+        return 0;
+    out->is_final = (p[0] & REG_ART_FINAL) != 0;
+    out->is_stub = (p[0] & REG_ART_STUB) != 0;
+    out->xml = (core_str_t){(const char *)p + ART_HEAD, xlen};
+    out->model = (core_str_t){(const char *)p + ART_HEAD + xlen, len - ART_HEAD - xlen};
+    return 1;
+}
+
+void
+reg__art_encode(core_buf_t *out, int is_final, int is_stub, core_str_t xml,
+                const dsd_model_t *model)
+{
+    unsigned char head[ART_HEAD] = {
+        (unsigned char)((is_final ? REG_ART_FINAL : 0) | (is_stub ? REG_ART_STUB : 0)),
+        (unsigned char)xml.len, (unsigned char)(xml.len >> 8), (unsigned char)(xml.len >> 16),
+        (unsigned char)(xml.len >> 24)};
+    core_buf_add(out, head, sizeof head);
+    core_buf_addstr(out, xml);
+    dsd_model_encode(model, out);
+}
+
 static void
 decode_value(const MDB_val *val, reg_artefact_t *out)
 {
-    const unsigned char *p = val->mv_data;
-    out->is_final = val->mv_size > 0 && (p[0] & REG_ART_FINAL);
-    out->is_stub = val->mv_size > 0 && (p[0] & REG_ART_STUB);
-    out->xml = val->mv_size > 0 ? (core_str_t){(const char *)p + 1, val->mv_size - 1}
-                                : CORE_STR_NULL;
+    reg__art_decode(val->mv_data, val->mv_size, out);
+}
+
+core_rc
+reg_artefact_model(reg_view_t *v, const reg_artefact_t *art, const dsd_model_t **out,
+                   core_err_t *err)
+{
+    dsd_model_t *m;
+    core_rc rc = dsd_model_decode(v->arena, art->model.ptr, art->model.len, &m, err);
+    if (rc == CORE_OK)
+        *out = m;
+    return rc;
 }
 
 core_rc
@@ -216,12 +258,23 @@ reg__put_artefact(reg_t *r, MDB_txn *txn, const dsd_artefact_t *a, reg_put_statu
     } else {
         return reg__fail(err, m, "get");
     }
-    MDB_val val = {a->xml.len + 1, NULL};
-    if ((m = mdb_put(txn, r->art, &k, &val, MDB_RESERVE)) != 0)
+    if (a->xml.len > UINT32_MAX) {
+        dsd_report_add(report, DSD_SEV_ERROR, "artefact-too-large", NULL,
+                       "%s: its SDMX-ML is larger than 4 GiB",
+                       dsd_ref_label(report->arena, &a->ref));
+        return CORE_ESEMANTIC;
+    }
+    /* an artefact made without a reader (a dataflow created for data) gets a model of its
+     * identity and flags */
+    dsd_model_t head = {.ref = a->ref, .is_final = a->is_final, .is_external = a->is_stub};
+    core_buf_t b;
+    core_buf_init(&b);
+    reg__art_encode(&b, a->is_final, a->is_stub, a->xml, a->model ? a->model : &head);
+    MDB_val val = {b.len, b.ptr};
+    m = mdb_put(txn, r->art, &k, &val, 0);
+    core_buf_dispose(&b);
+    if (m != 0)
         return reg__fail(err, m, "put artefact");
-    unsigned char *p = val.mv_data;
-    p[0] = (unsigned char)((a->is_final ? REG_ART_FINAL : 0) | (a->is_stub ? REG_ART_STUB : 0));
-    memcpy(p + 1, a->xml.ptr, a->xml.len);
     for (size_t j = 0; j < a->nrefs; j++) {
         unsigned char tb[REG_KEY_MAX];
         size_t tn = reg__key(&a->refs[j], tb, sizeof tb);
@@ -284,5 +337,125 @@ reg_structures_put(reg_t *r, const dsd_artefact_t *arts, size_t n, reg_put_statu
 out:
     if (txn != NULL)
         mdb_txn_abort(txn);
+    return rc;
+}
+
+/* ---- carrying a store over ---------------------------------------------------------------- */
+
+typedef struct old_art {
+    MDB_val key, val;
+} old_art_t;
+
+/* The artefacts of the store, copied into a (a write transaction's pages move as it writes). */
+static core_rc
+copy_artefacts(reg_t *r, MDB_txn *txn, core_arena_t *a, old_art_t **out, size_t *n,
+               core_err_t *err)
+{
+    MDB_cursor *cur;
+    size_t cap = 0;
+    int m = mdb_cursor_open(txn, r->art, &cur);
+    if (m != 0)
+        return reg__fail(err, m, "cursor");
+    MDB_val k, val;
+    *out = NULL;
+    *n = 0;
+    for (m = mdb_cursor_get(cur, &k, &val, MDB_FIRST); m == 0;
+         m = mdb_cursor_get(cur, &k, &val, MDB_NEXT)) {
+        core_arena_grow(a, (void **)out, *n, &cap, sizeof **out);
+        old_art_t *o = &(*out)[(*n)++];
+        o->key = (MDB_val){k.mv_size, core_arena_strndup(a, k.mv_data, k.mv_size)};
+        o->val = (MDB_val){val.mv_size, core_arena_strndup(a, val.mv_data, val.mv_size)};
+    }
+    mdb_cursor_close(cur);
+    return m == MDB_NOTFOUND ? CORE_OK : reg__fail(err, m, "read artefacts");
+}
+
+/* Rewrites one artefact whose stored value is o->val in layout from. */
+static core_rc
+rewrite(reg_t *r, MDB_txn *txn, core_arena_t *a, const old_art_t *o, uint64_t from,
+        int to_previous, reg_model_fn model, void *ctx, core_err_t *err)
+{
+    reg_artefact_t art;
+    const unsigned char *p = o->val.mv_data;
+    if (!reg__key_decode(o->key.mv_data, o->key.mv_size, &art.ref))
+        return core_fail(err, CORE_EIO, "store: a malformed artefact key");
+    if (from == REG_LAYOUT_PREVIOUS) {
+        /* the previous layout: a flags byte, then the XML */
+        if (o->val.mv_size < 1)
+            return core_fail(err, CORE_EIO, "store: an empty artefact record");
+        art.is_final = (p[0] & REG_ART_FINAL) != 0;
+        art.is_stub = (p[0] & REG_ART_STUB) != 0;
+        art.xml = (core_str_t){(const char *)p + 1, o->val.mv_size - 1};
+    } else if (!reg__art_decode(p, o->val.mv_size, &art)) {
+        return core_fail(err, CORE_EIO, "store: a malformed record of %s",
+                         dsd_ref_label(a, &art.ref));
+    }
+    core_buf_t b;
+    core_buf_init(&b);
+    if (to_previous) {
+        unsigned char flags = p[0];
+        core_buf_add(&b, &flags, 1);
+        core_buf_addstr(&b, art.xml);
+    } else {
+        dsd_model_t *m;
+        core_rc rc = model(ctx, a, &art.ref, art.xml, &m, err);
+        if (rc != CORE_OK) {
+            core_buf_dispose(&b);
+            return rc;
+        }
+        m->ref = art.ref;
+        reg__art_encode(&b, art.is_final, art.is_stub, art.xml, m);
+    }
+    MDB_val k = o->key, val = {b.len, b.ptr};
+    int mr = mdb_put(txn, r->art, &k, &val, 0);
+    core_buf_dispose(&b);
+    return mr == 0 ? CORE_OK : reg__fail(err, mr, "put artefact");
+}
+
+core_rc
+reg_upgrade(const char *dir, int to_previous, reg_model_fn model, void *ctx, size_t *n,
+            core_err_t *err)
+{
+    reg_t *r;
+    *n = 0;
+    core_rc rc = reg__open(dir, 0, 1, &r, err);
+    if (rc != CORE_OK)
+        return rc;
+    core_arena_t *a = core_arena_new();
+    MDB_txn *txn = NULL;
+    old_art_t *arts = NULL;
+    size_t count = 0;
+    int m = reg__write_begin(r, &txn);
+    if (m != 0) {
+        rc = reg__fail(err, m, "begin write");
+        goto out;
+    }
+    uint64_t from = reg__meta_get(r, txn, "layout");
+    if (from != REG_LAYOUT && from != REG_LAYOUT_PREVIOUS) {
+        rc = core_fail(err, CORE_EIO, "%s: store layout %llu cannot be carried over", dir,
+                       (unsigned long long)from);
+        goto out;
+    }
+    if ((rc = copy_artefacts(r, txn, a, &arts, &count, err)) != CORE_OK)
+        goto out;
+    for (size_t i = 0; i < count; i++)
+        if ((rc = rewrite(r, txn, a, &arts[i], from, to_previous, model, ctx, err)) != CORE_OK)
+            goto out;
+    if ((m = reg__meta_put(r, txn, "layout", to_previous ? REG_LAYOUT_PREVIOUS : REG_LAYOUT)) !=
+        0) {
+        rc = reg__fail(err, m, "put layout");
+        goto out;
+    }
+    m = reg__commit(txn);
+    txn = NULL;
+    if (m != 0)
+        rc = reg__fail(err, m, "commit");
+    else
+        *n = count;
+out:
+    if (txn != NULL)
+        mdb_txn_abort(txn);
+    core_arena_free(a);
+    reg_close(r);
     return rc;
 }

@@ -78,11 +78,6 @@ reg__key_decode(const void *key, size_t len, dsd_ref_t *out)
     return 1;
 }
 
-/* The layout of the data tables; a store written in another one is refused, not misread.
- * 2: observations kept in one record per series (see cube.c); 3: that record keyed by a
- * block number kept in the series record. */
-#define REG_LAYOUT 3
-
 uint64_t
 reg__meta_get(const reg_t *r, MDB_txn *txn, const char *name)
 {
@@ -101,15 +96,23 @@ reg__meta_put(const reg_t *r, MDB_txn *txn, const char *name, uint64_t x)
 }
 
 static core_rc
-check_layout(reg_t *r, MDB_txn *txn, const char *dir, core_err_t *err)
+check_layout(reg_t *r, MDB_txn *txn, const char *dir, int upgrading, core_err_t *err)
 {
     uint64_t layout = reg__meta_get(r, txn, "layout");
-    if (layout == REG_LAYOUT)
+    if (layout == REG_LAYOUT || (upgrading && layout == REG_LAYOUT_PREVIOUS))
         return CORE_OK;
-    MDB_stat st;
+    MDB_stat st, arts;
     int m;
-    if ((m = mdb_stat(txn, r->obs, &st)) != 0)
+    if ((m = mdb_stat(txn, r->obs, &st)) != 0 || (m = mdb_stat(txn, r->art, &arts)) != 0)
         return reg__fail(err, m, "stat");
+    /* a store of the previous release: its artefacts lack their model */
+    if (layout == REG_LAYOUT_PREVIOUS || (layout == 0 && arts.ms_entries > 0))
+        return core_fail(err, CORE_EIO,
+                         "%s was written by an earlier sdmxd (store layout %llu; this sdmxd "
+                         "reads %d): carry it over with 'sdmxd upgrade --db %s' (artefacts are "
+                         "re-read and stored anew; data, tokens, providers and the change log "
+                         "stay as they are)",
+                         dir, (unsigned long long)layout, REG_LAYOUT, dir);
     if (layout != 0 || st.ms_entries > 0)
         return core_fail(err, CORE_EIO,
                          "%s holds data in another layout (%llu; this sdmxd reads %d): load "
@@ -200,6 +203,12 @@ reg__commit(MDB_txn *txn)
 core_rc
 reg_open(const char *dir, int readonly, reg_t **out, core_err_t *err)
 {
+    return reg__open(dir, readonly, 0, out, err);
+}
+
+core_rc
+reg__open(const char *dir, int readonly, int upgrading, reg_t **out, core_err_t *err)
+{
     if (!readonly && mkdir(dir, 0755) != 0 && errno != EEXIST)
         return core_fail(err, CORE_EIO, "cannot create store directory %s: %s", dir,
                          strerror(errno));
@@ -252,7 +261,7 @@ reg_open(const char *dir, int readonly, reg_t **out, core_err_t *err)
                                : reg__fail(err, m, "open tables");
         goto fail;
     }
-    if ((rc = check_layout(r, txn, dir, err)) != CORE_OK)
+    if ((rc = check_layout(r, txn, dir, upgrading, err)) != CORE_OK)
         goto fail;
     if (!readonly)
         trim_file(r->env);

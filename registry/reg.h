@@ -6,6 +6,7 @@
 
 #include "core/core.h"
 #include "dsd/dsd.h"
+#include "dsd/model.h"
 
 typedef struct reg reg_t;
 typedef struct reg_view reg_view_t;
@@ -28,13 +29,22 @@ int64_t reg_view_mtime(const reg_view_t *v);
  * while it does not change. */
 uint64_t reg_view_structures(const reg_view_t *v);
 
-/* A stored artefact; strings borrow from the view's snapshot. */
+/* A stored artefact; strings borrow from the view's snapshot. Each is stored once: its
+ * information model in the version-neutral encoding of dsd/model.h (decoded on demand by
+ * reg_artefact_model), and its canonical SDMX-ML 2.1 text, which SDMX-ML answers are
+ * written from byte for byte. */
 typedef struct reg_artefact {
     dsd_ref_t ref;
     int is_final;
     int is_stub;
     core_str_t xml;
+    core_str_t model; /* the encoded model (dsd_model_decode) */
 } reg_artefact_t;
+
+/* Decodes art's model into the view's arena; its strings borrow from the snapshot.
+ * CORE_ESYNTAX when the stored bytes are not a model this sdmxd reads. */
+core_rc reg_artefact_model(reg_view_t *v, const reg_artefact_t *art, const dsd_model_t **out,
+                           core_err_t *err);
 
 /* Finds exactly ref; CORE_ENOTFOUND when absent. */
 core_rc reg_artefact_get(reg_view_t *v, const dsd_ref_t *ref, reg_artefact_t *out,
@@ -49,6 +59,17 @@ core_rc reg_artefact_scan(reg_view_t *v, dsd_kind kind, core_str_t agency, core_
  * (children) or that reference it (parents). */
 core_rc reg_refs_children(reg_view_t *v, const dsd_ref_t *ref, core_vec_t *out, core_err_t *err);
 core_rc reg_refs_parents(reg_view_t *v, const dsd_ref_t *ref, core_vec_t *out, core_err_t *err);
+
+/* Carries the store at dir over from the previous layout (artefacts stored as canonical
+ * SDMX-ML only) to this one, in place and in one write transaction: model(ctx, a, ref, xml,
+ * &out, err) builds each artefact's model from its stored text (the registry does not read
+ * XML). Data, references, tokens, providers, submissions and the change log stay as they
+ * are; a store already in this layout is re-encoded. *n tells how many artefacts were
+ * rewritten. to_previous (tests only) writes the previous layout instead, to have one. */
+typedef core_rc (*reg_model_fn)(void *ctx, core_arena_t *a, const dsd_ref_t *ref, core_str_t xml,
+                                dsd_model_t **out, core_err_t *err);
+core_rc reg_upgrade(const char *dir, int to_previous, reg_model_fn model, void *ctx, size_t *n,
+                    core_err_t *err);
 
 typedef enum reg_put_status {
     REG_PUT_CREATED,

@@ -7,7 +7,7 @@
 
 struct reg {
     MDB_env *env;
-    MDB_dbi art;   /* artefact key -> flags byte + canonical XML */
+    MDB_dbi art;   /* artefact key -> flags byte, XML length (u32), canonical XML, model */
     MDB_dbi refs;  /* source key -> target key (dupsort) */
     MDB_dbi rrefs; /* target key -> source key (dupsort) */
     MDB_dbi meta;  /* "commit" -> u64, "mtime" -> i64, "flows" -> u64 */
@@ -29,6 +29,13 @@ struct reg_view {
     uint64_t structures; /* the commit that last changed a structure */
     int64_t mtime;
 };
+
+/* The layout of the tables; a store written in another one is refused, not misread.
+ * 2: observations kept in one record per series (see cube.c); 3: that record keyed by a
+ * block number kept in the series record; 4: artefacts stored with their encoded model
+ * beside their XML (3 is carried over by reg_upgrade). */
+#define REG_LAYOUT 4
+#define REG_LAYOUT_PREVIOUS 3
 
 #define REG_ART_FINAL 0x01
 #define REG_ART_STUB 0x02
@@ -53,6 +60,15 @@ int reg__key_decode(const void *key, size_t len, dsd_ref_t *out);
 /* Records commit as the store's latest, with the time it happened (for ETags,
  * Last-Modified and updatedAfter). */
 core_rc reg__stamp(reg_t *r, MDB_txn *txn, uint64_t commit, int structures, core_err_t *err);
+
+/* Opens the store as reg_open does; upgrading accepts a store of REG_LAYOUT_PREVIOUS too. */
+core_rc reg__open(const char *dir, int readonly, int upgrading, reg_t **out, core_err_t *err);
+/* The stored value of an artefact (layout REG_LAYOUT) into out; xml and model borrow from
+ * val. Returns 0 when val is malformed. */
+int reg__art_decode(const void *val, size_t len, reg_artefact_t *out);
+/* Writes the stored value of an artefact: flags, xml and its encoded model. */
+void reg__art_encode(core_buf_t *out, int is_final, int is_stub, core_str_t xml,
+                     const dsd_model_t *model);
 
 /* Stores one artefact inside txn (see reg_structures_put for the rules). */
 core_rc reg__put_artefact(reg_t *r, MDB_txn *txn, const dsd_artefact_t *a, reg_put_status *status,

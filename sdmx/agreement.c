@@ -10,39 +10,43 @@
  * (see sdmx__rules_owner). Anyone else's are stored, shown, and ignored. */
 
 static int
-names_provider(const xmlNode *pa, const dsd_ref_t *scheme, core_str_t provider)
+names_provider(const dsd_model_t *pa, const dsd_ref_t *scheme, core_str_t provider)
 {
-    const xmlNode *r = sdmx__child(sdmx__child(pa, "DataProvider"), "Ref");
-    if (r == NULL)
-        return 0;
-    const char *agency = sdmx__attr(r, "agencyID");
-    const char *parent = sdmx__attr(r, "maintainableParentID");
-    const char *pver = sdmx__attr(r, "maintainableParentVersion");
-    const char *id = sdmx__attr(r, "id");
-    return agency && parent && id && core_str_eq_c(scheme->agency, agency) &&
-           core_str_eq_c(scheme->id, parent) && core_str_eq_c(scheme->version, pver ? pver : "1.0") &&
-           core_str_eq_c(provider, id);
+    const dsd_m_ref_t *r = &pa->agreement.provider;
+    return r->ref.agency.ptr && r->item.ptr && core_str_eq(scheme->agency, r->ref.agency) &&
+           core_str_eq(scheme->id, r->ref.id) && core_str_eq(scheme->version, r->ref.version) &&
+           core_str_eq(provider, r->item);
 }
 
-/* The dataflow the StructureUsage of agreement element pa names; 0 when none. */
+/* The dataflow the StructureUsage of agreement pa names; 0 when none (or NULL pa). */
 static int
-agreement_flow(const xmlNode *pa, dsd_ref_t *flow)
+agreement_flow(const dsd_model_t *pa, dsd_ref_t *flow)
 {
-    const char *item;
-    return sdmx__ref_child(sdmx__child(pa, "StructureUsage"), DSD_KIND_DATAFLOW, flow, &item) &&
-           flow->kind == DSD_KIND_DATAFLOW && item == NULL;
+    const dsd_m_ref_t *u = pa ? &pa->agreement.usage : NULL;
+    if (u == NULL || u->ref.agency.ptr == NULL || u->ref.id.ptr == NULL || u->item.ptr != NULL ||
+        u->ref.kind != DSD_KIND_DATAFLOW)
+        return 0;
+    *flow = u->ref;
+    return 1;
+}
+
+/* The model of the stored artefact ref; NULL when it is not stored or cannot be read. */
+static const dsd_model_t *
+stored_model(reg_view_t *v, const dsd_ref_t *ref)
+{
+    reg_artefact_t art;
+    const dsd_model_t *m;
+    core_err_t e = {0};
+    if (reg_artefact_get(v, ref, &art, &e) != CORE_OK || reg_artefact_model(v, &art, &m, &e))
+        return NULL;
+    return m;
 }
 
 /* The dataflow of the stored agreement pa; 0 when it is not stored or names none. */
 static int
-stored_agreement_flow(reg_view_t *v, core_arena_t *a, const dsd_ref_t *pa, dsd_ref_t *flow)
+stored_agreement_flow(reg_view_t *v, const dsd_ref_t *pa, dsd_ref_t *flow)
 {
-    reg_artefact_t art;
-    core_err_t e = {0};
-    if (reg_artefact_get(v, pa, &art, &e) != CORE_OK)
-        return 0;
-    xmlNode *el = sdmx__parse_stored(a, art.xml, &e);
-    return el != NULL && agreement_flow(el, flow);
+    return agreement_flow(stored_model(v, pa), flow);
 }
 
 core_str_t
@@ -51,7 +55,8 @@ sdmx__rules_owner(reg_view_t *v, core_arena_t *a, const dsd_ref_t *target)
     dsd_ref_t flow;
     if (target->kind != DSD_KIND_PROVISIONAGREEMENT)
         return target->agency;
-    if (!stored_agreement_flow(v, a, target, &flow) || !core_str_eq(flow.agency, target->agency))
+    (void)a; /* the model is decoded in the view's arena */
+    if (!stored_agreement_flow(v, target, &flow) || !core_str_eq(flow.agency, target->agency))
         return CORE_STR_NULL;
     return target->agency;
 }
@@ -68,14 +73,14 @@ sdmx_agreement_find(reg_view_t *v, core_arena_t *a, const dsd_ref_t *flow,
     for (size_t i = 0; i < parents.len; i++) {
         const dsd_ref_t *p = parents.items[i];
         reg_artefact_t art;
+        const dsd_model_t *m;
         core_err_t e = {0};
         dsd_ref_t uses;
         if (p->kind != DSD_KIND_PROVISIONAGREEMENT || reg_artefact_get(v, p, &art, &e) != CORE_OK)
             continue;
-        xmlNode *el = sdmx__parse_stored(a, art.xml, err);
-        if (el == NULL)
-            return CORE_EBUG;
-        if (!names_provider(el, scheme, provider) || !agreement_flow(el, &uses) ||
+        if ((rc = reg_artefact_model(v, &art, &m, err)) != CORE_OK)
+            return rc;
+        if (!names_provider(m, scheme, provider) || !agreement_flow(m, &uses) ||
             !dsd_ref_eq(&uses, flow))
             continue;
         if (!core_str_eq(p->agency, flow->agency)) {
@@ -101,17 +106,13 @@ sdmx_agreement_find(reg_view_t *v, core_arena_t *a, const dsd_ref_t *flow,
 /* The dataflow of agreement pa, read from arts[n] when the message holds it, else from the
  * store. */
 static int
-find_agreement_flow(reg_view_t *v, core_arena_t *a, const dsd_artefact_t *arts, size_t n,
-                    const dsd_ref_t *pa, dsd_ref_t *flow)
+find_agreement_flow(reg_view_t *v, const dsd_artefact_t *arts, size_t n, const dsd_ref_t *pa,
+                    dsd_ref_t *flow)
 {
-    core_err_t e = {0};
-    for (size_t i = 0; i < n; i++) {
-        if (!dsd_ref_eq(&arts[i].ref, pa))
-            continue;
-        xmlNode *el = sdmx__parse_stored(a, arts[i].xml, &e);
-        return el != NULL && agreement_flow(el, flow);
-    }
-    return stored_agreement_flow(v, a, pa, flow);
+    for (size_t i = 0; i < n; i++)
+        if (dsd_ref_eq(&arts[i].ref, pa))
+            return agreement_flow(arts[i].model, flow);
+    return stored_agreement_flow(v, pa, flow);
 }
 
 static const char *
@@ -131,7 +132,7 @@ check_constraint(reg_view_t *v, core_arena_t *a, const dsd_artefact_t *arts, siz
         const dsd_ref_t *t = &c->refs[i];
         dsd_ref_t flow;
         if (t->kind == DSD_KIND_PROVISIONAGREEMENT &&
-            find_agreement_flow(v, a, arts, n, t, &flow)) {
+            find_agreement_flow(v, arts, n, t, &flow)) {
             if (core_str_eq(flow.agency, c->ref.agency))
                 continue;
             dsd_report_add(report, sev, "foreign-rule", NULL,
@@ -162,12 +163,9 @@ sdmx_rules_check(reg_view_t *v, core_arena_t *a, const dsd_artefact_t *arts, siz
     for (size_t i = 0; i < n; i++) {
         const dsd_artefact_t *art = &arts[i];
         dsd_ref_t flow;
-        core_err_t e = {0};
-        xmlNode *el;
         switch (art->ref.kind) {
         case DSD_KIND_PROVISIONAGREEMENT:
-            el = sdmx__parse_stored(a, art->xml, &e);
-            if (el == NULL || !agreement_flow(el, &flow) ||
+            if (!agreement_flow(art->model, &flow) ||
                 core_str_eq(flow.agency, art->ref.agency))
                 break;
             dsd_report_add(report, sev, "foreign-rule", NULL,

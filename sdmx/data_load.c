@@ -132,6 +132,7 @@ ensure_flow(struct loader *l, const dsd_ref_t *dsd, core_err_t *err)
                       "</str:Dataflow>");
     df->xml = core_arena_str(l->a, (core_str_t){b.ptr, b.len});
     core_buf_dispose(&b);
+    sdmx_artefact_model(l->a, &df->ref, df->xml, &df->model, NULL); /* as upgrade reads it */
     return reg_cube_put_artefact(l->t, df, l->report, err);
 }
 

@@ -11,7 +11,7 @@ SDMX_LIBS = libsdmx_ingest.a libsdmx_query.a libsdmx_formats.a
 noinst_LIBRARIES += libsdmx_formats.a
 libsdmx_formats_a_SOURCES = sdmx/sdmx.h sdmx/sdmx_int.h sdmx/canon.c sdmx/convert20.c \
 	sdmx/data_csv.c sdmx/data_json.c sdmx/data_read.c sdmx/data_read_csv.c \
-	sdmx/data_read_json.c sdmx/data_xml.c sdmx/message.c sdmx/query.c sdmx/shape.c \
+	sdmx/data_read_json.c sdmx/data_xml.c sdmx/message.c sdmx/model_xml.c sdmx/query.c sdmx/shape.c \
 	sdmx/structure_json.c sdmx/structure_read.c sdmx/structure_xml.c
 libsdmx_formats_a_CFLAGS = $(SDMX_CFLAGS)
 

@@ -28,6 +28,10 @@ void sdmx_cache_free(sdmx_cache_t *c);
  * a message with a DOCTYPE is refused. name labels locations in messages. Codes:
  * CORE_ESYNTAX (not well-formed, not a 2.1 Structure message), CORE_ENOTIMPL (SDMX-ML 2.0
  * or 3.0), CORE_ESEMANTIC (an artefact lacks identification; listed in report). */
+/* Builds the information model of the stored artefact ref from its canonical SDMX-ML xml
+ * (as reg_artefact_t gives it) in a; CORE_ESYNTAX when the text cannot be read. */
+core_rc sdmx_artefact_model(core_arena_t *a, const dsd_ref_t *ref, core_str_t xml,
+                            struct dsd_model **out, core_err_t *err);
 core_rc sdmx_structure_read(core_arena_t *a, const char *data, size_t len, const char *name,
                             dsd_artefact_t **arts, size_t *n, dsd_report_t *report,
                             core_err_t *err);

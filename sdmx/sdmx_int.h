@@ -103,6 +103,9 @@ const char *sdmx__name_of(const sdmx_name_t *names, size_t n, core_str_t id);
  * kind (a URN says its own); *item gets the item id of an item reference. The result
  * borrows from the tree. Returns 0 when holder has neither. */
 int sdmx__ref_child(const xmlNode *holder, dsd_kind kind, dsd_ref_t *out, const char **item);
+/* The information model of the artefact element el, whose identity is ref (sdmx/model_xml.c);
+ * everything is copied into a. */
+dsd_model_t *sdmx__model_from_xml(core_arena_t *a, const dsd_ref_t *ref, const xmlNode *el);
 
 /* The agency whose provision agreements and allowed constraints count for target: the
  * maintainer of a DSD, dataflow or data provider scheme; for a provision agreement, the

@@ -163,6 +163,7 @@ read_artefact(struct reader *r, dsd_kind kind, const xmlNode *el)
     sdmx__canon(&b, el);
     art->xml = core_arena_str(r->a, (core_str_t){b.ptr, b.len});
     core_buf_dispose(&b);
+    art->model = sdmx__model_from_xml(r->a, &art->ref, el);
     core_vec_push(r->a, &r->arts, art);
 }
 

@@ -20,6 +20,7 @@ static const char usage_main[] =
     "                             serve the SDMX 2.1 REST API under /rest/\n"
     "  token  add|revoke --db DIR ...\n"
     "                             write tokens for data providers and agencies\n"
+    "  upgrade --db DIR           carry a store of an earlier sdmxd over, in place\n"
     "\n"
     "'sdmxd COMMAND --help' tells more about a command.\n";
 
@@ -238,6 +239,8 @@ main(int argc, char **argv)
     }
     if (strcmp(cmd, "token") == 0)
         return srv_token_cli(argc - 1, argv + 1);
+    if (strcmp(cmd, "upgrade") == 0)
+        return srv_upgrade_cli(argc - 1, argv + 1);
     if (strcmp(cmd, "serve") == 0) {
         int rc = parse_common(argc - 1, argv + 1, &conf, usage_serve);
         if (rc >= 0)

@@ -5,7 +5,7 @@
 FUZZ_LIBS = libsdmx_formats.a libdsd.a libcore.a $(XSLT_LIBS) $(XML_LIBS) $(YAJL_LIBS) $(ICU_LIBS)
 FUZZ_TARGETS = tests/fuzz/fuzz_rest_query tests/fuzz/fuzz_structure_read \
 	tests/fuzz/fuzz_data_read_xml tests/fuzz/fuzz_data_read_csv tests/fuzz/fuzz_data_read_json \
-	tests/fuzz/fuzz_period tests/fuzz/fuzz_accept
+	tests/fuzz/fuzz_period tests/fuzz/fuzz_accept tests/fuzz/fuzz_model_decode
 check_PROGRAMS += $(FUZZ_TARGETS)
 TESTS += $(FUZZ_TARGETS)
 EXTRA_DIST += tests/fuzz/README.md tests/fuzz/build.sh tests/fuzz/fuzz_events.h
@@ -38,3 +38,7 @@ tests_fuzz_fuzz_accept_SOURCES = tests/fuzz/fuzz_accept.c tests/fuzz/replay.c se
 tests_fuzz_fuzz_accept_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DFUZZ_CORPUS='"$(abs_top_srcdir)/tests/fuzz/corpus/accept"'
 tests_fuzz_fuzz_accept_LDADD = $(FUZZ_LIBS)
+tests_fuzz_fuzz_model_decode_SOURCES = tests/fuzz/fuzz_model_decode.c tests/fuzz/replay.c
+tests_fuzz_fuzz_model_decode_CPPFLAGS = $(AM_CPPFLAGS) \
+	-DFUZZ_CORPUS='"$(abs_top_srcdir)/tests/fuzz/corpus/model_decode"'
+tests_fuzz_fuzz_model_decode_LDADD = libdsd.a libcore.a $(ICU_LIBS)

@@ -19,3 +19,7 @@ check_PROGRAMS += tests/unit/test_validate
 TESTS += tests/unit/test_validate
 tests_unit_test_validate_SOURCES = tests/unit/test_validate.c tests/unit/tap.h
 tests_unit_test_validate_LDADD = libdsd.a libcore.a $(ICU_LIBS)
+check_PROGRAMS += tests/unit/test_model
+TESTS += tests/unit/test_model
+tests_unit_test_model_SOURCES = tests/unit/test_model.c tests/unit/tap.h
+tests_unit_test_model_LDADD = libdsd.a libcore.a $(ICU_LIBS)
