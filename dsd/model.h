@@ -399,4 +399,23 @@ void dsd_model_encode(const dsd_model_t *m, core_buf_t *out);
 core_rc dsd_model_decode(core_arena_t *a, const void *data, size_t len, dsd_model_t **out,
                          core_err_t *err);
 
+/* ---- item names, for labels ------------------------------------------------------------ */
+
+/* An item's id and its name in one language. */
+typedef struct dsd_name {
+    const char *id;
+    const char *name;
+} dsd_name_t;
+
+/* The names of an item scheme's items, sorted by id. */
+typedef struct dsd_names {
+    dsd_name_t *v;
+    size_t n;
+} dsd_names_t;
+
+/* Sorts names[n] by id. */
+void dsd_names_sort(dsd_name_t *names, size_t n);
+/* The name of id in names[n] (sorted by id), or NULL. */
+const char *dsd_name_of(const dsd_name_t *names, size_t n, core_str_t id);
+
 #endif

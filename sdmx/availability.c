@@ -38,22 +38,22 @@ mark(struct avail *s, size_t d, uint32_t id)
 /* Walks the series passing f; marks dimension only (or all when only == SIZE_MAX) and,
  * when counting, the time range and observations inside [from, to). */
 static core_rc
-walk(struct avail *s, const reg_key_filter_t *f, size_t only, int count, int64_t from, int64_t to,
+walk(struct avail *s, const store_key_filter_t *f, size_t only, int count, int64_t from, int64_t to,
      core_err_t *err)
 {
-    reg_series_iter_t *it;
-    reg_series_t ser;
-    core_rc rc = reg_series_iter_new(s->plan->cube, f, &it, err);
-    while (rc == CORE_OK && (rc = reg_series_iter_next(it, &ser, err)) == CORE_OK) {
+    store_series_iter_t *it;
+    store_series_t ser;
+    core_rc rc = store_series_iter_new(s->plan->cube, f, &it, err);
+    while (rc == CORE_OK && (rc = store_series_iter_next(it, &ser, err)) == CORE_OK) {
         int theirs;
         if ((rc = sdmx__plan_provider_matches(s->plan, ser.ids, &theirs, err)) != CORE_OK)
             return rc;
         if (!theirs)
             continue;
-        reg_obs_t o;
+        store_obs_t o;
         uint64_t n = 0;
-        for (rc = reg_obs_first(it, from, to, &o, err); rc == CORE_OK;
-             rc = reg_obs_next(it, &o, err)) {
+        for (rc = store_obs_first(it, from, to, &o, err); rc == CORE_OK;
+             rc = store_obs_next(it, &o, err)) {
             if (count) {
                 s->start = n == 0 && s->nobs == 0 ? o.start : (o.start < s->start ? o.start : s->start);
                 s->end = o.end > s->end ? o.end : s->end;
@@ -110,7 +110,7 @@ write_constraint(struct avail *s, core_buf_t *out, const dsd_ref_t *flow,
         for (size_t byte = 0; byte < s->seen_cap[d]; byte++)
             for (unsigned bit = 0; bit < 8; bit++)
                 if (s->seen[d][byte] & (1u << bit)) {
-                    core_str_t code = reg_cube_code(s->plan->cube, d, (uint32_t)(byte * 8 + bit));
+                    core_str_t code = store_cube_code(s->plan->cube, d, (uint32_t)(byte * 8 + bit));
                     core_buf_adds(out, "<com:Value>");
                     core_buf_add_xml(out, code.ptr, code.len);
                     core_buf_adds(out, "</com:Value>");
@@ -159,8 +159,8 @@ by_kind(const void *pa, const void *pb)
 /* The constraint, and the structures that references= asks for: the dataflow and what it
  * uses (all), or those of one type; in the order an SDMX-ML Structure message lists them. */
 static core_rc
-with_references(reg_view_t *v, core_arena_t *a, const sdmx_availability_query_t *q,
-                const dsd_ref_t *flow, const reg_artefact_t *constraint, sdmx_result_t *out,
+with_references(store_view_t *v, core_arena_t *a, const sdmx_availability_query_t *q,
+                const dsd_ref_t *flow, const store_artefact_t *constraint, sdmx_result_t *out,
                 core_err_t *err)
 {
     sdmx_result_t refs = {0};
@@ -198,7 +198,7 @@ with_references(reg_view_t *v, core_arena_t *a, const sdmx_availability_query_t 
 }
 
 core_rc
-sdmx_availability_write_xml(reg_view_t *v, core_arena_t *a, const sdmx_availability_query_t *q,
+sdmx_availability_write_xml(store_view_t *v, core_arena_t *a, const sdmx_availability_query_t *q,
                             const sdmx_header_t *h, core_buf_t *out, core_err_t *err)
 {
     sdmx__plan_t p;
@@ -224,7 +224,7 @@ sdmx_availability_write_xml(reg_view_t *v, core_arena_t *a, const sdmx_availabil
         for (size_t d = 0; d < s.ndims; d++) {
             if (only != SIZE_MAX && only != d)
                 continue;
-            reg_key_filter_t relaxed = *p.filter;
+            store_key_filter_t relaxed = *p.filter;
             relaxed.n = core_arena_alloc(a, s.ndims * sizeof *relaxed.n);
             memcpy(relaxed.n, p.filter->n, s.ndims * sizeof *relaxed.n);
             relaxed.n[d] = SIZE_MAX;
@@ -236,7 +236,7 @@ sdmx_availability_write_xml(reg_view_t *v, core_arena_t *a, const sdmx_availabil
     core_buf_t cc;
     core_buf_init(&cc);
     write_constraint(&s, &cc, &p.flow, &p.dsd, only, q);
-    reg_artefact_t art = {
+    store_artefact_t art = {
         .ref = {DSD_KIND_CONTENTCONSTRAINT, p.flow.agency, CORE_STR("CC_AVAILABILITY"),
                 CORE_STR("1.0")},
         .xml = core_arena_str(a, (core_str_t){cc.ptr, cc.len}),

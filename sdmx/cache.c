@@ -6,7 +6,7 @@
 #include <string.h>
 
 /* What is compiled from stored structures (a DSD, a codelist's codes, the constraints of a
- * dataflow) is kept until a structure changes (reg_view_structures). Each entry has an arena
+ * dataflow) is kept until a structure changes (store_view_structures). Each entry has an arena
  * of its own; a request that uses an entry holds a reference until its own arena is freed,
  * so a streamed answer keeps what it uses even when newer structures replace it. The event
  * loops (serve --threads) share one cache: a lock covers the list and the counts, held while
@@ -96,12 +96,12 @@ release(void *arg)
 }
 
 core_rc
-sdmx__cache_get(sdmx_cache_t *c, reg_view_t *v, core_arena_t *a, const char *key,
+sdmx__cache_get(sdmx_cache_t *c, store_view_t *v, core_arena_t *a, const char *key,
                 sdmx__build_fn build, const void *arg, void **value, size_t *n, core_err_t *err)
 {
     if (c == NULL) /* no cache (command line): build for this request alone */
         return build(v, a, arg, value, n, err);
-    uint64_t version = reg_view_structures(v);
+    uint64_t version = store_view_structures(v);
     entry_t *found = NULL;
     pthread_mutex_lock(&c->lock);
     for (entry_t *e = c->head; e != NULL; e = e->next) {

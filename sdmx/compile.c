@@ -40,11 +40,11 @@ ref_copy(core_arena_t *a, const dsd_ref_t *r)
 
 /* The model of a stored artefact, decoded in the view's arena. */
 static core_rc
-stored_model(reg_view_t *v, const dsd_ref_t *ref, const dsd_model_t **out, core_err_t *err)
+stored_model(store_view_t *v, const dsd_ref_t *ref, const dsd_model_t **out, core_err_t *err)
 {
-    reg_artefact_t art;
-    core_rc rc = reg_artefact_get(v, ref, &art, err);
-    return rc != CORE_OK ? rc : reg_artefact_model(v, &art, out, err);
+    store_artefact_t art;
+    core_rc rc = store_artefact_get(v, ref, &art, err);
+    return rc != CORE_OK ? rc : store_artefact_model(v, &art, out, err);
 }
 
 static core_rc
@@ -55,18 +55,18 @@ lookup_model(void *ctx, const dsd_ref_t *ref, const dsd_model_t **out)
 }
 
 core_rc
-sdmx_structure_compile(reg_view_t *v, core_arena_t *a, const dsd_ref_t *ref, dsd_structure_t *out,
+sdmx_structure_compile(store_view_t *v, core_arena_t *a, const dsd_ref_t *ref, dsd_structure_t *out,
                        core_err_t *err)
 {
-    reg_artefact_t art;
+    store_artefact_t art;
     const dsd_model_t *m;
-    core_rc rc = reg_artefact_get(v, ref, &art, err);
+    core_rc rc = store_artefact_get(v, ref, &art, err);
     if (rc != CORE_OK)
         return rc;
     if (art.is_stub)
         return core_fail(err, CORE_ESEMANTIC, "%s is only a stub in the store",
                          dsd_ref_label(a, ref));
-    if ((rc = reg_artefact_model(v, &art, &m, err)) != CORE_OK)
+    if ((rc = store_artefact_model(v, &art, &m, err)) != CORE_OK)
         return rc;
     dsd_compile_lookup_t look = {v, lookup_model};
     rc = dsd_structure_compile(a, m, &look, out, err);
@@ -75,15 +75,15 @@ sdmx_structure_compile(reg_view_t *v, core_arena_t *a, const dsd_ref_t *ref, dsd
 }
 
 core_rc
-sdmx_flow_structure(reg_view_t *v, core_arena_t *a, const dsd_ref_t *flow, dsd_ref_t *dsd,
+sdmx_flow_structure(store_view_t *v, core_arena_t *a, const dsd_ref_t *flow, dsd_ref_t *dsd,
                     core_err_t *err)
 {
     core_vec_t kids = {0};
-    reg_artefact_t art;
-    core_rc rc = reg_artefact_get(v, flow, &art, err);
+    store_artefact_t art;
+    core_rc rc = store_artefact_get(v, flow, &art, err);
     if (rc != CORE_OK)
         return rc;
-    if ((rc = reg_refs_children(v, flow, &kids, err)) != CORE_OK)
+    if ((rc = store_refs_children(v, flow, &kids, err)) != CORE_OK)
         return rc;
     for (size_t i = 0; i < kids.len; i++) {
         dsd_ref_t *k = kids.items[i];
@@ -95,74 +95,20 @@ sdmx_flow_structure(reg_view_t *v, core_arena_t *a, const dsd_ref_t *flow, dsd_r
     return core_fail(err, CORE_ESEMANTIC, "%s names no data structure", dsd_ref_label(a, flow));
 }
 
-static int
-cmp_name(const void *pa, const void *pb)
-{
-    return strcmp(((const sdmx_name_t *)pa)->id, ((const sdmx_name_t *)pb)->id);
-}
-
-core_rc
-sdmx__item_names(reg_view_t *v, core_arena_t *a, const dsd_ref_t *scheme,
-                 const dsd_langpref_t *pref, sdmx_name_t **out, size_t *n, core_err_t *err)
-{
-    *out = NULL;
-    *n = 0;
-    reg_artefact_t art;
-    const dsd_model_t *m;
-    core_err_t e = {0};
-    const dsd_kind_info_t *ki = dsd_kind_info(scheme->kind);
-    if (ki == NULL || ki->item == NULL || reg_artefact_get(v, scheme, &art, &e) != CORE_OK)
-        return CORE_OK; /* names are a courtesy: without them, ids stand alone */
-    core_rc rc = reg_artefact_model(v, &art, &m, err);
-    if (rc != CORE_OK)
-        return rc;
-    const dsd_m_scheme_t *s = &m->scheme;
-    *out = core_arena_alloc(a, (s->nitems + 1) * sizeof **out);
-    for (size_t i = 0; i < s->nitems; i++) {
-        const dsd_m_item_t *it = &s->items[i];
-        if (it->c.id.ptr == NULL)
-            continue;
-        /* the first 32 names, as many as names were ever picked from */
-        core_str_t name = dsd_m_text_pick(a, it->c.names, it->c.nnames < 32 ? it->c.nnames : 32,
-                                          pref);
-        sdmx_name_t *nm = &(*out)[(*n)++];
-        nm->id = core_arena_strndup(a, it->c.id.ptr, it->c.id.len);
-        nm->name = name.ptr ? core_arena_strndup(a, name.ptr, name.len) : NULL;
-    }
-    qsort(*out, *n, sizeof **out, cmp_name);
-    return CORE_OK;
-}
-
-const char *
-sdmx__name_of(const sdmx_name_t *names, size_t n, core_str_t id)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        int c = core_str_cmp(core_str_c(names[mid].id), id);
-        if (c == 0)
-            return names[mid].name;
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return NULL;
-}
 
 /* ---- allowed content constraints ---------------------------------------------------------- */
 
 core_rc
-sdmx_constraints_for(reg_view_t *v, core_arena_t *a, const dsd_ref_t *targets, size_t ntargets,
+sdmx_constraints_for(store_view_t *v, core_arena_t *a, const dsd_ref_t *targets, size_t ntargets,
                      dsd_constraint_t **out, size_t *n, core_err_t *err)
 {
     core_vec_t seen = {0}, found = {0};
     for (size_t t = 0; t < ntargets; t++) {
         core_vec_t parents = {0};
-        core_str_t owner = sdmx__rules_owner(v, a, &targets[t]);
+        core_str_t owner = reg_rules_owner(v, a, &targets[t]);
         if (owner.ptr == NULL)
             continue;
-        core_rc rc = reg_refs_parents(v, &targets[t], &parents, err);
+        core_rc rc = store_refs_parents(v, &targets[t], &parents, err);
         if (rc != CORE_OK)
             return rc;
         for (size_t i = 0; i < parents.len; i++) {
@@ -170,16 +116,16 @@ sdmx_constraints_for(reg_view_t *v, core_arena_t *a, const dsd_ref_t *targets, s
             int dup = 0;
             for (size_t j = 0; j < seen.len && !dup; j++)
                 dup = dsd_ref_eq(seen.items[j], p);
-            reg_artefact_t art;
+            store_artefact_t art;
             const dsd_model_t *m;
             core_err_t e = {0};
             /* another agency's constraint on this target counts for nothing (it may still
              * count for a later target that agency owns) */
             if (dup || p->kind != DSD_KIND_CONTENTCONSTRAINT || !core_str_eq(p->agency, owner) ||
-                reg_artefact_get(v, p, &art, &e) != CORE_OK)
+                store_artefact_get(v, p, &art, &e) != CORE_OK)
                 continue;
             core_vec_push(a, &seen, (void *)p);
-            if ((rc = reg_artefact_model(v, &art, &m, err)) != CORE_OK)
+            if ((rc = store_artefact_model(v, &art, &m, err)) != CORE_OK)
                 return rc;
             if (!core_str_eq_c(m->constraint.type, "Allowed"))
                 continue;
@@ -198,7 +144,7 @@ sdmx_constraints_for(reg_view_t *v, core_arena_t *a, const dsd_ref_t *targets, s
 }
 
 static core_rc
-build_structure(reg_view_t *v, core_arena_t *a, const void *arg, void **value, size_t *n,
+build_structure(store_view_t *v, core_arena_t *a, const void *arg, void **value, size_t *n,
                 core_err_t *err)
 {
     dsd_structure_t *s = core_arena_zalloc(a, sizeof *s);
@@ -209,7 +155,7 @@ build_structure(reg_view_t *v, core_arena_t *a, const void *arg, void **value, s
 }
 
 core_rc
-sdmx__structure_cached(sdmx_cache_t *c, reg_view_t *v, core_arena_t *a, const dsd_ref_t *ref,
+sdmx__structure_cached(sdmx_cache_t *c, store_view_t *v, core_arena_t *a, const dsd_ref_t *ref,
                        const dsd_structure_t **out, core_err_t *err)
 {
     const char *key = core_arena_printf(a, "dsd %s", dsd_ref_label(a, ref));

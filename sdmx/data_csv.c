@@ -59,24 +59,6 @@ csv_field(core_buf_t *out, core_str_t v)
     out->len = (size_t)(csv_put(out->ptr + out->len, v) - out->ptr);
 }
 
-/* The name of id in names (sorted by id), or NULL. */
-static const char *
-name_of(const sdmx_names_t *names, core_str_t id)
-{
-    size_t lo = 0, hi = names->n;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        int c = core_str_cmp(core_str_c(names->v[mid].id), id);
-        if (c == 0)
-            return names->v[mid].name;
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return NULL;
-}
-
 /* A header cell: the id, or with labels=both "ID: concept name". */
 static void
 csv_column(sdmx__data_t *s, core_buf_t *out, size_t col, const char *id)
@@ -92,10 +74,10 @@ csv_column(sdmx__data_t *s, core_buf_t *out, size_t col, const char *id)
 
 /* A coded value: the code, or with labels=both "CODE: code name". */
 static void
-csv_code(sdmx__data_t *s, core_buf_t *out, const sdmx_names_t *names, core_str_t v)
+csv_code(sdmx__data_t *s, core_buf_t *out, const dsd_names_t *names, core_str_t v)
 {
     core_buf_addc(out, ',');
-    const char *name = names && v.len ? name_of(names, v) : NULL;
+    const char *name = names && v.len ? dsd_name_of(names->v, names->n, v) : NULL;
     if (name == NULL) {
         csv_field(out, v);
         return;
@@ -192,7 +174,7 @@ csv_begin(sdmx__data_t *s, core_buf_t *out)
 /* timeFormat=normalized: the period's start as an ISO 8601 date (a date-time when the period
  * is finer than a day), so that periods of every frequency sort and compare as text. */
 static void
-csv_time(sdmx__data_t *s, core_buf_t *out, const reg_obs_t *o)
+csv_time(sdmx__data_t *s, core_buf_t *out, const store_obs_t *o)
 {
     if (!s->q->csv_time_normalized || o->period.len == 0) {
         core_buf_addc(out, ',');
@@ -229,7 +211,7 @@ csv_series_begin(sdmx__data_t *s, core_buf_t *out)
 /* A row: the series' start, the period and value, then each attribute cell, the
  * observation's own or the series' (written once for the row, with one reservation). */
 static void
-csv_obs(sdmx__data_t *s, core_buf_t *out, const reg_obs_t *o)
+csv_obs(sdmx__data_t *s, core_buf_t *out, const store_obs_t *o)
 {
     csv_state_t *st = s->fmt_state;
     size_t nattrs = sdmx__data_shows_attrs(s) ? s->dsd.nattrs : 0;

@@ -542,7 +542,7 @@ json_series_begin(sdmx__data_t *s, core_buf_t *out)
 }
 
 static void
-json_obs(sdmx__data_t *s, core_buf_t *out, const reg_obs_t *o)
+json_obs(sdmx__data_t *s, core_buf_t *out, const store_obs_t *o)
 {
     jstate_t *st = state_of(s);
     size_t p = period_index(s, st, o->period, o->start, o->end);

@@ -17,14 +17,14 @@
 
 struct loader {
     core_arena_t *a;
-    reg_view_t *v;
-    reg_cube_txn_t *t;
+    store_view_t *v;
+    store_cube_txn_t *t;
     const char *name;
     const dsd_ref_t *flow_override;
     const sdmx_load_opts_t *opts;
     int actions_seen; /* bit per dsd_action met */
     sdmx_counts_t per_action[3];
-    reg_cube_counts_t at_dataset; /* the counts when the current data set began */
+    store_cube_counts_t at_dataset; /* the counts when the current data set began */
     uint64_t nobs_at_dataset;
     dsd_report_t *report;
     dsd_ref_t flow;
@@ -32,7 +32,7 @@ struct loader {
     dsd_valid_t *valid; /* NULL until the structure is resolved */
     dsd_action action;
     uint64_t nobs;
-    reg_cube_t *stored; /* the dataflow's data before this message (NULL: none) */
+    store_cube_t *stored; /* the dataflow's data before this message (NULL: none) */
 };
 
 static int
@@ -43,11 +43,11 @@ cmp_str(const void *a, const void *b)
 
 /* The code ids of a stored codelist, sorted (n SIZE_MAX for a stub: codes unknown). */
 static core_rc
-build_codes(reg_view_t *v, core_arena_t *a, const void *arg, void **value, size_t *n,
+build_codes(store_view_t *v, core_arena_t *a, const void *arg, void **value, size_t *n,
             core_err_t *err)
 {
-    reg_artefact_t art;
-    core_rc rc = reg_artefact_get(v, arg, &art, err);
+    store_artefact_t art;
+    core_rc rc = store_artefact_get(v, arg, &art, err);
     if (rc != CORE_OK)
         return rc;
     xmlNode *el = sdmx__parse_stored(a, art.xml, err);
@@ -95,9 +95,9 @@ component_codes(struct loader *l, const dsd_component_t *comps, size_t n)
 static core_rc
 ensure_flow(struct loader *l, const dsd_ref_t *dsd, core_err_t *err)
 {
-    reg_artefact_t art;
+    store_artefact_t art;
     core_err_t e = {0};
-    if (reg_artefact_get(l->v, &l->flow, &art, &e) == CORE_OK) {
+    if (store_artefact_get(l->v, &l->flow, &art, &e) == CORE_OK) {
         dsd_ref_t its;
         if (sdmx_flow_structure(l->v, l->a, &l->flow, &its, &e) == CORE_OK &&
             dsd_ref_eq(&its, dsd))
@@ -133,7 +133,7 @@ ensure_flow(struct loader *l, const dsd_ref_t *dsd, core_err_t *err)
     df->xml = core_arena_str(l->a, (core_str_t){b.ptr, b.len});
     core_buf_dispose(&b);
     sdmx_artefact_model(l->a, &df->ref, df->xml, &df->model, NULL); /* as upgrade reads it */
-    return reg_cube_put_artefact(l->t, df, l->report, err);
+    return store_cube_put_artefact(l->t, df, l->report, err);
 }
 
 struct targets {
@@ -142,7 +142,7 @@ struct targets {
 };
 
 static core_rc
-build_constraints(reg_view_t *v, core_arena_t *a, const void *arg, void **value, size_t *n,
+build_constraints(store_view_t *v, core_arena_t *a, const void *arg, void **value, size_t *n,
                   core_err_t *err)
 {
     const struct targets *t = arg;
@@ -161,7 +161,7 @@ flow_of_dsd(struct loader *l, const dsd_ref_t *dsd, core_err_t *err)
         return ensure_flow(l, dsd, err);
     }
     core_vec_t parents = {0};
-    core_rc rc = reg_refs_parents(l->v, dsd, &parents, err);
+    core_rc rc = store_refs_parents(l->v, dsd, &parents, err);
     if (rc != CORE_OK)
         return rc;
     const dsd_ref_t *found = NULL;
@@ -192,7 +192,7 @@ stored_attrs(void *ctx, const core_str_t *codes, const unsigned char *period,
     struct loader *l = ctx;
     core_str_t blob;
     core_err_t e = {0};
-    if (reg_cube_stored_attrs(l->stored, codes, period, &blob, &e) != CORE_OK)
+    if (store_cube_stored_attrs(l->stored, codes, period, &blob, &e) != CORE_OK)
         return;
     dsd_kv_t kv;
     while (dsd_attrs_next(&blob, &kv))
@@ -223,7 +223,7 @@ start_validator(struct loader *l, core_err_t *err)
         return rc;
     in.constraints = cons;
     core_err_t e = {0};
-    if (reg_cube_open(l->v, &l->flow, &l->stored, &e) != CORE_OK)
+    if (store_cube_open(l->v, &l->flow, &l->stored, &e) != CORE_OK)
         l->stored = NULL;
     if (l->stored != NULL)
         in.store = (dsd_valid_store_t){l, stored_attrs};
@@ -252,9 +252,9 @@ on_resolve(void *ctx, const dsd_ref_t *structure, const dsd_structure_t **out, c
             rc = ensure_flow(l, &dsd, err);
         }
     } else {
-        reg_artefact_t art;
+        store_artefact_t art;
         core_err_t e = {0};
-        if (reg_artefact_get(l->v, structure, &art, &e) != CORE_OK)
+        if (store_artefact_get(l->v, structure, &art, &e) != CORE_OK)
             return core_fail(err, CORE_ESEMANTIC,
                              "%s: the data refers to %s, which is not in the store; load its "
                              "structure first",
@@ -285,7 +285,7 @@ on_resolve(void *ctx, const dsd_ref_t *structure, const dsd_structure_t **out, c
 
 /* ---- who may write --------------------------------------------------------------------- */
 
-/* What an upload may delete (see reg_cube_set_scope): a series the constraints allow. */
+/* What an upload may delete (see store_cube_set_scope): a series the constraints allow. */
 static int
 allows_series(void *ctx, const core_str_t *codes)
 {
@@ -317,13 +317,13 @@ owned_write(struct loader *l, core_rc rc, const char *key, long line, core_err_t
 
 /* A deletion (pkey NULL: the whole series). In an upload a whole key must be in the
  * constraints (the validator saw to it) and the provider's own series; a partial key deletes
- * only the series that are (see reg_cube_set_scope). */
+ * only the series that are (see store_cube_set_scope). */
 static core_rc
 delete_row(struct loader *l, const dsd_valid_row_t *row, const unsigned char *pkey, long line,
            core_err_t *err)
 {
     core_err_t e = {0};
-    core_rc rc = reg_cube_delete(l->t, row->codes, pkey, &e);
+    core_rc rc = store_cube_delete(l->t, row->codes, pkey, &e);
     if (rc == CORE_EFORBIDDEN) {
         report_not_owner(l, row->key ? row->key : "?", line);
         return CORE_OK;
@@ -347,14 +347,14 @@ on_dataset(void *ctx, dsd_action action, const dsd_ref_t *structure, const dsd_k
         action = DSD_ACTION_REPLACE;
     l->action = action;
     l->actions_seen |= 1 << action;
-    l->at_dataset = *reg_cube_counts(l->t);
+    l->at_dataset = *store_cube_counts(l->t);
     l->nobs_at_dataset = l->nobs;
     dsd_valid_dataset(l->valid, action, attrs, nattrs);
-    core_rc rc = reg_cube_select(l->t, &l->flow, l->dsd.ndims, err);
+    core_rc rc = store_cube_select(l->t, &l->flow, l->dsd.ndims, err);
     if (rc == CORE_OK && action == DSD_ACTION_REPLACE)
-        reg_cube_replace_begin(l->t); /* each series met replaces the stored one */
+        store_cube_replace_begin(l->t); /* each series met replaces the stored one */
     if (rc == CORE_OK && nattrs > 0 && action != DSD_ACTION_DELETE)
-        rc = reg_cube_put_dataset(l->t, attrs, nattrs, err);
+        rc = store_cube_put_dataset(l->t, attrs, nattrs, err);
     return rc;
 }
 
@@ -370,14 +370,14 @@ on_series(void *ctx, const dsd_kv_t *key, size_t nkey, const dsd_kv_t *attrs, si
     if (row.partial) /* a group, or the series of a cross-section */
         return l->action == DSD_ACTION_DELETE || nattrs == 0
                    ? CORE_OK
-                   : reg_cube_put_group(l->t, row.codes, attrs, nattrs, err);
+                   : store_cube_put_group(l->t, row.codes, attrs, nattrs, err);
     if (l->action == DSD_ACTION_DELETE)
         return delete_row(l, &row, NULL, line, err);
     if (nattrs == 0) /* a key alone: nothing to add or replace */
         return CORE_OK;
     /* writes go on after a problem: the transaction is dropped at the end, and writing keeps
      * duplicates detectable (see on_obs) */
-    return owned_write(l, reg_cube_put_series(l->t, row.codes, attrs, nattrs, err), row.key,
+    return owned_write(l, store_cube_put_series(l->t, row.codes, attrs, nattrs, err), row.key,
                        line, err);
 }
 
@@ -397,15 +397,15 @@ on_obs(void *ctx, const dsd_kv_t *key, size_t nkey, core_str_t period, core_str_
         return delete_row(l, &row, row.period, line, err);
     /* attributes of the series or the data set that came on the observation go there */
     if (row.nseries_attrs > 0)
-        rc = owned_write(l, reg_cube_put_series(l->t, row.codes, row.series_attrs,
+        rc = owned_write(l, store_cube_put_series(l->t, row.codes, row.series_attrs,
                                                 row.nseries_attrs, err),
                          row.key, line, err);
     if (rc == CORE_OK && row.ndataset_attrs > 0)
-        rc = reg_cube_put_dataset(l->t, row.dataset_attrs, row.ndataset_attrs, err);
+        rc = store_cube_put_dataset(l->t, row.dataset_attrs, row.ndataset_attrs, err);
     if (rc != CORE_OK)
         return rc;
     int twice = 0;
-    rc = owned_write(l, reg_cube_put_obs(l->t, row.codes, row.period, period, value, row.attrs,
+    rc = owned_write(l, store_cube_put_obs(l->t, row.codes, row.period, period, value, row.attrs,
                                          row.nattrs, &twice, err),
                      row.key, line, err);
     if (rc == CORE_OK && twice)
@@ -426,10 +426,10 @@ on_dataset_end(void *ctx, core_err_t *err)
 {
     struct loader *l = ctx;
     /* a replace deletes what was not sent again: its deletions count with it */
-    core_rc rc = l->action == DSD_ACTION_REPLACE ? reg_cube_replace_end(l->t, err) : CORE_OK;
+    core_rc rc = l->action == DSD_ACTION_REPLACE ? store_cube_replace_end(l->t, err) : CORE_OK;
     if (rc != CORE_OK)
         return rc;
-    const reg_cube_counts_t *now = reg_cube_counts(l->t);
+    const store_cube_counts_t *now = store_cube_counts(l->t);
     sdmx_counts_t *c = &l->per_action[l->action];
     c->obs_read += l->nobs - l->nobs_at_dataset;
     c->obs_added += now->obs_added - l->at_dataset.obs_added;
@@ -503,28 +503,28 @@ submission_record(struct loader *l, const sdmx_load_stats_t *st)
 }
 
 core_rc
-sdmx_data_load(reg_t *r, core_arena_t *a, core_str_t body, const char *name,
+sdmx_data_load(store_t *r, core_arena_t *a, core_str_t body, const char *name,
                const sdmx_load_opts_t *opts, sdmx_load_stats_t *stats, dsd_report_t *report,
                core_err_t *err)
 {
     struct loader l = {.a = a, .name = name, .flow_override = opts->flow, .opts = opts,
                        .report = report};
-    core_rc rc = reg_view_begin(r, a, &l.v, err);
+    core_rc rc = store_view_begin(r, a, &l.v, err);
     if (rc != CORE_OK)
         return rc;
-    if ((rc = reg_cube_begin(r, a, &l.t, err)) != CORE_OK)
+    if ((rc = store_cube_begin(r, a, &l.t, err)) != CORE_OK)
         return rc;
     if (opts->provider.ptr != NULL)
-        reg_cube_set_provider(l.t, opts->provider_scheme->agency, opts->provider);
+        store_cube_set_provider(l.t, opts->provider_scheme->agency, opts->provider);
     if (opts->agreement != NULL) /* an upload: deletes as it writes, within its rights */
-        reg_cube_set_scope(l.t, allows_series, &l);
+        store_cube_set_scope(l.t, allows_series, &l);
     dsd_events_t ev = {&l, on_resolve, on_dataset, on_series, on_obs, on_dataset_end, NULL};
     if (opts->consumed != NULL)
         ev.consumed = on_consumed; /* (not for a converted 2.0 message: another buffer) */
     const char *kind = body.len && body.ptr[0] != '{' ? sdmx_message_kind(body.ptr, body.len) : NULL;
     if (kind != NULL && strstr(kind, "20") != NULL) {
         if ((rc = sdmx_convert_20(a, body, name, &body, err)) != CORE_OK) {
-            reg_cube_abort(l.t);
+            store_cube_abort(l.t);
             return rc;
         }
         ev.consumed = NULL;
@@ -540,10 +540,10 @@ sdmx_data_load(reg_t *r, core_arena_t *a, core_str_t body, const char *name,
         rc = core_fail(err, CORE_ESEMANTIC, "%s: %zu problem(s); nothing was stored", name,
                        report->nerrors);
     if (rc != CORE_OK) {
-        reg_cube_abort(l.t);
+        store_cube_abort(l.t);
         return rc;
     }
-    const reg_cube_counts_t *c = reg_cube_counts(l.t);
+    const store_cube_counts_t *c = store_cube_counts(l.t);
     stats->obs_read = l.nobs;
     stats->obs_added = c->obs_added;
     stats->obs_updated = c->obs_updated;
@@ -554,11 +554,11 @@ sdmx_data_load(reg_t *r, core_arena_t *a, core_str_t body, const char *name,
     memcpy(stats->per_action, l.per_action, sizeof l.per_action);
     stats->actions = l.actions_seen;
     if (opts->dry_run) {
-        reg_cube_abort(l.t);
+        store_cube_abort(l.t);
         return CORE_OK;
     }
     if (opts->submitter != NULL &&
-        (rc = reg_cube_log_submission(l.t, submission_record(&l, stats), err)) != CORE_OK)
+        (rc = store_cube_log_submission(l.t, submission_record(&l, stats), err)) != CORE_OK)
         return rc;
-    return reg_cube_commit(l.t, err);
+    return store_cube_commit(l.t, err);
 }

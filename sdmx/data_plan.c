@@ -16,29 +16,29 @@ struct sdmx_data_stream {
     sdmx__data_t d; /* what the writer writes from */
     const sdmx__data_ops_t *ops;
     sdmx__plan_t p;
-    reg_series_iter_t *it;
-    reg_series_t series;
+    store_series_iter_t *it;
+    store_series_t series;
     core_str_t *codes; /* current series codes, in DSD order (d.codes) */
-    reg_obs_t *batch;  /* observations of the current series that will be written */
+    store_obs_t *batch;  /* observations of the current series that will be written */
     size_t nbatch, capbatch;
     int begun, ended, have_series;
     sdmx__xs_entry_t *xs_entries; /* every observation, sorted into sections */
     size_t xs_n, xs_cap, xs_at;
     /* attributes of groups, sorted by (mask, ids); the distinct masks; a series' own
      * attributes merged with its groups' */
-    reg_group_t *groups;
+    store_group_t *groups;
     size_t ngroups, nmasks;
     uint64_t *masks;
     core_buf_t merged;
     /* updatedAfter: the series come from the change log, deletions follow in a second
      * data set with action Delete */
-    reg_change_t *changes;
+    store_change_t *changes;
     size_t nchanges, ci, ndeletions;
     uint64_t min_commit;
     /* the snapshot read now (NULL while released) and, after a resume, the arena it and
      * what is read from it live in; where to go on from (see sdmx_data_stream_release) */
-    reg_t *reg;
-    reg_view_t *v;
+    store_t *reg;
+    store_view_t *v;
     core_arena_t *va;
     int released, owns_borrowed;
     uint32_t *pending_ids;
@@ -67,7 +67,7 @@ own(struct sdmx_data_stream *s, core_str_t v)
 
 /* Finds the dataflow of the query: agency and version optional (latest). */
 static core_rc
-find_flow(reg_view_t *v, core_arena_t *a, const sdmx_data_query_t *q, dsd_ref_t *out,
+find_flow(store_view_t *v, core_arena_t *a, const sdmx_data_query_t *q, dsd_ref_t *out,
           core_err_t *err)
 {
     sdmx_structure_query_t sq;
@@ -96,14 +96,14 @@ find_flow(reg_view_t *v, core_arena_t *a, const sdmx_data_query_t *q, dsd_ref_t 
 }
 
 core_rc
-sdmx_data_flow(reg_view_t *v, core_arena_t *a, const sdmx_data_query_t *q, dsd_ref_t *out,
+sdmx_data_flow(store_view_t *v, core_arena_t *a, const sdmx_data_query_t *q, dsd_ref_t *out,
                core_err_t *err)
 {
     return find_flow(v, a, q, out, err);
 }
 
 core_rc
-sdmx__plan_structure(reg_view_t *v, core_arena_t *a, const sdmx_data_query_t *q, sdmx__plan_t *p,
+sdmx__plan_structure(store_view_t *v, core_arena_t *a, const sdmx_data_query_t *q, sdmx__plan_t *p,
                      core_err_t *err)
 {
     memset(p, 0, sizeof *p);
@@ -134,7 +134,7 @@ cmp_u32(const void *a, const void *b)
 /* Turns the query key into sorted code ids per dimension; CORE_ENOTFOUND when a position
  * names only codes the cube never saw. */
 static core_rc
-build_filter(sdmx__plan_t *p, reg_key_filter_t **out, core_err_t *err)
+build_filter(sdmx__plan_t *p, store_key_filter_t **out, core_err_t *err)
 {
     const sdmx_data_query_t *q = p->q;
     *out = NULL;
@@ -144,7 +144,7 @@ build_filter(sdmx__plan_t *p, reg_key_filter_t **out, core_err_t *err)
         return core_fail(err, CORE_ESYNTAX,
                          "the key has %zu positions but %s has %zu dimensions (%s...)", q->nkey,
                          dsd_ref_label(p->a, &p->dsd.dsd), p->dsd.ndims, p->dsd.dims[0].id);
-    reg_key_filter_t *f = core_arena_zalloc(p->a, sizeof *f);
+    store_key_filter_t *f = core_arena_zalloc(p->a, sizeof *f);
     f->ids = core_arena_zalloc(p->a, q->nkey * sizeof *f->ids);
     f->n = core_arena_zalloc(p->a, q->nkey * sizeof *f->n);
     for (size_t d = 0; d < q->nkey; d++) {
@@ -155,7 +155,7 @@ build_filter(sdmx__plan_t *p, reg_key_filter_t **out, core_err_t *err)
         f->ids[d] = core_arena_alloc(p->a, q->key[d].n * sizeof **f->ids);
         for (size_t i = 0; i < q->key[d].n; i++) {
             uint32_t id;
-            if (reg_cube_code_id(p->cube, d, q->key[d].v[i], &id))
+            if (store_cube_code_id(p->cube, d, q->key[d].v[i], &id))
                 f->ids[d][f->n[d]++] = id;
         }
         char code[SDMX_QUOTE_MAX];
@@ -170,11 +170,11 @@ build_filter(sdmx__plan_t *p, reg_key_filter_t **out, core_err_t *err)
 }
 
 core_rc
-sdmx__plan_cube(reg_view_t *v, sdmx__plan_t *p, core_err_t *err)
+sdmx__plan_cube(store_view_t *v, sdmx__plan_t *p, core_err_t *err)
 {
-    reg_key_filter_t *f;
+    store_key_filter_t *f;
     core_rc rc;
-    if ((rc = reg_cube_open(v, &p->flow, &p->cube, err)) != CORE_OK ||
+    if ((rc = store_cube_open(v, &p->flow, &p->cube, err)) != CORE_OK ||
         (rc = build_filter(p, &f, err)) != CORE_OK)
         return rc;
     p->filter = f;
@@ -193,7 +193,7 @@ sdmx__plan_provider_matches(const sdmx__plan_t *p, const uint32_t *ids, int *yes
     if (*yes)
         return CORE_OK;
     core_str_t agency, id;
-    core_rc rc = reg_cube_series_provider(p->cube, ids, &agency, &id, err);
+    core_rc rc = store_cube_series_provider(p->cube, ids, &agency, &id, err);
     if (rc == CORE_ENOTFOUND)
         return CORE_OK;
     if (rc != CORE_OK)
@@ -231,12 +231,12 @@ static core_rc
 advance_any(struct sdmx_data_stream *s, core_err_t *err)
 {
     if (s->changes == NULL && s->p.q->updated_after == 0)
-        return reg_series_iter_next(s->it, &s->series, err);
+        return store_series_iter_next(s->it, &s->series, err);
     while (s->ci < s->nchanges) {
-        reg_change_t *ch = &s->changes[s->ci++];
-        if (!ch->updated || !reg_key_filter_allows(s->p.filter, ch->ids, s->p.dsd.ndims))
+        store_change_t *ch = &s->changes[s->ci++];
+        if (!ch->updated || !store_key_filter_allows(s->p.filter, ch->ids, s->p.dsd.ndims))
             continue;
-        core_rc rc = reg_series_iter_at(s->it, ch->ids, s->min_commit, &s->series, err);
+        core_rc rc = store_series_iter_at(s->it, ch->ids, s->min_commit, &s->series, err);
         if (rc == CORE_ENOTFOUND)
             continue;
         return rc;
@@ -250,7 +250,7 @@ advance_any(struct sdmx_data_stream *s, core_err_t *err)
 static int
 cmp_group(const void *pa, const void *pb, void *arg)
 {
-    const reg_group_t *a = pa, *b = pb;
+    const store_group_t *a = pa, *b = pb;
     size_t nd = *(const size_t *)arg;
     if (a->mask != b->mask)
         return a->mask < b->mask ? -1 : 1;
@@ -261,8 +261,8 @@ cmp_group(const void *pa, const void *pb, void *arg)
 }
 
 /* The group equal to probe in the sorted groups, or NULL (bsearch takes no context). */
-static const reg_group_t *
-find_group(const reg_group_t *groups, size_t n, const reg_group_t *probe, size_t nd)
+static const store_group_t *
+find_group(const store_group_t *groups, size_t n, const store_group_t *probe, size_t nd)
 {
     size_t lo = 0, hi = n;
     while (lo < hi) {
@@ -295,10 +295,10 @@ group_kind(const struct sdmx_data_stream *s, uint64_t mask)
 
 /* Whether the group's own dimensions pass the query's key. */
 static int
-group_in_key(const struct sdmx_data_stream *s, const reg_group_t *g)
+group_in_key(const struct sdmx_data_stream *s, const store_group_t *g)
 {
     for (size_t d = 0; d < s->p.dsd.ndims; d++)
-        if (((g->mask >> d) & 1) && !reg_key_filter_allows_code(s->p.filter, d, g->ids[d]))
+        if (((g->mask >> d) & 1) && !store_key_filter_allows_code(s->p.filter, d, g->ids[d]))
             return 0;
     return 1;
 }
@@ -314,7 +314,7 @@ split_typed_groups(struct sdmx_data_stream *s)
     sdmx__data_group_t *typed = core_arena_alloc(sa, s->ngroups * sizeof *typed);
     size_t kept = 0, ntyped = 0, nd = s->p.dsd.ndims;
     for (size_t i = 0; i < s->ngroups; i++) {
-        const reg_group_t *g = &s->groups[i];
+        const store_group_t *g = &s->groups[i];
         const char *kind = group_kind(s, g->mask);
         if (kind == NULL) {
             s->groups[kept++] = *g;
@@ -325,7 +325,7 @@ split_typed_groups(struct sdmx_data_stream *s)
         core_str_t *codes = core_arena_zalloc(sa, nd * sizeof *codes);
         for (size_t d = 0; d < nd; d++)
             if ((g->mask >> d) & 1)
-                codes[d] = reg_cube_code(s->p.cube, d, g->ids[d]);
+                codes[d] = store_cube_code(s->p.cube, d, g->ids[d]);
         typed[ntyped++] = (sdmx__data_group_t){kind, g->mask, codes, g->attrs};
     }
     s->ngroups = kept;
@@ -339,7 +339,7 @@ static core_rc
 load_groups(struct sdmx_data_stream *s, core_err_t *err)
 {
     s->ngroups = s->nmasks = s->d.ngroups = 0;
-    core_rc rc = reg_cube_groups(s->p.cube, &s->groups, &s->ngroups, err);
+    core_rc rc = store_cube_groups(s->p.cube, &s->groups, &s->ngroups, err);
     if (rc != CORE_OK || s->ngroups == 0)
         return rc;
     split_typed_groups(s);
@@ -362,14 +362,14 @@ merge_groups(struct sdmx_data_stream *s)
         return;
     size_t nd = s->p.dsd.ndims;
     uint32_t probe_ids[64];
-    reg_group_t probe = {probe_ids, 0, CORE_STR_NULL};
+    store_group_t probe = {probe_ids, 0, CORE_STR_NULL};
     core_buf_reset(&s->merged);
     core_buf_addstr(&s->merged, s->series.attrs);
     for (size_t m = 0; m < s->nmasks; m++) {
         probe.mask = s->masks[m];
         for (size_t d = 0; d < nd; d++)
             probe_ids[d] = (probe.mask >> d) & 1 ? s->series.ids[d] : 0;
-        const reg_group_t *g = find_group(s->groups, s->ngroups, &probe, nd);
+        const store_group_t *g = find_group(s->groups, s->ngroups, &probe, nd);
         if (g == NULL)
             continue;
         core_str_t blob = g->attrs;
@@ -392,9 +392,9 @@ next_series(struct sdmx_data_stream *s, core_err_t *err)
         if (rc != CORE_OK)
             return rc;
         s->nbatch = 0;
-        reg_obs_t o;
-        for (rc = reg_obs_first(s->it, q->start, q->end, &o, err); rc == CORE_OK;
-             rc = reg_obs_next(s->it, &o, err)) {
+        store_obs_t o;
+        for (rc = store_obs_first(s->it, q->start, q->end, &o, err); rc == CORE_OK;
+             rc = store_obs_next(s->it, &o, err)) {
             if (q->first_n && s->nbatch == q->first_n)
                 break;
             if (q->last_n && s->nbatch == q->last_n) {
@@ -415,7 +415,7 @@ next_series(struct sdmx_data_stream *s, core_err_t *err)
         if (s->nbatch == 0 && !attrs_changed)
             continue;
         for (size_t d = 0; d < s->p.dsd.ndims; d++)
-            s->codes[d] = reg_cube_code(s->p.cube, d, s->series.ids[d]);
+            s->codes[d] = store_cube_code(s->p.cube, d, s->series.ids[d]);
         merge_groups(s);
         s->d.series_attrs = s->series.attrs;
         return CORE_OK;
@@ -427,17 +427,17 @@ next_series(struct sdmx_data_stream *s, core_err_t *err)
 static core_rc
 open_changes(struct sdmx_data_stream *s, core_err_t *err)
 {
-    core_rc rc = reg_cube_changes(s->p.cube, s->p.q->updated_after, &s->changes, &s->nchanges,
+    core_rc rc = store_cube_changes(s->p.cube, s->p.q->updated_after, &s->changes, &s->nchanges,
                                   &s->min_commit, err);
     if (rc != CORE_OK)
         return rc;
     /* the deletions the query does not select (key, providerRef) are dropped here, once,
      * for every writer */
     for (size_t i = 0; i < s->nchanges; i++) {
-        reg_change_t *ch = &s->changes[i];
+        store_change_t *ch = &s->changes[i];
         if (ch->nperiods == 0 && !ch->deleted_series)
             continue;
-        int shown = reg_key_filter_allows(s->p.filter, ch->ids, s->p.dsd.ndims);
+        int shown = store_key_filter_allows(s->p.filter, ch->ids, s->p.dsd.ndims);
         if (shown && (rc = sdmx__plan_provider_matches(&s->p, ch->ids, &shown, err)) != CORE_OK)
             return rc;
         if (!shown) {
@@ -459,12 +459,12 @@ hand_deletions(struct sdmx_data_stream *s)
     size_t nd = s->p.dsd.ndims, n = 0;
     sdmx__data_deletion_t *dels = core_arena_alloc(s->p.a, s->nchanges * sizeof *dels);
     for (size_t i = 0; i < s->nchanges; i++) {
-        const reg_change_t *ch = &s->changes[i];
+        const store_change_t *ch = &s->changes[i];
         if (ch->nperiods == 0 && !ch->deleted_series) /* nothing, or not selected */
             continue;
         core_str_t *codes = core_arena_alloc(s->p.a, nd * sizeof *codes);
         for (size_t d = 0; d < nd; d++)
-            codes[d] = reg_cube_code(s->p.cube, d, ch->ids[d]);
+            codes[d] = store_cube_code(s->p.cube, d, ch->ids[d]);
         dels[n++] = (sdmx__data_deletion_t){codes, ch->periods, ch->nperiods, ch->deleted_series};
     }
     s->d.deletions = dels;
@@ -524,26 +524,26 @@ check_dim_at_obs(struct sdmx_data_stream *s, core_err_t *err)
 }
 
 static const char *
-concept_name(struct sdmx_data_stream *s, reg_view_t *v, const dsd_component_t *c, core_err_t *err)
+concept_name(struct sdmx_data_stream *s, store_view_t *v, const dsd_component_t *c, core_err_t *err)
 {
-    sdmx_names_t names = {0};
+    dsd_names_t names = {0};
     if (c->concepts.kind == DSD_KIND_NONE || c->concept == NULL ||
-        sdmx__item_names(v, s->p.a, &c->concepts, &s->p.q->lang, &names.v, &names.n, err) !=
+        reg_item_names(v, s->p.a, &c->concepts, &s->p.q->lang, &names.v, &names.n, err) !=
             CORE_OK)
         return NULL;
-    return sdmx__name_of(names.v, names.n, core_str_c(c->concept));
+    return dsd_name_of(names.v, names.n, core_str_c(c->concept));
 }
 
 /* labels=both: the names of every column's concept and of every coded value's code. */
 static core_rc
-load_labels(struct sdmx_data_stream *s, reg_view_t *v, core_err_t *err)
+load_labels(struct sdmx_data_stream *s, store_view_t *v, core_err_t *err)
 {
     const dsd_structure_t *dsd = &s->p.dsd;
     const dsd_langpref_t *lang = &s->p.q->lang;
     core_arena_t *a = s->p.a;
     size_t nd = dsd->ndims, na = dsd->nattrs, col = 0;
-    sdmx_names_t *dim_names = core_arena_zalloc(a, (nd + 1) * sizeof *dim_names);
-    sdmx_names_t *attr_names = core_arena_zalloc(a, (na + 1) * sizeof *attr_names);
+    dsd_names_t *dim_names = core_arena_zalloc(a, (nd + 1) * sizeof *dim_names);
+    dsd_names_t *attr_names = core_arena_zalloc(a, (na + 1) * sizeof *attr_names);
     const char **col_names = core_arena_zalloc(a, (nd + na + 2) * sizeof *col_names);
     s->d.dim_names = dim_names;
     s->d.attr_names = attr_names;
@@ -552,7 +552,7 @@ load_labels(struct sdmx_data_stream *s, reg_view_t *v, core_err_t *err)
         const dsd_component_t *c = &dsd->dims[d];
         col_names[col++] = concept_name(s, v, c, err);
         if (c->codelist.kind != DSD_KIND_NONE &&
-            sdmx__item_names(v, a, &c->codelist, lang, &dim_names[d].v, &dim_names[d].n, err) !=
+            reg_item_names(v, a, &c->codelist, lang, &dim_names[d].v, &dim_names[d].n, err) !=
                 CORE_OK)
             return CORE_EBUG;
     }
@@ -562,7 +562,7 @@ load_labels(struct sdmx_data_stream *s, reg_view_t *v, core_err_t *err)
         const dsd_component_t *c = &dsd->attrs[i];
         col_names[col++] = concept_name(s, v, c, err);
         if (c->codelist.kind != DSD_KIND_NONE &&
-            sdmx__item_names(v, a, &c->codelist, lang, &attr_names[i].v, &attr_names[i].n, err) !=
+            reg_item_names(v, a, &c->codelist, lang, &attr_names[i].v, &attr_names[i].n, err) !=
                 CORE_OK)
             return CORE_EBUG;
     }
@@ -570,7 +570,7 @@ load_labels(struct sdmx_data_stream *s, reg_view_t *v, core_err_t *err)
 }
 
 core_rc
-sdmx_data_stream_open(reg_view_t *v, core_arena_t *a, const sdmx_data_query_t *q,
+sdmx_data_stream_open(store_view_t *v, core_arena_t *a, const sdmx_data_query_t *q,
                       sdmx_data_format fmt, const sdmx_header_t *h, sdmx_data_stream_t **out,
                       core_err_t *err)
 {
@@ -580,18 +580,18 @@ sdmx_data_stream_open(reg_view_t *v, core_arena_t *a, const sdmx_data_query_t *q
     s->d.fmt = fmt;
     s->d.h = *h;
     s->ops = sdmx__data_ops(fmt);
-    s->reg = reg_view_reg(v);
+    s->reg = store_view_reg(v);
     s->v = v;
     core_rc rc;
     if ((rc = sdmx__plan_structure(v, a, q, &s->p, err)) != CORE_OK ||
         (rc = check_dim_at_obs(s, err)) != CORE_OK ||
         (rc = sdmx__plan_cube(v, &s->p, err)) != CORE_OK ||
-        (rc = reg_series_iter_new(s->p.cube, s->p.filter, &s->it, err)) != CORE_OK)
+        (rc = store_series_iter_new(s->p.cube, s->p.filter, &s->it, err)) != CORE_OK)
         return rc;
     s->d.flow = s->p.flow;
     s->d.dsd = s->p.dsd;
     /* the data set's attributes are written at the start; copied, they outlive a release */
-    s->d.dataset_attrs = own(s, reg_cube_dataset_attrs(s->p.cube));
+    s->d.dataset_attrs = own(s, store_cube_dataset_attrs(s->p.cube));
     s->codes = core_arena_zalloc(a, s->p.dsd.ndims * sizeof *s->codes);
     s->d.codes = s->codes;
     s->pending_ids = core_arena_zalloc(a, s->p.dsd.ndims * sizeof *s->pending_ids);
@@ -715,7 +715,7 @@ static void
 own_cross_section(struct sdmx_data_stream *s)
 {
     for (size_t i = s->xs_at; i < s->xs_n; i++) {
-        reg_obs_t *o = &s->xs_entries[i].obs;
+        store_obs_t *o = &s->xs_entries[i].obs;
         o->period = own(s, o->period);
         o->value = own(s, o->value);
         o->attrs = own(s, o->attrs);
@@ -751,7 +751,7 @@ sdmx_data_stream_release(sdmx_data_stream_t *s)
         core_arena_free(s->va); /* ends the snapshot, closes its cursor */
         s->va = NULL;
     } else {
-        reg_view_end(s->v);
+        store_view_end(s->v);
     }
     s->v = NULL;
     s->released = 1;
@@ -778,8 +778,8 @@ static core_rc
 resume(struct sdmx_data_stream *s, core_err_t *err)
 {
     core_arena_t *va = core_arena_new();
-    reg_view_t *v;
-    core_rc rc = reg_view_begin(s->reg, va, &v, err);
+    store_view_t *v;
+    core_rc rc = store_view_begin(s->reg, va, &v, err);
     if (rc != CORE_OK) {
         core_arena_free(va);
         return rc;
@@ -790,8 +790,8 @@ resume(struct sdmx_data_stream *s, core_err_t *err)
     s->v = v;
     s->released = 0;
     s->resumes++;
-    if ((rc = reg_cube_open(v, &s->p.flow, &s->p.cube, err)) != CORE_OK ||
-        (rc = reg_series_iter_new(s->p.cube, s->p.filter, &s->it, err)) != CORE_OK ||
+    if ((rc = store_cube_open(v, &s->p.flow, &s->p.cube, err)) != CORE_OK ||
+        (rc = store_series_iter_new(s->p.cube, s->p.filter, &s->it, err)) != CORE_OK ||
         (rc = load_groups(s, err)) != CORE_OK)
         return rc;
     if ((s->d.xs && s->d.fmt != SDMX_DATA_CSV) || !s->have_series)
@@ -799,7 +799,7 @@ resume(struct sdmx_data_stream *s, core_err_t *err)
     if (s->p.q->updated_after != 0)
         s->ci = s->pending_ci;
     else
-        reg_series_iter_seek(s->it, s->pending_ids);
+        store_series_iter_seek(s->it, s->pending_ids);
     rc = next_series(s, err);
     if (rc == CORE_ENOTFOUND) {
         s->have_series = 0;
@@ -831,7 +831,7 @@ sdmx_data_stream_fill(sdmx_data_stream_t *s, core_buf_t *out, size_t want, int *
         for (size_t i = 0; obs && i < s->nbatch; i++)
             s->ops->obs(&s->d, out, &s->batch[i]);
         if (!obs && s->d.fmt == SDMX_DATA_CSV && s->nbatch > 0)
-            s->ops->obs(&s->d, out, &(reg_obs_t){0}); /* a key row per series */
+            s->ops->obs(&s->d, out, &(store_obs_t){0}); /* a key row per series */
         s->ops->series_end(&s->d, out);
         s->d.nseries++;
         s->d.nobs += s->nbatch;

@@ -159,7 +159,7 @@ gen_series_begin(sdmx__data_t *s, core_buf_t *out)
 
 /* A flat observation carries the whole key, time included, and the series' attributes. */
 static void
-gen_flat_obs(sdmx__data_t *s, core_buf_t *out, const reg_obs_t *o)
+gen_flat_obs(sdmx__data_t *s, core_buf_t *out, const store_obs_t *o)
 {
     ADD_LIT(out, "<generic:Obs><generic:ObsKey>");
     for (size_t d = 0; d <= s->dsd.ndims; d++)
@@ -189,7 +189,7 @@ gen_flat_obs(sdmx__data_t *s, core_buf_t *out, const reg_obs_t *o)
 }
 
 static void
-gen_obs(sdmx__data_t *s, core_buf_t *out, const reg_obs_t *o)
+gen_obs(sdmx__data_t *s, core_buf_t *out, const store_obs_t *o)
 {
     if (s->flat) {
         gen_flat_obs(s, out, o);
@@ -278,7 +278,7 @@ ss_series_begin(sdmx__data_t *s, core_buf_t *out)
 }
 
 static void
-ss_obs(sdmx__data_t *s, core_buf_t *out, const reg_obs_t *o)
+ss_obs(sdmx__data_t *s, core_buf_t *out, const store_obs_t *o)
 {
     ADD_LIT(out, "<Obs");
     for (size_t d = 0; s->flat && d < s->dsd.ndims; d++)
@@ -350,7 +350,7 @@ flat_deletions(sdmx__data_t *s, core_buf_t *out, const sdmx__data_deletion_t *de
         core_buf_adds(out, generic ? "</generic:ObsKey></generic:Obs>" : "/>");
         return;
     }
-    reg_obs_t gone = {0};
+    store_obs_t gone = {0};
     for (size_t j = 0; j < del->nperiods; j++) {
         gone.period = del->periods[j];
         if (generic)
@@ -381,7 +381,7 @@ write_deletions(sdmx__data_t *s, core_buf_t *out)
                                                       : "ns1:DataSetType"));
         ADD_LIT(out, " ss:action=\"Delete\">");
     }
-    reg_obs_t gone = {0};
+    store_obs_t gone = {0};
     for (size_t i = 0; i < s->ndeletions; i++) {
         const sdmx__data_deletion_t *del = &s->deletions[i];
         s->codes = del->codes;

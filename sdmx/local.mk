@@ -16,7 +16,7 @@ libsdmx_formats_a_SOURCES = sdmx/sdmx.h sdmx/sdmx_int.h sdmx/canon.c sdmx/conver
 libsdmx_formats_a_CFLAGS = $(SDMX_CFLAGS)
 
 noinst_LIBRARIES += libsdmx_query.a
-libsdmx_query_a_SOURCES = sdmx/sdmx.h sdmx/sdmx_int.h sdmx/agreement.c sdmx/availability.c \
+libsdmx_query_a_SOURCES = sdmx/sdmx.h sdmx/sdmx_int.h sdmx/availability.c \
 	sdmx/cache.c sdmx/compile.c sdmx/data_plan.c sdmx/partial.c sdmx/structure_query.c
 libsdmx_query_a_CFLAGS = $(SDMX_CFLAGS)
 

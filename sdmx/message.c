@@ -152,14 +152,14 @@ sdmx_error_write_json(core_buf_t *out, int sdmx_code, const char *title,
 }
 
 static const char *
-action_of(reg_put_status st)
+action_of(store_put_status st)
 {
-    return st == REG_PUT_CREATED ? "Append" : st == REG_PUT_REPLACED ? "Replace" : "Information";
+    return st == STORE_PUT_CREATED ? "Append" : st == STORE_PUT_REPLACED ? "Replace" : "Information";
 }
 
 void
 sdmx_submit_response_write_xml(core_buf_t *out, core_arena_t *a, const sdmx_header_t *h,
-                               const dsd_artefact_t *arts, const reg_put_status *status,
+                               const dsd_artefact_t *arts, const store_put_status *status,
                                size_t n, core_rc rc, const dsd_report_t *report)
 {
     core_buf_adds(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"

@@ -20,7 +20,7 @@ struct allowed {
 
 struct partial {
     core_arena_t *a;
-    reg_view_t *v;
+    store_view_t *v;
     core_vec_t components; /* struct component * */
     core_vec_t allowed;    /* struct allowed * */
     core_vec_t seen;       /* dsd_ref_t * already read */
@@ -139,9 +139,9 @@ read_context(struct partial *p, const dsd_ref_t *ref, int depth, core_err_t *err
 {
     if (depth > 3 || seen_before(p, ref))
         return CORE_OK;
-    reg_artefact_t art;
+    store_artefact_t art;
     core_err_t e = {0};
-    if (reg_artefact_get(p->v, ref, &art, &e) != CORE_OK)
+    if (store_artefact_get(p->v, ref, &art, &e) != CORE_OK)
         return CORE_OK;
     xmlNode *el = sdmx__parse_stored(p->a, art.xml, err);
     if (el == NULL)
@@ -150,18 +150,18 @@ read_context(struct partial *p, const dsd_ref_t *ref, int depth, core_err_t *err
         read_components(p, el, 0);
     core_vec_t rel = {0};
     core_rc rc;
-    if ((rc = reg_refs_parents(p->v, ref, &rel, err)) != CORE_OK)
+    if ((rc = store_refs_parents(p->v, ref, &rel, err)) != CORE_OK)
         return rc;
     /* only the constraints of the agency whose rules count for ref narrow it (the same
      * rule as validation: sdmx_constraints_for) */
-    core_str_t owner = sdmx__rules_owner(p->v, p->a, ref);
+    core_str_t owner = reg_rules_owner(p->v, p->a, ref);
     for (size_t i = 0; i < rel.len; i++) {
         dsd_ref_t *r = rel.items[i];
         if (r->kind != DSD_KIND_CONTENTCONSTRAINT || owner.ptr == NULL ||
             !core_str_eq(r->agency, owner) || seen_before(p, r))
             continue;
-        reg_artefact_t c;
-        if (reg_artefact_get(p->v, r, &c, &e) != CORE_OK)
+        store_artefact_t c;
+        if (store_artefact_get(p->v, r, &c, &e) != CORE_OK)
             continue;
         xmlNode *cel = sdmx__parse_stored(p->a, c.xml, err);
         if (cel == NULL)
@@ -171,7 +171,7 @@ read_context(struct partial *p, const dsd_ref_t *ref, int depth, core_err_t *err
     if (ref->kind != DSD_KIND_DATAFLOW && ref->kind != DSD_KIND_PROVISIONAGREEMENT)
         return CORE_OK;
     core_vec_t kids = {0};
-    if ((rc = reg_refs_children(p->v, ref, &kids, err)) != CORE_OK)
+    if ((rc = store_refs_children(p->v, ref, &kids, err)) != CORE_OK)
         return rc;
     for (size_t i = 0; i < kids.len; i++) {
         dsd_ref_t *r = kids.items[i];
@@ -246,7 +246,7 @@ set_keep(core_arena_t *a, sdmx_result_item_t *it, const core_vec_t *keep)
 }
 
 core_rc
-sdmx__reference_partial(reg_view_t *v, core_arena_t *a, sdmx_result_item_t *matched,
+sdmx__reference_partial(store_view_t *v, core_arena_t *a, sdmx_result_item_t *matched,
                         size_t nmatched, sdmx_result_item_t *refs, size_t nrefs, core_err_t *err)
 {
     struct partial p = {.a = a, .v = v};

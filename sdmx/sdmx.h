@@ -29,7 +29,7 @@ void sdmx_cache_free(sdmx_cache_t *c);
  * CORE_ESYNTAX (not well-formed, not a 2.1 Structure message), CORE_ENOTIMPL (SDMX-ML 2.0
  * or 3.0), CORE_ESEMANTIC (an artefact lacks identification; listed in report). */
 /* Builds the information model of the stored artefact ref from its canonical SDMX-ML xml
- * (as reg_artefact_t gives it) in a; CORE_ESYNTAX when the text cannot be read. */
+ * (as store_artefact_t gives it) in a; CORE_ESYNTAX when the text cannot be read. */
 core_rc sdmx_artefact_model(core_arena_t *a, const dsd_ref_t *ref, core_str_t xml,
                             struct dsd_model **out, core_err_t *err);
 core_rc sdmx_structure_read(core_arena_t *a, const char *data, size_t len, const char *name,
@@ -92,7 +92,7 @@ typedef struct sdmx_load_opts {
 /* Validates and stores a data message in one transaction: nothing is written unless every
  * observation fits its DSD; each problem goes to report (CORE_ESEMANTIC). Data that names a
  * DSD goes to opts->flow when given, else to the DSD's only dataflow. */
-core_rc sdmx_data_load(reg_t *r, core_arena_t *a, core_str_t body, const char *name,
+core_rc sdmx_data_load(store_t *r, core_arena_t *a, core_str_t body, const char *name,
                        const sdmx_load_opts_t *opts, sdmx_load_stats_t *stats,
                        dsd_report_t *report, core_err_t *err);
 
@@ -217,7 +217,7 @@ const char *sdmx_quote(char *buf, size_t size, core_str_t s, size_t max);
 typedef enum sdmx_show { SDMX_SHOW_FULL, SDMX_SHOW_STUB, SDMX_SHOW_COMPLETESTUB } sdmx_show;
 
 typedef struct sdmx_result_item {
-    reg_artefact_t art;
+    store_artefact_t art;
     sdmx_show show;
     int filtered;     /* only the items in keep are shown (item query, referencepartial) */
     core_str_t *keep; /* item ids to keep when filtered */
@@ -231,23 +231,23 @@ typedef struct sdmx_result {
 
 /* Resolves q against the snapshot v: matched artefacts, then the references asked for,
  * each shown as detail says. Result lives in a. CORE_ENOTFOUND when nothing matches. */
-core_rc sdmx_structure_resolve(reg_view_t *v, core_arena_t *a, const sdmx_structure_query_t *q,
+core_rc sdmx_structure_resolve(store_view_t *v, core_arena_t *a, const sdmx_structure_query_t *q,
                                sdmx_result_t *out, core_err_t *err);
 
 /* ---- data structures ------------------------------------------------------------------- */
 
 /* Compiles the stored DSD ref into what the data side needs; the result lives in a.
  * CORE_ENOTFOUND when absent, CORE_ESEMANTIC when it is a stub or has no key. */
-core_rc sdmx_structure_compile(reg_view_t *v, core_arena_t *a, const dsd_ref_t *ref,
+core_rc sdmx_structure_compile(store_view_t *v, core_arena_t *a, const dsd_ref_t *ref,
                                dsd_structure_t *out, core_err_t *err);
 /* The Allowed content constraints attached to any of targets (a DSD, a dataflow, a provision
  * agreement) by the agency whose rules count for it (the DSD's or dataflow's maintainer; for
  * an agreement, its dataflow's, when the agreement is that agency's own), compiled; the
  * result lives in a. */
-core_rc sdmx_constraints_for(reg_view_t *v, core_arena_t *a, const dsd_ref_t *targets,
+core_rc sdmx_constraints_for(store_view_t *v, core_arena_t *a, const dsd_ref_t *targets,
                              size_t ntargets, dsd_constraint_t **out, size_t *n, core_err_t *err);
 /* The DSD of the stored dataflow flow. */
-core_rc sdmx_flow_structure(reg_view_t *v, core_arena_t *a, const dsd_ref_t *flow, dsd_ref_t *dsd,
+core_rc sdmx_flow_structure(store_view_t *v, core_arena_t *a, const dsd_ref_t *flow, dsd_ref_t *dsd,
                             core_err_t *err);
 
 /* ---- writing ------------------------------------------------------------------------ */
@@ -277,7 +277,7 @@ void sdmx_error_write_json(core_buf_t *out, int sdmx_code, const char *title,
 /* SDMX-ML 2.1 RegistryInterface/SubmitStructureResponse: one SubmissionResult per
  * artefact (Success, or Failure with report's messages when rc is not CORE_OK). */
 void sdmx_submit_response_write_xml(core_buf_t *out, core_arena_t *a, const sdmx_header_t *h,
-                                    const dsd_artefact_t *arts, const reg_put_status *status,
+                                    const dsd_artefact_t *arts, const store_put_status *status,
                                     size_t n, core_rc rc, const dsd_report_t *report);
 
 /* ---- data answers ------------------------------------------------------------------------- */
@@ -295,7 +295,7 @@ typedef struct sdmx_data_stream sdmx_data_stream_t;
 
 /* Resolves q against v and positions on the first series to show. CORE_ENOTFOUND when no
  * dataflow or no data matches, CORE_ESYNTAX for a key that does not fit the DSD. */
-core_rc sdmx_data_stream_open(reg_view_t *v, core_arena_t *a, const sdmx_data_query_t *q,
+core_rc sdmx_data_stream_open(store_view_t *v, core_arena_t *a, const sdmx_data_query_t *q,
                               sdmx_data_format fmt, const sdmx_header_t *h,
                               sdmx_data_stream_t **out, core_err_t *err);
 /* Appends the answer to out until it holds at least want bytes or the answer ends (*done). */
@@ -311,28 +311,10 @@ const char *sdmx_data_format_media_type(sdmx_data_format f);
 
 /* The Actual content constraint of q computed from the stored data, as an SDMX-ML 2.1
  * Structure message (codes per dimension, time range, observation count as annotation). */
-core_rc sdmx_availability_write_xml(reg_view_t *v, core_arena_t *a,
+core_rc sdmx_availability_write_xml(store_view_t *v, core_arena_t *a,
                                     const sdmx_availability_query_t *q, const sdmx_header_t *h,
                                     core_buf_t *out, core_err_t *err);
 
-/* ---- provision agreements ---------------------------------------------------------------- */
-
-/* The provision agreement that lets provider (an item of the data provider scheme) send
- * data for flow: one maintained by the dataflow's agency whose StructureUsage is flow;
- * CORE_EFORBIDDEN, naming what is missing, when there is none. */
-core_rc sdmx_agreement_find(reg_view_t *v, core_arena_t *a, const dsd_ref_t *flow,
-                            const dsd_ref_t *scheme, core_str_t provider, dsd_ref_t *out,
-                            core_err_t *err);
-/* Access rules belong to the maintainer of what they govern: adds one issue of severity
- * sev (rule "foreign-rule") to report for each provision agreement in arts[n] whose dataflow
- * another agency maintains, and for each constraint attached to (referencing) another
- * agency's artefact; for an agreement, the agency of its dataflow, read from arts or the
- * store. Returns the number of issues. */
-size_t sdmx_rules_check(reg_view_t *v, core_arena_t *a, const dsd_artefact_t *arts, size_t n,
-                        dsd_severity sev, dsd_report_t *report);
-/* Whether the stored data provider scheme has the provider. */
-int sdmx_provider_exists(reg_view_t *v, core_arena_t *a, const dsd_ref_t *scheme,
-                         core_str_t provider);
 
 /* ---- uploads ---------------------------------------------------------------------------- */
 
@@ -356,7 +338,7 @@ void sdmx_report_write_json(core_buf_t *out, core_arena_t *a, const char *title,
                             const dsd_report_t *report);
 
 /* The dataflow a data query names (latest version when none is given). */
-core_rc sdmx_data_flow(reg_view_t *v, core_arena_t *a, const sdmx_data_query_t *q, dsd_ref_t *out,
+core_rc sdmx_data_flow(store_view_t *v, core_arena_t *a, const sdmx_data_query_t *q, dsd_ref_t *out,
                        core_err_t *err);
 
 #endif

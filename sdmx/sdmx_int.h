@@ -13,15 +13,15 @@
 #define SDMX_NS_XSI "http://www.w3.org/2001/XMLSchema-instance"
 
 /* Builds a cached value from the structures of v, in a (which the cache owns). */
-typedef core_rc (*sdmx__build_fn)(reg_view_t *v, core_arena_t *a, const void *arg, void **value,
+typedef core_rc (*sdmx__build_fn)(store_view_t *v, core_arena_t *a, const void *arg, void **value,
                                   size_t *n, core_err_t *err);
 /* The value cached under key for the structures of v, built on a miss; it stays valid until
  * the request arena a is freed. With c NULL, builds into a every time. */
-core_rc sdmx__cache_get(sdmx_cache_t *c, reg_view_t *v, core_arena_t *a, const char *key,
+core_rc sdmx__cache_get(sdmx_cache_t *c, store_view_t *v, core_arena_t *a, const char *key,
                         sdmx__build_fn build, const void *arg, void **value, size_t *n,
                         core_err_t *err);
 /* The compiled DSD ref, through the cache. */
-core_rc sdmx__structure_cached(sdmx_cache_t *c, reg_view_t *v, core_arena_t *a,
+core_rc sdmx__structure_cached(sdmx_cache_t *c, store_view_t *v, core_arena_t *a,
                                const dsd_ref_t *ref, const dsd_structure_t **out,
                                core_err_t *err);
 
@@ -68,7 +68,7 @@ size_t sdmx__count_items(core_arena_t *a, const sdmx_result_item_t *it);
 /* detail=referencepartial: cuts the codelists and concept schemes in refs[nrefs] down to
  * what the matched artefacts (DSDs, dataflows, provision agreements) use and what their
  * allowed content constraints permit. */
-core_rc sdmx__reference_partial(reg_view_t *v, core_arena_t *a, sdmx_result_item_t *matched,
+core_rc sdmx__reference_partial(store_view_t *v, core_arena_t *a, sdmx_result_item_t *matched,
                                 size_t nmatched, sdmx_result_item_t *refs, size_t nrefs,
                                 core_err_t *err);
 
@@ -80,24 +80,6 @@ core_rc sdmx__json_from_tree(core_buf_t *out, core_arena_t *a, xmlNode *const *e
                              const dsd_kind *kinds, size_t n, const sdmx_header_t *h,
                              const dsd_langpref_t *pref, core_err_t *err);
 
-/* An item's id and its name in the best language; both borrow from the parsed scheme. */
-typedef struct sdmx_name {
-    const char *id;
-    const char *name;
-} sdmx_name_t;
-
-typedef struct sdmx_names {
-    sdmx_name_t *v;
-    size_t n;
-} sdmx_names_t;
-
-/* The names of the items of a stored item scheme (codes, concepts...), sorted by id, in the
- * language pref picks; none (not an error) when the scheme is not stored. */
-core_rc sdmx__item_names(reg_view_t *v, core_arena_t *a, const dsd_ref_t *scheme,
-                         const dsd_langpref_t *pref, sdmx_name_t **out, size_t *n,
-                         core_err_t *err);
-/* The name of id in names[n], or NULL. */
-const char *sdmx__name_of(const sdmx_name_t *names, size_t n, core_str_t id);
 
 /* Reads a Ref (or URN) child of holder (which may be NULL) as a maintainable reference of
  * kind (a URN says its own); *item gets the item id of an item reference. The result
@@ -107,11 +89,6 @@ int sdmx__ref_child(const xmlNode *holder, dsd_kind kind, dsd_ref_t *out, const 
  * everything is copied into a. */
 dsd_model_t *sdmx__model_from_xml(core_arena_t *a, const dsd_ref_t *ref, const xmlNode *el);
 
-/* The agency whose provision agreements and allowed constraints count for target: the
- * maintainer of a DSD, dataflow or data provider scheme; for a provision agreement, the
- * maintainer of its dataflow when the agreement is that agency's own, else CORE_STR_NULL
- * (nothing attached to it counts). The result borrows from target. */
-core_str_t sdmx__rules_owner(reg_view_t *v, core_arena_t *a, const dsd_ref_t *target);
 
 /* First child element of node with local name, or NULL. */
 xmlNode *sdmx__child(const xmlNode *node, const char *local);
@@ -134,16 +111,16 @@ typedef struct sdmx__plan {
     const sdmx_data_query_t *q;
     dsd_ref_t flow;       /* in a: it outlives the snapshot */
     dsd_structure_t dsd;  /* a shallow copy of the cached compilation */
-    reg_cube_t *cube;     /* of the current snapshot */
-    const reg_key_filter_t *filter; /* NULL: every series */
+    store_cube_t *cube;     /* of the current snapshot */
+    const store_key_filter_t *filter; /* NULL: every series */
 } sdmx__plan_t;
 
 /* The dataflow of q (agency and version optional: latest) and its compiled DSD. */
-core_rc sdmx__plan_structure(reg_view_t *v, core_arena_t *a, const sdmx_data_query_t *q,
+core_rc sdmx__plan_structure(store_view_t *v, core_arena_t *a, const sdmx_data_query_t *q,
                              sdmx__plan_t *p, core_err_t *err);
 /* The cube of p's dataflow in v and the key filter of the query; CORE_ENOTFOUND when a
  * key position names only codes the cube never saw, CORE_ETOOBIG past 64 dimensions. */
-core_rc sdmx__plan_cube(reg_view_t *v, sdmx__plan_t *p, core_err_t *err);
+core_rc sdmx__plan_cube(store_view_t *v, sdmx__plan_t *p, core_err_t *err);
 /* Whether the series ids passes the query's providerRef (every series when it is all). */
 core_rc sdmx__plan_provider_matches(const sdmx__plan_t *p, const uint32_t *ids, int *yes,
                                     core_err_t *err);
@@ -172,7 +149,7 @@ typedef struct sdmx__data_deletion {
 typedef struct sdmx__xs_entry {
     const uint32_t *ids;
     const core_str_t *codes;
-    reg_obs_t obs;
+    store_obs_t obs;
     core_str_t series_attrs;
 } sdmx__xs_entry_t;
 
@@ -197,7 +174,7 @@ typedef struct sdmx__data {
     size_t ndeletions;
     /* SDMX-CSV labels=both (else NULL): names of codes per dimension and attribute, of
      * concepts per column (dimensions, time, measure, attributes) */
-    const sdmx_names_t *dim_names, *attr_names;
+    const dsd_names_t *dim_names, *attr_names;
     const char **col_names;
     uint64_t nseries, nobs; /* written so far */
     void *fmt_state;        /* a format's own state, in a */
@@ -218,7 +195,7 @@ sdmx__data_shows_attrs(const sdmx__data_t *d)
 typedef struct sdmx__data_ops {
     void (*begin)(sdmx__data_t *d, core_buf_t *out);
     void (*series_begin)(sdmx__data_t *d, core_buf_t *out);
-    void (*obs)(sdmx__data_t *d, core_buf_t *out, const reg_obs_t *o);
+    void (*obs)(sdmx__data_t *d, core_buf_t *out, const store_obs_t *o);
     void (*series_end)(sdmx__data_t *d, core_buf_t *out);
     void (*end)(sdmx__data_t *d, core_buf_t *out);
     size_t (*section)(sdmx__data_t *d, core_buf_t *out, const sdmx__xs_entry_t *entries,

@@ -22,7 +22,7 @@ found_find(const struct found *f, const dsd_ref_t *ref)
 }
 
 static sdmx_result_item_t *
-found_add(struct found *f, const reg_artefact_t *art, sdmx_show show)
+found_add(struct found *f, const store_artefact_t *art, sdmx_show show)
 {
     sdmx_result_item_t *it = found_find(f, &art->ref);
     if (it != NULL)
@@ -54,7 +54,7 @@ struct match_ctx {
 /* Keeps art when agency, id and version match; with "latest", only the highest version of
  * each (agency, id) stays. Scans visit the versions of one id consecutively. */
 static int
-on_candidate(void *arg, const reg_artefact_t *art)
+on_candidate(void *arg, const store_artefact_t *art)
 {
     struct match_ctx *m = arg;
     const sdmx_structure_query_t *q = m->q;
@@ -79,7 +79,7 @@ on_candidate(void *arg, const reg_artefact_t *art)
 }
 
 static core_rc
-match(reg_view_t *v, const sdmx_structure_query_t *q, struct found *f, core_err_t *err)
+match(store_view_t *v, const sdmx_structure_query_t *q, struct found *f, core_err_t *err)
 {
     struct match_ctx m = {q, f};
     for (unsigned k = 0; k < DSD_KIND__COUNT; k++) {
@@ -87,7 +87,7 @@ match(reg_view_t *v, const sdmx_structure_query_t *q, struct found *f, core_err_
             continue;
         core_str_t agency = q->agencies.n == 1 ? q->agencies.v[0] : CORE_STR_NULL;
         core_str_t id = q->agencies.n == 1 && q->ids.n == 1 ? q->ids.v[0] : CORE_STR_NULL;
-        core_rc rc = reg_artefact_scan(v, (dsd_kind)k, agency, id, on_candidate, &m, err);
+        core_rc rc = store_artefact_scan(v, (dsd_kind)k, agency, id, on_candidate, &m, err);
         if (rc != CORE_OK)
             return rc;
     }
@@ -96,11 +96,11 @@ match(reg_view_t *v, const sdmx_structure_query_t *q, struct found *f, core_err_
 
 /* ---- references ---------------------------------------------------------------------- */
 
-typedef core_rc (*walk_fn)(reg_view_t *, const dsd_ref_t *, core_vec_t *, core_err_t *);
+typedef core_rc (*walk_fn)(store_view_t *, const dsd_ref_t *, core_vec_t *, core_err_t *);
 
 /* Adds to out every ref reached from start by walk, once (depth 1, or all depths). */
 static core_rc
-walk(reg_view_t *v, core_arena_t *a, walk_fn fn, const dsd_ref_t *start, int transitive,
+walk(store_view_t *v, core_arena_t *a, walk_fn fn, const dsd_ref_t *start, int transitive,
      core_vec_t *out, core_err_t *err)
 {
     core_vec_t todo = {0};
@@ -125,7 +125,7 @@ walk(reg_view_t *v, core_arena_t *a, walk_fn fn, const dsd_ref_t *start, int tra
 }
 
 static core_rc
-references_of(reg_view_t *v, core_arena_t *a, const sdmx_structure_query_t *q,
+references_of(store_view_t *v, core_arena_t *a, const sdmx_structure_query_t *q,
               const dsd_ref_t *ref, core_vec_t *out, core_err_t *err)
 {
     core_rc rc = CORE_OK;
@@ -133,33 +133,33 @@ references_of(reg_view_t *v, core_arena_t *a, const sdmx_structure_query_t *q,
     case SDMX_REFS_NONE:
         break;
     case SDMX_REFS_CHILDREN:
-        rc = walk(v, a, reg_refs_children, ref, 0, out, err);
+        rc = walk(v, a, store_refs_children, ref, 0, out, err);
         break;
     case SDMX_REFS_DESCENDANTS:
-        rc = walk(v, a, reg_refs_children, ref, 1, out, err);
+        rc = walk(v, a, store_refs_children, ref, 1, out, err);
         break;
     case SDMX_REFS_PARENTS:
-        rc = walk(v, a, reg_refs_parents, ref, 0, out, err);
+        rc = walk(v, a, store_refs_parents, ref, 0, out, err);
         break;
     case SDMX_REFS_PARENTSANDSIBLINGS:
     case SDMX_REFS_ALL: {
         core_vec_t parents = {0};
-        if ((rc = walk(v, a, reg_refs_parents, ref, 0, &parents, err)) != CORE_OK)
+        if ((rc = walk(v, a, store_refs_parents, ref, 0, &parents, err)) != CORE_OK)
             break;
         for (size_t i = 0; i < parents.len && rc == CORE_OK; i++) {
             core_vec_push(a, out, parents.items[i]);
-            rc = walk(v, a, reg_refs_children, parents.items[i], 0, out, err);
+            rc = walk(v, a, store_refs_children, parents.items[i], 0, out, err);
         }
         if (rc == CORE_OK && q->references == SDMX_REFS_ALL)
-            rc = walk(v, a, reg_refs_children, ref, 1, out, err);
+            rc = walk(v, a, store_refs_children, ref, 1, out, err);
         break;
     }
     case SDMX_REFS_KIND: {
         /* The artefacts of that type used by, or using, the match, however indirectly:
          * dataflow?references=codelist finds the codelists of its DSD. */
         core_vec_t all = {0};
-        if ((rc = walk(v, a, reg_refs_children, ref, 1, &all, err)) == CORE_OK)
-            rc = walk(v, a, reg_refs_parents, ref, 1, &all, err);
+        if ((rc = walk(v, a, store_refs_children, ref, 1, &all, err)) == CORE_OK)
+            rc = walk(v, a, store_refs_parents, ref, 1, &all, err);
         for (size_t i = 0; i < all.len; i++)
             if (q->ref_kinds & (1u << ((dsd_ref_t *)all.items[i])->kind))
                 core_vec_push(a, out, all.items[i]);
@@ -210,7 +210,7 @@ by_identity(const void *pa, const void *pb)
 }
 
 core_rc
-sdmx_structure_resolve(reg_view_t *v, core_arena_t *a, const sdmx_structure_query_t *q,
+sdmx_structure_resolve(store_view_t *v, core_arena_t *a, const sdmx_structure_query_t *q,
                        sdmx_result_t *out, core_err_t *err)
 {
     struct found f = {.a = a};
@@ -239,9 +239,9 @@ sdmx_structure_resolve(reg_view_t *v, core_arena_t *a, const sdmx_structure_quer
         if ((rc = references_of(v, a, q, &f.items[i].art.ref, &refs, err)) != CORE_OK)
             return rc;
         for (size_t j = 0; j < refs.len; j++) {
-            reg_artefact_t art;
+            store_artefact_t art;
             core_err_t e = {0};
-            if (reg_artefact_get(v, refs.items[j], &art, &e) == CORE_OK)
+            if (store_artefact_get(v, refs.items[j], &art, &e) == CORE_OK)
                 found_add(&f, &art, rshow);
         }
     }

@@ -13,7 +13,7 @@
  * is constant-time all the same. */
 
 void
-srv_token_hash(core_str_t token, unsigned char out[REG_TOKEN_HASH])
+srv_token_hash(core_str_t token, unsigned char out[STORE_TOKEN_HASH])
 {
     unsigned int n = 0;
     EVP_Digest(token.ptr, token.len, out, &n, EVP_sha256(), NULL);
@@ -61,7 +61,7 @@ srv_principal_parse(core_str_t s, srv_principal_t *out, core_err_t *err)
 }
 
 core_rc
-srv_authenticate(reg_view_t *v, core_str_t authorization, core_str_t *principal, core_err_t *err)
+srv_authenticate(store_view_t *v, core_str_t authorization, core_str_t *principal, core_err_t *err)
 {
     if (authorization.len == 0)
         return core_fail(err, CORE_EAUTH,
@@ -71,9 +71,9 @@ srv_authenticate(reg_view_t *v, core_str_t authorization, core_str_t *principal,
     if (token.ptr == NULL || !core_str_ieq_c(scheme, "Bearer"))
         return core_fail(err, CORE_EAUTH, "only Bearer tokens are accepted");
     token = core_str_trim(token);
-    unsigned char h[REG_TOKEN_HASH], again[REG_TOKEN_HASH];
+    unsigned char h[STORE_TOKEN_HASH], again[STORE_TOKEN_HASH];
     srv_token_hash(token, h);
-    core_rc rc = reg_token_get(v, h, principal, err);
+    core_rc rc = store_token_get(v, h, principal, err);
     if (rc != CORE_OK)
         return rc;
     srv_token_hash(token, again);
@@ -99,26 +99,26 @@ token_add(srv_ctx_t *ctx, core_str_t principal)
     core_arena_t *a = core_arena_new();
     core_err_t err = {0};
     srv_principal_t p;
-    reg_view_t *v;
+    store_view_t *v;
     int rc = 1;
     if (srv_principal_parse(principal, &p, &err) != CORE_OK ||
-        reg_view_begin(ctx->reg, a, &v, &err) != CORE_OK) {
+        store_view_begin(ctx->reg, a, &v, &err) != CORE_OK) {
         fprintf(stderr, "sdmxd: %s\n", err.msg);
         goto out;
     }
-    if (p.is_provider && !sdmx_provider_exists(v, a, &p.scheme, p.provider)) {
+    if (p.is_provider && !reg_provider_exists(v, a, &p.scheme, p.provider)) {
         fprintf(stderr, "sdmxd: %s has no data provider %.*s; load it first\n",
                 dsd_ref_label(a, &p.scheme), CORE_STR_FMT(p.provider));
         goto out;
     }
     char token[65];
-    unsigned char h[REG_TOKEN_HASH];
+    unsigned char h[STORE_TOKEN_HASH];
     if (token_new(token) != 0) {
         fprintf(stderr, "sdmxd: no randomness for a token\n");
         goto out;
     }
     srv_token_hash(core_str_c(token), h);
-    if (reg_token_put(ctx->reg, h, principal, &err) != CORE_OK) {
+    if (store_token_put(ctx->reg, h, principal, &err) != CORE_OK) {
         fprintf(stderr, "sdmxd: %s\n", err.msg);
         goto out;
     }
@@ -134,12 +134,12 @@ out:
 static int
 token_revoke(srv_ctx_t *ctx, const char *token, core_str_t principal)
 {
-    unsigned char h[REG_TOKEN_HASH];
+    unsigned char h[STORE_TOKEN_HASH];
     core_err_t err = {0};
     size_t n;
     if (token != NULL)
         srv_token_hash(core_str_c(token), h);
-    if (reg_token_revoke(ctx->reg, token ? h : NULL, principal, &n, &err) != CORE_OK) {
+    if (store_token_revoke(ctx->reg, token ? h : NULL, principal, &n, &err) != CORE_OK) {
         fprintf(stderr, "sdmxd: %s\n", err.msg);
         return 1;
     }
@@ -185,12 +185,12 @@ srv_token_cli(int argc, char **argv)
                  provider ? provider : agency);
     srv_ctx_t ctx = {.conf = {.db = db}};
     core_err_t err = {0};
-    if (reg_open(db, 0, &ctx.reg, &err) != CORE_OK) {
+    if (store_open(db, 0, &ctx.reg, &err) != CORE_OK) {
         fprintf(stderr, "sdmxd: %s\n", err.msg);
         return 2;
     }
     int rc = add ? token_add(&ctx, core_str_c(principal))
                  : token_revoke(&ctx, token, token ? CORE_STR_NULL : core_str_c(principal));
-    reg_close(ctx.reg);
+    store_close(ctx.reg);
     return rc;
 }

@@ -239,14 +239,14 @@ fnv1a(uint64_t h, core_str_t s)
 
 /* Weak: gzip may re-encode the body, the representation stays the same. */
 static const char *
-make_etag(request_t *r, reg_view_t *v, const char *media_type)
+make_etag(request_t *r, store_view_t *v, const char *media_type)
 {
     uint64_t h = 14695981039346656037ULL;
     h = fnv1a(h, (core_str_t){r->req->path.base, r->req->path.len});
     h = fnv1a(h, core_str_c(media_type));
     h = fnv1a(h, header(r->req, H2O_TOKEN_ACCEPT)); /* media type parameters shape answers */
     h = fnv1a(h, header(r->req, H2O_TOKEN_ACCEPT_LANGUAGE));
-    return core_arena_printf(r->a, "W/\"%llu-%016llx\"", (unsigned long long)reg_view_commit(v),
+    return core_arena_printf(r->a, "W/\"%llu-%016llx\"", (unsigned long long)store_view_commit(v),
                              (unsigned long long)h);
 }
 
@@ -271,11 +271,11 @@ etag_matches(core_str_t inm, const char *etag)
 
 /* Sets ETag and Last-Modified; answers 304 and returns 1 when the client's copy is fresh. */
 static int
-conditional(request_t *r, reg_view_t *v, const char *media_type)
+conditional(request_t *r, store_view_t *v, const char *media_type)
 {
     const char *etag = make_etag(r, v, media_type);
     set_header(r, H2O_TOKEN_ETAG, etag);
-    int64_t mtime = reg_view_mtime(v);
+    int64_t mtime = store_view_mtime(v);
     if (mtime > 0) {
         char date[40];
         core_time_http(mtime, date);
@@ -311,16 +311,16 @@ free_snapshot(void *p)
 /* The read snapshot a GET is answered from; NULL when the request has been answered already
  * (the client's copy is fresh: 304; or the store failed). It lives in an arena of its own,
  * so that snapshot_end can let it go as soon as the answer no longer reads the store. */
-static reg_view_t *
+static store_view_t *
 snapshot(request_t *r, const char *media_type)
 {
     core_err_t err = {0};
-    reg_view_t *v;
+    store_view_t *v;
     if (r->snap == NULL) {
         r->snap = core_arena_new();
         core_arena_defer(r->a, free_snapshot, &r->snap);
     }
-    if (reg_view_begin(r->ctx->reg, r->snap, &v, &err) != CORE_OK) {
+    if (store_view_begin(r->ctx->reg, r->snap, &v, &err) != CORE_OK) {
         reply_error(r, &err);
         return NULL;
     }
@@ -355,7 +355,7 @@ serve_structure(request_t *r, const sdmx_query_t *q)
     srv_format f;
     if (srv_negotiate_structure(q->format, header(r->req, H2O_TOKEN_ACCEPT), &f, &err) != CORE_OK)
         return reply_error(r, &err);
-    reg_view_t *v = snapshot(r, srv_format_media_type(f));
+    store_view_t *v = snapshot(r, srv_format_media_type(f));
     if (v == NULL)
         return 0;
     sdmx_result_t res;
@@ -519,7 +519,7 @@ serve_data(request_t *r, const sdmx_query_t *q)
         return reply_error(r, &err);
     dsd_langpref_parse(r->a, header(r->req, H2O_TOKEN_ACCEPT_LANGUAGE), &dq->lang);
     dq->cache = r->ctx->cache;
-    reg_view_t *v = snapshot(r, sdmx_data_format_media_type(f));
+    store_view_t *v = snapshot(r, sdmx_data_format_media_type(f));
     if (v == NULL)
         return 0;
     sdmx_header_t h;
@@ -577,7 +577,7 @@ serve_availability(request_t *r, const sdmx_query_t *q)
         core_fail(&err, CORE_ENOTACCEPT, "availability is answered in SDMX-ML 2.1 only, so far");
         return reply_error(r, &err);
     }
-    reg_view_t *v = snapshot(r, srv_format_media_type(f));
+    store_view_t *v = snapshot(r, srv_format_media_type(f));
     if (v == NULL)
         return 0;
     sdmx_header_t h;
@@ -612,7 +612,7 @@ ask_for_token(request_t *r)
 /* The principal of the request's token, its strings in r's arena (v may end before it is
  * used); NULL when the request has been answered (401). */
 static const srv_principal_t *
-principal_of(request_t *r, reg_view_t *v, core_str_t *name)
+principal_of(request_t *r, store_view_t *v, core_str_t *name)
 {
     core_err_t err = {0};
     srv_principal_t *p = core_arena_zalloc(r->a, sizeof *p);
@@ -641,7 +641,7 @@ struct write_job {
     core_str_t agency; /* the token's agency; ptr NULL for the operator (--allow-writes) */
     dsd_artefact_t *arts;
     size_t n;
-    reg_put_status *status;
+    store_put_status *status;
     /* data */
     sdmx_load_opts_t opts;
     sdmx_upload_t u;
@@ -745,7 +745,7 @@ structure_done(srv_job_t *sj)
     int code = srv_status_http(rc);
     if (rc == CORE_OK)
         for (size_t i = 0; i < j->n; i++)
-            if (j->status[i] == REG_PUT_CREATED)
+            if (j->status[i] == STORE_PUT_CREATED)
                 code = 201;
     common_headers(r);
     reply(r, code, reason_of(code), "application/xml");
@@ -753,13 +753,13 @@ structure_done(srv_job_t *sj)
 
 /* The read view a write's checks on the loop need, in an arena of its own that the caller
  * frees before the write is handed over (an old snapshot would pin the pages it replaces). */
-static reg_view_t *
+static store_view_t *
 check_view(request_t *r, core_arena_t **va)
 {
     core_err_t err = {0};
-    reg_view_t *v;
+    store_view_t *v;
     *va = core_arena_new();
-    if (reg_view_begin(r->ctx->reg, *va, &v, &err) != CORE_OK) {
+    if (store_view_begin(r->ctx->reg, *va, &v, &err) != CORE_OK) {
         core_arena_free(*va);
         *va = NULL;
         reply_error(r, &err);
@@ -776,7 +776,7 @@ submit_structure(request_t *r)
     /* a token decides; without one, only a loopback server started with --allow-writes */
     if (header(r->req, H2O_TOKEN_AUTHORIZATION).len > 0 || !r->ctx->conf.allow_writes) {
         core_arena_t *va;
-        reg_view_t *v = check_view(r, &va);
+        store_view_t *v = check_view(r, &va);
         if (v == NULL)
             return 0;
         core_str_t who;
@@ -902,7 +902,7 @@ upload_done(srv_job_t *sj)
 /* Who sends the upload, and what it may write: the token's provider and its agreement for the
  * dataflow (answered when not). The strings are copied into r's arena from v. */
 static int
-upload_rights(request_t *r, reg_view_t *v, const sdmx_query_t *q, struct write_job *j)
+upload_rights(request_t *r, store_view_t *v, const sdmx_query_t *q, struct write_job *j)
 {
     core_err_t err = {0};
     core_str_t who;
@@ -921,7 +921,7 @@ upload_rights(request_t *r, reg_view_t *v, const sdmx_query_t *q, struct write_j
         reply_error(r, &err);
         return -1;
     }
-    if (sdmx_agreement_find(v, r->a, &j->flow, &p->scheme, p->provider, &j->u.agreement, &err) !=
+    if (reg_agreement_find(v, r->a, &j->flow, &p->scheme, p->provider, &j->u.agreement, &err) !=
         CORE_OK) {
         reply_error(r, &err);
         return -1;
@@ -951,7 +951,7 @@ submit_data(request_t *r, int put)
         return reply_error(r, &err);
     }
     core_arena_t *va;
-    reg_view_t *v = check_view(r, &va);
+    store_view_t *v = check_view(r, &va);
     if (v == NULL)
         return 0;
     int refused = upload_rights(r, v, &q, j);
@@ -979,11 +979,11 @@ static int
 list_submissions(request_t *r)
 {
     core_err_t err = {0};
-    reg_view_t *v = snapshot(r, "application/json");
+    store_view_t *v = snapshot(r, "application/json");
     if (v == NULL)
         return 0;
     core_buf_addc(&r->body, '[');
-    if (reg_submissions_scan(v, 1000, collect_submission, &r->body, &err) != CORE_OK)
+    if (store_submissions_scan(v, 1000, collect_submission, &r->body, &err) != CORE_OK)
         return reply_error(r, &err);
     snapshot_end(r);
     core_buf_adds(&r->body, "]\n");
@@ -1089,9 +1089,9 @@ srv__body_admit(srv_ctx_t *ctx, const srv_head_t *h, int *read, core_err_t *err)
         return CORE_OK;
     }
     core_arena_t *a = core_arena_new();
-    reg_view_t *v;
+    store_view_t *v;
     core_str_t who;
-    core_rc rc = reg_view_begin(ctx->reg, a, &v, err);
+    core_rc rc = store_view_begin(ctx->reg, a, &v, err);
     if (rc == CORE_OK && srv_authenticate(v, h->authorization, &who, err) != CORE_OK) {
         if (err != NULL)
             err->code = CORE_EAUTH;

@@ -64,7 +64,7 @@ out:
 core_rc
 srv_store_structures(srv_ctx_t *ctx, core_arena_t *a, core_str_t body, const char *name,
                      core_str_t agency, dsd_artefact_t **arts, size_t *n,
-                     reg_put_status **status, dsd_report_t *report, core_err_t *err)
+                     store_put_status **status, dsd_report_t *report, core_err_t *err)
 {
     *n = 0;
     *status = NULL;
@@ -85,10 +85,10 @@ srv_store_structures(srv_ctx_t *ctx, core_arena_t *a, core_str_t body, const cha
      * in its own arena so that it ends before the write begins; the readers of the rules
      * check them again, so a change in between opens nothing. */
     core_arena_t *va = core_arena_new();
-    reg_view_t *v;
-    rc = reg_view_begin(ctx->reg, va, &v, err);
+    store_view_t *v;
+    rc = store_view_begin(ctx->reg, va, &v, err);
     if (rc == CORE_OK)
-        sdmx_rules_check(v, va, *arts, *n, agency.ptr != NULL ? DSD_SEV_ERROR : DSD_SEV_WARNING,
+        reg_rules_check(v, va, *arts, *n, agency.ptr != NULL ? DSD_SEV_ERROR : DSD_SEV_WARNING,
                          report);
     core_arena_free(va);
     if (rc != CORE_OK)
@@ -98,7 +98,7 @@ srv_store_structures(srv_ctx_t *ctx, core_arena_t *a, core_str_t body, const cha
                          "the token of agency %.*s cannot write this message (%zu problem(s)); "
                          "nothing was stored",
                          CORE_STR_FMT(agency), report->nerrors);
-    return reg_structures_put(ctx->reg, *arts, *n, *status, report, err);
+    return store_structures_put(ctx->reg, *arts, *n, *status, report, err);
 }
 
 static void
@@ -123,11 +123,11 @@ load_provider(srv_ctx_t *ctx, core_arena_t *a, const char *arg, srv_principal_t 
     if (srv_principal_parse(s, out, &ignored) != CORE_OK)
         return core_fail(err, CORE_ESYNTAX, "--provider takes AGENCY:SCHEME(VERSION).ID, not '%s'",
                          arg);
-    reg_view_t *v;
-    core_rc rc = reg_view_begin(ctx->reg, a, &v, err);
+    store_view_t *v;
+    core_rc rc = store_view_begin(ctx->reg, a, &v, err);
     if (rc != CORE_OK)
         return rc;
-    if (!sdmx_provider_exists(v, a, &out->scheme, out->provider))
+    if (!reg_provider_exists(v, a, &out->scheme, out->provider))
         return core_fail(err, CORE_ENOTFOUND, "--provider: %s has no data provider %.*s",
                          dsd_ref_label(a, &out->scheme), CORE_STR_FMT(out->provider));
     return CORE_OK;
@@ -192,7 +192,7 @@ load_one(srv_ctx_t *ctx, const char *file)
     core_str_t body;
     dsd_artefact_t *arts;
     size_t n = 0;
-    reg_put_status *status;
+    store_put_status *status;
     core_rc rc = srv_read_file(a, file, (size_t)4 << 30, &body, &err);
     const char *kind = rc == CORE_OK ? sdmx_message_kind(body.ptr, body.len) : NULL;
     /* SDMX-JSON and SDMX-CSV are data only: anything that is not XML goes to the data
@@ -220,8 +220,8 @@ load_one(srv_ctx_t *ctx, const char *file)
                 fprintf(stderr, "%s: note: %s\n", file, report.items[i].message);
         size_t created = 0, replaced = 0;
         for (size_t i = 0; i < n; i++) {
-            created += status[i] == REG_PUT_CREATED;
-            replaced += status[i] == REG_PUT_REPLACED;
+            created += status[i] == STORE_PUT_CREATED;
+            replaced += status[i] == STORE_PUT_REPLACED;
         }
         printf("%s: %zu artefacts (%zu new, %zu replaced, %zu unchanged)\n", file, n, created,
                replaced, n - created - replaced);
@@ -235,13 +235,13 @@ srv_load_files(const srv_conf_t *conf, char **files, int nfiles)
 {
     srv_ctx_t ctx = {.conf = *conf};
     core_err_t err = {0};
-    if (reg_open(conf->db, 0, &ctx.reg, &err) != CORE_OK) {
+    if (store_open(conf->db, 0, &ctx.reg, &err) != CORE_OK) {
         fprintf(stderr, "sdmxd: %s\n", err.msg);
         return 2;
     }
     int failed = 0;
     for (int i = 0; i < nfiles; i++)
         failed += load_one(&ctx, files[i]);
-    reg_close(ctx.reg);
+    store_close(ctx.reg);
     return failed ? 1 : 0;
 }

@@ -249,7 +249,7 @@ main(int argc, char **argv)
             conf.threads = srv_threads_default();
         srv_ctx_t ctx = {.conf = conf};
         core_err_t err = {0};
-        if (reg_open(conf.db, 0, &ctx.reg, &err) != CORE_OK) {
+        if (store_open(conf.db, 0, &ctx.reg, &err) != CORE_OK) {
             fprintf(stderr, "sdmxd: %s\n", err.msg);
             return 2;
         }
@@ -257,7 +257,7 @@ main(int argc, char **argv)
         ctx.cache = sdmx_cache_new();
         rc = srv_http_run(&ctx);
         sdmx_cache_free(ctx.cache);
-        reg_close(ctx.reg);
+        store_close(ctx.reg);
         return rc;
     }
     fprintf(stderr, "sdmxd: unknown command '%s'\n\n%s", cmd, usage_main);

@@ -4,7 +4,7 @@
 
 #include "core/core.h"
 #include "dsd/dsd.h"
-#include "registry/reg.h"
+#include "registry/store/store.h"
 #include "sdmx/sdmx.h"
 
 #define SRV_DEFAULT_LISTEN "127.0.0.1:8080"
@@ -53,7 +53,7 @@ typedef struct srv_usage {
 
 typedef struct srv_ctx {
     srv_conf_t conf;
-    reg_t *reg;
+    store_t *reg;
     sdmx_cache_t *cache; /* compiled structures, kept until structures change */
     uint64_t requests;   /* served so far, for message ids */
     srv_usage_t use;
@@ -103,10 +103,10 @@ void srv_drop_read_pages(void *arg, size_t offset);
  * (an agency token wrote them), every artefact must be maintained by it, and so must every
  * dataflow its agreements are for and everything its constraints are attached to
  * (CORE_EFORBIDDEN, nothing stored); without (the operator), such rules are stored with a
- * warning in report, and count for nothing (sdmx_rules_check). */
+ * warning in report, and count for nothing (reg_rules_check). */
 core_rc srv_store_structures(srv_ctx_t *ctx, core_arena_t *a, core_str_t body, const char *name,
                              core_str_t agency, dsd_artefact_t **arts, size_t *n,
-                             reg_put_status **status, dsd_report_t *report, core_err_t *err);
+                             store_put_status **status, dsd_report_t *report, core_err_t *err);
 
 /* ---- who may write ---------------------------------------------------------------------- */
 
@@ -120,10 +120,10 @@ typedef struct srv_principal {
 
 /* Parses "provider AGENCY:SCHEME(VERSION).ID" or "agency ID". */
 core_rc srv_principal_parse(core_str_t s, srv_principal_t *out, core_err_t *err);
-void srv_token_hash(core_str_t token, unsigned char out[REG_TOKEN_HASH]);
+void srv_token_hash(core_str_t token, unsigned char out[STORE_TOKEN_HASH]);
 /* The principal of an "Authorization: Bearer TOKEN" header; CORE_EAUTH when missing or
  * unknown. The principal borrows from v. */
-core_rc srv_authenticate(reg_view_t *v, core_str_t authorization, core_str_t *principal,
+core_rc srv_authenticate(store_view_t *v, core_str_t authorization, core_str_t *principal,
                          core_err_t *err);
 /* sdmxd token add|revoke; returns the exit code. */
 int srv_token_cli(int argc, char **argv);

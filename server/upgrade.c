@@ -55,7 +55,7 @@ srv_upgrade_cli(int argc, char **argv)
     sdmx_init();
     core_err_t err = {0};
     size_t n;
-    if (reg_upgrade(db, to_previous, build_model, NULL, &n, &err) != CORE_OK) {
+    if (store_upgrade(db, to_previous, build_model, NULL, &n, &err) != CORE_OK) {
         fprintf(stderr, "sdmxd: upgrade of %s failed, nothing was changed: %s\n", db, err.msg);
         return 1;
     }

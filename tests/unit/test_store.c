@@ -1,6 +1,6 @@
 #include <config.h>
-#include "registry/reg.h"
-#include "registry/reg_int.h"
+#include "registry/store/store.h"
+#include "registry/store/store_int.h"
 #include "tap.h"
 
 #include <errno.h>
@@ -32,14 +32,14 @@ period(int year, dsd_period_t *p, unsigned char key[DSD_PERIOD_KEY])
 }
 
 static core_rc
-fill(reg_t *r)
+fill(store_t *r)
 {
     core_arena_t *a = core_arena_new();
-    reg_cube_txn_t *t;
+    store_cube_txn_t *t;
     core_err_t err = {0};
-    core_rc rc = reg_cube_begin(r, a, &t, &err);
+    core_rc rc = store_cube_begin(r, a, &t, &err);
     if (rc == CORE_OK)
-        rc = reg_cube_select(t, &flow, 3, &err);
+        rc = store_cube_select(t, &flow, 3, &err);
     /* insert in a scrambled order: code ids follow first appearance, not sort order */
     for (int i = NA - 1; i >= 0 && rc == CORE_OK; i--)
         for (int j = 0; j < NB && rc == CORE_OK; j++)
@@ -54,22 +54,22 @@ fill(reg_t *r)
                     snprintf(v, sizeof v, "%d", i * 100 + j * 10 + k);
                     snprintf(year, sizeof year, "%d", 2000 + y);
                     int twice;
-                    rc = reg_cube_put_obs(t, key, pk, core_str_c(year), core_str_c(v), NULL, 0,
+                    rc = store_cube_put_obs(t, key, pk, core_str_c(year), core_str_c(v), NULL, 0,
                                           &twice, &err);
                 }
     if (rc == CORE_OK)
-        rc = reg_cube_commit(t, &err);
+        rc = store_cube_commit(t, &err);
     core_arena_free(a);
     return rc;
 }
 
 /* Builds a filter from per-dimension code masks (bit i: code i allowed; 0 for "any"). */
-static reg_key_filter_t *
-make_filter(core_arena_t *a, reg_cube_t *c, const unsigned masks[3])
+static store_key_filter_t *
+make_filter(core_arena_t *a, store_cube_t *c, const unsigned masks[3])
 {
     static const char *const *all[3] = {codes_a, codes_b, codes_c};
     static const int n[3] = {NA, NB, NC};
-    reg_key_filter_t *f = core_arena_zalloc(a, sizeof *f);
+    store_key_filter_t *f = core_arena_zalloc(a, sizeof *f);
     f->ids = core_arena_zalloc(a, 3 * sizeof *f->ids);
     f->n = core_arena_zalloc(a, 3 * sizeof *f->n);
     for (int d = 0; d < 3; d++) {
@@ -80,7 +80,7 @@ make_filter(core_arena_t *a, reg_cube_t *c, const unsigned masks[3])
         f->ids[d] = core_arena_alloc(a, (size_t)n[d] * sizeof **f->ids);
         for (int i = 0; i < n[d]; i++) {
             uint32_t id;
-            if ((masks[d] >> i) & 1 && reg_cube_code_id(c, (size_t)d, core_str_c(all[d][i]), &id))
+            if ((masks[d] >> i) & 1 && store_cube_code_id(c, (size_t)d, core_str_c(all[d][i]), &id))
                 f->ids[d][f->n[d]++] = id;
         }
         /* sorted, as the data query builds them */
@@ -110,7 +110,7 @@ popcount_or(unsigned m, int n)
 }
 
 static void
-test_filters(reg_t *r)
+test_filters(store_t *r)
 {
     static const unsigned cases[][3] = {
         {0, 0, 0}, {1u << 3, 0, 0}, {0, 1u << 4, 0}, {0, 0, 1u << 3}, {0x55, 0x0a, 0x5},
@@ -118,27 +118,27 @@ test_filters(reg_t *r)
     };
     for (size_t t = 0; t < sizeof cases / sizeof cases[0]; t++) {
         core_arena_t *a = core_arena_new();
-        reg_view_t *v;
-        reg_cube_t *c;
-        reg_series_iter_t *it;
-        reg_series_t s;
+        store_view_t *v;
+        store_cube_t *c;
+        store_series_iter_t *it;
+        store_series_t s;
         core_err_t err = {0};
-        reg_view_begin(r, a, &v, &err);
-        reg_cube_open(v, &flow, &c, &err);
-        reg_key_filter_t *f = make_filter(a, c, cases[t]);
-        reg_series_iter_new(c, f, &it, &err);
+        store_view_begin(r, a, &v, &err);
+        store_cube_open(v, &flow, &c, &err);
+        store_key_filter_t *f = make_filter(a, c, cases[t]);
+        store_series_iter_new(c, f, &it, &err);
         int found = 0, wrong = 0, nobs = 0;
         uint32_t prev[3] = {0, 0, 0};
         int ordered = 1;
-        while (reg_series_iter_next(it, &s, &err) == CORE_OK) {
+        while (store_series_iter_next(it, &s, &err) == CORE_OK) {
             found++;
-            wrong += !reg_key_filter_allows(f, s.ids, 3);
+            wrong += !store_key_filter_allows(f, s.ids, 3);
             if (found > 1 && !ids_less(prev, s.ids))
                 ordered = 0;
             memcpy(prev, s.ids, sizeof prev);
-            reg_obs_t o;
-            for (core_rc rc = reg_obs_first(it, INT64_MIN, INT64_MAX, &o, &err); rc == CORE_OK;
-                 rc = reg_obs_next(it, &o, &err))
+            store_obs_t o;
+            for (core_rc rc = store_obs_first(it, INT64_MIN, INT64_MAX, &o, &err); rc == CORE_OK;
+                 rc = store_obs_next(it, &o, &err))
                 nobs++;
         }
         int want = popcount_or(cases[t][0], NA) * popcount_or(cases[t][1], NB) *
@@ -150,42 +150,42 @@ test_filters(reg_t *r)
 }
 
 static void
-test_periods(reg_t *r)
+test_periods(store_t *r)
 {
     core_arena_t *a = core_arena_new();
-    reg_view_t *v;
-    reg_cube_t *c;
-    reg_series_iter_t *it;
-    reg_series_t s;
+    store_view_t *v;
+    store_cube_t *c;
+    store_series_iter_t *it;
+    store_series_t s;
     core_err_t err = {0};
-    reg_view_begin(r, a, &v, &err);
-    reg_cube_open(v, &flow, &c, &err);
-    reg_series_iter_new(c, NULL, &it, &err);
-    reg_series_iter_next(it, &s, &err);
+    store_view_begin(r, a, &v, &err);
+    store_cube_open(v, &flow, &c, &err);
+    store_series_iter_new(c, NULL, &it, &err);
+    store_series_iter_next(it, &s, &err);
     int64_t from, to;
     dsd_period_parse_bound(CORE_STR("2001-Q2"), 0, &from, NULL);
     dsd_period_parse_bound(CORE_STR("2001-07"), 1, &to, NULL);
-    reg_obs_t o;
+    store_obs_t o;
     int n = 0;
-    for (core_rc rc = reg_obs_first(it, from, to, &o, &err); rc == CORE_OK;
-         rc = reg_obs_next(it, &o, &err))
+    for (core_rc rc = store_obs_first(it, from, to, &o, &err); rc == CORE_OK;
+         rc = store_obs_next(it, &o, &err))
         n++;
     ok(n == 1, "an annual observation overlaps a quarter-to-month window (%d)", n);
     core_arena_free(a);
 }
 
 static void
-test_changes(reg_t *r)
+test_changes(store_t *r)
 {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     int64_t before = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
     usleep(2000);
     core_arena_t *a = core_arena_new();
-    reg_cube_txn_t *t;
+    store_cube_txn_t *t;
     core_err_t err = {0};
-    reg_cube_begin(r, a, &t, &err);
-    reg_cube_select(t, &flow, 3, &err);
+    store_cube_begin(r, a, &t, &err);
+    store_cube_select(t, &flow, 3, &err);
     core_str_t k1[3] = {CORE_STR("A1"), CORE_STR("B1"), CORE_STR("C1")};
     core_str_t k2[3] = {CORE_STR("A2"), CORE_STR("B2"), CORE_STR("C2")};
     core_str_t k3[3] = {CORE_STR("A3"), CORE_STR_NULL, CORE_STR("C3")};
@@ -193,25 +193,25 @@ test_changes(reg_t *r)
     unsigned char pk[DSD_PERIOD_KEY];
     period(2001, &p, pk);
     int twice;
-    reg_cube_put_obs(t, k1, pk, CORE_STR("2001"), CORE_STR("9.5"), NULL, 0, &twice, &err);
-    reg_cube_delete(t, k2, pk, &err);
-    reg_cube_delete(t, k3, NULL, &err); /* A3.*.C3: five whole series */
-    const reg_cube_counts_t *cnt = reg_cube_counts(t);
+    store_cube_put_obs(t, k1, pk, CORE_STR("2001"), CORE_STR("9.5"), NULL, 0, &twice, &err);
+    store_cube_delete(t, k2, pk, &err);
+    store_cube_delete(t, k3, NULL, &err); /* A3.*.C3: five whole series */
+    const store_cube_counts_t *cnt = store_cube_counts(t);
     ok(cnt->obs_updated == 1 && cnt->obs_deleted == 1 + NB * YEARS && cnt->series_deleted == NB,
        "counts: 1 updated, %llu deleted, %llu series deleted",
        (unsigned long long)cnt->obs_deleted, (unsigned long long)cnt->series_deleted);
-    ok(reg_cube_commit(t, &err) == CORE_OK, "the change commits");
+    ok(store_cube_commit(t, &err) == CORE_OK, "the change commits");
     core_arena_free(a);
 
     a = core_arena_new();
-    reg_view_t *v;
-    reg_cube_t *c;
-    reg_view_begin(r, a, &v, &err);
-    reg_cube_open(v, &flow, &c, &err);
-    reg_change_t *ch;
+    store_view_t *v;
+    store_cube_t *c;
+    store_view_begin(r, a, &v, &err);
+    store_cube_open(v, &flow, &c, &err);
+    store_change_t *ch;
     size_t n;
     uint64_t min_commit;
-    ok(reg_cube_changes(c, before, &ch, &n, &min_commit, &err) == CORE_OK && min_commit > 0,
+    ok(store_cube_changes(c, before, &ch, &n, &min_commit, &err) == CORE_OK && min_commit > 0,
        "the log has commits after the instant");
     size_t updated = 0, deleted_series = 0, deleted_obs = 0;
     for (size_t i = 0; i < n; i++) {
@@ -222,23 +222,23 @@ test_changes(reg_t *r)
     ok(updated == 1 && deleted_series == NB && n == 2 + NB,
        "one series updated, %zu deleted, %zu series in all", deleted_series, n);
     ok(deleted_obs == 1 + NB * YEARS, "every deleted observation listed (%zu)", deleted_obs);
-    reg_series_iter_t *it;
-    reg_series_t s;
-    reg_series_iter_new(c, NULL, &it, &err);
+    store_series_iter_t *it;
+    store_series_t s;
+    store_series_iter_new(c, NULL, &it, &err);
     size_t k = 0;
     while (k < n && !ch[k].updated)
         k++;
-    ok(k < n && reg_series_iter_at(it, ch[k].ids, min_commit, &s, &err) == CORE_OK,
+    ok(k < n && store_series_iter_at(it, ch[k].ids, min_commit, &s, &err) == CORE_OK,
        "the updated series is there");
-    reg_obs_t o;
+    store_obs_t o;
     int nobs = 0;
-    for (core_rc rc = reg_obs_first(it, INT64_MIN, INT64_MAX, &o, &err); rc == CORE_OK;
-         rc = reg_obs_next(it, &o, &err))
+    for (core_rc rc = store_obs_first(it, INT64_MIN, INT64_MAX, &o, &err); rc == CORE_OK;
+         rc = store_obs_next(it, &o, &err))
         nobs += core_str_eq_c(o.value, "9.5");
     ok(nobs == 1, "only the observation written after the instant comes back");
     clock_gettime(CLOCK_REALTIME, &ts);
     int64_t now = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-    ok(reg_cube_changes(c, now, &ch, &n, &min_commit, &err) == CORE_OK && n == 0 &&
+    ok(store_cube_changes(c, now, &ch, &n, &min_commit, &err) == CORE_OK && n == 0 &&
            min_commit == 0,
        "nothing after now");
     core_arena_free(a);
@@ -249,22 +249,22 @@ static void
 test_storage_errors(void)
 {
     core_err_t err = {0};
-    ok(reg__fail(&err, ENOSPC, "commit data") == CORE_ENOSPACE && err.code == CORE_ENOSPACE &&
+    ok(store__fail(&err, ENOSPC, "commit data") == CORE_ENOSPACE && err.code == CORE_ENOSPACE &&
            strstr(err.msg, "no space left for the store") != NULL &&
            strstr(err.msg, "No space left on device") != NULL,
        "ENOSPC: %s", err.msg);
     core_err_clear(&err);
-    ok(reg__fail(&err, EDQUOT, "commit") == CORE_ENOSPACE, "EDQUOT: %s", err.msg);
+    ok(store__fail(&err, EDQUOT, "commit") == CORE_ENOSPACE, "EDQUOT: %s", err.msg);
     core_err_clear(&err);
-    ok(reg__fail(&err, MDB_MAP_FULL, "put observations") == CORE_ENOSPACE &&
+    ok(store__fail(&err, MDB_MAP_FULL, "put observations") == CORE_ENOSPACE &&
            strstr(err.msg, "the store is full") != NULL,
        "MDB_MAP_FULL: %s", err.msg);
     core_err_clear(&err);
-    ok(reg__fail(&err, MDB_TXN_FULL, "put") == CORE_ETOOBIG, "MDB_TXN_FULL: %s", err.msg);
+    ok(store__fail(&err, MDB_TXN_FULL, "put") == CORE_ETOOBIG, "MDB_TXN_FULL: %s", err.msg);
     core_err_clear(&err);
-    ok(reg__fail(&err, MDB_CORRUPTED, "get") == CORE_EIO, "MDB_CORRUPTED: %s", err.msg);
+    ok(store__fail(&err, MDB_CORRUPTED, "get") == CORE_EIO, "MDB_CORRUPTED: %s", err.msg);
     core_err_clear(&err);
-    ok(reg__fail(&err, EIO, "commit") == CORE_EIO, "EIO: %s", err.msg);
+    ok(store__fail(&err, EIO, "commit") == CORE_EIO, "EIO: %s", err.msg);
 }
 
 static off_t
@@ -294,18 +294,18 @@ test_trim(const char *dir)
     off_t used = file_size(path), big = (off_t)1 << 30;
     ok(used > 0 && used < big, "data.mdb holds %lld bytes, its pages", (long long)used);
     ok(file_extend(path, big) == 0, "data.mdb extended to 1 GiB (sparse)");
-    reg_t *r;
+    store_t *r;
     core_err_t err = {0};
-    ok(reg_open(dir, 1, &r, &err) == CORE_OK && file_size(path) == big,
+    ok(store_open(dir, 1, &r, &err) == CORE_OK && file_size(path) == big,
        "a read-only open leaves the file as it is");
-    reg_close(r);
-    ok(reg_open(dir, 0, &r, &err) == CORE_OK, "the store opens for writing");
+    store_close(r);
+    ok(store_open(dir, 0, &r, &err) == CORE_OK, "the store opens for writing");
     ok(file_size(path) == used, "data.mdb cut back to %lld bytes (now %lld)", (long long)used,
        (long long)file_size(path));
     core_arena_t *a = core_arena_new();
-    reg_view_t *v;
-    reg_cube_t *c;
-    ok(reg_view_begin(r, a, &v, &err) == CORE_OK && reg_cube_open(v, &flow, &c, &err) == CORE_OK,
+    store_view_t *v;
+    store_cube_t *c;
+    ok(store_view_begin(r, a, &v, &err) == CORE_OK && store_cube_open(v, &flow, &c, &err) == CORE_OK,
        "the cube is still there");
     core_arena_free(a);
     ok(file_extend(path, big) == 0, "data.mdb extended again, store open");
@@ -313,7 +313,7 @@ test_trim(const char *dir)
     off_t after = file_size(path);
     ok(after >= used && after < big, "the write began by cutting the file (%lld bytes)",
        (long long)after);
-    reg_close(r);
+    store_close(r);
 }
 
 int
@@ -322,14 +322,14 @@ main(void)
     char dir[] = "/tmp/sdmxd-test-registry-XXXXXX";
     if (mkdtemp(dir) == NULL)
         return 1;
-    reg_t *r;
+    store_t *r;
     core_err_t err = {0};
-    ok(reg_open(dir, 0, &r, &err) == CORE_OK, "store opens");
+    ok(store_open(dir, 0, &r, &err) == CORE_OK, "store opens");
     ok(fill(r) == CORE_OK, "a %d-series cube is written", NA * NB * NC);
     test_filters(r);
     test_periods(r);
     test_changes(r);
-    reg_close(r);
+    store_close(r);
     test_storage_errors();
     test_trim(dir);
     char cmd[128];

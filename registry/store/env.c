@@ -1,5 +1,5 @@
 #include <config.h>
-#include "reg_int.h"
+#include "store_int.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -11,10 +11,10 @@
 #include <unistd.h>
 
 /* Address space only: the data file grows as pages are written (pwrite), never to this. */
-#define REG_MAP_SIZE ((size_t)64 << 30)
+#define STORE_MAP_SIZE ((size_t)64 << 30)
 
 core_rc
-reg__fail(core_err_t *err, int mdb_rc, const char *what)
+store__fail(core_err_t *err, int mdb_rc, const char *what)
 {
     /* LMDB gives errno values back as they are: a write that meets a full disk or quota
      * fails in mdb_put (spilling pages) or in the commit (its writes and fsync); the commit
@@ -30,7 +30,7 @@ reg__fail(core_err_t *err, int mdb_rc, const char *what)
         return core_fail(err, CORE_ENOSPACE,
                          "the store is full: its map of %zu GiB is used up (%s: %s); nothing of "
                          "this write was stored",
-                         REG_MAP_SIZE >> 30, what, mdb_strerror(mdb_rc));
+                         STORE_MAP_SIZE >> 30, what, mdb_strerror(mdb_rc));
     case MDB_TXN_FULL:
         return core_fail(err, CORE_ETOOBIG, "store: %s: %s", what, mdb_strerror(mdb_rc));
     default:
@@ -39,7 +39,7 @@ reg__fail(core_err_t *err, int mdb_rc, const char *what)
 }
 
 size_t
-reg__key(const dsd_ref_t *ref, unsigned char *out, size_t cap)
+store__key(const dsd_ref_t *ref, unsigned char *out, size_t cap)
 {
     size_t n = 1 + ref->agency.len + 1 + ref->id.len + 1 + ref->version.len;
     if (n > cap)
@@ -58,7 +58,7 @@ reg__key(const dsd_ref_t *ref, unsigned char *out, size_t cap)
 }
 
 int
-reg__key_decode(const void *key, size_t len, dsd_ref_t *out)
+store__key_decode(const void *key, size_t len, dsd_ref_t *out)
 {
     const char *p = key, *end = p + len;
     if (len < 3)
@@ -79,7 +79,7 @@ reg__key_decode(const void *key, size_t len, dsd_ref_t *out)
 }
 
 uint64_t
-reg__meta_get(const reg_t *r, MDB_txn *txn, const char *name)
+store__meta_get(const store_t *r, MDB_txn *txn, const char *name)
 {
     MDB_val k = {strlen(name), (void *)name}, v;
     uint64_t x = 0;
@@ -89,39 +89,39 @@ reg__meta_get(const reg_t *r, MDB_txn *txn, const char *name)
 }
 
 int
-reg__meta_put(const reg_t *r, MDB_txn *txn, const char *name, uint64_t x)
+store__meta_put(const store_t *r, MDB_txn *txn, const char *name, uint64_t x)
 {
     MDB_val k = {strlen(name), (void *)name}, v = {sizeof x, &x};
     return mdb_put(txn, r->meta, &k, &v, 0);
 }
 
 static core_rc
-check_layout(reg_t *r, MDB_txn *txn, const char *dir, int upgrading, core_err_t *err)
+check_layout(store_t *r, MDB_txn *txn, const char *dir, int upgrading, core_err_t *err)
 {
-    uint64_t layout = reg__meta_get(r, txn, "layout");
-    if (layout == REG_LAYOUT || (upgrading && layout == REG_LAYOUT_PREVIOUS))
+    uint64_t layout = store__meta_get(r, txn, "layout");
+    if (layout == STORE_LAYOUT || (upgrading && layout == STORE_LAYOUT_PREVIOUS))
         return CORE_OK;
     MDB_stat st, arts;
     int m;
     if ((m = mdb_stat(txn, r->obs, &st)) != 0 || (m = mdb_stat(txn, r->art, &arts)) != 0)
-        return reg__fail(err, m, "stat");
+        return store__fail(err, m, "stat");
     /* a store of the previous release: its artefacts lack their model */
-    if (layout == REG_LAYOUT_PREVIOUS || (layout == 0 && arts.ms_entries > 0))
+    if (layout == STORE_LAYOUT_PREVIOUS || (layout == 0 && arts.ms_entries > 0))
         return core_fail(err, CORE_EIO,
                          "%s was written by an earlier sdmxd (store layout %llu; this sdmxd "
                          "reads %d): carry it over with 'sdmxd upgrade --db %s' (artefacts are "
                          "re-read and stored anew; data, tokens, providers and the change log "
                          "stay as they are)",
-                         dir, (unsigned long long)layout, REG_LAYOUT, dir);
+                         dir, (unsigned long long)layout, STORE_LAYOUT, dir);
     if (layout != 0 || st.ms_entries > 0)
         return core_fail(err, CORE_EIO,
                          "%s holds data in another layout (%llu; this sdmxd reads %d): load "
                          "the data again into a new store",
-                         dir, (unsigned long long)layout, REG_LAYOUT);
+                         dir, (unsigned long long)layout, STORE_LAYOUT);
     if (r->readonly)
         return CORE_OK;
-    m = reg__meta_put(r, txn, "layout", REG_LAYOUT);
-    return m == 0 ? CORE_OK : reg__fail(err, m, "put layout");
+    m = store__meta_put(r, txn, "layout", STORE_LAYOUT);
+    return m == 0 ? CORE_OK : store__fail(err, m, "put layout");
 }
 
 /* A store once opened with MDB_WRITEMAP has a data file as long as the map (64 GiB, sparse),
@@ -147,7 +147,7 @@ trim_file(MDB_env *env)
 }
 
 int
-reg__write_begin(reg_t *r, MDB_txn **txn)
+store__write_begin(store_t *r, MDB_txn **txn)
 {
     int m = mdb_txn_begin(r->env, NULL, 0, txn);
     if (m == 0)
@@ -181,7 +181,7 @@ at_file_limit(MDB_env *env)
 }
 
 int
-reg__commit(MDB_txn *txn)
+store__commit(MDB_txn *txn)
 {
     MDB_env *env = mdb_txn_env(txn);
     int m = mdb_txn_commit(txn);
@@ -201,18 +201,18 @@ reg__commit(MDB_txn *txn)
 }
 
 core_rc
-reg_open(const char *dir, int readonly, reg_t **out, core_err_t *err)
+store_open(const char *dir, int readonly, store_t **out, core_err_t *err)
 {
-    return reg__open(dir, readonly, 0, out, err);
+    return store__open(dir, readonly, 0, out, err);
 }
 
 core_rc
-reg__open(const char *dir, int readonly, int upgrading, reg_t **out, core_err_t *err)
+store__open(const char *dir, int readonly, int upgrading, store_t **out, core_err_t *err)
 {
     if (!readonly && mkdir(dir, 0755) != 0 && errno != EEXIST)
         return core_fail(err, CORE_EIO, "cannot create store directory %s: %s", dir,
                          strerror(errno));
-    reg_t *r = calloc(1, sizeof *r);
+    store_t *r = calloc(1, sizeof *r);
     if (r == NULL)
         return core_fail(err, CORE_EIO, "out of memory");
     r->readonly = readonly;
@@ -220,12 +220,12 @@ reg__open(const char *dir, int readonly, int upgrading, reg_t **out, core_err_t 
     core_rc rc;
     int m;
     if ((m = mdb_env_create(&r->env)) != 0) {
-        rc = reg__fail(err, m, "create environment");
+        rc = store__fail(err, m, "create environment");
         goto fail;
     }
     mdb_env_set_maxdbs(r->env, 32);
     mdb_env_set_maxreaders(r->env, 1024);
-    mdb_env_set_mapsize(r->env, REG_MAP_SIZE);
+    mdb_env_set_mapsize(r->env, STORE_MAP_SIZE);
     /* MDB_NOTLS: a streamed response keeps its read transaction across event-loop turns.
      * No MDB_WRITEMAP: through a writable map, a page dirtied where the disk has no room left
      * kills the process with SIGBUS; with write(2), LMDB gets ENOSPC back and the write fails
@@ -237,7 +237,7 @@ reg__open(const char *dir, int readonly, int upgrading, reg_t **out, core_err_t 
         goto fail;
     }
     if ((m = mdb_txn_begin(r->env, NULL, readonly ? MDB_RDONLY : 0, &txn)) != 0) {
-        rc = reg__fail(err, m, "begin");
+        rc = store__fail(err, m, "begin");
         goto fail;
     }
     unsigned create = readonly ? 0 : MDB_CREATE;
@@ -258,17 +258,17 @@ reg__open(const char *dir, int readonly, int upgrading, reg_t **out, core_err_t 
         (m = mdb_dbi_open(txn, "submissions", create, &r->submissions)) != 0 ||
         (m = mdb_dbi_open(txn, "providers", create, &r->providers)) != 0) {
         rc = m == MDB_NOTFOUND ? core_fail(err, CORE_EIO, "%s is not an sdmxd store", dir)
-                               : reg__fail(err, m, "open tables");
+                               : store__fail(err, m, "open tables");
         goto fail;
     }
     if ((rc = check_layout(r, txn, dir, upgrading, err)) != CORE_OK)
         goto fail;
     if (!readonly)
         trim_file(r->env);
-    m = reg__commit(txn);
+    m = store__commit(txn);
     txn = NULL;
     if (m != 0) {
-        rc = reg__fail(err, m, "commit");
+        rc = store__fail(err, m, "commit");
         goto fail;
     }
     *out = r;
@@ -283,7 +283,7 @@ fail:
 }
 
 void
-reg_close(reg_t *r)
+store_close(store_t *r)
 {
     if (r == NULL)
         return;
@@ -294,62 +294,62 @@ reg_close(reg_t *r)
 static void
 view_end(void *arg)
 {
-    reg_view_end(arg);
+    store_view_end(arg);
 }
 
 void
-reg_view_end(reg_view_t *v)
+store_view_end(store_view_t *v)
 {
     if (v->txn != NULL)
         mdb_txn_abort(v->txn);
     v->txn = NULL;
 }
 
-reg_t *
-reg_view_reg(const reg_view_t *v)
+store_t *
+store_view_reg(const store_view_t *v)
 {
     return v->reg;
 }
 
 core_rc
-reg_view_begin(reg_t *r, core_arena_t *a, reg_view_t **out, core_err_t *err)
+store_view_begin(store_t *r, core_arena_t *a, store_view_t **out, core_err_t *err)
 {
     MDB_txn *txn;
     int m = mdb_txn_begin(r->env, NULL, MDB_RDONLY, &txn);
     if (m != 0)
-        return reg__fail(err, m, "begin read");
-    reg_view_t *v = core_arena_zalloc(a, sizeof *v);
+        return store__fail(err, m, "begin read");
+    store_view_t *v = core_arena_zalloc(a, sizeof *v);
     v->reg = r;
     v->txn = txn;
     v->arena = a;
-    v->commit = reg__meta_get(r, txn, "commit");
-    v->structures = reg__meta_get(r, txn, "structures");
-    v->mtime = (int64_t)reg__meta_get(r, txn, "mtime");
+    v->commit = store__meta_get(r, txn, "commit");
+    v->structures = store__meta_get(r, txn, "structures");
+    v->mtime = (int64_t)store__meta_get(r, txn, "mtime");
     core_arena_defer(a, view_end, v);
     *out = v;
     return CORE_OK;
 }
 
 uint64_t
-reg_view_commit(const reg_view_t *v)
+store_view_commit(const store_view_t *v)
 {
     return v->commit;
 }
 
 uint64_t
-reg_view_structures(const reg_view_t *v)
+store_view_structures(const store_view_t *v)
 {
     return v->structures;
 }
 
 int64_t
-reg_view_mtime(const reg_view_t *v)
+store_view_mtime(const store_view_t *v)
 {
     return v->mtime;
 }
 
 core_rc
-reg__stamp(reg_t *r, MDB_txn *txn, uint64_t commit, int structures, core_err_t *err)
+store__stamp(store_t *r, MDB_txn *txn, uint64_t commit, int structures, core_err_t *err)
 {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
@@ -359,12 +359,12 @@ reg__stamp(reg_t *r, MDB_txn *txn, uint64_t commit, int structures, core_err_t *
     for (int i = 0; i < 8; i++)
         ck[i] = (unsigned char)(commit >> (56 - 8 * i));
     MDB_val hk = {8, ck}, hv = {sizeof us, &us};
-    int m = reg__meta_put(r, txn, "commit", commit);
+    int m = store__meta_put(r, txn, "commit", commit);
     if (m == 0)
-        m = reg__meta_put(r, txn, "mtime", now);
+        m = store__meta_put(r, txn, "mtime", now);
     if (m == 0)
         m = mdb_put(txn, r->commits, &hk, &hv, 0);
     if (m == 0 && structures)
-        m = reg__meta_put(r, txn, "structures", commit);
-    return m == 0 ? CORE_OK : reg__fail(err, m, "record the commit");
+        m = store__meta_put(r, txn, "structures", commit);
+    return m == 0 ? CORE_OK : store__fail(err, m, "record the commit");
 }

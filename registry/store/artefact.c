@@ -1,5 +1,5 @@
 #include <config.h>
-#include "reg_int.h"
+#include "store_int.h"
 
 #include <string.h>
 #include <time.h>
@@ -9,7 +9,7 @@
 #define ART_HEAD 5
 
 int
-reg__art_decode(const void *val, size_t len, reg_artefact_t *out)
+store__art_decode(const void *val, size_t len, store_artefact_t *out)
 {
     const unsigned char *p = val;
     out->is_final = out->is_stub = 0;
@@ -19,19 +19,19 @@ reg__art_decode(const void *val, size_t len, reg_artefact_t *out)
     size_t xlen = (size_t)p[1] | (size_t)p[2] << 8 | (size_t)p[3] << 16 | (size_t)p[4] << 24;
     if (xlen > len - ART_HEAD)
         return 0;
-    out->is_final = (p[0] & REG_ART_FINAL) != 0;
-    out->is_stub = (p[0] & REG_ART_STUB) != 0;
+    out->is_final = (p[0] & STORE_ART_FINAL) != 0;
+    out->is_stub = (p[0] & STORE_ART_STUB) != 0;
     out->xml = (core_str_t){(const char *)p + ART_HEAD, xlen};
     out->model = (core_str_t){(const char *)p + ART_HEAD + xlen, len - ART_HEAD - xlen};
     return 1;
 }
 
 void
-reg__art_encode(core_buf_t *out, int is_final, int is_stub, core_str_t xml,
+store__art_encode(core_buf_t *out, int is_final, int is_stub, core_str_t xml,
                 const dsd_model_t *model)
 {
     unsigned char head[ART_HEAD] = {
-        (unsigned char)((is_final ? REG_ART_FINAL : 0) | (is_stub ? REG_ART_STUB : 0)),
+        (unsigned char)((is_final ? STORE_ART_FINAL : 0) | (is_stub ? STORE_ART_STUB : 0)),
         (unsigned char)xml.len, (unsigned char)(xml.len >> 8), (unsigned char)(xml.len >> 16),
         (unsigned char)(xml.len >> 24)};
     core_buf_add(out, head, sizeof head);
@@ -40,13 +40,13 @@ reg__art_encode(core_buf_t *out, int is_final, int is_stub, core_str_t xml,
 }
 
 static void
-decode_value(const MDB_val *val, reg_artefact_t *out)
+decode_value(const MDB_val *val, store_artefact_t *out)
 {
-    reg__art_decode(val->mv_data, val->mv_size, out);
+    store__art_decode(val->mv_data, val->mv_size, out);
 }
 
 core_rc
-reg_artefact_model(reg_view_t *v, const reg_artefact_t *art, const dsd_model_t **out,
+store_artefact_model(store_view_t *v, const store_artefact_t *art, const dsd_model_t **out,
                    core_err_t *err)
 {
     dsd_model_t *m;
@@ -57,10 +57,10 @@ reg_artefact_model(reg_view_t *v, const reg_artefact_t *art, const dsd_model_t *
 }
 
 core_rc
-reg_artefact_get(reg_view_t *v, const dsd_ref_t *ref, reg_artefact_t *out, core_err_t *err)
+store_artefact_get(store_view_t *v, const dsd_ref_t *ref, store_artefact_t *out, core_err_t *err)
 {
-    unsigned char kb[REG_KEY_MAX];
-    size_t kn = reg__key(ref, kb, sizeof kb);
+    unsigned char kb[STORE_KEY_MAX];
+    size_t kn = store__key(ref, kb, sizeof kb);
     if (kn == 0)
         return core_fail(err, CORE_ENOTFOUND, "identifier too long");
     MDB_val k = {kn, kb}, val;
@@ -68,17 +68,17 @@ reg_artefact_get(reg_view_t *v, const dsd_ref_t *ref, reg_artefact_t *out, core_
     if (m == MDB_NOTFOUND)
         return core_fail(err, CORE_ENOTFOUND, "%s not found", dsd_ref_label(v->arena, ref));
     if (m != 0)
-        return reg__fail(err, m, "get");
+        return store__fail(err, m, "get");
     out->ref = *ref;
     decode_value(&val, out);
     return CORE_OK;
 }
 
 core_rc
-reg_artefact_scan(reg_view_t *v, dsd_kind kind, core_str_t agency, core_str_t id,
-                  reg_artefact_cb cb, void *ctx, core_err_t *err)
+store_artefact_scan(store_view_t *v, dsd_kind kind, core_str_t agency, core_str_t id,
+                  store_artefact_cb cb, void *ctx, core_err_t *err)
 {
-    unsigned char prefix[REG_KEY_MAX];
+    unsigned char prefix[STORE_KEY_MAX];
     size_t plen = 0;
     prefix[plen++] = (unsigned char)kind;
     if (agency.ptr != NULL) {
@@ -96,15 +96,15 @@ reg_artefact_scan(reg_view_t *v, dsd_kind kind, core_str_t agency, core_str_t id
     MDB_cursor *cur;
     int m = mdb_cursor_open(v->txn, v->reg->art, &cur);
     if (m != 0)
-        return reg__fail(err, m, "cursor");
+        return store__fail(err, m, "cursor");
     MDB_val k = {plen, prefix}, val;
     core_rc rc = CORE_OK;
     for (m = mdb_cursor_get(cur, &k, &val, MDB_SET_RANGE); m == 0;
          m = mdb_cursor_get(cur, &k, &val, MDB_NEXT)) {
         if (k.mv_size < plen || memcmp(k.mv_data, prefix, plen) != 0)
             break;
-        reg_artefact_t art;
-        if (!reg__key_decode(k.mv_data, k.mv_size, &art.ref))
+        store_artefact_t art;
+        if (!store__key_decode(k.mv_data, k.mv_size, &art.ref))
             continue;
         /* agency given but id not: the prefix "kind agency\0" already pins the agency */
         if (id.ptr != NULL && agency.ptr == NULL && !core_str_eq(art.ref.id, id))
@@ -114,43 +114,43 @@ reg_artefact_scan(reg_view_t *v, dsd_kind kind, core_str_t agency, core_str_t id
             break;
     }
     if (m != 0 && m != MDB_NOTFOUND)
-        rc = reg__fail(err, m, "scan");
+        rc = store__fail(err, m, "scan");
     mdb_cursor_close(cur);
     return rc;
 }
 
 static core_rc
-refs_walk(reg_view_t *v, MDB_dbi dbi, const dsd_ref_t *ref, core_vec_t *out, core_err_t *err)
+refs_walk(store_view_t *v, MDB_dbi dbi, const dsd_ref_t *ref, core_vec_t *out, core_err_t *err)
 {
-    unsigned char kb[REG_KEY_MAX];
-    size_t kn = reg__key(ref, kb, sizeof kb);
+    unsigned char kb[STORE_KEY_MAX];
+    size_t kn = store__key(ref, kb, sizeof kb);
     if (kn == 0)
         return CORE_OK;
     MDB_cursor *cur;
     int m = mdb_cursor_open(v->txn, dbi, &cur);
     if (m != 0)
-        return reg__fail(err, m, "cursor");
+        return store__fail(err, m, "cursor");
     MDB_val k = {kn, kb}, val;
     for (m = mdb_cursor_get(cur, &k, &val, MDB_SET_KEY); m == 0;
          m = mdb_cursor_get(cur, &k, &val, MDB_NEXT_DUP)) {
         dsd_ref_t *r = core_arena_alloc(v->arena, sizeof *r);
-        if (reg__key_decode(val.mv_data, val.mv_size, r))
+        if (store__key_decode(val.mv_data, val.mv_size, r))
             core_vec_push(v->arena, out, r);
     }
     mdb_cursor_close(cur);
     if (m != 0 && m != MDB_NOTFOUND)
-        return reg__fail(err, m, "references");
+        return store__fail(err, m, "references");
     return CORE_OK;
 }
 
 core_rc
-reg_refs_children(reg_view_t *v, const dsd_ref_t *ref, core_vec_t *out, core_err_t *err)
+store_refs_children(store_view_t *v, const dsd_ref_t *ref, core_vec_t *out, core_err_t *err)
 {
     return refs_walk(v, v->reg->refs, ref, out, err);
 }
 
 core_rc
-reg_refs_parents(reg_view_t *v, const dsd_ref_t *ref, core_vec_t *out, core_err_t *err)
+store_refs_parents(store_view_t *v, const dsd_ref_t *ref, core_vec_t *out, core_err_t *err)
 {
     return refs_walk(v, v->reg->rrefs, ref, out, err);
 }
@@ -169,14 +169,14 @@ in_message(const dsd_artefact_t *arts, size_t n, const dsd_ref_t *ref)
 static int
 exists(MDB_txn *txn, MDB_dbi dbi, const dsd_ref_t *ref)
 {
-    unsigned char kb[REG_KEY_MAX];
-    size_t kn = reg__key(ref, kb, sizeof kb);
+    unsigned char kb[STORE_KEY_MAX];
+    size_t kn = store__key(ref, kb, sizeof kb);
     MDB_val k = {kn, kb}, val;
     return kn != 0 && mdb_get(txn, dbi, &k, &val) == 0;
 }
 
 static void
-check_references(reg_t *r, MDB_txn *txn, const dsd_artefact_t *arts, size_t n,
+check_references(store_t *r, MDB_txn *txn, const dsd_artefact_t *arts, size_t n,
                  dsd_report_t *report)
 {
     for (size_t i = 0; i < n; i++) {
@@ -194,12 +194,12 @@ check_references(reg_t *r, MDB_txn *txn, const dsd_artefact_t *arts, size_t n,
 }
 
 static core_rc
-delete_refs(reg_t *r, MDB_txn *txn, MDB_val *key, core_err_t *err)
+delete_refs(store_t *r, MDB_txn *txn, MDB_val *key, core_err_t *err)
 {
     MDB_cursor *cur;
     int m = mdb_cursor_open(txn, r->refs, &cur);
     if (m != 0)
-        return reg__fail(err, m, "cursor");
+        return store__fail(err, m, "cursor");
     MDB_val k = *key, val;
     for (m = mdb_cursor_get(cur, &k, &val, MDB_SET_KEY); m == 0;
          m = mdb_cursor_get(cur, &k, &val, MDB_NEXT_DUP)) {
@@ -207,22 +207,22 @@ delete_refs(reg_t *r, MDB_txn *txn, MDB_val *key, core_err_t *err)
         int d = mdb_del(txn, r->rrefs, &back_k, &back_v);
         if (d != 0 && d != MDB_NOTFOUND) {
             mdb_cursor_close(cur);
-            return reg__fail(err, d, "delete reverse reference");
+            return store__fail(err, d, "delete reverse reference");
         }
     }
     mdb_cursor_close(cur);
     m = mdb_del(txn, r->refs, key, NULL);
     if (m != 0 && m != MDB_NOTFOUND)
-        return reg__fail(err, m, "delete references");
+        return store__fail(err, m, "delete references");
     return CORE_OK;
 }
 
 core_rc
-reg__put_artefact(reg_t *r, MDB_txn *txn, const dsd_artefact_t *a, reg_put_status *status,
+store__put_artefact(store_t *r, MDB_txn *txn, const dsd_artefact_t *a, store_put_status *status,
                   dsd_report_t *report, core_err_t *err)
 {
-    unsigned char kb[REG_KEY_MAX];
-    size_t kn = reg__key(&a->ref, kb, sizeof kb);
+    unsigned char kb[STORE_KEY_MAX];
+    size_t kn = store__key(&a->ref, kb, sizeof kb);
     if (kn == 0) {
         dsd_report_add(report, DSD_SEV_ERROR, "identifier-too-long", NULL,
                        "%s: agency, id and version are too long to store",
@@ -232,14 +232,14 @@ reg__put_artefact(reg_t *r, MDB_txn *txn, const dsd_artefact_t *a, reg_put_statu
     MDB_val k = {kn, kb}, old;
     int m = mdb_get(txn, r->art, &k, &old);
     if (m == 0) {
-        reg_artefact_t prev;
+        store_artefact_t prev;
         decode_value(&old, &prev);
         if (a->is_stub && !prev.is_stub) {
-            *status = REG_PUT_UNCHANGED; /* a stub never hides the full artefact */
+            *status = STORE_PUT_UNCHANGED; /* a stub never hides the full artefact */
             return CORE_OK;
         }
         if (core_str_eq(prev.xml, a->xml) && prev.is_final == a->is_final) {
-            *status = REG_PUT_UNCHANGED;
+            *status = STORE_PUT_UNCHANGED;
             return CORE_OK;
         }
         if (prev.is_final && !prev.is_stub) {
@@ -249,14 +249,14 @@ reg__put_artefact(reg_t *r, MDB_txn *txn, const dsd_artefact_t *a, reg_put_statu
                            dsd_ref_label(report->arena, &a->ref));
             return CORE_ECONFLICT;
         }
-        *status = REG_PUT_REPLACED;
+        *status = STORE_PUT_REPLACED;
         core_rc rc = delete_refs(r, txn, &k, err);
         if (rc != CORE_OK)
             return rc;
     } else if (m == MDB_NOTFOUND) {
-        *status = REG_PUT_CREATED;
+        *status = STORE_PUT_CREATED;
     } else {
-        return reg__fail(err, m, "get");
+        return store__fail(err, m, "get");
     }
     if (a->xml.len > UINT32_MAX) {
         dsd_report_add(report, DSD_SEV_ERROR, "artefact-too-large", NULL,
@@ -269,41 +269,41 @@ reg__put_artefact(reg_t *r, MDB_txn *txn, const dsd_artefact_t *a, reg_put_statu
     dsd_model_t head = {.ref = a->ref, .is_final = a->is_final, .is_external = a->is_stub};
     core_buf_t b;
     core_buf_init(&b);
-    reg__art_encode(&b, a->is_final, a->is_stub, a->xml, a->model ? a->model : &head);
+    store__art_encode(&b, a->is_final, a->is_stub, a->xml, a->model ? a->model : &head);
     MDB_val val = {b.len, b.ptr};
     m = mdb_put(txn, r->art, &k, &val, 0);
     core_buf_dispose(&b);
     if (m != 0)
-        return reg__fail(err, m, "put artefact");
+        return store__fail(err, m, "put artefact");
     for (size_t j = 0; j < a->nrefs; j++) {
-        unsigned char tb[REG_KEY_MAX];
-        size_t tn = reg__key(&a->refs[j], tb, sizeof tb);
+        unsigned char tb[STORE_KEY_MAX];
+        size_t tn = store__key(&a->refs[j], tb, sizeof tb);
         if (tn == 0)
             continue;
         MDB_val tk = {tn, tb}, sk = {kn, kb};
         if ((m = mdb_put(txn, r->refs, &sk, &tk, MDB_NODUPDATA)) != 0 && m != MDB_KEYEXIST)
-            return reg__fail(err, m, "put reference");
+            return store__fail(err, m, "put reference");
         if ((m = mdb_put(txn, r->rrefs, &tk, &sk, MDB_NODUPDATA)) != 0 && m != MDB_KEYEXIST)
-            return reg__fail(err, m, "put reverse reference");
+            return store__fail(err, m, "put reverse reference");
     }
     return CORE_OK;
 }
 
 static core_rc
-bump_commit(reg_t *r, MDB_txn *txn, core_err_t *err)
+bump_commit(store_t *r, MDB_txn *txn, core_err_t *err)
 {
-    return reg__stamp(r, txn, reg__meta_get(r, txn, "commit") + 1, 1, err);
+    return store__stamp(r, txn, store__meta_get(r, txn, "commit") + 1, 1, err);
 }
 
 core_rc
-reg_structures_put(reg_t *r, const dsd_artefact_t *arts, size_t n, reg_put_status *status,
+store_structures_put(store_t *r, const dsd_artefact_t *arts, size_t n, store_put_status *status,
                    dsd_report_t *report, core_err_t *err)
 {
     MDB_txn *txn = NULL;
     core_rc rc = CORE_OK;
-    int m = reg__write_begin(r, &txn);
+    int m = store__write_begin(r, &txn);
     if (m != 0)
-        return reg__fail(err, m, "begin write");
+        return store__fail(err, m, "begin write");
     check_references(r, txn, arts, n, report);
     if (report->nerrors > 0) {
         rc = core_fail(err, CORE_ESEMANTIC, "%zu unresolved reference(s)", report->nerrors);
@@ -311,7 +311,7 @@ reg_structures_put(reg_t *r, const dsd_artefact_t *arts, size_t n, reg_put_statu
     }
     int changed = 0, conflict = 0;
     for (size_t i = 0; i < n; i++) {
-        rc = reg__put_artefact(r, txn, &arts[i], &status[i], report, err);
+        rc = store__put_artefact(r, txn, &arts[i], &status[i], report, err);
         if (rc == CORE_ECONFLICT) {
             conflict = 1;
             continue;
@@ -320,7 +320,7 @@ reg_structures_put(reg_t *r, const dsd_artefact_t *arts, size_t n, reg_put_statu
             goto out;
         if (rc == CORE_ESEMANTIC)
             conflict = 2;
-        changed |= status[i] != REG_PUT_UNCHANGED;
+        changed |= status[i] != STORE_PUT_UNCHANGED;
     }
     if (conflict) {
         rc = conflict == 1 ? core_fail(err, CORE_ECONFLICT, "final artefacts would change")
@@ -330,10 +330,10 @@ reg_structures_put(reg_t *r, const dsd_artefact_t *arts, size_t n, reg_put_statu
     rc = CORE_OK;
     if (changed && (rc = bump_commit(r, txn, err)) != CORE_OK)
         goto out;
-    m = reg__commit(txn);
+    m = store__commit(txn);
     txn = NULL;
     if (m != 0)
-        rc = reg__fail(err, m, "commit");
+        rc = store__fail(err, m, "commit");
 out:
     if (txn != NULL)
         mdb_txn_abort(txn);
@@ -348,14 +348,14 @@ typedef struct old_art {
 
 /* The artefacts of the store, copied into a (a write transaction's pages move as it writes). */
 static core_rc
-copy_artefacts(reg_t *r, MDB_txn *txn, core_arena_t *a, old_art_t **out, size_t *n,
+copy_artefacts(store_t *r, MDB_txn *txn, core_arena_t *a, old_art_t **out, size_t *n,
                core_err_t *err)
 {
     MDB_cursor *cur;
     size_t cap = 0;
     int m = mdb_cursor_open(txn, r->art, &cur);
     if (m != 0)
-        return reg__fail(err, m, "cursor");
+        return store__fail(err, m, "cursor");
     MDB_val k, val;
     *out = NULL;
     *n = 0;
@@ -367,26 +367,26 @@ copy_artefacts(reg_t *r, MDB_txn *txn, core_arena_t *a, old_art_t **out, size_t 
         o->val = (MDB_val){val.mv_size, core_arena_strndup(a, val.mv_data, val.mv_size)};
     }
     mdb_cursor_close(cur);
-    return m == MDB_NOTFOUND ? CORE_OK : reg__fail(err, m, "read artefacts");
+    return m == MDB_NOTFOUND ? CORE_OK : store__fail(err, m, "read artefacts");
 }
 
 /* Rewrites one artefact whose stored value is o->val in layout from. */
 static core_rc
-rewrite(reg_t *r, MDB_txn *txn, core_arena_t *a, const old_art_t *o, uint64_t from,
-        int to_previous, reg_model_fn model, void *ctx, core_err_t *err)
+rewrite(store_t *r, MDB_txn *txn, core_arena_t *a, const old_art_t *o, uint64_t from,
+        int to_previous, store_model_fn model, void *ctx, core_err_t *err)
 {
-    reg_artefact_t art;
+    store_artefact_t art;
     const unsigned char *p = o->val.mv_data;
-    if (!reg__key_decode(o->key.mv_data, o->key.mv_size, &art.ref))
+    if (!store__key_decode(o->key.mv_data, o->key.mv_size, &art.ref))
         return core_fail(err, CORE_EIO, "store: a malformed artefact key");
-    if (from == REG_LAYOUT_PREVIOUS) {
+    if (from == STORE_LAYOUT_PREVIOUS) {
         /* the previous layout: a flags byte, then the XML */
         if (o->val.mv_size < 1)
             return core_fail(err, CORE_EIO, "store: an empty artefact record");
-        art.is_final = (p[0] & REG_ART_FINAL) != 0;
-        art.is_stub = (p[0] & REG_ART_STUB) != 0;
+        art.is_final = (p[0] & STORE_ART_FINAL) != 0;
+        art.is_stub = (p[0] & STORE_ART_STUB) != 0;
         art.xml = (core_str_t){(const char *)p + 1, o->val.mv_size - 1};
-    } else if (!reg__art_decode(p, o->val.mv_size, &art)) {
+    } else if (!store__art_decode(p, o->val.mv_size, &art)) {
         return core_fail(err, CORE_EIO, "store: a malformed record of %s",
                          dsd_ref_label(a, &art.ref));
     }
@@ -404,34 +404,34 @@ rewrite(reg_t *r, MDB_txn *txn, core_arena_t *a, const old_art_t *o, uint64_t fr
             return rc;
         }
         m->ref = art.ref;
-        reg__art_encode(&b, art.is_final, art.is_stub, art.xml, m);
+        store__art_encode(&b, art.is_final, art.is_stub, art.xml, m);
     }
     MDB_val k = o->key, val = {b.len, b.ptr};
     int mr = mdb_put(txn, r->art, &k, &val, 0);
     core_buf_dispose(&b);
-    return mr == 0 ? CORE_OK : reg__fail(err, mr, "put artefact");
+    return mr == 0 ? CORE_OK : store__fail(err, mr, "put artefact");
 }
 
 core_rc
-reg_upgrade(const char *dir, int to_previous, reg_model_fn model, void *ctx, size_t *n,
+store_upgrade(const char *dir, int to_previous, store_model_fn model, void *ctx, size_t *n,
             core_err_t *err)
 {
-    reg_t *r;
+    store_t *r;
     *n = 0;
-    core_rc rc = reg__open(dir, 0, 1, &r, err);
+    core_rc rc = store__open(dir, 0, 1, &r, err);
     if (rc != CORE_OK)
         return rc;
     core_arena_t *a = core_arena_new();
     MDB_txn *txn = NULL;
     old_art_t *arts = NULL;
     size_t count = 0;
-    int m = reg__write_begin(r, &txn);
+    int m = store__write_begin(r, &txn);
     if (m != 0) {
-        rc = reg__fail(err, m, "begin write");
+        rc = store__fail(err, m, "begin write");
         goto out;
     }
-    uint64_t from = reg__meta_get(r, txn, "layout");
-    if (from != REG_LAYOUT && from != REG_LAYOUT_PREVIOUS) {
+    uint64_t from = store__meta_get(r, txn, "layout");
+    if (from != STORE_LAYOUT && from != STORE_LAYOUT_PREVIOUS) {
         rc = core_fail(err, CORE_EIO, "%s: store layout %llu cannot be carried over", dir,
                        (unsigned long long)from);
         goto out;
@@ -441,21 +441,21 @@ reg_upgrade(const char *dir, int to_previous, reg_model_fn model, void *ctx, siz
     for (size_t i = 0; i < count; i++)
         if ((rc = rewrite(r, txn, a, &arts[i], from, to_previous, model, ctx, err)) != CORE_OK)
             goto out;
-    if ((m = reg__meta_put(r, txn, "layout", to_previous ? REG_LAYOUT_PREVIOUS : REG_LAYOUT)) !=
+    if ((m = store__meta_put(r, txn, "layout", to_previous ? STORE_LAYOUT_PREVIOUS : STORE_LAYOUT)) !=
         0) {
-        rc = reg__fail(err, m, "put layout");
+        rc = store__fail(err, m, "put layout");
         goto out;
     }
-    m = reg__commit(txn);
+    m = store__commit(txn);
     txn = NULL;
     if (m != 0)
-        rc = reg__fail(err, m, "commit");
+        rc = store__fail(err, m, "commit");
     else
         *n = count;
 out:
     if (txn != NULL)
         mdb_txn_abort(txn);
     core_arena_free(a);
-    reg_close(r);
+    store_close(r);
     return rc;
 }

@@ -1,5 +1,5 @@
 #include <config.h>
-#include "reg_int.h"
+#include "store_int.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -36,14 +36,14 @@
 #define BLOCK_KEY 8    /* u32 flow, u32 block */
 #define SERIES_HDR 12  /* a series record: u64 commit, u32 block, then the attributes */
 
-struct reg_cube_txn {
-    reg_t *reg;
+struct store_cube_txn {
+    store_t *reg;
     core_arena_t *a;
     MDB_txn *txn;
     uint32_t flow;
     size_t ndims;
     uint64_t commit; /* the number this transaction will commit as */
-    reg_cube_counts_t counts;
+    store_cube_counts_t counts;
     int changed;
     int structures_changed; /* an artefact was stored too (a dataflow made for the data) */
     /* the series of the last observation: consecutive observations of one series (the
@@ -77,11 +77,11 @@ struct reg_cube_txn {
     uint32_t memo_id[CUBE_MAX_DIMS];
     unsigned char memo_len[CUBE_MAX_DIMS];
     char memo_code[CUBE_MAX_DIMS][32];
-    /* what deletions and replacements may touch (see reg_cube_set_scope) */
+    /* what deletions and replacements may touch (see store_cube_set_scope) */
     int scoped;
-    reg_cube_allow_cb allow;
+    store_cube_allow_cb allow;
     void *allow_ctx;
-    /* Replace (see reg_cube_replace_begin): each series met since, once, found by its key in
+    /* Replace (see store_cube_replace_begin): each series met since, once, found by its key in
      * an open-addressing table (1 + index in rep, 0 empty): linear in the series sent */
     int replacing;
     struct replaced *rep; /* in the arena */
@@ -124,8 +124,8 @@ struct seen_slot {
     uint32_t off; /* 1 + offset of its run in seen; 0: none */
 };
 
-struct reg_cube {
-    reg_view_t *v;
+struct store_cube {
+    store_view_t *v;
     uint32_t flow;
     size_t ndims;
     /* the code last looked up at each dimension (ids start at 1; 0: none): series in key
@@ -134,9 +134,9 @@ struct reg_cube {
     core_str_t memo_code[CUBE_MAX_DIMS];
 };
 
-struct reg_series_iter {
-    reg_cube_t *c;
-    const reg_key_filter_t *filter;
+struct store_series_iter {
+    store_cube_t *c;
+    const store_key_filter_t *filter;
     MDB_cursor *scur;
     core_str_t block; /* the current series' observations (see obs in the key layouts) */
     uint32_t block_no; /* its number, from the series record */
@@ -145,7 +145,7 @@ struct reg_series_iter {
     size_t klen;
     uint32_t ids[CUBE_MAX_DIMS];
     int started, done;
-    int seeked; /* key holds where the scan resumes (reg_series_iter_seek) */
+    int seeked; /* key holds where the scan resumes (store_series_iter_seek) */
     int64_t from, to;
     uint64_t min_commit; /* observations stamped before it are skipped */
 };
@@ -238,7 +238,7 @@ blob_merge(core_buf_t *out, core_str_t old, const dsd_kv_t *attrs, size_t n)
 /* Marks in the commit of an entry, never committed: ENTRY_SEEN, given again unchanged by this
  * transaction (in memory only, for duplicates); ENTRY_OLD, an entry of a series being
  * replaced that was not given again yet (may be put within the transaction, see
- * flush_blocks; reg_cube_replace_end deletes those left). */
+ * flush_blocks; store_cube_replace_end deletes those left). */
 #define ENTRY_SEEN (UINT64_C(1) << 63)
 #define ENTRY_OLD (UINT64_C(1) << 62)
 #define ENTRY_MARKS (ENTRY_SEEN | ENTRY_OLD)
@@ -278,7 +278,7 @@ entry_decode(const unsigned char *p, size_t n, entry_t *e)
 }
 
 static void
-entry_obs(const entry_t *e, reg_obs_t *out)
+entry_obs(const entry_t *e, store_obs_t *out)
 {
     out->start = (int64_t)(get_u64(e->pkey) ^ (1ULL << 63));
     out->end = out->start + (int64_t)(uint32_t)~get_u32(e->pkey + 8); /* complemented */
@@ -317,7 +317,7 @@ entry_encode(core_buf_t *b, const unsigned char *pkey, uint64_t commit, core_str
 }
 
 static struct block *
-block_at(reg_cube_txn_t *t, size_t i)
+block_at(store_cube_txn_t *t, size_t i)
 {
     return (struct block *)(void *)t->blocks.ptr + i;
 }
@@ -333,7 +333,7 @@ key_hash(const unsigned char *k, size_t n)
 
 /* The slot of key in the table: the block's, or the empty one where it goes. */
 static uint32_t *
-block_slot(reg_cube_txn_t *t, const unsigned char *key, size_t klen)
+block_slot(store_cube_txn_t *t, const unsigned char *key, size_t klen)
 {
     uint32_t *slots = (uint32_t *)(void *)t->slots.ptr;
     size_t mask = t->nslots - 1, j = (size_t)key_hash(key, klen) & mask;
@@ -347,7 +347,7 @@ block_slot(reg_cube_txn_t *t, const unsigned char *key, size_t klen)
 }
 
 static void
-grow_slots(reg_cube_txn_t *t)
+grow_slots(store_cube_txn_t *t)
 {
     size_t n = t->nslots ? 2 * t->nslots : 1024;
     core_buf_reset(&t->slots);
@@ -397,7 +397,7 @@ entry_mark(struct block *b, size_t off, uint64_t commit)
 /* ---- observations given again unchanged (duplicates) ------------------------------------ */
 
 static struct seen_slot *
-seen_slot(reg_cube_txn_t *t, uint32_t block)
+seen_slot(store_cube_txn_t *t, uint32_t block)
 {
     struct seen_slot *tab = (struct seen_slot *)(void *)t->seen_slots.ptr;
     unsigned char k[4];
@@ -410,7 +410,7 @@ seen_slot(reg_cube_txn_t *t, uint32_t block)
 
 /* Notes which entries of b (leaving memory) are marked ENTRY_SEEN: bits[n], one per entry. */
 static void
-seen_keep(reg_cube_txn_t *t, const struct block *b, const core_buf_t *bits, size_t n)
+seen_keep(store_cube_txn_t *t, const struct block *b, const core_buf_t *bits, size_t n)
 {
     if (2 * (t->nseen + 1) > t->nseen_slots) {
         size_t cap = t->nseen_slots ? 2 * t->nseen_slots : 1024, old = t->nseen_slots;
@@ -441,7 +441,7 @@ seen_keep(reg_cube_txn_t *t, const struct block *b, const core_buf_t *bits, size
 /* Marks again ENTRY_SEEN the entries of b (just read from the store) that were when it left
  * memory. */
 static void
-seen_restore(reg_cube_txn_t *t, struct block *b)
+seen_restore(store_cube_txn_t *t, struct block *b)
 {
     if (t->nseen == 0)
         return;
@@ -463,7 +463,7 @@ seen_restore(reg_cube_txn_t *t, struct block *b)
 /* The index of the block whose key (see block_key) is bk, read from the store the first
  * time. */
 static core_rc
-block_of(reg_cube_txn_t *t, const unsigned char *bk, size_t klen, size_t *out, core_err_t *err)
+block_of(store_cube_txn_t *t, const unsigned char *bk, size_t klen, size_t *out, core_err_t *err)
 {
     if (klen > BLOCK_KEY)
         return core_fail(err, CORE_EBUG, "a block key of %zu bytes", klen);
@@ -477,7 +477,7 @@ block_of(reg_cube_txn_t *t, const unsigned char *bk, size_t klen, size_t *out, c
     MDB_val k = {klen, (void *)bk}, v;
     int m = mdb_get(t->txn, t->reg->obs, &k, &v);
     if (m != 0 && m != MDB_NOTFOUND)
-        return reg__fail(err, m, "get observations");
+        return store__fail(err, m, "get observations");
     core_buf_reserve(&t->blocks, sizeof(struct block));
     struct block *b = block_at(t, t->nblocks);
     t->blocks.len += sizeof(struct block);
@@ -523,7 +523,7 @@ cmp_block(const void *pa, const void *pb, void *arg)
 }
 
 static void
-drop_blocks(reg_cube_txn_t *t)
+drop_blocks(store_cube_txn_t *t)
 {
     for (size_t i = 0; i < t->nblocks; i++)
         core_buf_dispose(&block_at(t, i)->buf);
@@ -539,7 +539,7 @@ drop_blocks(reg_cube_txn_t *t)
  * leaves memory, the duplicates it could tell must still be told); whether an entry is
  * marked ENTRY_OLD, or 0 when b is damaged. bits is scratch. */
 static int
-unmark_block(reg_cube_txn_t *t, struct block *b, int final, int *old, core_buf_t *bits)
+unmark_block(store_cube_txn_t *t, struct block *b, int final, int *old, core_buf_t *bits)
 {
     unsigned char *p = (unsigned char *)b->buf.ptr;
     entry_t e;
@@ -568,7 +568,7 @@ unmark_block(reg_cube_txn_t *t, struct block *b, int final, int *old, core_buf_t
  * commit). A block past the table's last key is appended (MDB_APPEND): LMDB then fills pages
  * instead of splitting them in half. */
 static core_rc
-flush_blocks(reg_cube_txn_t *t, int final, core_err_t *err)
+flush_blocks(store_cube_txn_t *t, int final, core_err_t *err)
 {
     if (t->nblocks == 0)
         return CORE_OK;
@@ -589,7 +589,7 @@ flush_blocks(reg_cube_txn_t *t, int final, core_err_t *err)
         int old = 0;
         if (b->marked && !unmark_block(t, b, final, &old, &bits))
             damaged = 1;
-        /* an entry still marked ENTRY_OLD is put marked, for reg_cube_replace_end */
+        /* an entry still marked ENTRY_OLD is put marked, for store_cube_replace_end */
         if (!b->dirty && !b->stored_old && !old)
             continue; /* as stored */
         MDB_val k = {b->klen, b->key}, v = {b->buf.len, b->buf.ptr};
@@ -607,12 +607,12 @@ flush_blocks(reg_cube_txn_t *t, int final, core_err_t *err)
     drop_blocks(t);
     if (damaged)
         return core_fail(err, CORE_EBUG, "stored observations are damaged");
-    return m == 0 ? CORE_OK : reg__fail(err, m, "put observations");
+    return m == 0 ? CORE_OK : store__fail(err, m, "put observations");
 }
 
 /* Puts entry (encoded) into block b: in period-key order, over an entry of the same period. */
 static void
-block_put(reg_cube_txn_t *t, struct block *b, const core_buf_t *entry, size_t at, size_t old_len)
+block_put(store_cube_txn_t *t, struct block *b, const core_buf_t *entry, size_t at, size_t old_len)
 {
     size_t before = b->buf.len;
     if (at == b->buf.len && old_len == 0) { /* the usual case: the next period */
@@ -662,7 +662,7 @@ block_find(const struct block *b, const unsigned char *pkey, size_t *at, entry_t
 static void
 abort_deferred(void *arg)
 {
-    reg_cube_txn_t *t = arg;
+    store_cube_txn_t *t = arg;
     if (t->txn != NULL)
         mdb_txn_abort(t->txn);
     t->txn = NULL;
@@ -684,7 +684,7 @@ abort_deferred(void *arg)
 }
 
 static int
-same_series(reg_cube_txn_t *t, const core_str_t *codes)
+same_series(store_cube_txn_t *t, const core_str_t *codes)
 {
     if (!t->last_valid)
         return 0;
@@ -699,7 +699,7 @@ same_series(reg_cube_txn_t *t, const core_str_t *codes)
 }
 
 static void
-remember_series(reg_cube_txn_t *t, const core_str_t *codes, const unsigned char *key)
+remember_series(store_cube_txn_t *t, const core_str_t *codes, const unsigned char *key)
 {
     core_buf_reset(&t->last_codes);
     for (size_t d = 0; d < t->ndims; d++) {
@@ -711,15 +711,15 @@ remember_series(reg_cube_txn_t *t, const core_str_t *codes, const unsigned char 
 }
 
 core_rc
-reg_cube_begin(reg_t *r, core_arena_t *a, reg_cube_txn_t **out, core_err_t *err)
+store_cube_begin(store_t *r, core_arena_t *a, store_cube_txn_t **out, core_err_t *err)
 {
-    reg_cube_txn_t *t = core_arena_zalloc(a, sizeof *t);
+    store_cube_txn_t *t = core_arena_zalloc(a, sizeof *t);
     t->reg = r;
     t->a = a;
-    int m = reg__write_begin(r, &t->txn);
+    int m = store__write_begin(r, &t->txn);
     if (m != 0)
-        return reg__fail(err, m, "begin data write");
-    t->commit = reg__meta_get(r, t->txn, "commit") + 1;
+        return store__fail(err, m, "begin data write");
+    t->commit = store__meta_get(r, t->txn, "commit") + 1;
     t->cur_block = SIZE_MAX;
     core_arena_defer(a, abort_deferred, t);
     *out = t;
@@ -727,15 +727,15 @@ reg_cube_begin(reg_t *r, core_arena_t *a, reg_cube_txn_t **out, core_err_t *err)
 }
 
 core_rc
-reg_cube_select(reg_cube_txn_t *t, const dsd_ref_t *flow, size_t ndims, core_err_t *err)
+store_cube_select(store_cube_txn_t *t, const dsd_ref_t *flow, size_t ndims, core_err_t *err)
 {
     t->last_valid = 0;
     memset(t->memo_id, 0, sizeof t->memo_id); /* ids are per dataflow */
     if (ndims == 0 || ndims > CUBE_MAX_DIMS)
         return core_fail(err, CORE_ETOOBIG, "a key of %zu dimensions (at most %d)", ndims,
                          CUBE_MAX_DIMS);
-    unsigned char kb[REG_KEY_MAX];
-    size_t kn = reg__key(flow, kb, sizeof kb);
+    unsigned char kb[STORE_KEY_MAX];
+    size_t kn = store__key(flow, kb, sizeof kb);
     MDB_val k = {kn, kb}, v;
     int m = mdb_get(t->txn, t->reg->flows, &k, &v);
     if (m == 0 && v.mv_size == 8) {
@@ -748,16 +748,16 @@ reg_cube_select(reg_cube_txn_t *t, const dsd_ref_t *flow, size_t ndims, core_err
         return CORE_OK;
     }
     if (m != MDB_NOTFOUND)
-        return reg__fail(err, m, "get flow");
-    t->flow = (uint32_t)reg__meta_get(t->reg, t->txn, "flows") + 1;
+        return store__fail(err, m, "get flow");
+    t->flow = (uint32_t)store__meta_get(t->reg, t->txn, "flows") + 1;
     t->ndims = ndims;
     unsigned char fv[8];
     put_u32(fv, t->flow);
     put_u32(fv + 4, (uint32_t)ndims);
     v = (MDB_val){8, fv};
     if ((m = mdb_put(t->txn, t->reg->flows, &k, &v, 0)) != 0 ||
-        (m = reg__meta_put(t->reg, t->txn, "flows", t->flow)) != 0)
-        return reg__fail(err, m, "put flow");
+        (m = store__meta_put(t->reg, t->txn, "flows", t->flow)) != 0)
+        return store__fail(err, m, "put flow");
     return CORE_OK;
 }
 
@@ -773,11 +773,11 @@ code_key(unsigned char *out, uint32_t flow, size_t dim, core_str_t code)
 
 /* The id of code in dim, interning it when create is set; 0 (not an error) when absent. */
 static core_rc
-code_id(MDB_txn *txn, reg_t *r, uint32_t flow, size_t dim, core_str_t code, int create,
+code_id(MDB_txn *txn, store_t *r, uint32_t flow, size_t dim, core_str_t code, int create,
         uint32_t *id, core_err_t *err)
 {
-    unsigned char kb[REG_KEY_MAX];
-    if (code.len == 0 || code.len > REG_KEY_MAX - 6)
+    unsigned char kb[STORE_KEY_MAX];
+    if (code.len == 0 || code.len > STORE_KEY_MAX - 6)
         return core_fail(err, CORE_ESEMANTIC, "a code of %zu characters", code.len);
     MDB_val k = {code_key(kb, flow, dim, code), kb}, v;
     int m = mdb_get(txn, r->codes, &k, &v);
@@ -786,7 +786,7 @@ code_id(MDB_txn *txn, reg_t *r, uint32_t flow, size_t dim, core_str_t code, int 
         return CORE_OK;
     }
     if (m != MDB_NOTFOUND)
-        return reg__fail(err, m, "get code");
+        return store__fail(err, m, "get code");
     *id = 0;
     if (!create)
         return CORE_OK;
@@ -797,22 +797,22 @@ code_id(MDB_txn *txn, reg_t *r, uint32_t flow, size_t dim, core_str_t code, int 
     put_u32(ib, next + 1);
     nv = (MDB_val){4, ib};
     if ((m = mdb_put(txn, r->codes, &nk, &nv, 0)) != 0)
-        return reg__fail(err, m, "put code counter");
+        return store__fail(err, m, "put code counter");
     put_u32(ib, next);
     v = (MDB_val){4, ib};
     if ((m = mdb_put(txn, r->codes, &k, &v, 0)) != 0)
-        return reg__fail(err, m, "put code");
+        return store__fail(err, m, "put code");
     memcpy(rk, kb, 6);
     put_u32(rk + 6, next);
     MDB_val rkv = {10, rk}, rv = {code.len, (void *)code.ptr};
     if ((m = mdb_put(txn, r->codeids, &rkv, &rv, 0)) != 0)
-        return reg__fail(err, m, "put code id");
+        return store__fail(err, m, "put code id");
     return CORE_OK;
 }
 
 /* Builds the series key of codes; *found is 0 when a code is unknown and !create. */
 static core_rc
-series_key(reg_cube_txn_t *t, const core_str_t *codes, int create, unsigned char *out,
+series_key(store_cube_txn_t *t, const core_str_t *codes, int create, unsigned char *out,
            int *found, core_err_t *err)
 {
     put_u32(out, t->flow);
@@ -842,7 +842,7 @@ series_key(reg_cube_txn_t *t, const core_str_t *codes, int create, unsigned char
 static int
 cmp_log(const void *pa, const void *pb, void *arg)
 {
-    const reg_cube_txn_t *t = arg;
+    const store_cube_txn_t *t = arg;
     size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
     const unsigned char *x = (const unsigned char *)t->log.ptr + a;
     const unsigned char *y = (const unsigned char *)t->log.ptr + b;
@@ -854,12 +854,12 @@ cmp_log(const void *pa, const void *pb, void *arg)
  * they come after every stored one and LMDB appends them; a key written twice keeps its
  * last value, as a put over it would.
  * The log keeps one entry per series and one per deleted observation: under commit 0 (never
- * a commit's number, so reg_cube_changes never reads it) an index gives, for the rest of each
+ * a commit's number, so store_cube_changes never reads it) an index gives, for the rest of each
  * key (series key [, period key]), the commit of its entry; a new entry takes the place of
  * the older one. An 'R' note (an observation written again) takes its deletion off the log
  * and is not stored itself. */
 static core_rc
-flush_log(reg_cube_txn_t *t, core_err_t *err)
+flush_log(store_cube_txn_t *t, core_err_t *err)
 {
     size_t n = t->log_idx.len / sizeof(size_t);
     size_t *idx = (size_t *)(void *)t->log_idx.ptr;
@@ -913,13 +913,13 @@ flush_log(reg_cube_txn_t *t, core_err_t *err)
         mdb_cursor_close(cur);
     core_buf_reset(&t->log);
     core_buf_reset(&t->log_idx);
-    return m == 0 ? CORE_OK : reg__fail(err, m, "log the changes");
+    return m == 0 ? CORE_OK : store__fail(err, m, "log the changes");
 }
 
 /* Notes in the change log what this commit did to a series (or one observation of it); the
  * notes are kept in memory and put in key order (see flush_log). */
 static core_rc
-log_change(reg_cube_txn_t *t, const unsigned char *skey, size_t slen, const unsigned char *pkey,
+log_change(store_cube_txn_t *t, const unsigned char *skey, size_t slen, const unsigned char *pkey,
            char type, core_str_t period, core_err_t *err)
 {
     unsigned char kb[8 + OBS_KEY_MAX];
@@ -947,7 +947,7 @@ log_change(reg_cube_txn_t *t, const unsigned char *skey, size_t slen, const unsi
  * again takes its deletion off (see flush_log). This transaction's deletions are not in the
  * index yet: when it made any, the answer is yes. */
 static int
-may_have_deletions(reg_cube_txn_t *t, const unsigned char *sk, size_t slen)
+may_have_deletions(store_cube_txn_t *t, const unsigned char *sk, size_t slen)
 {
     if (t->deletions > 0)
         return 1;
@@ -967,7 +967,7 @@ may_have_deletions(reg_cube_txn_t *t, const unsigned char *sk, size_t slen)
 }
 
 void
-reg_cube_set_provider(reg_cube_txn_t *t, core_str_t agency, core_str_t id)
+store_cube_set_provider(store_cube_txn_t *t, core_str_t agency, core_str_t id)
 {
     char *p = core_arena_alloc(t->a, agency.len + 1 + id.len);
     memcpy(p, agency.ptr, agency.len);
@@ -978,17 +978,17 @@ reg_cube_set_provider(reg_cube_txn_t *t, core_str_t agency, core_str_t id)
 }
 
 void
-reg_cube_set_scope(reg_cube_txn_t *t, reg_cube_allow_cb allow, void *ctx)
+store_cube_set_scope(store_cube_txn_t *t, store_cube_allow_cb allow, void *ctx)
 {
     t->scoped = 1;
     t->allow = allow;
     t->allow_ctx = ctx;
 }
 
-/* Whether the stored series skey is in t's scope (see reg_cube_set_scope): written last by
+/* Whether the stored series skey is in t's scope (see store_cube_set_scope): written last by
  * t's provider and, when ask, accepted by t->allow. */
 static core_rc
-in_scope(reg_cube_txn_t *t, const unsigned char *skey, size_t slen, int ask, int *yes,
+in_scope(store_cube_txn_t *t, const unsigned char *skey, size_t slen, int ask, int *yes,
          core_err_t *err)
 {
     *yes = 1;
@@ -997,7 +997,7 @@ in_scope(reg_cube_txn_t *t, const unsigned char *skey, size_t slen, int ask, int
     MDB_val k = {slen, (void *)skey}, v;
     int m = mdb_get(t->txn, t->reg->providers, &k, &v);
     if (m != 0 && m != MDB_NOTFOUND)
-        return reg__fail(err, m, "get series provider");
+        return store__fail(err, m, "get series provider");
     *yes = m == 0 && t->provider.ptr != NULL && v.mv_size == t->provider.len &&
            memcmp(v.mv_data, t->provider.ptr, v.mv_size) == 0;
     if (!*yes || !ask || t->allow == NULL)
@@ -1012,7 +1012,7 @@ in_scope(reg_cube_txn_t *t, const unsigned char *skey, size_t slen, int ask, int
         k = (MDB_val){10, kb};
         if ((m = mdb_get(t->txn, t->reg->codeids, &k, &v)) != 0)
             return m == MDB_NOTFOUND ? core_fail(err, CORE_EBUG, "a series of unknown codes")
-                                     : reg__fail(err, m, "get code");
+                                     : store__fail(err, m, "get code");
         codes[d] = (core_str_t){v.mv_data, v.mv_size}; /* (valid until the next write) */
     }
     *yes = t->allow(t->allow_ctx, codes);
@@ -1020,7 +1020,7 @@ in_scope(reg_cube_txn_t *t, const unsigned char *skey, size_t slen, int ask, int
 }
 
 static core_rc
-stamp_provider(reg_cube_txn_t *t, const unsigned char *skey, size_t slen, core_err_t *err)
+stamp_provider(store_cube_txn_t *t, const unsigned char *skey, size_t slen, core_err_t *err)
 {
     if (t->provider.ptr == NULL)
         return CORE_OK;
@@ -1030,7 +1030,7 @@ stamp_provider(reg_cube_txn_t *t, const unsigned char *skey, size_t slen, core_e
         memcmp(v.mv_data, t->provider.ptr, v.mv_size) == 0)
         return CORE_OK; /* theirs already */
     if (m != 0 && m != MDB_NOTFOUND)
-        return reg__fail(err, m, "get series provider");
+        return store__fail(err, m, "get series provider");
     /* an upload does not take over another provider's series (what it may write, it could
      * then delete); a series loaded without a provider becomes the first uploader's */
     if (m == 0 && t->scoped)
@@ -1038,15 +1038,15 @@ stamp_provider(reg_cube_txn_t *t, const unsigned char *skey, size_t slen, core_e
     v = (MDB_val){t->provider.len, (void *)t->provider.ptr};
     m = mdb_put(t->txn, t->reg->providers, &k, &v, 0);
     t->changed = 1;
-    return m == 0 ? CORE_OK : reg__fail(err, m, "put series provider");
+    return m == 0 ? CORE_OK : store__fail(err, m, "put series provider");
 }
 
 /* A number for a new series' block: one more than any given before. */
 static core_rc
-new_block(reg_cube_txn_t *t, uint32_t *out, core_err_t *err)
+new_block(store_cube_txn_t *t, uint32_t *out, core_err_t *err)
 {
     if (t->next_block == 0)
-        t->next_block = reg__meta_get(t->reg, t->txn, "blocks") + 1;
+        t->next_block = store__meta_get(t->reg, t->txn, "blocks") + 1;
     if (t->next_block > UINT32_MAX)
         return core_fail(err, CORE_ETOOBIG, "more than 4294967295 series made in this store");
     *out = (uint32_t)t->next_block++;
@@ -1056,7 +1056,7 @@ new_block(reg_cube_txn_t *t, uint32_t *out, core_err_t *err)
 /* ---- replace ------------------------------------------------------------------------------ */
 
 void
-reg_cube_replace_begin(reg_cube_txn_t *t)
+store_cube_replace_begin(store_cube_txn_t *t)
 {
     t->replacing = 1;
     t->nrep = 0;
@@ -1066,7 +1066,7 @@ reg_cube_replace_begin(reg_cube_txn_t *t)
 }
 
 static uint32_t *
-rep_slot(reg_cube_txn_t *t, const unsigned char *key, size_t klen)
+rep_slot(store_cube_txn_t *t, const unsigned char *key, size_t klen)
 {
     uint32_t *slots = (uint32_t *)(void *)t->rep_slots.ptr;
     size_t mask = t->nrep_slots - 1, j = (size_t)key_hash(key, klen) & mask;
@@ -1077,7 +1077,7 @@ rep_slot(reg_cube_txn_t *t, const unsigned char *key, size_t klen)
 
 /* The replace's record of the series key, made when new (*added). */
 static struct replaced *
-replaced_of(reg_cube_txn_t *t, const unsigned char *key, size_t klen, int *added)
+replaced_of(store_cube_txn_t *t, const unsigned char *key, size_t klen, int *added)
 {
     if (2 * (t->nrep + 1) > t->nrep_slots) {
         size_t n = t->nrep_slots ? 2 * t->nrep_slots : 1024;
@@ -1104,7 +1104,7 @@ replaced_of(reg_cube_txn_t *t, const unsigned char *key, size_t klen, int *added
 
 /* Marks every entry of the block of series skey ENTRY_OLD: to go unless given again. */
 static core_rc
-mark_old(reg_cube_txn_t *t, const unsigned char *skey, uint32_t block, core_err_t *err)
+mark_old(store_cube_txn_t *t, const unsigned char *skey, uint32_t block, core_err_t *err)
 {
     unsigned char bk[BLOCK_KEY];
     block_key(bk, get_u32(skey), block);
@@ -1142,7 +1142,7 @@ attr_given(core_str_t given, core_str_t id)
  * observations marked to go (another provider's, or one loaded without a provider, is only
  * written to); the attribute ids given are noted. */
 static core_rc
-replace_series(reg_cube_txn_t *t, const unsigned char *skey, size_t slen, const dsd_kv_t *attrs,
+replace_series(store_cube_txn_t *t, const unsigned char *skey, size_t slen, const dsd_kv_t *attrs,
                size_t nattrs, core_err_t *err)
 {
     int added;
@@ -1152,7 +1152,7 @@ replace_series(reg_cube_txn_t *t, const unsigned char *skey, size_t slen, const 
         series_rec_t rec;
         int m = mdb_get(t->txn, t->reg->series, &k, &v), yes = 0;
         if (m != 0 && m != MDB_NOTFOUND)
-            return reg__fail(err, m, "get series");
+            return store__fail(err, m, "get series");
         core_rc rc;
         if (m == 0 && series_rec(&v, &rec) &&
             (rc = in_scope(t, skey, slen, 0, &yes, err)) != CORE_OK)
@@ -1174,13 +1174,13 @@ replace_series(reg_cube_txn_t *t, const unsigned char *skey, size_t slen, const 
     return CORE_OK;
 }
 
-static core_rc log_deleted(reg_cube_txn_t *t, const unsigned char *skey, size_t slen,
+static core_rc log_deleted(store_cube_txn_t *t, const unsigned char *skey, size_t slen,
                            const entry_t *e, core_err_t *err);
 
 /* The end of a replaced series: the observations not given again go, and so do the series
  * attributes not given again. */
 static core_rc
-finish_replaced(reg_cube_txn_t *t, struct replaced *r, core_err_t *err)
+finish_replaced(store_cube_txn_t *t, struct replaced *r, core_err_t *err)
 {
     size_t slen = 4 + 4 * t->ndims;
     unsigned char bk[BLOCK_KEY];
@@ -1217,7 +1217,7 @@ finish_replaced(reg_cube_txn_t *t, struct replaced *r, core_err_t *err)
     if (m == MDB_NOTFOUND)
         return CORE_OK;
     if (m != 0)
-        return reg__fail(err, m, "get series");
+        return store__fail(err, m, "get series");
     if (!series_rec(&v, &rec))
         return core_fail(err, CORE_EBUG, "a stored series record is damaged");
     core_buf_t nb;
@@ -1232,7 +1232,7 @@ finish_replaced(reg_cube_txn_t *t, struct replaced *r, core_err_t *err)
         v = (MDB_val){nb.len, nb.ptr};
         m = mdb_put(t->txn, t->reg->series, &k, &v, 0);
         t->changed = 1;
-        rc = m != 0 ? reg__fail(err, m, "put series")
+        rc = m != 0 ? store__fail(err, m, "put series")
                     : log_change(t, r->key, slen, NULL, 'U', CORE_STR_NULL, err);
     }
     core_buf_dispose(&nb);
@@ -1240,7 +1240,7 @@ finish_replaced(reg_cube_txn_t *t, struct replaced *r, core_err_t *err)
 }
 
 core_rc
-reg_cube_replace_end(reg_cube_txn_t *t, core_err_t *err)
+store_cube_replace_end(store_cube_txn_t *t, core_err_t *err)
 {
     core_rc rc = CORE_OK;
     for (size_t i = 0; i < t->nrep && rc == CORE_OK; i++) {
@@ -1263,7 +1263,7 @@ reg_cube_replace_end(reg_cube_txn_t *t, core_err_t *err)
  * new series gets its record and block number); the series becomes the provider's. *block is
  * its block number. */
 static core_rc
-touch_series(reg_cube_txn_t *t, const unsigned char *skey, size_t slen, const dsd_kv_t *attrs,
+touch_series(store_cube_txn_t *t, const unsigned char *skey, size_t slen, const dsd_kv_t *attrs,
              size_t nattrs, uint32_t *block, core_err_t *err)
 {
     core_rc rc;
@@ -1276,7 +1276,7 @@ touch_series(reg_cube_txn_t *t, const unsigned char *skey, size_t slen, const ds
     series_rec_t old = {0};
     int m = mdb_get(t->txn, t->reg->series, &k, &v);
     if (m != 0 && m != MDB_NOTFOUND)
-        return reg__fail(err, m, "get series");
+        return store__fail(err, m, "get series");
     int exists = m == 0 && series_rec(&v, &old);
     memcpy(t->touched_key, skey, slen);
     t->touched_valid = 1;
@@ -1302,13 +1302,13 @@ touch_series(reg_cube_txn_t *t, const unsigned char *skey, size_t slen, const ds
     core_buf_dispose(&b);
     t->changed = 1;
     if (m != 0)
-        return reg__fail(err, m, "put series");
+        return store__fail(err, m, "put series");
     t->touched_logged = 1;
     return log_change(t, skey, slen, NULL, 'U', CORE_STR_NULL, err);
 }
 
 core_rc
-reg_cube_put_series(reg_cube_txn_t *t, const core_str_t *codes, const dsd_kv_t *attrs,
+store_cube_put_series(store_cube_txn_t *t, const core_str_t *codes, const dsd_kv_t *attrs,
                     size_t nattrs, core_err_t *err)
 {
     unsigned char sk[SERIES_KEY_MAX];
@@ -1330,7 +1330,7 @@ same_entry(const core_buf_t *x, const entry_t *e)
 }
 
 core_rc
-reg_cube_put_obs(reg_cube_txn_t *t, const core_str_t *codes, const unsigned char *pkey,
+store_cube_put_obs(store_cube_txn_t *t, const core_str_t *codes, const unsigned char *pkey,
                  core_str_t period, core_str_t value, const dsd_kv_t *attrs, size_t nattrs,
                  int *twice, core_err_t *err)
 {
@@ -1403,7 +1403,7 @@ reg_cube_put_obs(reg_cube_txn_t *t, const core_str_t *codes, const unsigned char
 }
 
 static int
-series_matches(const reg_cube_txn_t *t, const unsigned char *key, const uint32_t *want)
+series_matches(const store_cube_txn_t *t, const unsigned char *key, const uint32_t *want)
 {
     for (size_t d = 0; d < t->ndims; d++)
         if (want[d] != 0 && get_u32(key + 4 + 4 * d) != want[d])
@@ -1413,7 +1413,7 @@ series_matches(const reg_cube_txn_t *t, const unsigned char *key, const uint32_t
 
 /* The keys (copies) of the selected flow's series whose codes are want's (0: any code). */
 static core_rc
-matching_series(reg_cube_txn_t *t, const uint32_t *want, core_vec_t *out, core_err_t *err)
+matching_series(store_cube_txn_t *t, const uint32_t *want, core_vec_t *out, core_err_t *err)
 {
     size_t slen = 4 + 4 * t->ndims;
     unsigned char fk[4];
@@ -1421,7 +1421,7 @@ matching_series(reg_cube_txn_t *t, const uint32_t *want, core_vec_t *out, core_e
     MDB_cursor *cur;
     int m = mdb_cursor_open(t->txn, t->reg->series, &cur);
     if (m != 0)
-        return reg__fail(err, m, "cursor");
+        return store__fail(err, m, "cursor");
     MDB_val k = {4, fk}, v;
     for (m = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); m == 0;
          m = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
@@ -1431,14 +1431,14 @@ matching_series(reg_cube_txn_t *t, const uint32_t *want, core_vec_t *out, core_e
             core_vec_push(t->a, out, core_arena_strndup(t->a, k.mv_data, slen));
     }
     mdb_cursor_close(cur);
-    return m == 0 || m == MDB_NOTFOUND ? CORE_OK : reg__fail(err, m, "scan series");
+    return m == 0 || m == MDB_NOTFOUND ? CORE_OK : store__fail(err, m, "scan series");
 }
 
 /* A group's attributes are part of every series it covers: their records are stamped with
  * this commit and logged, so that updatedAfter shows them. This walks the dataflow's
  * series, once per group whose attributes change. */
 static core_rc
-touch_group_series(reg_cube_txn_t *t, const unsigned char *gk, core_err_t *err)
+touch_group_series(store_cube_txn_t *t, const unsigned char *gk, core_err_t *err)
 {
     uint32_t want[CUBE_MAX_DIMS];
     for (size_t d = 0; d < t->ndims; d++)
@@ -1453,7 +1453,7 @@ touch_group_series(reg_cube_txn_t *t, const unsigned char *gk, core_err_t *err)
     for (size_t i = 0; i < hits.len; i++) {
         MDB_val sk = {slen, hits.items[i]};
         if ((m = mdb_get(t->txn, t->reg->series, &sk, &v)) != 0)
-            return reg__fail(err, m, "get series");
+            return store__fail(err, m, "get series");
         if (v.mv_size < 8)
             continue;
         core_buf_reset(&t->scratch);
@@ -1463,7 +1463,7 @@ touch_group_series(reg_cube_txn_t *t, const unsigned char *gk, core_err_t *err)
         core_buf_add(&t->scratch, (const unsigned char *)v.mv_data + 8, v.mv_size - 8);
         v = (MDB_val){t->scratch.len, t->scratch.ptr};
         if ((m = mdb_put(t->txn, t->reg->series, &sk, &v, 0)) != 0)
-            return reg__fail(err, m, "put series");
+            return store__fail(err, m, "put series");
         if ((rc = log_change(t, hits.items[i], slen, NULL, 'U', CORE_STR_NULL, err)) != CORE_OK)
             return rc;
     }
@@ -1471,7 +1471,7 @@ touch_group_series(reg_cube_txn_t *t, const unsigned char *gk, core_err_t *err)
 }
 
 core_rc
-reg_cube_put_group(reg_cube_txn_t *t, const core_str_t *codes, const dsd_kv_t *attrs,
+store_cube_put_group(store_cube_txn_t *t, const core_str_t *codes, const dsd_kv_t *attrs,
                    size_t nattrs, core_err_t *err)
 {
     unsigned char gk[SERIES_KEY_MAX];
@@ -1497,7 +1497,7 @@ reg_cube_put_group(reg_cube_txn_t *t, const core_str_t *codes, const dsd_kv_t *a
     int m = b.len && !same ? mdb_put(t->txn, t->reg->groups, &k, &v, 0) : 0;
     core_buf_dispose(&b);
     if (m != 0)
-        return reg__fail(err, m, "put group attributes");
+        return store__fail(err, m, "put group attributes");
     if (same)
         return CORE_OK;
     t->changed = 1;
@@ -1505,7 +1505,7 @@ reg_cube_put_group(reg_cube_txn_t *t, const core_str_t *codes, const dsd_kv_t *a
 }
 
 core_rc
-reg_cube_put_dataset(reg_cube_txn_t *t, const dsd_kv_t *attrs, size_t nattrs, core_err_t *err)
+store_cube_put_dataset(store_cube_txn_t *t, const dsd_kv_t *attrs, size_t nattrs, core_err_t *err)
 {
     unsigned char fk[4];
     put_u32(fk, t->flow);
@@ -1523,14 +1523,14 @@ reg_cube_put_dataset(reg_cube_txn_t *t, const dsd_kv_t *attrs, size_t nattrs, co
         t->changed = 1;
     }
     core_buf_dispose(&b);
-    return m == 0 ? CORE_OK : reg__fail(err, m, "put data set attributes");
+    return m == 0 ? CORE_OK : store__fail(err, m, "put data set attributes");
 }
 
 /* ---- deleting ----------------------------------------------------------------------------- */
 
 /* Logs the deletion of an observation. */
 static core_rc
-log_deleted(reg_cube_txn_t *t, const unsigned char *skey, size_t slen, const entry_t *e,
+log_deleted(store_cube_txn_t *t, const unsigned char *skey, size_t slen, const entry_t *e,
             core_err_t *err)
 {
     t->counts.obs_deleted++;
@@ -1541,7 +1541,7 @@ log_deleted(reg_cube_txn_t *t, const unsigned char *skey, size_t slen, const ent
 
 /* Deletes one observation of the series (pkey) or all of them and the series (pkey NULL). */
 static core_rc
-delete_series_obs(reg_cube_txn_t *t, const unsigned char *skey, size_t slen,
+delete_series_obs(store_cube_txn_t *t, const unsigned char *skey, size_t slen,
                   const unsigned char *pkey, core_err_t *err)
 {
     MDB_val sk = {slen, (void *)skey}, sv;
@@ -1550,7 +1550,7 @@ delete_series_obs(reg_cube_txn_t *t, const unsigned char *skey, size_t slen,
     if (m == MDB_NOTFOUND)
         return CORE_OK; /* never stored, or deleted already */
     if (m != 0)
-        return reg__fail(err, m, "get series");
+        return store__fail(err, m, "get series");
     if (!series_rec(&sv, &rec))
         return core_fail(err, CORE_EBUG, "a stored series record is damaged");
     unsigned char bk[BLOCK_KEY];
@@ -1588,14 +1588,14 @@ delete_series_obs(reg_cube_txn_t *t, const unsigned char *skey, size_t slen,
     if (m == MDB_NOTFOUND)
         return CORE_OK;
     if (m != 0)
-        return reg__fail(err, m, "delete series");
+        return store__fail(err, m, "delete series");
     t->counts.series_deleted++;
     t->changed = 1;
     return log_change(t, skey, slen, NULL, 'X', CORE_STR_NULL, err);
 }
 
 core_rc
-reg_cube_delete(reg_cube_txn_t *t, const core_str_t *codes, const unsigned char *pkey,
+store_cube_delete(store_cube_txn_t *t, const core_str_t *codes, const unsigned char *pkey,
                 core_err_t *err)
 {
     t->last_valid = 0; /* the series record may go: the next observation touches it again */
@@ -1627,7 +1627,7 @@ reg_cube_delete(reg_cube_txn_t *t, const core_str_t *codes, const unsigned char 
         if (m == MDB_NOTFOUND)
             return CORE_OK;
         if (m != 0)
-            return reg__fail(err, m, "get series");
+            return store__fail(err, m, "get series");
         if ((rc = in_scope(t, sk, slen, 1, &yes, err)) != CORE_OK)
             return rc;
         if (!yes)
@@ -1648,38 +1648,38 @@ reg_cube_delete(reg_cube_txn_t *t, const core_str_t *codes, const unsigned char 
 }
 
 core_rc
-reg_cube_put_artefact(reg_cube_txn_t *t, const dsd_artefact_t *art, dsd_report_t *report,
+store_cube_put_artefact(store_cube_txn_t *t, const dsd_artefact_t *art, dsd_report_t *report,
                       core_err_t *err)
 {
-    reg_put_status st;
-    core_rc rc = reg__put_artefact(t->reg, t->txn, art, &st, report, err);
-    if (rc == CORE_OK && st != REG_PUT_UNCHANGED)
+    store_put_status st;
+    core_rc rc = store__put_artefact(t->reg, t->txn, art, &st, report, err);
+    if (rc == CORE_OK && st != STORE_PUT_UNCHANGED)
         t->changed = t->structures_changed = 1;
     return rc;
 }
 
 core_rc
-reg_cube_log_submission(reg_cube_txn_t *t, core_str_t record, core_err_t *err)
+store_cube_log_submission(store_cube_txn_t *t, core_str_t record, core_err_t *err)
 {
     unsigned char k8[8];
     put_u64(k8, t->commit);
     MDB_val k = {8, k8}, v = {record.len, (void *)record.ptr};
     int m = mdb_put(t->txn, t->reg->submissions, &k, &v, 0);
     t->changed = 1;
-    return m == 0 ? CORE_OK : reg__fail(err, m, "log the submission");
+    return m == 0 ? CORE_OK : store__fail(err, m, "log the submission");
 }
 
-const reg_cube_counts_t *
-reg_cube_counts(const reg_cube_txn_t *t)
+const store_cube_counts_t *
+store_cube_counts(const store_cube_txn_t *t)
 {
     return &t->counts;
 }
 
 core_rc
-reg_cube_commit(reg_cube_txn_t *t, core_err_t *err)
+store_cube_commit(store_cube_txn_t *t, core_err_t *err)
 {
     int m;
-    core_rc rc0 = t->replacing ? reg_cube_replace_end(t, err) : CORE_OK;
+    core_rc rc0 = t->replacing ? store_cube_replace_end(t, err) : CORE_OK;
     if (rc0 == CORE_OK)
         rc0 = flush_blocks(t, 1, err);
     if (rc0 == CORE_OK)
@@ -1687,20 +1687,20 @@ reg_cube_commit(reg_cube_txn_t *t, core_err_t *err)
     if (rc0 != CORE_OK)
         return rc0;
     if (t->next_block != 0 &&
-        (m = reg__meta_put(t->reg, t->txn, "blocks", t->next_block - 1)) != 0)
-        return reg__fail(err, m, "put the block counter");
+        (m = store__meta_put(t->reg, t->txn, "blocks", t->next_block - 1)) != 0)
+        return store__fail(err, m, "put the block counter");
     if (t->changed) {
-        core_rc rc = reg__stamp(t->reg, t->txn, t->commit, t->structures_changed, err);
+        core_rc rc = store__stamp(t->reg, t->txn, t->commit, t->structures_changed, err);
         if (rc != CORE_OK)
             return rc;
     }
-    m = reg__commit(t->txn);
+    m = store__commit(t->txn);
     t->txn = NULL;
-    return m == 0 ? CORE_OK : reg__fail(err, m, "commit data");
+    return m == 0 ? CORE_OK : store__fail(err, m, "commit data");
 }
 
 void
-reg_cube_abort(reg_cube_txn_t *t)
+store_cube_abort(store_cube_txn_t *t)
 {
     abort_deferred(t);
 }
@@ -1708,18 +1708,18 @@ reg_cube_abort(reg_cube_txn_t *t)
 /* ---- reading ------------------------------------------------------------------------------ */
 
 core_rc
-reg_cube_open(reg_view_t *v, const dsd_ref_t *flow, reg_cube_t **out, core_err_t *err)
+store_cube_open(store_view_t *v, const dsd_ref_t *flow, store_cube_t **out, core_err_t *err)
 {
-    unsigned char kb[REG_KEY_MAX];
-    size_t kn = reg__key(flow, kb, sizeof kb);
+    unsigned char kb[STORE_KEY_MAX];
+    size_t kn = store__key(flow, kb, sizeof kb);
     MDB_val k = {kn, kb}, val;
     int m = mdb_get(v->txn, v->reg->flows, &k, &val);
     if (m == MDB_NOTFOUND || kn == 0)
         return core_fail(err, CORE_ENOTFOUND, "no data stored for %s",
                          dsd_ref_label(v->arena, flow));
     if (m != 0)
-        return reg__fail(err, m, "get flow");
-    reg_cube_t *c = core_arena_zalloc(v->arena, sizeof *c);
+        return store__fail(err, m, "get flow");
+    store_cube_t *c = core_arena_zalloc(v->arena, sizeof *c);
     c->v = v;
     c->flow = get_u32(val.mv_data);
     c->ndims = get_u32((const unsigned char *)val.mv_data + 4);
@@ -1728,20 +1728,20 @@ reg_cube_open(reg_view_t *v, const dsd_ref_t *flow, reg_cube_t **out, core_err_t
 }
 
 size_t
-reg_cube_ndims(const reg_cube_t *c)
+store_cube_ndims(const store_cube_t *c)
 {
     return c->ndims;
 }
 
 int
-reg_cube_code_id(reg_cube_t *c, size_t dim, core_str_t code, uint32_t *id)
+store_cube_code_id(store_cube_t *c, size_t dim, core_str_t code, uint32_t *id)
 {
     core_err_t e = {0};
     return code_id(c->v->txn, c->v->reg, c->flow, dim, code, 0, id, &e) == CORE_OK && *id != 0;
 }
 
 core_str_t
-reg_cube_code(reg_cube_t *c, size_t dim, uint32_t id)
+store_cube_code(store_cube_t *c, size_t dim, uint32_t id)
 {
     if (dim < CUBE_MAX_DIMS && id != 0 && c->memo_id[dim] == id)
         return c->memo_code[dim];
@@ -1762,7 +1762,7 @@ reg_cube_code(reg_cube_t *c, size_t dim, uint32_t id)
 }
 
 core_str_t
-reg_cube_dataset_attrs(reg_cube_t *c)
+store_cube_dataset_attrs(store_cube_t *c)
 {
     unsigned char fk[4];
     put_u32(fk, c->flow);
@@ -1773,7 +1773,7 @@ reg_cube_dataset_attrs(reg_cube_t *c)
 }
 
 core_rc
-reg_cube_series_provider(reg_cube_t *c, const uint32_t *ids, core_str_t *agency, core_str_t *id,
+store_cube_series_provider(store_cube_t *c, const uint32_t *ids, core_str_t *agency, core_str_t *id,
                          core_err_t *err)
 {
     unsigned char kb[SERIES_KEY_MAX];
@@ -1785,7 +1785,7 @@ reg_cube_series_provider(reg_cube_t *c, const uint32_t *ids, core_str_t *agency,
     if (m == MDB_NOTFOUND)
         return CORE_ENOTFOUND;
     if (m != 0)
-        return reg__fail(err, m, "get series provider");
+        return store__fail(err, m, "get series provider");
     const char *p = v.mv_data, *nul = memchr(p, '\0', v.mv_size);
     if (nul == NULL)
         return core_fail(err, CORE_EBUG, "a series provider record without its separator");
@@ -1797,22 +1797,22 @@ reg_cube_series_provider(reg_cube_t *c, const uint32_t *ids, core_str_t *agency,
 static void
 close_cursors(void *arg)
 {
-    reg_series_iter_t *it = arg;
+    store_series_iter_t *it = arg;
     if (it->scur)
         mdb_cursor_close(it->scur);
 }
 
 core_rc
-reg_series_iter_new(reg_cube_t *c, const reg_key_filter_t *filter, reg_series_iter_t **out,
+store_series_iter_new(store_cube_t *c, const store_key_filter_t *filter, store_series_iter_t **out,
                     core_err_t *err)
 {
-    reg_series_iter_t *it = core_arena_zalloc(c->v->arena, sizeof *it);
+    store_series_iter_t *it = core_arena_zalloc(c->v->arena, sizeof *it);
     it->c = c;
     it->filter = filter;
     int m = mdb_cursor_open(c->v->txn, c->v->reg->series, &it->scur);
     core_arena_defer(c->v->arena, close_cursors, it);
     if (m != 0)
-        return reg__fail(err, m, "cursor");
+        return store__fail(err, m, "cursor");
     it->klen = 4 + 4 * c->ndims;
     put_u32(it->key, c->flow);
     memset(it->key + 4, 0, it->klen - 4);
@@ -1821,7 +1821,7 @@ reg_series_iter_new(reg_cube_t *c, const reg_key_filter_t *filter, reg_series_it
 }
 
 int
-reg_key_filter_allows_code(const reg_key_filter_t *f, size_t d, uint32_t id)
+store_key_filter_allows_code(const store_key_filter_t *f, size_t d, uint32_t id)
 {
     if (f == NULL || f->n[d] == SIZE_MAX)
         return 1;
@@ -1832,17 +1832,17 @@ reg_key_filter_allows_code(const reg_key_filter_t *f, size_t d, uint32_t id)
 }
 
 int
-reg_key_filter_allows(const reg_key_filter_t *f, const uint32_t *ids, size_t ndims)
+store_key_filter_allows(const store_key_filter_t *f, const uint32_t *ids, size_t ndims)
 {
     for (size_t d = 0; d < ndims; d++)
-        if (!reg_key_filter_allows_code(f, d, ids[d]))
+        if (!store_key_filter_allows_code(f, d, ids[d]))
             return 0;
     return 1;
 }
 
 /* The smallest allowed id above id in dimension d (0 when none). */
 static uint32_t
-next_allowed(const reg_key_filter_t *f, size_t d, uint32_t id)
+next_allowed(const store_key_filter_t *f, size_t d, uint32_t id)
 {
     if (f->n[d] == SIZE_MAX)
         return id == UINT32_MAX ? 0 : id + 1;
@@ -1853,7 +1853,7 @@ next_allowed(const reg_key_filter_t *f, size_t d, uint32_t id)
 }
 
 static uint32_t
-first_allowed(const reg_key_filter_t *f, size_t d)
+first_allowed(const store_key_filter_t *f, size_t d)
 {
     return f->n[d] == SIZE_MAX ? 0 : (f->n[d] ? f->ids[d][0] : UINT32_MAX);
 }
@@ -1861,9 +1861,9 @@ first_allowed(const reg_key_filter_t *f, size_t d)
 /* Moves it->key to the smallest key above ids that could pass the filter, bumping dimension
  * d (or an earlier one); returns 0 when no such key exists. */
 static int
-skip_to(reg_series_iter_t *it, const uint32_t *ids, size_t d)
+skip_to(store_series_iter_t *it, const uint32_t *ids, size_t d)
 {
-    const reg_key_filter_t *f = it->filter;
+    const store_key_filter_t *f = it->filter;
     for (size_t e = d + 1; e-- > 0;) {
         uint32_t nx = next_allowed(f, e, ids[e]);
         if (nx == 0)
@@ -1880,7 +1880,7 @@ skip_to(reg_series_iter_t *it, const uint32_t *ids, size_t d)
 
 /* The series record v of the iterator's current series, to out. */
 static core_rc
-series_out(reg_series_iter_t *it, const MDB_val *v, reg_series_t *out, core_err_t *err)
+series_out(store_series_iter_t *it, const MDB_val *v, store_series_t *out, core_err_t *err)
 {
     series_rec_t rec;
     if (!series_rec(v, &rec))
@@ -1893,9 +1893,9 @@ series_out(reg_series_iter_t *it, const MDB_val *v, reg_series_t *out, core_err_
 }
 
 core_rc
-reg_series_iter_next(reg_series_iter_t *it, reg_series_t *out, core_err_t *err)
+store_series_iter_next(store_series_iter_t *it, store_series_t *out, core_err_t *err)
 {
-    const reg_key_filter_t *f = it->filter;
+    const store_key_filter_t *f = it->filter;
     size_t nd = it->c->ndims;
     MDB_val k, v;
     int m;
@@ -1918,12 +1918,12 @@ reg_series_iter_next(reg_series_iter_t *it, reg_series_t *out, core_err_t *err)
             return CORE_ENOTFOUND;
         }
         if (m != 0)
-            return reg__fail(err, m, "scan series");
+            return store__fail(err, m, "scan series");
         const unsigned char *p = k.mv_data;
         size_t bad = SIZE_MAX;
         for (size_t d = 0; d < nd; d++) {
             it->ids[d] = get_u32(p + 4 + 4 * d);
-            if (bad == SIZE_MAX && !reg_key_filter_allows_code(f, d, it->ids[d]))
+            if (bad == SIZE_MAX && !store_key_filter_allows_code(f, d, it->ids[d]))
                 bad = d;
         }
         if (bad == SIZE_MAX) {
@@ -1939,7 +1939,7 @@ reg_series_iter_next(reg_series_iter_t *it, reg_series_t *out, core_err_t *err)
 }
 
 void
-reg_series_iter_seek(reg_series_iter_t *it, const uint32_t *ids)
+store_series_iter_seek(store_series_iter_t *it, const uint32_t *ids)
 {
     put_u32(it->key, it->c->flow);
     for (size_t d = 0; d < it->c->ndims; d++)
@@ -1952,7 +1952,7 @@ reg_series_iter_seek(reg_series_iter_t *it, const uint32_t *ids)
 /* Steps through the current series' block (first: read it) to the next observation that
  * overlaps [from, to) and is recent enough. */
 static core_rc
-obs_step(reg_series_iter_t *it, int first, reg_obs_t *out, core_err_t *err)
+obs_step(store_series_iter_t *it, int first, store_obs_t *out, core_err_t *err)
 {
     if (first) {
         unsigned char bk[BLOCK_KEY];
@@ -1960,7 +1960,7 @@ obs_step(reg_series_iter_t *it, int first, reg_obs_t *out, core_err_t *err)
         MDB_val k = {BLOCK_KEY, bk}, v;
         int m = mdb_get(it->c->v->txn, it->c->v->reg->obs, &k, &v);
         if (m != 0 && m != MDB_NOTFOUND)
-            return reg__fail(err, m, "get observations");
+            return store__fail(err, m, "get observations");
         it->block = m == 0 ? (core_str_t){v.mv_data, v.mv_size} : CORE_STR_NULL;
         it->off = 0;
     }
@@ -1980,7 +1980,7 @@ obs_step(reg_series_iter_t *it, int first, reg_obs_t *out, core_err_t *err)
 }
 
 core_rc
-reg_obs_first(reg_series_iter_t *it, int64_t from, int64_t to, reg_obs_t *out, core_err_t *err)
+store_obs_first(store_series_iter_t *it, int64_t from, int64_t to, store_obs_t *out, core_err_t *err)
 {
     it->from = from;
     it->to = to;
@@ -1988,7 +1988,7 @@ reg_obs_first(reg_series_iter_t *it, int64_t from, int64_t to, reg_obs_t *out, c
 }
 
 core_rc
-reg_obs_next(reg_series_iter_t *it, reg_obs_t *out, core_err_t *err)
+store_obs_next(store_series_iter_t *it, store_obs_t *out, core_err_t *err)
 {
     return obs_step(it, 0, out, err);
 }
@@ -1997,7 +1997,7 @@ reg_obs_next(reg_series_iter_t *it, reg_obs_t *out, core_err_t *err)
 
 /* The first commit made after the instant after_us (microseconds); 0 when none. */
 static uint64_t
-first_commit_after(reg_view_t *v, int64_t after_us)
+first_commit_after(store_view_t *v, int64_t after_us)
 {
     MDB_cursor *cur;
     uint64_t first = 0;
@@ -2022,7 +2022,7 @@ first_commit_after(reg_view_t *v, int64_t after_us)
 static int
 cmp_change(const void *pa, const void *pb, void *arg)
 {
-    const reg_change_t *a = pa, *b = pb;
+    const store_change_t *a = pa, *b = pb;
     size_t n = *(const size_t *)arg;
     for (size_t d = 0; d < n; d++)
         if (a->ids[d] != b->ids[d])
@@ -2030,8 +2030,8 @@ cmp_change(const void *pa, const void *pb, void *arg)
     return 0;
 }
 
-static reg_change_t *
-change_for(reg_cube_t *c, reg_change_t **list, size_t *n, size_t *cap, const unsigned char *sk)
+static store_change_t *
+change_for(store_cube_t *c, store_change_t **list, size_t *n, size_t *cap, const unsigned char *sk)
 {
     /* the log is in commit order; a series touched often repeats, so look back a little */
     for (size_t i = *n; i-- > 0 && i + 64 > *n;) {
@@ -2042,7 +2042,7 @@ change_for(reg_cube_t *c, reg_change_t **list, size_t *n, size_t *cap, const uns
             return &(*list)[i];
     }
     core_arena_grow(c->v->arena, (void **)list, *n, cap, sizeof **list);
-    reg_change_t *ch = &(*list)[(*n)++];
+    store_change_t *ch = &(*list)[(*n)++];
     memset(ch, 0, sizeof *ch);
     ch->ids = core_arena_alloc(c->v->arena, c->ndims * sizeof *ch->ids);
     for (size_t d = 0; d < c->ndims; d++)
@@ -2052,12 +2052,12 @@ change_for(reg_cube_t *c, reg_change_t **list, size_t *n, size_t *cap, const uns
 
 /* Folds the entries of a sorted list that name the same series into one. */
 static size_t
-merge_changes(reg_cube_t *c, reg_change_t *list, size_t n)
+merge_changes(store_cube_t *c, store_change_t *list, size_t n)
 {
     size_t out = 0;
     for (size_t i = 0; i < n; i++) {
         if (out > 0 && memcmp(list[out - 1].ids, list[i].ids, c->ndims * sizeof *list->ids) == 0) {
-            reg_change_t *m = &list[out - 1];
+            store_change_t *m = &list[out - 1];
             m->updated |= list[i].updated;
             m->deleted_series |= list[i].deleted_series;
             for (size_t j = 0; j < list[i].nperiods; j++) {
@@ -2073,7 +2073,7 @@ merge_changes(reg_cube_t *c, reg_change_t *list, size_t n)
 }
 
 core_rc
-reg_cube_changes(reg_cube_t *c, int64_t after_us, reg_change_t **out, size_t *n,
+store_cube_changes(store_cube_t *c, int64_t after_us, store_change_t **out, size_t *n,
                  uint64_t *min_commit, core_err_t *err)
 {
     *out = NULL;
@@ -2084,7 +2084,7 @@ reg_cube_changes(reg_cube_t *c, int64_t after_us, reg_change_t **out, size_t *n,
     MDB_cursor *cur;
     int m = mdb_cursor_open(c->v->txn, c->v->reg->changes, &cur);
     if (m != 0)
-        return reg__fail(err, m, "cursor");
+        return store__fail(err, m, "cursor");
     unsigned char start[8];
     put_u64(start, *min_commit);
     MDB_val k = {8, start}, v;
@@ -2094,7 +2094,7 @@ reg_cube_changes(reg_cube_t *c, int64_t after_us, reg_change_t **out, size_t *n,
         const unsigned char *p = k.mv_data;
         if (k.mv_size < 8 + slen || get_u32(p + 8) != c->flow || v.mv_size < 1)
             continue;
-        reg_change_t *ch = change_for(c, out, n, &cap, p + 8);
+        store_change_t *ch = change_for(c, out, n, &cap, p + 8);
         char type = *(const char *)v.mv_data;
         if (type == 'U') {
             ch->updated = 1;
@@ -2109,7 +2109,7 @@ reg_cube_changes(reg_cube_t *c, int64_t after_us, reg_change_t **out, size_t *n,
     }
     mdb_cursor_close(cur);
     if (m != 0 && m != MDB_NOTFOUND)
-        return reg__fail(err, m, "read the change log");
+        return store__fail(err, m, "read the change log");
     if (*n == 0)
         return CORE_OK; /* (commits that changed no data: a submission sent again) */
     size_t nd = c->ndims;
@@ -2119,8 +2119,8 @@ reg_cube_changes(reg_cube_t *c, int64_t after_us, reg_change_t **out, size_t *n,
 }
 
 core_rc
-reg_series_iter_at(reg_series_iter_t *it, const uint32_t *ids, uint64_t min_commit,
-                   reg_series_t *out, core_err_t *err)
+store_series_iter_at(store_series_iter_t *it, const uint32_t *ids, uint64_t min_commit,
+                   store_series_t *out, core_err_t *err)
 {
     put_u32(it->key, it->c->flow);
     for (size_t d = 0; d < it->c->ndims; d++) {
@@ -2133,19 +2133,19 @@ reg_series_iter_at(reg_series_iter_t *it, const uint32_t *ids, uint64_t min_comm
     if (m == MDB_NOTFOUND)
         return CORE_ENOTFOUND;
     if (m != 0)
-        return reg__fail(err, m, "get series");
+        return store__fail(err, m, "get series");
     return series_out(it, &v, out, err);
 }
 
 core_rc
-reg_cube_groups(reg_cube_t *c, reg_group_t **out, size_t *n, core_err_t *err)
+store_cube_groups(store_cube_t *c, store_group_t **out, size_t *n, core_err_t *err)
 {
     *out = NULL;
     *n = 0;
     MDB_cursor *cur;
     int m = mdb_cursor_open(c->v->txn, c->v->reg->groups, &cur);
     if (m != 0)
-        return reg__fail(err, m, "cursor");
+        return store__fail(err, m, "cursor");
     unsigned char fk[4];
     put_u32(fk, c->flow);
     MDB_val k = {4, fk}, v;
@@ -2155,7 +2155,7 @@ reg_cube_groups(reg_cube_t *c, reg_group_t **out, size_t *n, core_err_t *err)
         if (k.mv_size != 4 + 4 * c->ndims || memcmp(k.mv_data, fk, 4) != 0)
             break;
         core_arena_grow(c->v->arena, (void **)out, *n, &cap, sizeof **out);
-        reg_group_t *g = &(*out)[(*n)++];
+        store_group_t *g = &(*out)[(*n)++];
         g->ids = core_arena_alloc(c->v->arena, c->ndims * sizeof *g->ids);
         g->mask = 0;
         for (size_t d = 0; d < c->ndims; d++) {
@@ -2167,12 +2167,12 @@ reg_cube_groups(reg_cube_t *c, reg_group_t **out, size_t *n, core_err_t *err)
     }
     mdb_cursor_close(cur);
     if (m != 0 && m != MDB_NOTFOUND)
-        return reg__fail(err, m, "read groups");
+        return store__fail(err, m, "read groups");
     return CORE_OK;
 }
 
 core_rc
-reg_cube_stored_attrs(reg_cube_t *c, const core_str_t *codes, const unsigned char *pkey,
+store_cube_stored_attrs(store_cube_t *c, const core_str_t *codes, const unsigned char *pkey,
                       core_str_t *out, core_err_t *err)
 {
     unsigned char kb[OBS_KEY_MAX];
@@ -2180,7 +2180,7 @@ reg_cube_stored_attrs(reg_cube_t *c, const core_str_t *codes, const unsigned cha
     put_u32(kb, c->flow);
     for (size_t d = 0; d < c->ndims; d++) {
         uint32_t id;
-        if (!reg_cube_code_id(c, d, codes[d], &id))
+        if (!store_cube_code_id(c, d, codes[d], &id))
             return CORE_ENOTFOUND;
         put_u32(kb + 4 + 4 * d, id);
     }
@@ -2212,5 +2212,5 @@ reg_cube_stored_attrs(reg_cube_t *c, const core_str_t *codes, const unsigned cha
     }
     if (m == MDB_NOTFOUND)
         return CORE_ENOTFOUND;
-    return m == 0 ? CORE_OK : reg__fail(err, m, "get stored attributes");
+    return m == 0 ? CORE_OK : store__fail(err, m, "get stored attributes");
 }

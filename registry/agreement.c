@@ -1,5 +1,5 @@
 #include <config.h>
-#include "sdmx_int.h"
+#include "reg.h"
 
 #include <string.h>
 
@@ -7,7 +7,7 @@
  * it (SDMX 2.1: a ProvisionAgreement names a StructureUsage and a DataProvider). Access
  * rules belong to the dataflow's maintainer: an agreement counts only when the dataflow's
  * agency maintains it, a constraint only when the agency of what it is attached to does
- * (see sdmx__rules_owner). Anyone else's are stored, shown, and ignored. */
+ * (see reg_rules_owner). Anyone else's are stored, shown, and ignored. */
 
 static int
 names_provider(const dsd_model_t *pa, const dsd_ref_t *scheme, core_str_t provider)
@@ -32,25 +32,25 @@ agreement_flow(const dsd_model_t *pa, dsd_ref_t *flow)
 
 /* The model of the stored artefact ref; NULL when it is not stored or cannot be read. */
 static const dsd_model_t *
-stored_model(reg_view_t *v, const dsd_ref_t *ref)
+stored_model(store_view_t *v, const dsd_ref_t *ref)
 {
-    reg_artefact_t art;
+    store_artefact_t art;
     const dsd_model_t *m;
     core_err_t e = {0};
-    if (reg_artefact_get(v, ref, &art, &e) != CORE_OK || reg_artefact_model(v, &art, &m, &e))
+    if (store_artefact_get(v, ref, &art, &e) != CORE_OK || store_artefact_model(v, &art, &m, &e))
         return NULL;
     return m;
 }
 
 /* The dataflow of the stored agreement pa; 0 when it is not stored or names none. */
 static int
-stored_agreement_flow(reg_view_t *v, const dsd_ref_t *pa, dsd_ref_t *flow)
+stored_agreement_flow(store_view_t *v, const dsd_ref_t *pa, dsd_ref_t *flow)
 {
     return agreement_flow(stored_model(v, pa), flow);
 }
 
 core_str_t
-sdmx__rules_owner(reg_view_t *v, core_arena_t *a, const dsd_ref_t *target)
+reg_rules_owner(store_view_t *v, core_arena_t *a, const dsd_ref_t *target)
 {
     dsd_ref_t flow;
     if (target->kind != DSD_KIND_PROVISIONAGREEMENT)
@@ -62,23 +62,23 @@ sdmx__rules_owner(reg_view_t *v, core_arena_t *a, const dsd_ref_t *target)
 }
 
 core_rc
-sdmx_agreement_find(reg_view_t *v, core_arena_t *a, const dsd_ref_t *flow,
+reg_agreement_find(store_view_t *v, core_arena_t *a, const dsd_ref_t *flow,
                     const dsd_ref_t *scheme, core_str_t provider, dsd_ref_t *out, core_err_t *err)
 {
     core_vec_t parents = {0};
     const dsd_ref_t *ignored = NULL; /* another agency's agreement for this provider */
-    core_rc rc = reg_refs_parents(v, flow, &parents, err);
+    core_rc rc = store_refs_parents(v, flow, &parents, err);
     if (rc != CORE_OK)
         return rc;
     for (size_t i = 0; i < parents.len; i++) {
         const dsd_ref_t *p = parents.items[i];
-        reg_artefact_t art;
+        store_artefact_t art;
         const dsd_model_t *m;
         core_err_t e = {0};
         dsd_ref_t uses;
-        if (p->kind != DSD_KIND_PROVISIONAGREEMENT || reg_artefact_get(v, p, &art, &e) != CORE_OK)
+        if (p->kind != DSD_KIND_PROVISIONAGREEMENT || store_artefact_get(v, p, &art, &e) != CORE_OK)
             continue;
-        if ((rc = reg_artefact_model(v, &art, &m, err)) != CORE_OK)
+        if ((rc = store_artefact_model(v, &art, &m, err)) != CORE_OK)
             return rc;
         if (!names_provider(m, scheme, provider) || !agreement_flow(m, &uses) ||
             !dsd_ref_eq(&uses, flow))
@@ -106,7 +106,7 @@ sdmx_agreement_find(reg_view_t *v, core_arena_t *a, const dsd_ref_t *flow,
 /* The dataflow of agreement pa, read from arts[n] when the message holds it, else from the
  * store. */
 static int
-find_agreement_flow(reg_view_t *v, const dsd_artefact_t *arts, size_t n, const dsd_ref_t *pa,
+find_agreement_flow(store_view_t *v, const dsd_artefact_t *arts, size_t n, const dsd_ref_t *pa,
                     dsd_ref_t *flow)
 {
     for (size_t i = 0; i < n; i++)
@@ -123,7 +123,7 @@ consequence(dsd_severity sev)
 
 /* The references of constraint c that another agency owns, one issue each. */
 static size_t
-check_constraint(reg_view_t *v, core_arena_t *a, const dsd_artefact_t *arts, size_t n,
+check_constraint(store_view_t *v, core_arena_t *a, const dsd_artefact_t *arts, size_t n,
                  const dsd_artefact_t *c, dsd_severity sev, dsd_report_t *report)
 {
     size_t found = 0;
@@ -156,7 +156,7 @@ check_constraint(reg_view_t *v, core_arena_t *a, const dsd_artefact_t *arts, siz
 }
 
 size_t
-sdmx_rules_check(reg_view_t *v, core_arena_t *a, const dsd_artefact_t *arts, size_t n,
+reg_rules_check(store_view_t *v, core_arena_t *a, const dsd_artefact_t *arts, size_t n,
                  dsd_severity sev, dsd_report_t *report)
 {
     size_t found = 0;
@@ -188,12 +188,12 @@ sdmx_rules_check(reg_view_t *v, core_arena_t *a, const dsd_artefact_t *arts, siz
 }
 
 int
-sdmx_provider_exists(reg_view_t *v, core_arena_t *a, const dsd_ref_t *scheme, core_str_t provider)
+reg_provider_exists(store_view_t *v, core_arena_t *a, const dsd_ref_t *scheme, core_str_t provider)
 {
-    sdmx_name_t *names;
+    dsd_name_t *names;
     size_t n;
     core_err_t e = {0};
     dsd_langpref_t pref = {0};
-    return sdmx__item_names(v, a, scheme, &pref, &names, &n, &e) == CORE_OK &&
-           sdmx__name_of(names, n, provider) != NULL;
+    return reg_item_names(v, a, scheme, &pref, &names, &n, &e) == CORE_OK &&
+           dsd_name_of(names, n, provider) != NULL;
 }
