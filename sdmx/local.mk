@@ -9,17 +9,21 @@ SDMX_CFLAGS = $(AM_CFLAGS) $(XML_CFLAGS) $(XSLT_CFLAGS) $(YAJL_CFLAGS)
 SDMX_LIBS = libsdmx_ingest.a libsdmx_query.a libsdmx_formats.a
 
 noinst_LIBRARIES += libsdmx_formats.a
-libsdmx_formats_a_SOURCES = sdmx/sdmx.h sdmx/sdmx_int.h sdmx/canon.c sdmx/convert20.c \
-	sdmx/data_csv.c sdmx/data_json.c sdmx/data_read.c sdmx/data_read_csv.c \
-	sdmx/data_read_json.c sdmx/data_xml.c sdmx/message.c sdmx/model_xml.c sdmx/query.c sdmx/shape.c \
-	sdmx/structure_json.c sdmx/structure_read.c sdmx/structure_xml.c
+libsdmx_formats_a_SOURCES = sdmx/sdmx.h sdmx/sdmx_int.h sdmx/formats/canon.c \
+	sdmx/formats/convert20.c sdmx/formats/data_csv.c sdmx/formats/data_json.c \
+	sdmx/formats/data_read.c sdmx/formats/data_read_csv.c sdmx/formats/data_read_json.c \
+	sdmx/formats/data_xml.c sdmx/formats/message.c sdmx/formats/model_xml.c \
+	sdmx/formats/query.c sdmx/formats/shape.c sdmx/formats/structure_json.c \
+	sdmx/formats/structure_read.c sdmx/formats/structure_xml.c
 libsdmx_formats_a_CFLAGS = $(SDMX_CFLAGS)
 
 noinst_LIBRARIES += libsdmx_query.a
-libsdmx_query_a_SOURCES = sdmx/sdmx.h sdmx/sdmx_int.h sdmx/availability.c \
-	sdmx/cache.c sdmx/compile.c sdmx/data_plan.c sdmx/partial.c sdmx/structure_query.c
+libsdmx_query_a_SOURCES = sdmx/sdmx.h sdmx/sdmx_int.h sdmx/query/availability.c \
+	sdmx/query/cache.c sdmx/query/compile.c sdmx/query/data_plan.c sdmx/query/partial.c \
+	sdmx/query/structure_query.c
 libsdmx_query_a_CFLAGS = $(SDMX_CFLAGS)
 
 noinst_LIBRARIES += libsdmx_ingest.a
-libsdmx_ingest_a_SOURCES = sdmx/sdmx.h sdmx/sdmx_int.h sdmx/data_load.c sdmx/relay.c
+libsdmx_ingest_a_SOURCES = sdmx/sdmx.h sdmx/sdmx_int.h sdmx/ingest/data_load.c \
+	sdmx/ingest/relay.c
 libsdmx_ingest_a_CFLAGS = $(SDMX_CFLAGS)

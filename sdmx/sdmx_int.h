@@ -85,7 +85,7 @@ core_rc sdmx__json_from_tree(core_buf_t *out, core_arena_t *a, xmlNode *const *e
  * kind (a URN says its own); *item gets the item id of an item reference. The result
  * borrows from the tree. Returns 0 when holder has neither. */
 int sdmx__ref_child(const xmlNode *holder, dsd_kind kind, dsd_ref_t *out, const char **item);
-/* The information model of the artefact element el, whose identity is ref (sdmx/model_xml.c);
+/* The information model of the artefact element el, whose identity is ref (sdmx/formats/model_xml.c);
  * everything is copied into a. */
 dsd_model_t *sdmx__model_from_xml(core_arena_t *a, const dsd_ref_t *ref, const xmlNode *el);
 

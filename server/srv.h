@@ -13,7 +13,7 @@
 #define SRV_SPOOL_BODIES 4       /* --max-spool defaults to this many bodies of --max-body */
 #define SRV_STALL_TIMEOUT 30     /* seconds an answer may wait for its client to read */
 #define SRV_REQUEST_TIMEOUT 120  /* seconds for a request to arrive (h2o's own is 10) */
-#define SRV_MAX_STREAMS 512      /* half the store's 1024 LMDB readers (registry/env.c) */
+#define SRV_MAX_STREAMS 512      /* half the store's 1024 LMDB readers (registry/store/env.c) */
 #define SRV_MAX_CLIENT_STREAMS 8 /* streamed answers at once per client address */
 #define SRV_MAX_THREADS 64       /* --threads at most */
 /* Without --threads: as many event loops as cores (1), or one (0). */

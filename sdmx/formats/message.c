@@ -1,5 +1,5 @@
 #include <config.h>
-#include "sdmx_int.h"
+#include "sdmx/sdmx_int.h"
 
 #include <string.h>
 #include <yajl/yajl_gen.h>

@@ -1,5 +1,5 @@
 #include <config.h>
-#include "sdmx.h"
+#include "sdmx/sdmx.h"
 
 #include <stdio.h>
 #include <string.h>

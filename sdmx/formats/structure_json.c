@@ -2,7 +2,7 @@
  * artefact by a table: for each SDMX-ML type, which attributes and children become which
  * JSON properties, and as what (string, number, boolean, URN, local id, nested object). */
 #include <config.h>
-#include "sdmx_int.h"
+#include "sdmx/sdmx_int.h"
 
 #include <stdio.h>
 #include <string.h>
