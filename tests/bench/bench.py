@@ -487,8 +487,11 @@ class Bench:
         port = free_port()
         self.base = "http://127.0.0.1:%d/rest" % port
         log = open(os.path.join(self.out, "sdmxd-serve.log"), "w")
+        # wrk's 64 connections stand for 64 clients: one address may stream as many large
+        # answers at once (the default, 8 per address, answers the rest 503)
         self.server = subprocess.Popen([self.sdmxd, "serve", "--db", self.db, "--listen",
-                                        "127.0.0.1:%d" % port], stdout=log, stderr=log)
+                                        "127.0.0.1:%d" % port, "--max-client-streams", "64"],
+                                       stdout=log, stderr=log)
         PROCS.append(self.server)
         wait_http(self.base + "/dataflow", self.server)
         self.www = os.path.join(self.out, "www")

@@ -127,6 +127,7 @@ def run(sdmxd, db, ss_file, series, workdir, duration, small, procs):
     base = "http://127.0.0.1:%d/rest" % port
     log = open(os.path.join(workdir, "sdmxd-mixed.log"), "w")
     srv = subprocess.Popen([sdmxd, "serve", "--db", db, "--listen", "127.0.0.1:%d" % port,
+                            "--max-client-streams", "64",
                             "--max-body", str(os.path.getsize(body + ".changed") + (1 << 20))],
                            stdout=log, stderr=log)
     procs.append(srv)
