@@ -393,6 +393,10 @@ struct data_gen {
 };
 
 #define DATA_CHUNK (256 * 1024)
+/* What the chunks of one turn of a loop add up to at most, when several streams take turns
+ * (never less than DATA_CHUNK_MIN each): a turn is what a small answer waits for. */
+#define DATA_TURN (512 * 1024)
+#define DATA_CHUNK_MIN (64 * 1024)
 
 /* How long a stream keeps its snapshot while its client does not take the next chunk (set
  * before the loops start; each loop's timer is in its struct loopctx). */
@@ -441,12 +445,12 @@ data_hold(struct data_gen *g)
 }
 
 static void
-data_send_next(struct data_gen *g)
+data_send_next(struct data_gen *g, size_t want)
 {
     request_t *r = g->r;
     core_err_t err = {0};
     core_buf_reset(&r->body);
-    if (sdmx_data_stream_fill(g->s, &r->body, DATA_CHUNK, &g->done, &err) != CORE_OK) {
+    if (sdmx_data_stream_fill(g->s, &r->body, want, &g->done, &err) != CORE_OK) {
         core_log(CORE_LOG_ERROR, "data stream: %s", err.msg);
         h2o_send(r->req, NULL, 0, H2O_SEND_STATE_ERROR);
         return;
@@ -473,10 +477,15 @@ on_turn(h2o_multithread_receiver_t *rx, h2o_linklist_t *messages)
     h2o_linklist_t now;
     h2o_linklist_init_anchor(&now);
     h2o_linklist_insert_list(&now, &L->waiting);
+    size_t n = 0;
+    for (h2o_linklist_t *i = now.next; i != &now; i = i->next)
+        n++;
+    size_t want = n > 0 ? DATA_TURN / n : DATA_CHUNK;
+    want = want > DATA_CHUNK ? DATA_CHUNK : want < DATA_CHUNK_MIN ? DATA_CHUNK_MIN : want;
     while (!h2o_linklist_is_empty(&now)) {
         struct data_gen *g = H2O_STRUCT_FROM_MEMBER(struct data_gen, waiting, now.next);
         h2o_linklist_unlink(&g->waiting);
-        data_send_next(g);
+        data_send_next(g, want);
     }
 }
 
