@@ -79,23 +79,16 @@ finish(srv_job_t *j)
     h2o_multithread_send_message(j->reply_to, &j->msg);
 }
 
+/* j was taken from the queue in state JOB_COPYING (under the lock, so that a cancel never
+ * looks for it in the queue after it has left). */
 static void
 run_one(srv_job_t *j)
 {
-    lock();
-    int cancelled = j->cancelled;
-    if (!cancelled)
-        j->state = JOB_COPYING;
-    unlock();
-    if (cancelled) {
-        finish(j);
-        return;
-    }
     int failed = copy_body(j);
     lock();
     j->body = CORE_STR_NULL; /* h2o's, and no longer read */
     j->state = JOB_RUNNING;
-    cancelled = j->cancelled;
+    int cancelled = j->cancelled;
     pthread_cond_broadcast(&W.copied);
     unlock();
     /* a request gone before its write began is not written: nobody would learn the outcome;
@@ -123,6 +116,7 @@ writer_main(void *arg)
         srv_job_t *j = H2O_STRUCT_FROM_MEMBER(srv_job_t, link, W.queue.next);
         h2o_linklist_unlink(&j->link);
         W.queued--;
+        j->state = JOB_COPYING;
         unlock();
         run_one(j);
         lock();
