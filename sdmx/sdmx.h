@@ -105,6 +105,10 @@ core_rc sdmx_convert_20(core_arena_t *a, core_str_t in, const char *name, core_s
  * "StructureSpecificData", ..., "GenericData20" or "CompactData20" for SDMX-ML 2.0 data, or
  * NULL when it is none of these. */
 const char *sdmx_message_kind(const char *data, size_t len);
+/* What an XML message holds, for a statistician: its root element and the first of its
+ * children, each with its namespace when that is not the SDMX-ML 2.1 message namespace
+ * ("the root element GenericData holding Header, DataSet (namespace urn:x)"); in a. */
+const char *sdmx_message_outline(core_arena_t *a, const char *data, size_t len);
 
 /* ---- REST queries ------------------------------------------------------------------ */
 
@@ -324,6 +328,7 @@ typedef struct sdmx_upload {
     const char *submitter; /* the token's principal */
     const char *data_url;  /* where the data can be read */
     int dry_run;
+    const dsd_report_t *report; /* its warnings are listed (an empty data set, say), or NULL */
 } sdmx_upload_t;
 
 /* An accepted upload: a JSON summary, or an SDMX-ML SubmitRegistrationsResponse. */

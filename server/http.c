@@ -891,6 +891,7 @@ upload_done(srv_job_t *sj)
         reply_upload_refused(r, j->rc, &j->err, &j->report);
         return;
     }
+    j->u.report = &j->report;
     j->u.data_url = core_arena_printf(r->a, "/rest/data/%.*s,%.*s,%.*s",
                                       CORE_STR_FMT(j->flow.agency), CORE_STR_FMT(j->flow.id),
                                       CORE_STR_FMT(j->flow.version));

@@ -212,12 +212,12 @@ load_one(srv_ctx_t *ctx, const char *file)
     else if (rc == CORE_OK)
         rc = srv_store_structures(ctx, a, body, file, CORE_STR_NULL, &arts, &n, &status, &report,
                                   &err);
-    if (rc != CORE_OK) {
+    if (rc != CORE_OK)
         print_report(file, &err, &report);
-    } else if (!is_data) {
-        for (size_t i = 0; i < report.len; i++)
-            if (report.items[i].severity == DSD_SEV_WARNING)
-                fprintf(stderr, "%s: note: %s\n", file, report.items[i].message);
+    for (size_t i = 0; rc == CORE_OK && i < report.len; i++)
+        if (report.items[i].severity == DSD_SEV_WARNING)
+            fprintf(stderr, "%s: note: %s\n", file, report.items[i].message);
+    if (rc == CORE_OK && !is_data) {
         size_t created = 0, replaced = 0;
         for (size_t i = 0; i < n; i++) {
             created += status[i] == STORE_PUT_CREATED;

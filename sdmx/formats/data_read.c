@@ -706,3 +706,53 @@ sdmx_message_kind(const char *data, size_t len)
     xmlSetStructuredErrorFunc(old_arg, old);
     return kind;
 }
+
+/* "name (namespace ns)", or the name alone in the SDMX-ML 2.1 message namespace. */
+static void
+outline_name(core_buf_t *b, xmlTextReaderPtr xr)
+{
+    const char *ns = (const char *)xmlTextReaderConstNamespaceUri(xr);
+    core_buf_adds(b, local(xr));
+    if (ns == NULL)
+        core_buf_adds(b, " (in no namespace)");
+    else if (strcmp(ns, SDMX_NS_MES) != 0)
+        core_buf_printf(b, " (namespace %.120s)", ns);
+}
+
+const char *
+sdmx_message_outline(core_arena_t *a, const char *data, size_t len)
+{
+    if (len > (size_t)INT32_MAX || sdmx__prolog_has_doctype(data, len))
+        return "no element that can be read";
+    sdmx__xml_errors_t ignored = {.name = ""};
+    xmlStructuredErrorFunc old = xmlStructuredError;
+    void *old_arg = xmlStructuredErrorContext;
+    xmlSetStructuredErrorFunc(&ignored, sdmx__on_xml_error);
+    xmlTextReaderPtr xr = xmlReaderForMemory(data, (int)len, NULL, NULL,
+                                             XML_PARSE_NONET | XML_PARSE_NOERROR |
+                                                 XML_PARSE_NOWARNING);
+    core_buf_t b;
+    core_buf_init(&b);
+    size_t children = 0;
+    while (xr != NULL && xmlTextReaderRead(xr) == 1 && children < 6) {
+        if (xmlTextReaderNodeType(xr) != XML_READER_TYPE_ELEMENT)
+            continue;
+        int depth = xmlTextReaderDepth(xr);
+        if (depth == 0) {
+            core_buf_adds(&b, "the root element ");
+            outline_name(&b, xr);
+        } else if (depth == 1) {
+            core_buf_adds(&b, children++ == 0 ? " holding " : ", ");
+            outline_name(&b, xr);
+        }
+    }
+    if (b.len == 0)
+        core_buf_adds(&b, "no element that can be read");
+    else if (children == 0)
+        core_buf_adds(&b, " with nothing in it");
+    xmlFreeTextReader(xr);
+    xmlSetStructuredErrorFunc(old_arg, old);
+    const char *out = core_arena_strndup(a, b.ptr, b.len);
+    core_buf_dispose(&b);
+    return out;
+}

@@ -310,6 +310,14 @@ sdmx_upload_write_json(core_buf_t *out, core_arena_t *a, const sdmx_upload_t *u)
         yajl_gen_map_close(g);
     }
     yajl_gen_map_close(g);
+    if (u->report != NULL && u->report->nwarnings > 0) {
+        gen_str(g, "warnings");
+        yajl_gen_array_open(g);
+        for (size_t i = 0; i < u->report->len; i++)
+            if (u->report->items[i].severity == DSD_SEV_WARNING)
+                gen_str(g, u->report->items[i].message);
+        yajl_gen_array_close(g);
+    }
     yajl_gen_map_close(g);
     gen_finish(g, out);
 }

@@ -32,6 +32,9 @@ struct loader {
     dsd_valid_t *valid; /* NULL until the structure is resolved */
     dsd_action action;
     uint64_t nobs;
+    size_t datasets;             /* data sets met */
+    uint64_t series_at_dataset;  /* series events when the current data set began */
+    uint64_t nseries;            /* series events in all */
     store_cube_t *stored; /* the dataflow's data before this message (NULL: none) */
 };
 
@@ -349,6 +352,8 @@ on_dataset(void *ctx, dsd_action action, const dsd_ref_t *structure, const dsd_k
     l->actions_seen |= 1 << action;
     l->at_dataset = *store_cube_counts(l->t);
     l->nobs_at_dataset = l->nobs;
+    l->series_at_dataset = l->nseries;
+    l->datasets++;
     dsd_valid_dataset(l->valid, action, attrs, nattrs);
     core_rc rc = store_cube_select(l->t, &l->flow, l->dsd.ndims, err);
     if (rc == CORE_OK && action == DSD_ACTION_REPLACE)
@@ -364,6 +369,7 @@ on_series(void *ctx, const dsd_kv_t *key, size_t nkey, const dsd_kv_t *attrs, si
 {
     struct loader *l = ctx;
     dsd_valid_row_t row;
+    l->nseries++;
     core_rc rc = dsd_valid_series(l->valid, key, nkey, attrs, nattrs, line, &row, err);
     if (rc != CORE_OK || !row.ok)
         return rc;
@@ -425,6 +431,10 @@ static core_rc
 on_dataset_end(void *ctx, core_err_t *err)
 {
     struct loader *l = ctx;
+    if (l->nobs == l->nobs_at_dataset && l->nseries == l->series_at_dataset)
+        dsd_report_add(l->report, DSD_SEV_WARNING, "empty-data-set", l->name,
+                       "data set %zu holds no series and no observations: it changes nothing",
+                       l->datasets);
     /* a replace deletes what was not sent again: its deletions count with it */
     core_rc rc = l->action == DSD_ACTION_REPLACE ? store_cube_replace_end(l->t, err) : CORE_OK;
     if (rc != CORE_OK)
@@ -457,6 +467,26 @@ read_any(core_arena_t *a, core_str_t body, const char *name, const dsd_events_t 
     if (i < body.len && body.ptr[i] == '{')
         return sdmx_data_read_json(a, body.ptr, body.len, name, ev, err);
     return sdmx_data_read_csv(a, body.ptr, body.len, name, ev, err);
+}
+
+/* A message read whole without a data set in it is refused, saying what it held instead (a
+ * DataSet in another namespace, say): storing nothing and calling it a load would hide it. */
+static core_rc
+no_data_set(struct loader *l, core_str_t body, core_err_t *err)
+{
+    size_t i = body.len >= 3 && memcmp(body.ptr, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+    while (i < body.len && (body.ptr[i] == ' ' || body.ptr[i] == '\t' || body.ptr[i] == '\r' ||
+                            body.ptr[i] == '\n'))
+        i++;
+    const char *found = i < body.len && body.ptr[i] == '<'
+                            ? sdmx_message_outline(l->a, body.ptr, body.len)
+                        : i < body.len && body.ptr[i] == '{'
+                            ? "an SDMX-JSON message without a data set (dataSets empty or absent)"
+                            : "an SDMX-CSV message without a row of data";
+    return core_fail(err, CORE_ESEMANTIC,
+                     "%s: no data set in the message, so nothing was stored; it holds %s "
+                     "(data sets are DataSet elements in the SDMX-ML 2.1 message namespace)",
+                     l->name, found);
 }
 
 static const char *
@@ -534,6 +564,8 @@ sdmx_data_load(store_t *r, core_arena_t *a, core_str_t body, const char *name,
     /* a large message is parsed on a second core while this one checks and writes */
     rc = body.len >= RELAY_MIN ? sdmx__relay_read(a, read_any, body, name, &ev, err)
                                : read_any(a, body, name, &ev, err);
+    if (rc == CORE_OK && l.datasets == 0)
+        rc = no_data_set(&l, body, err);
     if (rc == CORE_OK && l.valid != NULL)
         dsd_valid_end(l.valid);
     if (rc == CORE_OK && report->nerrors > 0)
