@@ -149,8 +149,9 @@ with Server(demo_data=True) as srv:
           "(%d observations)" % obs_count(srv))
 
     # 64 writes waiting at once at most: past them an upload is answered 503 with Retry-After.
-    # Three large dry runs keep the writer busy (one running, two waiting) while 72 small ones
-    # arrive: 62 of those are taken at least, and the rest refused.
+    # Three large dry runs keep the writer busy (one running and two waiting, or all three
+    # waiting while the writer, at its lower priority, has not yet been scheduled) while 72
+    # small ones arrive: 61 of those are taken at least, and the rest refused.
     busy = []
     for _ in range(3):
         b = srv.connect(timeout=60)
@@ -171,7 +172,7 @@ with Server(demo_data=True) as srv:
     check(busy_status == [200, 200, 200], "the dry runs the writer was busy with: %s" % busy_status)
     check(refused, "past the writer's queue, uploads are refused: %s" % [c for c, _ in results])
     check(all(b"retry-after" in hd.lower() for hd in refused), "503 says when to retry")
-    check(len(served) >= 62 and len(served) + len(refused) == 72,
+    check(len(served) >= 61 and len(served) + len(refused) == 72,
           "the waiting writes are taken: %d served, %d refused" % (len(served), len(refused)))
     check(obs_count(srv) == dump_before, "dry runs store nothing")
 
