@@ -672,21 +672,41 @@ sdmx_data_read_xml(core_arena_t *a, const char *data, size_t len, const char *na
     return rc;
 }
 
+/* A reader for a quick look at a message's first elements, quiet: the reader proper reports
+ * what is wrong with it. NULL for what it never reads (past 2 GiB, a DOCTYPE). */
+struct peek {
+    sdmx__xml_errors_t ignored;
+    xmlStructuredErrorFunc old;
+    void *old_arg;
+};
+
+static xmlTextReaderPtr
+peek_open(struct peek *p, const char *data, size_t len)
+{
+    *p = (struct peek){.ignored = {.name = ""}, .old = xmlStructuredError,
+                       .old_arg = xmlStructuredErrorContext};
+    if (len > (size_t)INT32_MAX || sdmx__prolog_has_doctype(data, len))
+        return NULL;
+    xmlSetStructuredErrorFunc(&p->ignored, sdmx__on_xml_error);
+    return xmlReaderForMemory(data, (int)len, NULL, NULL,
+                              XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+}
+
+static void
+peek_close(struct peek *p, xmlTextReaderPtr xr)
+{
+    xmlFreeTextReader(xr);
+    xmlSetStructuredErrorFunc(p->old_arg, p->old);
+}
+
 const char *
 sdmx_message_kind(const char *data, size_t len)
 {
     static const char *const kinds[] = {"Structure", "GenericData", "GenericTimeSeriesData",
                                         "StructureSpecificData",
                                         "StructureSpecificTimeSeriesData"};
-    if (len > (size_t)INT32_MAX || sdmx__prolog_has_doctype(data, len))
-        return NULL;
-    sdmx__xml_errors_t ignored = {.name = ""}; /* the reader proper reports them */
-    xmlStructuredErrorFunc old = xmlStructuredError;
-    void *old_arg = xmlStructuredErrorContext;
-    xmlSetStructuredErrorFunc(&ignored, sdmx__on_xml_error);
-    xmlTextReaderPtr xr = xmlReaderForMemory(data, (int)len, NULL, NULL,
-                                             XML_PARSE_NONET | XML_PARSE_NOERROR |
-                                                 XML_PARSE_NOWARNING);
+    struct peek p;
+    xmlTextReaderPtr xr = peek_open(&p, data, len);
     const char *kind = NULL;
     while (xr != NULL && xmlTextReaderRead(xr) == 1) {
         if (xmlTextReaderNodeType(xr) != XML_READER_TYPE_ELEMENT)
@@ -702,8 +722,7 @@ sdmx_message_kind(const char *data, size_t len)
         }
         break;
     }
-    xmlFreeTextReader(xr);
-    xmlSetStructuredErrorFunc(old_arg, old);
+    peek_close(&p, xr);
     return kind;
 }
 
@@ -722,15 +741,8 @@ outline_name(core_buf_t *b, xmlTextReaderPtr xr)
 const char *
 sdmx_message_outline(core_arena_t *a, const char *data, size_t len)
 {
-    if (len > (size_t)INT32_MAX || sdmx__prolog_has_doctype(data, len))
-        return "no element that can be read";
-    sdmx__xml_errors_t ignored = {.name = ""};
-    xmlStructuredErrorFunc old = xmlStructuredError;
-    void *old_arg = xmlStructuredErrorContext;
-    xmlSetStructuredErrorFunc(&ignored, sdmx__on_xml_error);
-    xmlTextReaderPtr xr = xmlReaderForMemory(data, (int)len, NULL, NULL,
-                                             XML_PARSE_NONET | XML_PARSE_NOERROR |
-                                                 XML_PARSE_NOWARNING);
+    struct peek p;
+    xmlTextReaderPtr xr = peek_open(&p, data, len);
     core_buf_t b;
     core_buf_init(&b);
     size_t children = 0;
@@ -750,8 +762,7 @@ sdmx_message_outline(core_arena_t *a, const char *data, size_t len)
         core_buf_adds(&b, "no element that can be read");
     else if (children == 0)
         core_buf_adds(&b, " with nothing in it");
-    xmlFreeTextReader(xr);
-    xmlSetStructuredErrorFunc(old_arg, old);
+    peek_close(&p, xr);
     const char *out = core_arena_strndup(a, b.ptr, b.len);
     core_buf_dispose(&b);
     return out;

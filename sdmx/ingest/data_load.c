@@ -452,19 +452,26 @@ on_dataset_end(void *ctx, core_err_t *err)
 
 #define RELAY_MIN ((size_t)256 << 10)
 
-/* Picks the reader from the first byte that is not white space (after a UTF-8 BOM):
- * '<' SDMX-ML, '{' SDMX-JSON, anything else SDMX-CSV. */
-static core_rc
-read_any(core_arena_t *a, core_str_t body, const char *name, const dsd_events_t *ev,
-         core_err_t *err)
+/* The first byte of body that is not white space (after a UTF-8 BOM), or 0: it tells the
+ * formats apart ('<' SDMX-ML, '{' SDMX-JSON, anything else SDMX-CSV). */
+static char
+first_byte(core_str_t body)
 {
     size_t i = body.len >= 3 && memcmp(body.ptr, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
     while (i < body.len && (body.ptr[i] == ' ' || body.ptr[i] == '\t' || body.ptr[i] == '\r' ||
                             body.ptr[i] == '\n'))
         i++;
-    if (i < body.len && body.ptr[i] == '<')
+    return i < body.len ? body.ptr[i] : 0;
+}
+
+static core_rc
+read_any(core_arena_t *a, core_str_t body, const char *name, const dsd_events_t *ev,
+         core_err_t *err)
+{
+    char first = first_byte(body);
+    if (first == '<')
         return sdmx_data_read_xml(a, body.ptr, body.len, name, ev, err);
-    if (i < body.len && body.ptr[i] == '{')
+    if (first == '{')
         return sdmx_data_read_json(a, body.ptr, body.len, name, ev, err);
     return sdmx_data_read_csv(a, body.ptr, body.len, name, ev, err);
 }
@@ -474,15 +481,11 @@ read_any(core_arena_t *a, core_str_t body, const char *name, const dsd_events_t 
 static core_rc
 no_data_set(struct loader *l, core_str_t body, core_err_t *err)
 {
-    size_t i = body.len >= 3 && memcmp(body.ptr, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
-    while (i < body.len && (body.ptr[i] == ' ' || body.ptr[i] == '\t' || body.ptr[i] == '\r' ||
-                            body.ptr[i] == '\n'))
-        i++;
-    const char *found = i < body.len && body.ptr[i] == '<'
-                            ? sdmx_message_outline(l->a, body.ptr, body.len)
-                        : i < body.len && body.ptr[i] == '{'
-                            ? "an SDMX-JSON message without a data set (dataSets empty or absent)"
-                            : "an SDMX-CSV message without a row of data";
+    char first = first_byte(body);
+    const char *found =
+        first == '<'   ? sdmx_message_outline(l->a, body.ptr, body.len)
+        : first == '{' ? "an SDMX-JSON message without a data set (dataSets empty or absent)"
+                       : "an SDMX-CSV message without a row of data";
     return core_fail(err, CORE_ESEMANTIC,
                      "%s: no data set in the message, so nothing was stored; it holds %s "
                      "(data sets are DataSet elements in the SDMX-ML 2.1 message namespace)",

@@ -31,13 +31,6 @@ sdmx__ref_child(const xmlNode *holder, dsd_kind kind, dsd_ref_t *out, const char
     return 0;
 }
 
-static dsd_ref_t
-ref_copy(core_arena_t *a, const dsd_ref_t *r)
-{
-    return (dsd_ref_t){r->kind, core_arena_str(a, r->agency), core_arena_str(a, r->id),
-                       core_arena_str(a, r->version)};
-}
-
 /* The model of a stored artefact, decoded in the view's arena. */
 static core_rc
 stored_model(store_view_t *v, const dsd_ref_t *ref, const dsd_model_t **out, core_err_t *err)
@@ -70,7 +63,7 @@ sdmx_structure_compile(store_view_t *v, core_arena_t *a, const dsd_ref_t *ref, d
         return rc;
     dsd_compile_lookup_t look = {v, lookup_model};
     rc = dsd_structure_compile(a, m, &look, out, err);
-    out->dsd = ref_copy(a, ref); /* the result may outlive the caller's strings (cache) */
+    out->dsd = dsd_ref_dup(a, ref); /* the result may outlive the caller's strings (cache) */
     return rc;
 }
 
