@@ -116,6 +116,22 @@ class Background:
             t.join(1800)
 
 
+def serve(sdmxd, db, log_path, procs, *flags):
+    """A server of its own on db, with flags; (process, base URL) once it answers."""
+    port = free_port()
+    base = "http://127.0.0.1:%d/rest" % port
+    log = open(log_path, "a")
+    srv = subprocess.Popen([sdmxd, "serve", "--db", db, "--listen", "127.0.0.1:%d" % port] +
+                           list(flags), stdout=log, stderr=log)
+    procs.append(srv)
+    deadline = time.time() + 20
+    while subprocess.run(["curl", "-s", "-o", "/dev/null", base + "/dataflow"]).returncode != 0:
+        if time.time() > deadline or srv.poll() is not None:
+            raise RuntimeError("the server did not start (%s)" % log_path)
+        time.sleep(0.1)
+    return srv, base
+
+
 def run(sdmxd, db, ss_file, series, workdir, duration, small, procs):
     """Rows (measure, value, unit, baseline, baseline value, ratio, target) of the step."""
     body = os.path.join(workdir, "upload.xml")
@@ -123,24 +139,13 @@ def run(sdmxd, db, ss_file, series, workdir, duration, small, procs):
     token = subprocess.run([sdmxd, "token", "add", "--db", db, "--provider",
                             "SDMXD:DATA_PROVIDERS(1.0).UNSD"], stdout=subprocess.PIPE,
                            check=True).stdout.decode().strip()
-    port = free_port()
-    base = "http://127.0.0.1:%d/rest" % port
-    log = open(os.path.join(workdir, "sdmxd-mixed.log"), "w")
-    srv = subprocess.Popen([sdmxd, "serve", "--db", db, "--listen", "127.0.0.1:%d" % port,
-                            "--max-client-streams", "64",
-                            "--max-body", str(os.path.getsize(body + ".changed") + (1 << 20))],
-                           stdout=log, stderr=log)
-    procs.append(srv)
-    deadline = time.time() + 20
-    while subprocess.run(["curl", "-s", "-o", "/dev/null", base + "/dataflow"]).returncode != 0:
-        if time.time() > deadline or srv.poll() is not None:
-            raise RuntimeError("the server for the mixed step did not start")
-        time.sleep(0.1)
+    srv, base = serve(sdmxd, db, os.path.join(workdir, "sdmxd-mixed.log"), procs,
+                      "--max-client-streams", "64",
+                      "--max-body", str(os.path.getsize(body + ".changed") + (1 << 20)))
     quiet_s, quiet_1 = both(base, series, duration)
     with Background(base, token, body) as bg:
         time.sleep(0.5 if small else 2.0)  # the first upload is being read, checked, written
         busy_s, busy_1 = both(base, series, duration)
-        time.sleep(0)  # the background ends with the step
     srv.terminate()
     srv.wait(60)
     for r in (quiet_s, quiet_1, busy_s, busy_1):
@@ -172,21 +177,6 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def serve(sdmxd, db, workdir, procs, *flags):
-    port = free_port()
-    base = "http://127.0.0.1:%d/rest" % port
-    log = open(os.path.join(workdir, "sdmxd-threads.log"), "a")
-    srv = subprocess.Popen([sdmxd, "serve", "--db", db, "--listen", "127.0.0.1:%d" % port] +
-                           list(flags), stdout=log, stderr=log)
-    procs.append(srv)
-    deadline = time.time() + 20
-    while subprocess.run(["curl", "-s", "-o", "/dev/null", base + "/dataflow"]).returncode != 0:
-        if time.time() > deadline or srv.poll() is not None:
-            raise RuntimeError("the server did not start")
-        time.sleep(0.1)
-    return srv, base
-
-
 def scaling(sdmxd, db, series, workdir, duration, procs):
     """One series at 64 connections (wrk, 2 threads) from one event loop and from two, with
     the CPU that the server and the client each spent per answer: on a two-core machine the
@@ -194,7 +184,8 @@ def scaling(sdmxd, db, series, workdir, duration, procs):
     2c / (c + k) for server cost c and client cost k per answer."""
     rows, got = [], {}
     for threads in (1, 2):
-        srv, base = serve(sdmxd, db, workdir, procs, "--threads", str(threads))
+        srv, base = serve(sdmxd, db, os.path.join(workdir, "sdmxd-threads.log"), procs,
+                          "--threads", str(threads))
         url = base + "/data/SDMXD,DF_SDG,1.0/" + series
         c0 = cpu_seconds(srv.pid)
         r0 = os.times()
