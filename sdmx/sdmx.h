@@ -266,10 +266,11 @@ typedef struct sdmx_header {
 /* SDMX-ML 2.1 Structure message with every artefact of res. */
 core_rc sdmx_structure_write_xml(core_buf_t *out, core_arena_t *a, const sdmx_result_t *res,
                                  const sdmx_header_t *h, core_err_t *err);
-/* SDMX-JSON 1.0 structure message; localised name/description follow pref. */
+/* SDMX-JSON 1.0 structure message; localised name/description follow pref. Unless NULL,
+ * *content_language gets the languages of the texts chosen ("fr, en"), in a. */
 core_rc sdmx_structure_write_json(core_buf_t *out, core_arena_t *a, const sdmx_result_t *res,
                                   const sdmx_header_t *h, const dsd_langpref_t *pref,
-                                  core_err_t *err);
+                                  const char **content_language, core_err_t *err);
 
 /* SDMX error messages (SDMX-ML 2.1 mes:Error, SDMX-JSON 1.0 errors) with SDMX code
  * sdmx_code, a title and a detail text; details[n] adds one message each. */

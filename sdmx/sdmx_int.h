@@ -78,7 +78,8 @@ core_rc sdmx__reference_partial(store_view_t *v, core_arena_t *a, sdmx_result_it
  * passes yajl's depth limit. */
 core_rc sdmx__json_from_tree(core_buf_t *out, core_arena_t *a, xmlNode *const *els,
                              const dsd_kind *kinds, size_t n, const sdmx_header_t *h,
-                             const dsd_langpref_t *pref, core_err_t *err);
+                             const dsd_langpref_t *pref, const char **content_language,
+                             core_err_t *err);
 
 
 /* Reads a Ref (or URN) child of holder (which may be NULL) as a maintainable reference of

@@ -367,9 +367,10 @@ serve_structure(request_t *r, const sdmx_query_t *q)
     if (f == SRV_FMT_STRUCTURE_JSON) {
         dsd_langpref_t pref;
         dsd_langpref_parse(r->a, header(r->req, H2O_TOKEN_ACCEPT_LANGUAGE), &pref);
-        rc = sdmx_structure_write_json(&r->body, r->a, &res, &h, &pref, &err);
+        const char *chosen = NULL;
+        rc = sdmx_structure_write_json(&r->body, r->a, &res, &h, &pref, &chosen, &err);
         if (rc == CORE_OK)
-            set_header(r, H2O_TOKEN_CONTENT_LANGUAGE, pref.tags[0]);
+            set_header(r, H2O_TOKEN_CONTENT_LANGUAGE, chosen);
     } else {
         rc = sdmx_structure_write_xml(&r->body, r->a, &res, &h, &err);
     }

@@ -63,6 +63,11 @@ struct shape {
     size_t nrules;
 };
 
+struct langset {
+    const char **v;
+    size_t n, cap;
+};
+
 struct jctx {
     yajl_gen g;
     core_arena_t *a;
@@ -72,9 +77,8 @@ struct jctx {
     const char *pkg, *agency, *mid, *version;
     const char *path[JSON_MAX_PATH]; /* ids of the S_PUSH elements enclosing this one */
     size_t npath;
-    /* every language seen, for meta.contentLanguages */
-    const char **langs;
-    size_t nlangs, caplangs;
+    struct langset seen;   /* every language met, for meta.contentLanguages */
+    struct langset picked; /* the languages of the texts chosen, for Content-Language */
 };
 
 /* ---- generator -------------------------------------------------------------------- */
@@ -417,20 +421,13 @@ scalar(struct jctx *c, const char *prop, int kind, const char *s)
 /* ---- languages ------------------------------------------------------------------------- */
 
 static void
-note_lang(struct jctx *c, const char *lang)
+note_lang(core_arena_t *a, struct langset *set, const char *lang)
 {
-    for (size_t i = 0; i < c->nlangs; i++)
-        if (strcmp(c->langs[i], lang) == 0)
+    for (size_t i = 0; i < set->n; i++)
+        if (strcmp(set->v[i], lang) == 0)
             return;
-    if (c->nlangs == c->caplangs) {
-        size_t cap = c->caplangs ? c->caplangs * 2 : 8;
-        const char **v = core_arena_alloc(c->a, cap * sizeof *v);
-        if (c->nlangs > 0)
-            memcpy(v, c->langs, c->nlangs * sizeof *v);
-        c->langs = v;
-        c->caplangs = cap;
-    }
-    c->langs[c->nlangs++] = lang;
+    core_arena_grow(a, (void **)&set->v, set->n, &set->cap, sizeof *set->v);
+    set->v[set->n++] = lang;
 }
 
 /* The children of el named local, one per language: prop is the best match for the
@@ -456,9 +453,10 @@ texts(struct jctx *c, const xmlNode *el, const char *local, const char *prop)
             continue; /* a JSON object holds one text per language */
         langs[k] = lang;
         vals[k++] = text(c, t, 0);
-        note_lang(c, lang);
+        note_lang(c->a, &c->seen, lang);
     }
     int best = dsd_langpref_pick(c->pref, langs, k);
+    note_lang(c->a, &c->picked, langs[best < 0 ? 0 : best]);
     char plural[32];
     snprintf(plural, sizeof plural, "%ss", prop);
     put_key(c, prop);
@@ -1469,27 +1467,57 @@ lower_tag(struct jctx *c, const char *tag)
     return t;
 }
 
-/* Languages of the content, the client's best match first: repeated picks order them by
- * preference, then English, then as met. */
-static void
-content_languages(struct jctx *c)
+/* The languages of set, the client's best match first: repeated picks order them by
+ * preference, then English, then as met; lower-case tags, in c's arena. */
+static const char **
+by_preference(struct jctx *c, const struct langset *set)
 {
-    size_t n = c->nlangs;
+    size_t n = set->n, k = 0;
     const char **rest = core_arena_alloc(c->a, (n ? n : 1) * sizeof *rest);
+    const char **out = core_arena_alloc(c->a, (n ? n : 1) * sizeof *out);
     if (n > 0)
-        memcpy(rest, c->langs, n * sizeof *rest);
-    put_key(c, "contentLanguages");
-    put_open(c, 1);
-    if (n == 0)
-        put_str(c, "en");
+        memcpy(rest, set->v, n * sizeof *rest);
     while (n > 0) {
         int best = dsd_langpref_pick(c->pref, rest, n);
         size_t b = best < 0 ? 0 : (size_t)best;
-        put_str(c, lower_tag(c, rest[b]));
+        out[k++] = lower_tag(c, rest[b]);
         memmove(rest + b, rest + b + 1, (n - b - 1) * sizeof *rest);
         n--;
     }
+    return out;
+}
+
+static void
+content_languages(struct jctx *c)
+{
+    const char **langs = by_preference(c, &c->seen);
+    put_key(c, "contentLanguages");
+    put_open(c, 1);
+    if (c->seen.n == 0)
+        put_str(c, "en");
+    for (size_t i = 0; i < c->seen.n; i++)
+        put_str(c, langs[i]);
     put_close(c, 1);
+}
+
+/* Content-Language: the languages of the texts the answer chose, best match first; "en"
+ * when it holds no text (SDMX-ML's default language). */
+static const char *
+chosen_languages(struct jctx *c)
+{
+    if (c->picked.n == 0)
+        return "en";
+    const char **langs = by_preference(c, &c->picked);
+    core_buf_t b;
+    core_buf_init(&b);
+    for (size_t i = 0; i < c->picked.n; i++) {
+        if (i > 0)
+            core_buf_adds(&b, ", ");
+        core_buf_adds(&b, langs[i]);
+    }
+    const char *s = core_arena_strndup(c->a, b.ptr, b.len);
+    core_buf_dispose(&b);
+    return s;
 }
 
 static void
@@ -1541,7 +1569,8 @@ copy_gen(core_buf_t *out, yajl_gen g)
 
 core_rc
 sdmx__json_from_tree(core_buf_t *out, core_arena_t *a, xmlNode *const *els, const dsd_kind *kinds,
-                     size_t n, const sdmx_header_t *h, const dsd_langpref_t *pref, core_err_t *err)
+                     size_t n, const sdmx_header_t *h, const dsd_langpref_t *pref,
+                     const char **content_language, core_err_t *err)
 {
     struct jctx c;
     core_rc rc = CORE_OK;
@@ -1558,6 +1587,8 @@ sdmx__json_from_tree(core_buf_t *out, core_arena_t *a, xmlNode *const *els, cons
     data(&c, els, kinds, n);
     c.g = gmeta;
     meta(&c, h);
+    if (content_language != NULL)
+        *content_language = chosen_languages(&c);
     if (c.st != yajl_gen_status_ok) {
         rc = gen_fail(err, c.st);
         goto out;
@@ -1577,7 +1608,8 @@ out:
 
 core_rc
 sdmx_structure_write_json(core_buf_t *out, core_arena_t *a, const sdmx_result_t *res,
-                          const sdmx_header_t *h, const dsd_langpref_t *pref, core_err_t *err)
+                          const sdmx_header_t *h, const dsd_langpref_t *pref,
+                          const char **content_language, core_err_t *err)
 {
     size_t n = res->n;
     xmlNode **els = core_arena_zalloc(a, (n ? n : 1) * sizeof *els);
@@ -1590,5 +1622,5 @@ sdmx_structure_write_json(core_buf_t *out, core_arena_t *a, const sdmx_result_t 
             return core_fail(err, e.code != CORE_OK ? e.code : CORE_EBUG, "%s", e.msg);
         kinds[i] = res->items[i].art.ref.kind;
     }
-    return sdmx__json_from_tree(out, a, els, kinds, n, h, pref, err);
+    return sdmx__json_from_tree(out, a, els, kinds, n, h, pref, content_language, err);
 }
