@@ -57,6 +57,9 @@ struct srv_conn {
     unsigned char addr[16]; /* the peer, IPv4 mapped into IPv6 */
     size_t head_len;        /* the current request's head, in bytes of the input */
     size_t spool;           /* body bytes reserved in ctx->use.spool for the current request */
+    int counting;           /* a chunked body is being read: its bytes are counted */
+    size_t body_raw;        /* the bytes of that body read so far, chunk framing included */
+    size_t input_after;     /* the size of the input when h2o last returned from reading it */
     core_err_t *refusal;    /* the current request's answer, decided at its head (heap) */
     uint64_t acked;         /* bytes the peer had acknowledged at the last look */
     uint64_t progress_at;   /* when the client was last seen taking its answer (ms) */
@@ -460,6 +463,9 @@ guard_head(srv_conn_t *c, size_t off)
         unlock();
         if (room) {
             c->spool = need;
+            c->counting = h.length == SRV_LENGTH_UNKNOWN;
+            c->body_raw = in->size - off - c->head_len;
+            c->input_after = in->size;
             return;
         }
         rc = core_fail(&err, CORE_EUNAVAIL,
@@ -490,16 +496,72 @@ guard_head(srv_conn_t *c, size_t off)
     }
 }
 
-/* h2o's read callback, wrapped: the head is checked before h2o parses it. */
+/* The most a chunked body may come to on the wire, framing included, before the guard ends
+ * it: above --max-body by what chunk sizes and line ends may add, so that only a body over
+ * --max-body is refused (by the handler, from its decoded length, when the framing let it
+ * through). h2o's own limit is one byte more: the guard always sees the excess first. */
+size_t
+srv__chunked_limit(size_t max_body)
+{
+    size_t slack = max_body / 8 + 4096;
+    return max_body <= SIZE_MAX - slack - 1 ? max_body + slack : SIZE_MAX - 1;
+}
+
+/* A chunked body past the limit: h2o would answer with a plain-text page of its own, so the
+ * SDMX error is written here, before h2o reads on, and the connection ends lingering (the
+ * client may be sending still). */
+static void
+refuse_oversized(srv_conn_t *c)
+{
+    char detail[160];
+    snprintf(detail, sizeof detail,
+             "the request body (chunked) is over %zu bytes; this server takes at most %zu "
+             "(--max-body)",
+             G.ctx->conf.max_body, G.ctx->conf.max_body);
+    const char *details[] = {detail};
+    core_buf_t body, msg;
+    core_buf_init(&body);
+    core_buf_init(&msg);
+    sdmx_error_write_xml(&body, srv_status_sdmx(CORE_ETOOBIG), srv_status_title(CORE_ETOOBIG),
+                         details, 1);
+    core_buf_printf(&msg,
+                    "HTTP/1.1 %d %s\r\ncontent-type: application/xml\r\ncontent-length: %zu\r\n"
+                    "connection: close\r\n\r\n",
+                    srv_status_http(CORE_ETOOBIG), srv_status_reason(srv_status_http(CORE_ETOOBIG)),
+                    body.len);
+    core_buf_add(&msg, body.ptr, body.len);
+    /* nothing of this request's answer was written yet, and a few hundred bytes fit in any
+     * socket buffer */
+    ssize_t w = send(c->fd, msg.ptr, msg.len, MSG_NOSIGNAL | MSG_DONTWAIT);
+    (void)w;
+    core_buf_dispose(&body);
+    core_buf_dispose(&msg);
+    c->counting = 0;
+    lock();
+    G.ctx->use.refused_bodies++;
+    unlock();
+    linger_start(c);
+}
+
+/* h2o's read callback, wrapped: the head is checked before h2o parses it, and a chunked body
+ * is counted as it comes. */
 static void
 guard_read(h2o_socket_t *sock, const char *err)
 {
     srv_conn_t *c = sock->on_close.data;
+    c->refs++;
+    if (err == NULL && c->counting && sock->input != NULL) {
+        c->body_raw += sock->input->size - c->input_after;
+        if (c->body_raw > srv__chunked_limit(G.ctx->conf.max_body)) {
+            refuse_oversized(c);
+            err = "request body over --max-body"; /* h2o closes its side of the connection */
+        }
+    }
     if (err == NULL && c->state == CONN_HEAD && !c->shut)
         guard_head(c, 0);
-    c->refs++;
     L->h2o_read(sock, err);
     if (!c->closed) {
+        c->input_after = sock->input != NULL ? sock->input->size : 0;
         if (sock->_cb.read == L->h2o_read)
             sock->_cb.read = guard_read;
         else if (sock->_cb.read != NULL && sock->_cb.read != guard_read)
@@ -581,6 +643,7 @@ srv__request_begin(srv_conn_t *c, h2o_req_t *req, core_err_t *err)
 {
     if (c->state == CONN_OTHER || req->version >= 0x200)
         return CORE_OK;
+    c->counting = 0; /* the body is whole */
     c->acked = UINT64_MAX;
     c->progress_at = h2o_now(L->loop);
     if (!h2o_timeout_is_linked(&c->stall))

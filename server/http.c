@@ -163,30 +163,6 @@ reply(request_t *r, int status, const char *reason, const char *media_type)
     h2o_send(req, &buf, buf.len ? 1 : 0, H2O_SEND_STATE_FINAL);
 }
 
-static const char *
-reason_of(int status)
-{
-    switch (status) {
-    case 200: return "OK";
-    case 201: return "Created";
-    case 204: return "No Content";
-    case 304: return "Not Modified";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 406: return "Not Acceptable";
-    case 409: return "Conflict";
-    case 413: return "Payload Too Large";
-    case 415: return "Unsupported Media Type";
-    case 501: return "Not Implemented";
-    case 503: return "Service Unavailable";
-    case 507: return "Insufficient Storage";
-    default: return "Internal Server Error";
-    }
-}
-
 /* An SDMX error message in the format the client reads, with the status rc maps to. */
 static int
 reply_error_status(request_t *r, int status, int sdmx_code, const char *title, const char *msg)
@@ -204,7 +180,7 @@ reply_error_status(request_t *r, int status, int sdmx_code, const char *title, c
                  (int)(r->req->query_at != SIZE_MAX ? r->req->query_at : r->req->path.len),
                  r->req->path.base, msg ? msg : "");
     common_headers(r);
-    reply(r, status, reason_of(status), json ? "application/json" : "application/xml");
+    reply(r, status, srv_status_reason(status), json ? "application/json" : "application/xml");
     return 0;
 }
 
@@ -378,7 +354,7 @@ serve_structure(request_t *r, const sdmx_query_t *q)
         return reply_error(r, &err);
     snapshot_end(r);
     common_headers(r);
-    reply(r, 200, "OK", srv_format_media_type(f));
+    reply(r, 200, srv_status_reason(200), srv_format_media_type(f));
     return 0;
 }
 
@@ -598,7 +574,7 @@ serve_availability(request_t *r, const sdmx_query_t *q)
         return reply_error(r, &err);
     snapshot_end(r);
     common_headers(r);
-    reply(r, 200, "OK", srv_format_media_type(f));
+    reply(r, 200, srv_status_reason(200), srv_format_media_type(f));
     return 0;
 }
 
@@ -745,7 +721,7 @@ structure_done(srv_job_t *sj)
             sdmx_error_write_xml(&r->body, srv_status_sdmx(rc), j->err.msg, details,
                                  j->report.len);
         common_headers(r);
-        reply(r, 403, reason_of(403), json ? "application/json" : "application/xml");
+        reply(r, srv_status_http(rc), srv_status_reason(srv_status_http(rc)), json ? "application/json" : "application/xml");
         return;
     }
     sdmx_header_t h;
@@ -758,7 +734,7 @@ structure_done(srv_job_t *sj)
             if (j->status[i] == STORE_PUT_CREATED)
                 code = 201;
     common_headers(r);
-    reply(r, code, reason_of(code), "application/xml");
+    reply(r, code, srv_status_reason(code), "application/xml");
 }
 
 /* The read view a write's checks on the loop need, in an arena of its own that the caller
@@ -803,7 +779,7 @@ submit_structure(request_t *r)
         j->agency = p->agency;
     }
     if (!is_xml_type(header(r->req, H2O_TOKEN_CONTENT_TYPE)))
-        return reply_error_status(r, 415, 140, "Unsupported Media Type",
+        return reply_error_status(r, 415, srv_status_sdmx_of_http(415), srv_status_title_of_http(415),
                                   "structures are submitted as SDMX-ML 2.1 "
                                   "(Content-Type: application/xml)");
     return job_submit(r, j, structure_run, structure_done);
@@ -867,7 +843,8 @@ reply_upload_refused(request_t *r, core_rc rc, const core_err_t *err, const dsd_
     else
         sdmx_report_write_xml(&r->body, r->a, err->msg, report);
     common_headers(r);
-    reply(r, 400, "Bad Request", json ? "application/json" : "application/xml");
+    reply(r, srv_status_http(rc), srv_status_reason(srv_status_http(rc)),
+          json ? "application/json" : "application/xml");
     return 0;
 }
 
@@ -907,7 +884,7 @@ upload_done(srv_job_t *sj)
     }
     int code = !j->u.dry_run && j->u.stats.obs_added > 0 ? 201 : 200;
     common_headers(r);
-    reply(r, code, reason_of(code), json ? "application/json" : "application/xml");
+    reply(r, code, srv_status_reason(code), json ? "application/json" : "application/xml");
 }
 
 /* Who sends the upload, and what it may write: the token's provider and its agreement for the
@@ -970,7 +947,7 @@ submit_data(request_t *r, int put)
     if (refused)
         return 0;
     if (data_type_ok(header(r->req, H2O_TOKEN_CONTENT_TYPE)) != 0)
-        return reply_error_status(r, 415, 140, "Unsupported Media Type",
+        return reply_error_status(r, 415, srv_status_sdmx_of_http(415), srv_status_title_of_http(415),
                                   "data is sent as SDMX-ML 2.1, SDMX-CSV 1.0 or SDMX-JSON 1.0");
     return job_submit(r, j, upload_run, upload_done);
 }
@@ -999,7 +976,7 @@ list_submissions(request_t *r)
     snapshot_end(r);
     core_buf_adds(&r->body, "]\n");
     common_headers(r);
-    reply(r, 200, "OK", "application/json");
+    reply(r, 200, srv_status_reason(200), "application/json");
     return 0;
 }
 
@@ -1049,7 +1026,7 @@ route(request_t *r)
         return list_submissions(r);
     if (!get) {
         set_header(r, H2O_TOKEN_ALLOW, "GET, HEAD, OPTIONS");
-        return reply_error_status(r, 405, 501, "Method not allowed",
+        return reply_error_status(r, 405, srv_status_sdmx_of_http(405), srv_status_title_of_http(405),
                                   "this resource answers GET and HEAD");
     }
     sdmx_query_t q;
@@ -1132,6 +1109,14 @@ on_req(h2o_handler_t *self, h2o_req_t *req)
     core_err_t err = {0};
     if (r->conn != NULL && srv__request_begin(r->conn, req, &err) != CORE_OK)
         return refuse_unread(r, &err);
+    /* a chunked body whose framing hid its size from the connection's guard (or one of
+     * HTTP/2) */
+    if (req->entity.base != NULL && req->entity.len > h->ctx->conf.max_body) {
+        core_fail(&err, CORE_ETOOBIG,
+                  "the request body has %zu bytes; this server takes at most %zu (--max-body)",
+                  req->entity.len, h->ctx->conf.max_body);
+        return reply_error(r, &err);
+    }
     return route(r);
 }
 
@@ -1184,7 +1169,9 @@ srv_http_run(srv_ctx_t *ctx)
     }
     signal(SIGPIPE, SIG_IGN);
     h2o_config_init(&config);
-    config.max_request_entity_size = ctx->conf.max_body;
+    /* above --max-body: the connection guard and the handler refuse a larger body with an
+     * SDMX error first, where h2o would answer with a plain-text page */
+    config.max_request_entity_size = srv__chunked_limit(ctx->conf.max_body) + 1;
     /* h2o's one HTTP/1 timer covers a request's head and body together (and the idle time
      * between requests): its 10 s cut off an upload of a few MB over a slow link. Slow heads
      * are held in check by the connection cap, which closes idle ones first (conn.c). */

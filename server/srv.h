@@ -80,10 +80,16 @@ core_rc srv_negotiate_data_csv(core_str_t format_param, core_str_t accept, sdmx_
 int srv_prefers_json(core_str_t format_param, core_str_t accept);
 const char *srv_format_media_type(srv_format f);
 
-/* HTTP status and SDMX error code for rc. */
+/* HTTP status, SDMX error code and title for rc (server/status.c, the one table). */
 int srv_status_http(core_rc rc);
 int srv_status_sdmx(core_rc rc);
 const char *srv_status_title(core_rc rc);
+/* The SDMX code and title of an answer with HTTP status http (405 and 415 have no core_rc);
+ * of the first error code that maps to it otherwise. */
+int srv_status_sdmx_of_http(int http);
+const char *srv_status_title_of_http(int http);
+/* The reason phrase of an HTTP status. */
+const char *srv_status_reason(int http);
 
 /* Loads files into the store at conf->db; prints a report per file on stderr; returns the
  * process exit code. */

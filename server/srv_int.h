@@ -39,6 +39,8 @@ srv_conn_t *srv__conn_hold(h2o_req_t *req);
 void srv__conn_release(srv_conn_t *c);
 /* A request on c reaches the handler: CORE_OK, or the answer decided when its head arrived
  * (its body unread; the connection closes after the answer). */
+/* The most bytes a chunked body may take on the wire before the guard refuses it. */
+size_t srv__chunked_limit(size_t max_body);
 core_rc srv__request_begin(srv_conn_t *c, h2o_req_t *req, core_err_t *err);
 /* The request is disposed: what it held is released and c waits for the next head. */
 void srv__request_end(srv_conn_t *c, h2o_req_t *req);
