@@ -47,11 +47,34 @@ put_value(core_buf_t *out, int generic, core_str_t id, core_str_t value)
     ADD_LIT(out, "/>");
 }
 
+/* Whether id may be an xs:ID as it is: an NCName (SDMX ids may begin with a digit and hold
+ * '@' or '$'). */
+static int
+is_ncname(core_str_t id)
+{
+    if (id.len == 0 || (id.ptr[0] >= '0' && id.ptr[0] <= '9') || id.ptr[0] == '-')
+        return 0;
+    for (size_t i = 0; i < id.len; i++)
+        if (id.ptr[i] == '@' || id.ptr[i] == '$')
+            return 0;
+    return 1;
+}
+
+/* The header's structureID (the IDREF of every DataSet's structureRef): the DSD's id, which
+ * clients take it for (rsdmx fetches the DSD of that id); when that id cannot be an xs:ID,
+ * agency, id and version joined, with what an NCName cannot hold made '_'. */
 static const char *
 structure_id(sdmx__data_t *s)
 {
-    return core_arena_printf(s->a, "%.*s_%.*s_%.*s", CORE_STR_FMT(s->dsd.dsd.agency),
-                             CORE_STR_FMT(s->dsd.dsd.id), CORE_STR_FMT(s->dsd.dsd.version));
+    const dsd_ref_t *d = &s->dsd.dsd;
+    if (is_ncname(d->id))
+        return core_arena_strndup(s->a, d->id.ptr, d->id.len);
+    char *id = core_arena_printf(s->a, "_%.*s_%.*s_%.*s", CORE_STR_FMT(d->agency),
+                                 CORE_STR_FMT(d->id), CORE_STR_FMT(d->version));
+    for (char *p = id; *p; p++)
+        if (*p == '@' || *p == '$')
+            *p = '_';
+    return id;
 }
 
 static const char *
