@@ -154,9 +154,16 @@ char *
 dsd_ref_label(core_arena_t *a, const dsd_ref_t *r)
 {
     const dsd_kind_info_t *ki = dsd_kind_info(r->kind);
-    return core_arena_printf(a, "%s %.*s:%.*s(%.*s)", ki ? ki->element : "?",
-                             CORE_STR_FMT(r->agency), CORE_STR_FMT(r->id),
-                             CORE_STR_FMT(r->version));
+    const char *kind = ki ? ki->element : "artefact";
+    /* a reference that lost its parts says so, rather than print "Codelist :()" */
+    if (r->id.len == 0 && r->agency.len == 0)
+        return core_arena_printf(a, "%s without agency or id", kind);
+    return core_arena_printf(a, "%s %.*s:%.*s(%.*s)", kind,
+                             r->agency.len ? (int)r->agency.len : 9,
+                             r->agency.len ? r->agency.ptr : "no agency",
+                             r->id.len ? (int)r->id.len : 5, r->id.len ? r->id.ptr : "no id",
+                             r->version.len ? (int)r->version.len : 10,
+                             r->version.len ? r->version.ptr : "no version");
 }
 
 core_rc

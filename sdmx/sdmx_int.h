@@ -7,6 +7,8 @@
 #include <libxml/xmlreader.h>
 
 #define SDMX_NS_MES "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message"
+#define SDMX_NS_20_MES "http://www.SDMX.org/resources/SDMXML/schemas/v2_0/message"
+#define SDMX_NS_30_MES "http://www.sdmx.org/resources/sdmxml/schemas/v3_0/message"
 #define SDMX_NS_STR "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/structure"
 #define SDMX_NS_COM "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/common"
 #define SDMX_NS_REG "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/registry"
@@ -212,5 +214,9 @@ const sdmx__data_ops_t *sdmx__data_ops(sdmx_data_format f);
 /* Whether format f writes the stored groups of the DSD's kinds as Group elements (else
  * they are merged into their series) with dimensionAtObservation given flat and xs. */
 int sdmx__data_writes_groups(sdmx_data_format f, int flat, int xs);
+
+/* What the root element under xr makes of a message no reader of sdmxd takes yet ("an SDMX-ML
+ * 3.0 data message"), in a; NULL for an SDMX-ML 2.1 structure or data message. */
+const char *sdmx__unread_message(core_arena_t *a, xmlTextReaderPtr xr);
 
 #endif

@@ -535,10 +535,36 @@ ds_end(struct data_reader *r, xmlTextReaderPtr xr, int depth)
 
 /* ---- the loop -------------------------------------------------------------------------------- */
 
+const char *
+sdmx__unread_message(core_arena_t *a, xmlTextReaderPtr xr)
+{
+    const char *name = local(xr);
+    int metadata = strcmp(name, "GenericMetadata") == 0 ||
+                   strcmp(name, "StructureSpecificMetadata") == 0 ||
+                   strcmp(name, "MetadataSet") == 0;
+    const char *version = sdmx__reader_in_ns(xr, SDMX_NS_MES)      ? "2.1"
+                          : sdmx__reader_in_ns(xr, SDMX_NS_30_MES) ? "3.0"
+                          : sdmx__reader_in_ns(xr, SDMX_NS_20_MES) ? "2.0"
+                                                                   : NULL;
+    if (version == NULL || (strcmp(version, "2.1") == 0 && !metadata))
+        return NULL; /* not SDMX-ML at all, or a message that is read */
+    const char *what = metadata                             ? "reference metadata"
+                       : strcmp(name, "Structure") == 0     ? "structure"
+                       : strstr(name, "Data") != NULL       ? "data"
+                                                            : NULL;
+    if (what == NULL)
+        return core_arena_printf(a, "an SDMX-ML %s %s message", version, name);
+    return core_arena_printf(a, "an SDMX-ML %s %s message (%s)", version, what, name);
+}
+
 static core_rc
 check_root(struct data_reader *r, xmlTextReaderPtr xr)
 {
     const char *name = local(xr);
+    const char *what = sdmx__unread_message(r->a, xr);
+    if (what != NULL && !sdmx__reader_in_ns(xr, SDMX_NS_20_MES)) /* 2.0 data is converted */
+        return core_fail(r->err, CORE_ENOTIMPL, "%s: %s, which sdmxd does not read yet",
+                         r->name, what);
     if (!sdmx__reader_in_ns(xr, SDMX_NS_MES))
         return core_fail(r->err, CORE_ESYNTAX, "%s: %s is not an SDMX-ML 2.1 data message",
                          r->name, name);

@@ -98,6 +98,8 @@ struct json_reader {
     long line;
     /* pass 1 */
     int seen_structure, seen_datasets;
+    /* what a message this reader does not read showed of itself, to name it when refused */
+    int seen_v2, seen_metadata, seen_artefacts;
     struct comps dims[L__COUNT], attrs[L__COUNT];
     struct comp *cur_comp;
     core_str_t vid, vname; /* the value being read */
@@ -195,6 +197,21 @@ child_ctx(struct json_reader *r, const struct frame *p, int is_map, struct frame
     int one = r->pass == 1;
     switch (p->ctx) {
     case C_ROOT:
+        if (!is_map && core_str_eq_c(k, "structures")) {
+            r->seen_v2 = 1; /* SDMX-JSON 2.0 data: its data sets are not read as 1.0's */
+            return C_SKIP;
+        }
+        if (!is_map && core_str_eq_c(k, "metadataSets")) {
+            r->seen_metadata = 1;
+            return C_SKIP;
+        }
+        if (!is_map && (core_str_eq_c(k, "dataStructures") || core_str_eq_c(k, "codelists") ||
+                        core_str_eq_c(k, "conceptSchemes") || core_str_eq_c(k, "dataflows"))) {
+            r->seen_artefacts = 1;
+            return C_SKIP;
+        }
+        if (!is_map && core_str_eq_c(k, "dataSets") && r->seen_v2)
+            return C_SKIP;
         if (!is_map && core_str_eq_c(k, "dataSets")) {
             r->seen_datasets = 1;
             return C_DATASETS;
@@ -286,6 +303,12 @@ p1_scalar(struct json_reader *r, struct frame *f, int is_null, const char *s, si
 {
     core_str_t k = f->is_map && f->have_key ? key_of(r, f) : CORE_STR_NULL;
     switch (f->ctx) {
+    case C_HEADER:
+        /* meta.schema names the version: a 2.0 data message is refused as what it is before
+         * its data sets, laid out otherwise, are read as 1.0's */
+        if (core_str_eq_c(k, "schema") && !is_null && memmem(s, n, "/2.0", 4) != NULL)
+            r->seen_v2 = 1;
+        return 1;
     case C_LINK:
         if (is_null)
             return 1;
@@ -798,6 +821,26 @@ find_flow(struct json_reader *r)
     return CORE_OK;
 }
 
+/* A message of a kind this reader does not read, named as what it is. */
+static core_rc
+not_read(struct json_reader *r)
+{
+    if (r->seen_metadata)
+        return core_fail(r->err, CORE_ENOTIMPL,
+                         "%s: an SDMX-JSON reference metadata message (data.metadataSets): "
+                         "reference metadata is not read yet",
+                         r->name);
+    if (r->seen_artefacts)
+        return core_fail(r->err, CORE_ESYNTAX,
+                         "%s: an SDMX-JSON%s structure message: structures are loaded as "
+                         "SDMX-ML 2.1",
+                         r->name, r->seen_v2 ? " 2.0" : "");
+    return core_fail(r->err, CORE_ENOTIMPL,
+                     "%s: an SDMX-JSON 2.0 data message: SDMX-JSON 2.0 is not read yet; send "
+                     "SDMX-JSON 1.0, SDMX-CSV or SDMX-ML 2.1",
+                     r->name);
+}
+
 core_rc
 sdmx_data_read_json(core_arena_t *a, const char *data, size_t len, const char *name,
                     const dsd_events_t *ev, core_err_t *err)
@@ -812,6 +855,8 @@ sdmx_data_read_json(core_arena_t *a, const char *data, size_t len, const char *n
     core_buf_init(&r->path);
     core_buf_init(&r->value);
     core_rc rc = run_pass(r, 1);
+    if (rc == CORE_OK && (r->seen_v2 || r->seen_metadata || r->seen_artefacts))
+        rc = not_read(r);
     if (rc == CORE_OK && (!r->seen_structure || !r->seen_datasets))
         rc = core_fail(err, CORE_ESYNTAX,
                        "%s: no %s: not an SDMX-JSON 1.0 data message (structure messages are "

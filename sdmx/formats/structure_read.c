@@ -4,8 +4,6 @@
 #include <libxml/xmlreader.h>
 #include <string.h>
 
-#define SDMX_NS_20_MES "http://www.SDMX.org/resources/SDMXML/schemas/v2_0/message"
-#define SDMX_NS_30_MES "http://www.sdmx.org/resources/sdmxml/schemas/v3_0/message"
 
 struct reader {
     core_arena_t *a;
@@ -174,12 +172,10 @@ check_root(struct reader *r, xmlTextReaderPtr xr)
     const char *local = (const char *)xmlTextReaderConstLocalName(xr);
     if (sdmx__reader_in_ns(xr, SDMX_NS_MES) && strcmp(local, "Structure") == 0)
         return CORE_OK;
-    if (sdmx__reader_in_ns(xr, SDMX_NS_20_MES))
-        return core_fail(r->err, CORE_ENOTIMPL,
-                         "%s: SDMX-ML 2.0 messages are not read yet; send SDMX-ML 2.1", r->name);
-    if (sdmx__reader_in_ns(xr, SDMX_NS_30_MES))
-        return core_fail(r->err, CORE_ENOTIMPL,
-                         "%s: SDMX-ML 3.0 messages are not read yet; send SDMX-ML 2.1", r->name);
+    const char *what = sdmx__unread_message(r->a, xr);
+    if (what != NULL)
+        return core_fail(r->err, CORE_ENOTIMPL, "%s: %s, which sdmxd does not read yet",
+                         r->name, what);
     return core_fail(r->err, CORE_ESYNTAX,
                      "%s: the root element is %s, not an SDMX-ML 2.1 mes:Structure message",
                      r->name, local);

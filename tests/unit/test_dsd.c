@@ -36,6 +36,13 @@ test_urns(void)
     is_str(dsd_ref_urn(a, &d), "urn:sdmx:org.sdmx.infomodel.datastructure.Dataflow=SDMXD:DF_SDG(1.0)",
            "URN of a dataflow");
     is_str(dsd_ref_label(a, &d), "Dataflow SDMXD:DF_SDG(1.0)", "label");
+    dsd_ref_t empty = {0};
+    is_str(dsd_ref_label(a, &empty), "AgencyScheme without agency or id",
+           "a label never prints an empty reference");
+    dsd_ref_t no_id = {DSD_KIND_DATASTRUCTURE, CORE_STR_NULL, CORE_STR_NULL, CORE_STR("1.0")};
+    is_str(dsd_ref_label(a, &no_id), "DataStructure without agency or id", "nor one with a version only");
+    dsd_ref_t no_version = {DSD_KIND_CODELIST, CORE_STR("SDMX"), CORE_STR("CL_FREQ"), CORE_STR_NULL};
+    is_str(dsd_ref_label(a, &no_version), "Codelist SDMX:CL_FREQ(no version)", "a missing part is named");
     core_arena_free(a);
     ok(dsd_kind_by_resource(CORE_STR("hierarchicalcodelist")) == DSD_KIND_HIERARCHICALCODELIST,
        "resource names");
