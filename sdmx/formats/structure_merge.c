@@ -44,6 +44,22 @@ overlay_items(xmlNode *base, const xmlNode *over, const char *item, int over_win
     }
 }
 
+/* Whether every item of the sent scheme has an id: one without cannot be merged. */
+static int
+items_named(const xmlNode *scheme, const char *item, const dsd_artefact_t *now, core_arena_t *a,
+            dsd_report_t *report)
+{
+    int ok = 1;
+    for (const xmlNode *c = scheme->children; c != NULL; c = c->next)
+        if (sdmx__is(c, item) && sdmx__attr(c, "id") == NULL) {
+            dsd_report_add(report, DSD_SEV_ERROR, "item-id", NULL,
+                           "%s: a %s without id cannot be merged into the stored scheme",
+                           dsd_ref_label(a, &now->ref), item);
+            ok = 0;
+        }
+    return ok;
+}
+
 /* Reads the canonical element el back as the only artefact of a Structure message. */
 static core_rc
 read_back(core_arena_t *a, const dsd_artefact_t *now, const xmlNode *el, dsd_artefact_t *out,
@@ -87,7 +103,10 @@ sdmx_scheme_merge(core_arena_t *a, const dsd_artefact_t *now, core_str_t stored_
     xmlNode *stored = sdmx__parse_stored(trees, stored_xml, err);
     xmlNode *sent = stored != NULL ? sdmx__parse_stored(trees, now->xml, err) : NULL;
     core_rc rc = CORE_EBUG;
-    if (sent != NULL) {
+    if (sent != NULL && !items_named(sent, k->item, now, a, report)) {
+        rc = core_fail(err, CORE_ESEMANTIC, "%s: items without id",
+                       dsd_ref_label(a, &now->ref));
+    } else if (sent != NULL) {
         xmlNode *base = mode == SDMX_MERGE_PARTIAL ? stored : sent;
         overlay_items(base, mode == SDMX_MERGE_PARTIAL ? sent : stored, k->item,
                       mode == SDMX_MERGE_PARTIAL);

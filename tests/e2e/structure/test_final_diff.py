@@ -9,7 +9,8 @@ says what differs; loading a structure never takes the maintainer away from stor
   codelists both carry (without urns in Ghana's) no longer conflict; the three SDMX
   codelists whose content truly differs are refused with their differences, item by item.
   Ghana's data loads after Ghana's DSD.
-- A partial scheme sent for a non-final stored one is merged into it.
+- A partial scheme sent for a non-final stored one is merged into it; one whose item has no
+  id is refused with 400 and the reason (abuse), nothing stored.
 - /rest/agencyscheme keeps the demo's agencies after the SDG DSD (which carries its own
   SDMX:AGENCIES) is loaded.
 - The README's tour, replayed command by command as it is written, works.
@@ -170,6 +171,17 @@ def resent_and_partial():
         check(b">bee<" in body and b">b<" not in body and b"isPartial" not in body,
               "B is the partial one's, and the stored scheme stays whole: %s" % body[-600:])
         check(counts(srv.load(partial)) == (0, 0, 1), "the same partial again is unchanged")
+        # abuse: a partial scheme whose code has no id cannot be merged; nothing changes
+        before = srv.dump()
+        bad = message(codelist("CL_X", [("B", "bee")], partial=True).replace(
+            "</str:Codelist>", '<str:Code><com:Name xml:lang="en">no id</com:Name></str:Code>'
+            "</str:Codelist>"))
+        st, _, body = srv.request("POST", "/structure", body=bad.encode(),
+                                  headers={"Content-Type": "application/xml"})
+        check(st == 400 and b"Codelist TEST:CL_X(1.0): a Code without id cannot be merged" in body,
+              "a partial code without id: 400 with the reason (%d): %s" % (st, body[:800]))
+        check(srv.dump() == before, "the refused partial scheme stored nothing")
+        check(srv.probe() < 5, "the server still answers")
         srv.stop()
 
 
