@@ -399,6 +399,26 @@ void dsd_model_encode(const dsd_model_t *m, core_buf_t *out);
 core_rc dsd_model_decode(core_arena_t *a, const void *data, size_t len, dsd_model_t **out,
                          core_err_t *err);
 
+/* ---- comparison (dsd/model_diff.c) ------------------------------------------------------- */
+
+/* How dsd_model_diff compares. subset: now is a partial item scheme (isPartial), so each of
+ * its items must equal the stored one and the items it leaves out are no change. */
+typedef struct dsd_diff_opts {
+    int subset;
+    size_t max;       /* differences to report; the search stops at max + 1 */
+    dsd_severity sev; /* of the report's items */
+    const char *rule;
+} dsd_diff_opts_t;
+
+/* Compares was and now by content: ids, names and descriptions in every language (in any
+ * order), annotations, representations, references, the item hierarchy, every field of the
+ * model; urns, derived from the identity, are not compared. Items and components are
+ * matched by id. Adds a message for each of the first o->max differences to report (may be
+ * NULL: only counted), such as "Codelist SDG:CL_AREA(1.0) item 'GH': name (fr) 'X' → 'Y'".
+ * Returns the number found, at most o->max + 1 (0: the same content). */
+size_t dsd_model_diff(const dsd_model_t *was, const dsd_model_t *now, const dsd_diff_opts_t *o,
+                      dsd_report_t *report);
+
 /* ---- item names, for labels ------------------------------------------------------------ */
 
 /* An item's id and its name in one language. */

@@ -1,5 +1,6 @@
 #include <config.h>
 #include "dsd/model.h"
+#include "dsd/model_shape.h"
 
 #include <limits.h>
 #include <stddef.h>
@@ -13,29 +14,15 @@
  * walk, so that a field added to a struct is added once, here. Append fields at the end of a
  * shape and bump DSD_MODEL_FORMAT: stores hold this encoding. */
 
-typedef enum ftype { F_STR, F_INT, F_DREF, F_OBJ, F_ARR, F_STRS } ftype;
+typedef dsd__field_t field_t;
+typedef dsd__shape_t shape_t;
 
-typedef struct shape shape_t;
-
-typedef struct field {
-    ftype type;
-    size_t off;         /* of the value (F_ARR, F_STRS: of the pointer) */
-    size_t off_n;       /* F_ARR, F_STRS: of the count */
-    const shape_t *sub; /* F_OBJ, F_ARR: the element's shape */
-} field_t;
-
-struct shape {
-    size_t size;
-    const field_t *fields;
-    size_t nfields;
-};
-
-#define STR(T, m) {F_STR, offsetof(T, m), 0, NULL}
-#define INT(T, m) {F_INT, offsetof(T, m), 0, NULL}
-#define DREF(T, m) {F_DREF, offsetof(T, m), 0, NULL}
-#define OBJ(T, m, s) {F_OBJ, offsetof(T, m), 0, &s}
-#define ARR(T, m, n, s) {F_ARR, offsetof(T, m), offsetof(T, n), &s}
-#define STRS(T, m, n) {F_STRS, offsetof(T, m), offsetof(T, n), NULL}
+#define STR(T, m) {DSD__F_STR, offsetof(T, m), 0, NULL, #m}
+#define INT(T, m) {DSD__F_INT, offsetof(T, m), 0, NULL, #m}
+#define DREF(T, m) {DSD__F_DREF, offsetof(T, m), 0, NULL, #m}
+#define OBJ(T, m, s) {DSD__F_OBJ, offsetof(T, m), 0, &s, #m}
+#define ARR(T, m, n, s) {DSD__F_ARR, offsetof(T, m), offsetof(T, n), &s, #m}
+#define STRS(T, m, n) {DSD__F_STRS, offsetof(T, m), offsetof(T, n), NULL, #m}
 #define SHAPE(name, T, ...)                                                                   \
     static const field_t name##_fields[] = {__VA_ARGS__};                                     \
     static const shape_t name = {sizeof(T), name##_fields,                                    \
@@ -199,6 +186,18 @@ body_of(dsd_kind kind, size_t *off)
     }
 }
 
+const shape_t *
+dsd__model_head_shape(void)
+{
+    return &head_s;
+}
+
+const shape_t *
+dsd__model_body_shape(dsd_kind kind, size_t *off)
+{
+    return body_of(kind, off);
+}
+
 /* ---- encoding ------------------------------------------------------------------------------- */
 
 static void
@@ -241,21 +240,21 @@ put_field(core_buf_t *b, const field_t *f, const char *base)
 {
     const char *p = base + f->off;
     switch (f->type) {
-    case F_STR:
+    case DSD__F_STR:
         put_str(b, *(const core_str_t *)p);
         break;
-    case F_INT: {
+    case DSD__F_INT: {
         int64_t v = *(const int *)p;
         put_varint(b, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63)); /* zigzag */
         break;
     }
-    case F_DREF:
+    case DSD__F_DREF:
         put_dref(b, (const dsd_ref_t *)p);
         break;
-    case F_OBJ:
+    case DSD__F_OBJ:
         put_shape(b, f->sub, p);
         break;
-    case F_ARR: {
+    case DSD__F_ARR: {
         const char *items = *(const char *const *)p;
         size_t n = *(const size_t *)(base + f->off_n);
         put_varint(b, n);
@@ -263,7 +262,7 @@ put_field(core_buf_t *b, const field_t *f, const char *base)
             put_shape(b, f->sub, items + i * f->sub->size);
         break;
     }
-    case F_STRS: {
+    case DSD__F_STRS: {
         const core_str_t *items = *(const core_str_t *const *)p;
         size_t n = *(const size_t *)(base + f->off_n);
         put_varint(b, n);
@@ -364,9 +363,9 @@ get_field(dec_t *d, const field_t *f, char *base)
 {
     char *p = base + f->off;
     switch (f->type) {
-    case F_STR:
+    case DSD__F_STR:
         return get_str(d, (core_str_t *)p);
-    case F_INT: {
+    case DSD__F_INT: {
         uint64_t z;
         if (!get_varint(d, &z))
             return 0;
@@ -376,11 +375,11 @@ get_field(dec_t *d, const field_t *f, char *base)
         *(int *)p = (int)v;
         return 1;
     }
-    case F_DREF:
+    case DSD__F_DREF:
         return get_dref(d, (dsd_ref_t *)p);
-    case F_OBJ:
+    case DSD__F_OBJ:
         return get_shape(d, f->sub, p);
-    case F_ARR: {
+    case DSD__F_ARR: {
         size_t n;
         if (!get_count(d, &n))
             return 0;
@@ -392,7 +391,7 @@ get_field(dec_t *d, const field_t *f, char *base)
         *(size_t *)(base + f->off_n) = n;
         return 1;
     }
-    case F_STRS: {
+    case DSD__F_STRS: {
         size_t n;
         if (!get_count(d, &n))
             return 0;

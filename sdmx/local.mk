@@ -15,6 +15,7 @@ libsdmx_formats_a_SOURCES = sdmx/sdmx.h sdmx/sdmx_int.h sdmx/formats/canon.c \
 	sdmx/formats/data_xml.c sdmx/formats/message.c sdmx/formats/model_xml.c \
 	sdmx/formats/query.c sdmx/formats/shape.c sdmx/formats/structure_json.c \
 	sdmx/formats/structure_read.c sdmx/formats/structure_xml.c
+libsdmx_formats_a_SOURCES += sdmx/formats/structure_merge.c
 libsdmx_formats_a_CFLAGS = $(SDMX_CFLAGS)
 
 noinst_LIBRARIES += libsdmx_query.a

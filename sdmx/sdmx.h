@@ -36,6 +36,24 @@ core_rc sdmx_structure_read(core_arena_t *a, const char *data, size_t len, const
                             dsd_artefact_t **arts, size_t *n, dsd_report_t *report,
                             core_err_t *err);
 
+/* How sdmx_scheme_merge makes one item scheme of the one sent and the one stored. */
+typedef enum sdmx_merge_mode {
+    SDMX_MERGE_PARTIAL, /* the sent one is part of the stored one (isPartial): its items
+                         * replace the stored items of the same id, new ones come last; the
+                         * stored scheme's own identification, names and flags stay */
+    SDMX_MERGE_UNION    /* the sent one is whole: it stands, and the stored items it lacks are
+                         * kept after its own */
+} sdmx_merge_mode;
+
+/* Merges the item scheme now (as sdmx_structure_read gave it) with the stored one of the
+ * same identity, whose canonical SDMX-ML is stored_xml, into out (in a): the canonical XML,
+ * model and references of the merged scheme, read back as the reader reads a message;
+ * isPartial="true" on it when partial. Items are the scheme's direct children (nested
+ * categories move with their top-level category). */
+core_rc sdmx_scheme_merge(core_arena_t *a, const dsd_artefact_t *now, core_str_t stored_xml,
+                          sdmx_merge_mode mode, int partial, dsd_artefact_t *out,
+                          dsd_report_t *report, core_err_t *err);
+
 /* Reads an SDMX-ML 2.1 data message (StructureSpecific or Generic, time series or not) as a
  * stream, calling ev for each data set, series and observation. Same safety rules as the
  * structure reader. CORE_ESYNTAX for XML or message errors; whatever ev returns stops it. */

@@ -61,6 +61,46 @@ out:
     return rc;
 }
 
+/* The item schemes a load merges with the stored ones rather than replaces them with: a
+ * partial scheme (isPartial), whose items are added to or replace those of a stored
+ * non-final one; and an agency scheme, whose stored agencies stay, so that loading another
+ * sender's SDMX:AGENCIES never takes the maintainer away from artefacts already stored. A
+ * final stored scheme is not merged: the store compares what is sent with it (a partial
+ * one as the subset it is) and refuses a change. */
+static core_rc
+merge_schemes(store_view_t *v, core_arena_t *a, dsd_artefact_t *arts, size_t n,
+              dsd_report_t *report, core_err_t *err)
+{
+    for (size_t i = 0; i < n; i++) {
+        dsd_artefact_t *art = &arts[i];
+        const dsd_kind_info_t *k = dsd_kind_info(art->ref.kind);
+        if (art->model == NULL || art->is_stub || k == NULL || k->item == NULL)
+            continue;
+        int partial = art->model->scheme.is_partial;
+        if (!partial && art->ref.kind != DSD_KIND_AGENCYSCHEME)
+            continue;
+        store_artefact_t stored;
+        core_err_t missing = {0};
+        core_rc rc = store_artefact_get(v, &art->ref, &stored, &missing);
+        if (rc == CORE_ENOTFOUND)
+            continue;
+        if (rc != CORE_OK)
+            return core_fail(err, rc, "%s", missing.msg);
+        if (stored.is_stub || stored.is_final)
+            continue;
+        const dsd_model_t *was;
+        if ((rc = store_artefact_model(v, &stored, &was, err)) != CORE_OK)
+            return rc;
+        dsd_artefact_t merged;
+        rc = sdmx_scheme_merge(a, art, stored.xml, partial ? SDMX_MERGE_PARTIAL : SDMX_MERGE_UNION,
+                               partial && was->scheme.is_partial, &merged, report, err);
+        if (rc != CORE_OK)
+            return rc;
+        *art = merged;
+    }
+    return CORE_OK;
+}
+
 core_rc
 srv_store_structures(srv_ctx_t *ctx, core_arena_t *a, core_str_t body, const char *name,
                      core_str_t agency, dsd_artefact_t **arts, size_t *n,
@@ -87,6 +127,8 @@ srv_store_structures(srv_ctx_t *ctx, core_arena_t *a, core_str_t body, const cha
     core_arena_t *va = core_arena_new();
     store_view_t *v;
     rc = store_view_begin(ctx->reg, va, &v, err);
+    if (rc == CORE_OK)
+        rc = merge_schemes(v, a, *arts, *n, report, err);
     if (rc == CORE_OK)
         reg_rules_check(v, va, *arts, *n, agency.ptr != NULL ? DSD_SEV_ERROR : DSD_SEV_WARNING,
                          report);

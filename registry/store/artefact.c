@@ -217,6 +217,42 @@ delete_refs(store_t *r, MDB_txn *txn, MDB_val *key, core_err_t *err)
     return CORE_OK;
 }
 
+/* The first differences a message lists when a final artefact would change. */
+#define DIFF_SHOWN 10
+
+/* How many differences there are in content between the stored prev and a (0: none): the
+ * models compared (dsd_model_diff: urns and the order of texts do not count), a partial
+ * scheme as the subset it is. With report, the first DIFF_SHOWN are listed in it. An
+ * artefact without a model (made without a reader) compares by its text and flags. */
+static size_t
+content_diff(const store_artefact_t *prev, const dsd_artefact_t *a, dsd_report_t *report)
+{
+    if (core_str_eq(prev->xml, a->xml) && prev->is_final == a->is_final)
+        return 0;
+    if (a->model == NULL)
+        return 1;
+    core_arena_t *scratch = core_arena_new();
+    dsd_model_t *was;
+    core_err_t ignored = {0};
+    size_t n = 1;
+    if (dsd_model_decode(scratch, prev->model.ptr, prev->model.len, &was, &ignored) == CORE_OK) {
+        dsd_diff_opts_t o = {.subset = a->model->scheme.is_partial,
+                             .max = report != NULL ? DIFF_SHOWN : 0,
+                             .sev = DSD_SEV_ERROR,
+                             .rule = "final-changed"};
+        n = dsd_model_diff(was, a->model, &o, report);
+        if (report != NULL && n > DIFF_SHOWN)
+            dsd_report_add(report, DSD_SEV_ERROR, "final-changed", NULL,
+                           "%s: and more differences", dsd_ref_label(report->arena, &a->ref));
+    } else if (report != NULL) {
+        dsd_report_add(report, DSD_SEV_ERROR, "final-changed", NULL,
+                       "%s: its stored model cannot be read (%s); its SDMX-ML differs",
+                       dsd_ref_label(report->arena, &a->ref), ignored.msg);
+    }
+    core_arena_free(scratch);
+    return n;
+}
+
 core_rc
 store__put_artefact(store_t *r, MDB_txn *txn, const dsd_artefact_t *a, store_put_status *status,
                   dsd_report_t *report, core_err_t *err)
@@ -238,7 +274,7 @@ store__put_artefact(store_t *r, MDB_txn *txn, const dsd_artefact_t *a, store_put
             *status = STORE_PUT_UNCHANGED; /* a stub never hides the full artefact */
             return CORE_OK;
         }
-        if (core_str_eq(prev.xml, a->xml) && prev.is_final == a->is_final) {
+        if (content_diff(&prev, a, NULL) == 0) {
             *status = STORE_PUT_UNCHANGED;
             return CORE_OK;
         }
@@ -246,6 +282,15 @@ store__put_artefact(store_t *r, MDB_txn *txn, const dsd_artefact_t *a, store_put
             dsd_report_add(report, DSD_SEV_ERROR, "final-changed", NULL,
                            "%s is final in the store and this message changes its content; "
                            "publish the change under a new version",
+                           dsd_ref_label(report->arena, &a->ref));
+            content_diff(&prev, a, report);
+            return CORE_ECONFLICT;
+        }
+        if (a->model != NULL && a->model->scheme.is_partial && !prev.is_stub) {
+            /* its items are merged into the stored scheme before it comes here (sdmx_scheme_merge);
+             * one that was not would drop the items it leaves out */
+            dsd_report_add(report, DSD_SEV_ERROR, "partial-replace", NULL,
+                           "%s: a partial scheme (isPartial) cannot replace the stored one",
                            dsd_ref_label(report->arena, &a->ref));
             return CORE_ECONFLICT;
         }

@@ -518,6 +518,146 @@ test_compile(void)
     ok(dsd_constraint_compile(A, m, &c, NULL) == CORE_EBUG, "a DSD is no constraint");
 }
 
+/* ---- comparison by content (dsd/model_diff.c) -------------------------------------------- */
+
+/* A copy of m that shares nothing with it: through the stored encoding. */
+static dsd_model_t *
+copy(const dsd_model_t *m)
+{
+    core_buf_t b;
+    core_buf_init(&b);
+    dsd_model_encode(m, &b);
+    char *bytes = core_arena_strndup(A, b.ptr, b.len);
+    dsd_model_t *d = NULL;
+    dsd_model_decode(A, bytes, b.len, &d, NULL);
+    core_buf_dispose(&b);
+    return d;
+}
+
+static size_t
+diff_report(const dsd_model_t *was, const dsd_model_t *now, int subset, size_t max,
+            dsd_report_t *r)
+{
+    if (r != NULL)
+        dsd_report_init(r, A, 100);
+    dsd_diff_opts_t o = {.subset = subset, .max = max, .sev = DSD_SEV_ERROR, .rule = "changed"};
+    return dsd_model_diff(was, now, &o, r);
+}
+
+static const char *
+first_msg(const dsd_report_t *r)
+{
+    return r->len > 0 ? r->items[0].message : "(none)";
+}
+
+static void
+test_diff_schemes(void)
+{
+    dsd_report_t r;
+    dsd_model_t *was = sample_scheme(DSD_KIND_CODELIST);
+    was->scheme.is_partial = 0;
+    dsd_model_t *now = copy(was);
+    ok(diff_report(was, now, 0, 10, &r) == 0 && r.len == 0, "a copy has the same content");
+
+    for (size_t i = 0; i < now->scheme.nitems; i++)
+        now->scheme.items[i].c.urn = CORE_STR_NULL;
+    now->c.urn = S("urn:elsewhere");
+    dsd_m_text_t swap = now->c.names[0];
+    now->c.names[0] = now->c.names[1];
+    now->c.names[1] = swap;
+    ok(diff_report(was, now, 0, 10, &r) == 0, "urns and the order of names do not count");
+    now->c.names[1].lang = CORE_STR_NULL; /* xml:lang's default is en */
+    ok(diff_report(was, now, 0, 10, &r) == 0, "a name without xml:lang is the English one");
+
+    now->scheme.items[1].c.names[1].text = S("Nom");
+    ok(diff_report(was, now, 0, 10, &r) == 1, "a changed name is one difference");
+    is_str(first_msg(&r), "Codelist SDMX:SCHEME(1.0) item 'B': name (fr) 'nom' → 'Nom'",
+           "it says which item, which property, which language, from what to what");
+    now->scheme.items[1].c.names[1].text = S("nom");
+
+    now->scheme.items[2].parent = S("B");
+    ok(diff_report(was, now, 0, 10, &r) == 1 &&
+           strcmp(first_msg(&r), "Codelist SDMX:SCHEME(1.0) item 'C': parent 'A' → 'B'") == 0,
+       "a moved item: %s", first_msg(&r));
+    now->scheme.items[2].parent = S("A");
+
+    now->scheme.items[1].core.enumeration.ref.version = S("2.0");
+    ok(diff_report(was, now, 0, 10, &r) == 1 && strstr(first_msg(&r), "item 'B' core "
+                                                       "representation: enumeration "
+                                                       "'Codelist SDMX:CL_FREQ(1.0)' → "
+                                                       "'Codelist SDMX:CL_FREQ(2.0)'"),
+       "a changed reference names both: %s", first_msg(&r));
+    now->scheme.items[1].core.enumeration.ref.version = S("1.0");
+
+    now->scheme.items[0].c.annots[0].texts[0].text = S("another note");
+    ok(diff_report(was, now, 0, 10, &r) == 1 &&
+           strstr(first_msg(&r), "item 'A' annotation 1: text (en) 'note' → 'another note'"),
+       "an annotation's text: %s", first_msg(&r));
+    now->scheme.items[0].c.annots[0].texts[0].text = S("note");
+
+    /* a partial scheme: the items it gives must be the stored ones; the others are no change */
+    dsd_model_t *part = copy(was);
+    part->scheme.is_partial = 1;
+    part->scheme.items = &part->scheme.items[1];
+    part->scheme.nitems = 1;
+    ok(diff_report(was, part, 1, 10, &r) == 0, "a partial subset is no change");
+    ok(diff_report(was, part, 0, 10, &r) == 3, "as a whole scheme it drops two items and "
+                                               "says isPartial (%zu)", r.len);
+    ok(r.len == 3 && strstr(r.items[0].message, "item 'A': removed"), "removed: %s",
+       first_msg(&r));
+    part->scheme.items[0].c.descs[0].text = S("changed");
+    ok(diff_report(was, part, 1, 10, &r) == 1 && strstr(first_msg(&r), "item 'B': description "
+                                                        "(en) 'a description' → 'changed'"),
+       "a partial scheme's changed item is a change: %s", first_msg(&r));
+    part->scheme.items[0].c.descs[0].text = S("a description");
+    part->scheme.items[0].c.id = S("D");
+    ok(diff_report(was, part, 1, 10, &r) == 1 && strstr(first_msg(&r), "item 'D': added"),
+       "a partial scheme's new item is a change: %s", first_msg(&r));
+
+    /* order, long texts, the limit */
+    dsd_model_t *order = copy(was);
+    dsd_m_item_t first = order->scheme.items[0];
+    order->scheme.items[0] = order->scheme.items[2];
+    order->scheme.items[2] = first;
+    ok(diff_report(was, order, 0, 10, &r) == 1 && strstr(first_msg(&r), "item order"),
+       "the items in another order: %s", first_msg(&r));
+    dsd_model_t *longer = copy(was);
+    longer->c.descs[0].text = S("A long description that goes on and on past what a message "
+                                "shows, and ends one way");
+    was->c.descs[0].text = S("A long description that goes on and on past what a message "
+                             "shows, and ends another way");
+    ok(diff_report(was, longer, 0, 10, &r) == 1 && strstr(first_msg(&r), "'…") &&
+           strstr(first_msg(&r), "ends another way' → '…") && strstr(first_msg(&r), "ends one way'"),
+       "a long text is shown from a little before where it parts: %s", first_msg(&r));
+    for (size_t i = 0; i < longer->scheme.nitems; i++)
+        longer->scheme.items[i].c.names[0].text = S("renamed");
+    ok(diff_report(was, longer, 0, 2, &r) == 3 && r.len == 2, "the search stops past max");
+    ok(diff_report(was, longer, 0, 0, NULL) == 1, "counted without a report, stopping at the "
+                                                  "first");
+}
+
+static void
+test_diff_structures(void)
+{
+    dsd_report_t r;
+    dsd_model_t *was = sample_dsd(), *now = copy(was);
+    ok(diff_report(was, now, 0, 10, &r) == 0, "a DSD's copy has the same content");
+    now->dsd.dims[1].repr.enumeration.ref.id = S("CL_AREA");
+    now->dsd.attrs[0].rel.ndims = 1;
+    now->is_final = 0;
+    ok(diff_report(was, now, 0, 10, &r) == 3, "three differences (%zu)", r.len);
+    ok(r.len == 3 && strstr(r.items[0].message, "isFinal true → false"), "%s", first_msg(&r));
+    ok(r.len == 3 && strstr(r.items[1].message, "dimension 'REF_AREA' representation: "
+                                                "enumeration 'Codelist SDMX:CL_X(1.0)' → "
+                                                "'Codelist SDMX:CL_AREA(1.0)'"),
+       "%s", r.len > 1 ? r.items[1].message : "");
+    ok(r.len == 3 && strstr(r.items[2].message, "attribute 'UNIT' attachment: dimension "
+                                                "'FREQ REF_AREA' → 'FREQ'"),
+       "%s", r.len > 2 ? r.items[2].message : "");
+    dsd_model_t *msd = sample_msd(), *msd2 = copy(msd);
+    ok(diff_report(msd, msd2, 0, 10, &r) == 0, "an MSD's copy has the same content");
+}
+
 int
 main(void)
 {
@@ -526,6 +666,8 @@ main(void)
     test_fields();
     test_malformed();
     test_compile();
+    test_diff_schemes();
+    test_diff_structures();
     core_arena_free(A);
     return tap_done();
 }

@@ -1,5 +1,8 @@
 #include <config.h>
 #include "sdmx/sdmx.h"
+#include "dsd/model.h"
+
+#include <string.h>
 #include "tap.h"
 
 static core_rc
@@ -98,10 +101,100 @@ test_reader(void)
     core_arena_free(a);
 }
 
+/* One codelist of codes ids[] (each named "<id><suffix>"), as a Structure message. */
+static const char *
+codelist_msg(core_arena_t *a, const char *ids, const char *suffix, int partial)
+{
+    core_buf_t b;
+    core_buf_init(&b);
+    core_buf_printf(&b, "<mes:Structure "
+                        "xmlns:mes='http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message' "
+                        "xmlns:s='http://www.sdmx.org/resources/sdmxml/schemas/v2_1/structure' "
+                        "xmlns:c='http://www.sdmx.org/resources/sdmxml/schemas/v2_1/common'>"
+                        "<mes:Structures><s:Codelists><s:Codelist agencyID='A' id='CL' "
+                        "version='1.0'%s><c:Name xml:lang='en'>List%s</c:Name>",
+                    partial ? " isPartial='true'" : "", suffix);
+    for (const char *p = ids; *p; p++)
+        core_buf_printf(&b, "<s:Code id='%c'><c:Name xml:lang='en'>%c%s</c:Name></s:Code>", *p, *p,
+                        suffix);
+    core_buf_adds(&b, "</s:Codelist></s:Codelists></mes:Structures></mes:Structure>");
+    char *out = core_arena_strndup(a, b.ptr, b.len);
+    core_buf_dispose(&b);
+    return out;
+}
+
+static dsd_artefact_t
+read_one(core_arena_t *a, const char *msg)
+{
+    dsd_report_t rep;
+    dsd_report_init(&rep, a, 10);
+    dsd_artefact_t *arts = NULL;
+    size_t n = 0;
+    core_err_t err = {0};
+    if (sdmx_structure_read(a, msg, strlen(msg), "t", &arts, &n, &rep, &err) != CORE_OK || n != 1)
+        return (dsd_artefact_t){0};
+    return arts[0];
+}
+
+/* The codes of a merged codelist as "id=name id=name". */
+static const char *
+codes_of(core_arena_t *a, const dsd_artefact_t *art)
+{
+    core_buf_t b;
+    core_buf_init(&b);
+    for (size_t i = 0; art->model != NULL && i < art->model->scheme.nitems; i++) {
+        const dsd_m_item_t *it = &art->model->scheme.items[i];
+        core_buf_printf(&b, "%s%.*s=%.*s", i ? " " : "", CORE_STR_FMT(it->c.id),
+                        CORE_STR_FMT(it->c.names[0].text));
+    }
+    char *out = core_arena_strndup(a, b.ptr ? b.ptr : "", b.len);
+    core_buf_dispose(&b);
+    return out;
+}
+
+static void
+test_merge(void)
+{
+    core_arena_t *a = core_arena_new();
+    dsd_artefact_t stored = read_one(a, codelist_msg(a, "AB", "", 0));
+    dsd_artefact_t part = read_one(a, codelist_msg(a, "BC", "2", 1));
+    ok(stored.model != NULL && part.model != NULL && part.model->scheme.is_partial,
+       "two codelists read, the second partial");
+    dsd_report_t rep;
+    dsd_report_init(&rep, a, 10);
+    core_err_t err = {0};
+    dsd_artefact_t out;
+    ok(sdmx_scheme_merge(a, &part, stored.xml, SDMX_MERGE_PARTIAL, 0, &out, &rep, &err) ==
+           CORE_OK, "a partial codelist merges (%s)", err.msg);
+    is_str(codes_of(a, &out), "A=A B=B2 C=C2", "its codes replace the stored ones, new ones last");
+    ok(!out.model->scheme.is_partial && strstr(out.xml.ptr, "isPartial") == NULL &&
+           core_str_eq_c(out.model->c.names[0].text, "List"),
+       "the stored scheme's own name stays, and it is whole");
+    ok(sdmx_scheme_merge(a, &part, stored.xml, SDMX_MERGE_UNION, 0, &out, &rep, &err) ==
+           CORE_OK, "a union merges");
+    is_str(codes_of(a, &out), "B=B2 C=C2 A=A", "the sent codes stand, the stored one it lacks "
+                                               "comes after");
+    ok(core_str_eq_c(out.model->c.names[0].text, "List2"), "the sent scheme's name stands");
+    dsd_artefact_t bad = read_one(a, "<mes:Structure "
+                                     "xmlns:mes='http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message' "
+                                     "xmlns:s='http://www.sdmx.org/resources/sdmxml/schemas/v2_1/structure'>"
+                                     "<mes:Structures><s:Codelists><s:Codelist agencyID='A' id='CL' "
+                                     "version='1.0' isPartial='true'><s:Code/></s:Codelist>"
+                                     "</s:Codelists></mes:Structures></mes:Structure>");
+    core_err_clear(&err);
+    ok(bad.model != NULL &&
+           sdmx_scheme_merge(a, &bad, stored.xml, SDMX_MERGE_PARTIAL, 0, &out, &rep, &err) ==
+               CORE_ESEMANTIC && rep.nerrors == 1 &&
+           strstr(rep.items[0].message, "Codelist A:CL(1.0): a Code without id") != NULL,
+       "a code without id is refused, with the reason");
+    core_arena_free(a);
+}
+
 int
 main(void)
 {
     test_query();
     test_reader();
+    test_merge();
     return tap_done();
 }
