@@ -90,7 +90,9 @@ compile_component(core_arena_t *a, const dsd_compile_lookup_t *look,
     const dsd_m_repr_t *r = &m->repr;
     const dsd_m_ref_t *en = &r->enumeration;
     int has_enum = en->ref.kind != DSD_KIND_NONE || en->ref.agency.ptr || en->item.ptr;
-    if (m->has_local && names_maintainable(en))
+    /* (a measure dimension enumerates a concept scheme: no codes to check) */
+    if (m->has_local && names_maintainable(en) &&
+        (en->ref.kind == DSD_KIND_CODELIST || en->ref.kind == DSD_KIND_NONE))
         c->codelist = ref_copy(a, DSD_KIND_CODELIST, &en->ref);
     else if (!(m->has_local && (has_enum || r->has_format)) && has_concept)
         concept_codelist(a, look, &m->concept, c);
