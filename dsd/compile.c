@@ -59,19 +59,26 @@ names_maintainable(const dsd_m_ref_t *r)
     return r->ref.agency.ptr != NULL && r->ref.id.ptr != NULL;
 }
 
-/* The codelist of the concept's core representation, for a component that does not say. */
-static void
+/* The codelist of the concept's core representation, for a component that does not say. A
+ * concept scheme that cannot be read fails: its codelist is not "no codelist" (any code). */
+static core_rc
 concept_codelist(core_arena_t *a, const dsd_compile_lookup_t *look, const dsd_m_ref_t *concept,
-                 dsd_component_t *c)
+                 dsd_component_t *c, core_err_t *err)
 {
     const dsd_model_t *cs;
     dsd_ref_t scheme = concept->ref;
     scheme.kind = DSD_KIND_CONCEPTSCHEME;
-    if (look == NULL || look->model(look->ctx, &scheme, &cs) != CORE_OK)
-        return;
+    if (look == NULL)
+        return CORE_OK;
+    core_rc rc = look->model(look->ctx, &scheme, &cs);
+    if (rc != CORE_OK)
+        return core_fail(err, rc == CORE_ENOTFOUND ? CORE_EBUG : rc,
+                         "%s, the concept scheme of %.*s, cannot be read (%s)",
+                         dsd_ref_label(a, &scheme), CORE_STR_FMT(concept->item), core_rc_name(rc));
     const dsd_m_item_t *it = dsd_model_item(cs, concept->item);
     if (it != NULL && names_maintainable(&it->core.enumeration))
         c->codelist = ref_copy(a, DSD_KIND_CODELIST, &it->core.enumeration.ref);
+    return CORE_OK;
 }
 
 static core_rc
@@ -94,8 +101,11 @@ compile_component(core_arena_t *a, const dsd_compile_lookup_t *look,
     if (m->has_local && names_maintainable(en) &&
         (en->ref.kind == DSD_KIND_CODELIST || en->ref.kind == DSD_KIND_NONE))
         c->codelist = ref_copy(a, DSD_KIND_CODELIST, &en->ref);
-    else if (!(m->has_local && (has_enum || r->has_format)) && has_concept)
-        concept_codelist(a, look, &m->concept, c);
+    else if (!(m->has_local && (has_enum || r->has_format)) && has_concept) {
+        core_rc rc = concept_codelist(a, look, &m->concept, c, err);
+        if (rc != CORE_OK)
+            return rc;
+    }
     c->format.min_length = c->format.max_length = -1;
     c->format.decimals = -1;
     if (c->id == NULL) /* 2.1 lets the concept give the id */
