@@ -46,15 +46,15 @@ struct dsd_valid {
     size_t nconstraints;
     int constrain_deletes;
     dsd_valid_store_t store;
-    struct codes *dim_codes;  /* per dimension */
-    struct codes *attr_codes; /* per attribute */
-    core_str_t *dim_ids;      /* the dimensions' ids as slices */
-    core_str_t *attr_ids;     /* the attributes' ids as slices */
-    int *attr_bit;            /* per attribute, its bit in the masks, or -1 (see MASK_BITS) */
+    struct codes *dim_codes;    /* per dimension */
+    struct codes *attr_codes;   /* per attribute */
+    core_str_t *dim_ids;        /* the dimensions' ids as slices */
+    core_str_t *attr_ids;       /* the attributes' ids as slices */
+    int *attr_bit;              /* per attribute, its bit in the masks, or -1 (see MASK_BITS) */
     size_t bit_attr[MASK_BITS]; /* per bit, its attribute */
     size_t nbits;
     int too_many_mandatory; /* more than MASK_BITS: refused, see mandatory_bits() */
-    size_t attr_hint[16];     /* the attribute met at each position last time */
+    size_t attr_hint[16];   /* the attribute met at each position last time */
     int freq_dim;
     int numeric_measure; /* OBS_VALUE must be a number */
     dsd_action action;
@@ -81,16 +81,16 @@ struct dsd_valid {
     struct {
         int valid;
         size_t nkey;
-        core_buf_t *raw;         /* the ids and values as given, the codes, the printed key */
-        size_t off[2 * CUR_MAX_KEY], len[2 * CUR_MAX_KEY]; /* of each id and value as given,
-                                                           in raw (2 per key value) */
+        core_buf_t *raw; /* the ids and values as given, the codes, the printed key */
+        /* of each id and value as given, in raw (2 per key value) */
+        size_t off[2 * CUR_MAX_KEY], len[2 * CUR_MAX_KEY];
         core_str_t codes[DSD_MAX_DIMS]; /* in DSD order, into raw */
-        const char *key;         /* printed, into raw */
-        int verdict;             /* of the constraints; -1 not asked yet */
+        const char *key;                /* printed, into raw */
+        int verdict;                    /* of the constraints; -1 not asked yet */
     } cur;
     core_str_t given[DSD_MAX_DIMS]; /* the key of the event in DSD order, when not cur's */
-    core_buf_t *lifted;         /* see lift_attrs(): the series key and values last stored */
-    struct slot *lifted_values; /* see check_lifted(): (series, attribute) -> value hash */
+    core_buf_t *lifted;             /* see lift_attrs(): the series key and values last stored */
+    struct slot *lifted_values;     /* see check_lifted(): (series, attribute) -> value hash */
     size_t nlifted_values, caplifted_values;
     dsd_kv_t own[LIFT_MAX], up[LIFT_MAX], ds[LIFT_MAX]; /* see lift_attrs() */
 };

@@ -92,9 +92,8 @@ component_codes(struct loader *l, const dsd_component_t *comps, size_t n, dsd_co
             load_codes(l, &comps[i].codelist, &sets[i], &e) != CORE_OK)
             /* (the store names a codelist it does not hold: its fault, not the sender's) */
             return core_fail(err, e.code == CORE_ENOTFOUND ? CORE_EBUG : e.code,
-                             "%s: the codes of %s, for %s, cannot be read: %s",
-                             l->name, dsd_ref_label(l->a, &comps[i].codelist), comps[i].id,
-                             e.msg);
+                             "%s: the codes of %s, for %s, cannot be read: %s", l->name,
+                             dsd_ref_label(l->a, &comps[i].codelist), comps[i].id, e.msg);
     }
     *out = sets;
     return CORE_OK;

@@ -17,21 +17,21 @@
 
 typedef struct entry {
     struct entry *next;
-    char *key;            /* kind and identity */
-    uint64_t structures;  /* the structure version it was built from */
+    char *key;           /* kind and identity */
+    uint64_t structures; /* the structure version it was built from */
     core_arena_t *a;
     void *value;
     size_t n;
-    size_t bytes;         /* of its arena, once built */
-    int refs;             /* requests using it */
-    int stale;            /* replaced: freed when no request uses it */
+    size_t bytes; /* of its arena, once built */
+    int refs;     /* requests using it */
+    int stale;    /* replaced: freed when no request uses it */
 } entry_t;
 
 struct sdmx_cache {
     pthread_mutex_t lock;
-    entry_t *head;          /* most recently used first */
-    size_t max_bytes;       /* the bound */
-    size_t entries, bytes;  /* of the entries not stale */
+    entry_t *head;         /* most recently used first */
+    size_t max_bytes;      /* the bound */
+    size_t entries, bytes; /* of the entries not stale */
 };
 
 sdmx_cache_t *

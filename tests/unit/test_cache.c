@@ -12,8 +12,7 @@ static int builds;
 
 /* A value of 10 KiB holding its key, so that a freed or mixed-up entry shows. */
 static core_rc
-build(store_view_t *v, core_arena_t *a, const void *arg, void **value, size_t *n,
-      core_err_t *err)
+build(store_view_t *v, core_arena_t *a, const void *arg, void **value, size_t *n, core_err_t *err)
 {
     (void)v;
     (void)err;
