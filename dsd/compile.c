@@ -39,8 +39,8 @@ to_double(core_arena_t *a, core_str_t s, double *out)
     return *end == '\0' && end != c;
 }
 
-static void
-compile_format(core_arena_t *a, const dsd_m_format_t *m, dsd_text_format_t *f)
+static core_rc
+compile_format(core_arena_t *a, const dsd_m_format_t *m, dsd_text_format_t *f, core_err_t *err)
 {
     f->type = cstr(a, m->text_type);
     f->min_length = to_long(m->min_length, -1);
@@ -49,6 +49,7 @@ compile_format(core_arena_t *a, const dsd_m_format_t *m, dsd_text_format_t *f)
     f->pattern = cstr(a, m->pattern);
     f->has_min = to_double(a, m->min_value, &f->min_value);
     f->has_max = to_double(a, m->max_value, &f->max_value);
+    return dsd_text_format_compile(a, f, err);
 }
 
 /* Whether r names a maintainable (a Ref with agencyID, or a URN). */
@@ -58,24 +59,31 @@ names_maintainable(const dsd_m_ref_t *r)
     return r->ref.agency.ptr != NULL && r->ref.id.ptr != NULL;
 }
 
-/* The codelist of the concept's core representation, for a component that does not say. */
-static void
+/* The codelist of the concept's core representation, for a component that does not say. A
+ * concept scheme that cannot be read fails: its codelist is not "no codelist" (any code). */
+static core_rc
 concept_codelist(core_arena_t *a, const dsd_compile_lookup_t *look, const dsd_m_ref_t *concept,
-                 dsd_component_t *c)
+                 dsd_component_t *c, core_err_t *err)
 {
     const dsd_model_t *cs;
     dsd_ref_t scheme = concept->ref;
     scheme.kind = DSD_KIND_CONCEPTSCHEME;
-    if (look == NULL || look->model(look->ctx, &scheme, &cs) != CORE_OK)
-        return;
+    if (look == NULL)
+        return CORE_OK;
+    core_rc rc = look->model(look->ctx, &scheme, &cs);
+    if (rc != CORE_OK)
+        return core_fail(err, rc == CORE_ENOTFOUND ? CORE_EBUG : rc,
+                         "%s, the concept scheme of %.*s, cannot be read (%s)",
+                         dsd_ref_label(a, &scheme), CORE_STR_FMT(concept->item), core_rc_name(rc));
     const dsd_m_item_t *it = dsd_model_item(cs, concept->item);
     if (it != NULL && names_maintainable(&it->core.enumeration))
         c->codelist = ref_copy(a, DSD_KIND_CODELIST, &it->core.enumeration.ref);
+    return CORE_OK;
 }
 
-static void
+static core_rc
 compile_component(core_arena_t *a, const dsd_compile_lookup_t *look,
-                  const dsd_m_component_t *m, dsd_component_t *c)
+                  const dsd_m_component_t *m, dsd_component_t *c, core_err_t *err)
 {
     memset(c, 0, sizeof *c);
     c->codelist.kind = DSD_KIND_NONE;
@@ -89,20 +97,27 @@ compile_component(core_arena_t *a, const dsd_compile_lookup_t *look,
     const dsd_m_repr_t *r = &m->repr;
     const dsd_m_ref_t *en = &r->enumeration;
     int has_enum = en->ref.kind != DSD_KIND_NONE || en->ref.agency.ptr || en->item.ptr;
-    if (m->has_local && names_maintainable(en))
+    /* (a measure dimension enumerates a concept scheme: no codes to check) */
+    if (m->has_local && names_maintainable(en) &&
+        (en->ref.kind == DSD_KIND_CODELIST || en->ref.kind == DSD_KIND_NONE))
         c->codelist = ref_copy(a, DSD_KIND_CODELIST, &en->ref);
-    else if (!(m->has_local && (has_enum || r->has_format)) && has_concept)
-        concept_codelist(a, look, &m->concept, c);
+    else if (!(m->has_local && (has_enum || r->has_format)) && has_concept) {
+        core_rc rc = concept_codelist(a, look, &m->concept, c, err);
+        if (rc != CORE_OK)
+            return rc;
+    }
     c->format.min_length = c->format.max_length = -1;
     c->format.decimals = -1;
-    if (m->has_local && r->has_format) {
-        c->text_type = cstr(a, r->format.text_type);
-        compile_format(a, &r->format, &c->format);
-    }
     if (c->id == NULL) /* 2.1 lets the concept give the id */
         c->id = c->concept;
+    if (m->has_local && r->has_format) {
+        c->text_type = cstr(a, r->format.text_type);
+        core_err_t e = {0};
+        if (compile_format(a, &r->format, &c->format, &e) != CORE_OK)
+            return core_fail(err, e.code, "%s: %s", c->id ? c->id : "a component", e.msg);
+    }
     if (m->kind != DSD_M_ATTRIBUTE)
-        return;
+        return CORE_OK;
     c->mandatory = core_str_eq_c(m->assignment, "Mandatory");
     switch (m->rel.type) {
     case DSD_M_ATTACH_MEASURE:
@@ -114,6 +129,7 @@ compile_component(core_arena_t *a, const dsd_compile_lookup_t *look,
         break;
     default: c->attach = DSD_ATTACH_DATASET; break;
     }
+    return CORE_OK;
 }
 
 core_rc
@@ -121,25 +137,28 @@ dsd_structure_compile(core_arena_t *a, const dsd_model_t *m, const dsd_compile_l
                       dsd_structure_t *out, core_err_t *err)
 {
     const dsd_m_dsd_t *d = &m->dsd;
+    core_rc rc = CORE_OK;
     memset(out, 0, sizeof *out);
     out->dsd = ref_copy(a, m->ref.kind, &m->ref);
     out->dims = core_arena_zalloc(a, (d->ndims + 1) * sizeof *out->dims);
-    for (size_t i = 0; i < d->ndims; i++) {
+    for (size_t i = 0; i < d->ndims && rc == CORE_OK; i++) {
         if (d->dims[i].kind == DSD_M_TIME_DIMENSION)
-            compile_component(a, look, &d->dims[i], &out->time);
+            rc = compile_component(a, look, &d->dims[i], &out->time, err);
         else
-            compile_component(a, look, &d->dims[i], &out->dims[out->ndims++]);
+            rc = compile_component(a, look, &d->dims[i], &out->dims[out->ndims++], err);
     }
-    for (size_t i = 0; i < d->nmeasures; i++) {
+    for (size_t i = 0; i < d->nmeasures && rc == CORE_OK; i++) {
         if (d->measures[i].kind == DSD_M_PRIMARY_MEASURE) {
-            compile_component(a, look, &d->measures[i], &out->measure);
+            rc = compile_component(a, look, &d->measures[i], &out->measure, err);
             break;
         }
     }
     out->attrs = core_arena_zalloc(a, (d->nattrs + 1) * sizeof *out->attrs);
-    for (size_t i = 0; i < d->nattrs; i++)
+    for (size_t i = 0; i < d->nattrs && rc == CORE_OK; i++)
         if (d->attrs[i].kind == DSD_M_ATTRIBUTE)
-            compile_component(a, look, &d->attrs[i], &out->attrs[out->nattrs++]);
+            rc = compile_component(a, look, &d->attrs[i], &out->attrs[out->nattrs++], err);
+    if (rc != CORE_OK)
+        return rc;
     out->groups = core_arena_zalloc(a, (d->ngroups + 1) * sizeof *out->groups);
     for (size_t i = 0; i < d->ngroups; i++) {
         dsd_group_t *g = &out->groups[out->ngroups++];
@@ -147,7 +166,7 @@ dsd_structure_compile(core_arena_t *a, const dsd_model_t *m, const dsd_compile_l
         for (size_t k = 0; k < d->groups[i].ndims; k++) {
             core_str_t id = d->groups[i].dims[k];
             int dim = id.ptr ? dsd_structure_dim(out, id) : -1;
-            if (dim >= 0 && dim < 64)
+            if (dim >= 0 && dim < DSD_MAX_DIMS)
                 g->mask |= UINT64_C(1) << dim;
         }
     }
@@ -155,6 +174,40 @@ dsd_structure_compile(core_arena_t *a, const dsd_model_t *m, const dsd_compile_l
         return core_fail(err, CORE_ESEMANTIC, "%s has no dimension or no primary measure",
                          dsd_ref_label(a, &m->ref));
     return CORE_OK;
+}
+
+/* The first local TextFormat of comps[n] whose pattern ICU cannot compile, told in err. */
+static core_rc
+check_patterns(core_arena_t *a, const dsd_m_component_t *comps, size_t n, core_err_t *err)
+{
+    for (size_t i = 0; i < n; i++) {
+        const dsd_m_component_t *m = &comps[i];
+        if (!m->has_local || !m->repr.has_format || m->repr.format.pattern.ptr == NULL)
+            continue;
+        dsd_text_format_t f = {.pattern = cstr(a, m->repr.format.pattern)};
+        core_err_t e = {0};
+        if (dsd_text_format_compile(a, &f, &e) != CORE_OK) {
+            core_str_t id = m->c.id.ptr ? m->c.id : m->concept.item;
+            return core_fail(err, e.code, "%.*s: %s", CORE_STR_FMT(id), e.msg);
+        }
+    }
+    return CORE_OK;
+}
+
+core_rc
+dsd_structure_check_patterns(const dsd_model_t *m, core_err_t *err)
+{
+    if (m->ref.kind != DSD_KIND_DATASTRUCTURE)
+        return CORE_OK;
+    core_arena_t *a = core_arena_new();
+    const dsd_m_dsd_t *d = &m->dsd;
+    core_rc rc = check_patterns(a, d->dims, d->ndims, err);
+    if (rc == CORE_OK)
+        rc = check_patterns(a, d->measures, d->nmeasures, err);
+    if (rc == CORE_OK)
+        rc = check_patterns(a, d->attrs, d->nattrs, err);
+    core_arena_free(a);
+    return rc;
 }
 
 /* ---- allowed content constraints ---------------------------------------------------------- */

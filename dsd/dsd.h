@@ -157,6 +157,10 @@ core_rc dsd_period_check_freq(const dsd_period_t *p, core_str_t freq, core_err_t
 
 /* ---- data structures, compiled ------------------------------------------------------- */
 
+/* The most key dimensions a DSD may have (time excluded): a key is a set of them in one
+ * 64-bit word (groups, partial keys, the cube's key index), so this cannot grow alone. */
+#define DSD_MAX_DIMS 64
+
 typedef enum dsd_attach {
     DSD_ATTACH_DATASET, /* AttributeRelationship/None */
     DSD_ATTACH_GROUP,   /* to a group's key */
@@ -173,9 +177,15 @@ typedef struct dsd_text_format {
     int has_min, has_max;
     double min_value, max_value;
     int decimals;          /* -1: none */
+    struct URegularExpression *regex; /* pattern compiled by dsd_text_format_compile, or NULL */
 } dsd_text_format_t;
 
-/* Whether value fits f; when not, why says how, for a statistician. */
+/* Compiles f's pattern (ICU) once, for every value dsd_text_check will see; the regular
+ * expression is closed with a. CORE_ESEMANTIC, naming the pattern and ICU's reason, when ICU
+ * cannot read it. Nothing to do without a pattern. */
+core_rc dsd_text_format_compile(core_arena_t *a, dsd_text_format_t *f, core_err_t *err);
+/* Whether value fits f; when not, why says how, for a statistician. A pattern that was not
+ * compiled (dsd_text_format_compile) lets no value through. Safe from several threads. */
 int dsd_text_check(const dsd_text_format_t *f, core_str_t value, char *why, size_t whylen);
 
 /* A dimension, the time dimension, the measure or an attribute. Strings live in the arena

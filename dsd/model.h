@@ -376,10 +376,15 @@ typedef struct dsd_compile_lookup {
 /* Compiles the data structure m into out: key dimensions in order, the time dimension, the
  * primary measure, attributes with their attachment, groups. Codelists a component does not
  * name come from its concept's core representation, through look (may be NULL). Everything
- * is copied into a. CORE_ESEMANTIC when m has no dimension or no primary measure. */
+ * is copied into a. CORE_ESEMANTIC when m has no dimension or no primary measure, or a pattern
+ * that ICU cannot compile. */
 core_rc dsd_structure_compile(core_arena_t *a, const dsd_model_t *m,
                               const dsd_compile_lookup_t *look, dsd_structure_t *out,
                               core_err_t *err);
+/* Whether every pattern of the data structure m's local text formats is a regular expression
+ * ICU can compile (what dsd_structure_compile will do): CORE_ESEMANTIC naming the component,
+ * the pattern and ICU's reason otherwise. Other kinds pass. */
+core_rc dsd_structure_check_patterns(const dsd_model_t *m, core_err_t *err);
 /* Compiles the content constraint m (whatever its type: the caller picks Allowed ones) into
  * out: its cube regions and the keys of its included data key sets, values sorted. Copied
  * into a. CORE_EBUG when m is not a content constraint. */

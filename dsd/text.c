@@ -46,19 +46,62 @@ number(core_str_t v, int integral, double *out, int *decimals)
     return *end == '\0' && isfinite(*out);
 }
 
-static int
-pattern_matches(const char *pattern, core_str_t v)
+static void
+close_regex(void *re)
 {
+    uregex_close(re);
+}
+
+core_rc
+dsd_text_format_compile(core_arena_t *a, dsd_text_format_t *f, core_err_t *err)
+{
+    if (f->pattern == NULL || f->regex != NULL)
+        return CORE_OK;
     UErrorCode st = U_ZERO_ERROR;
-    URegularExpression *re = uregex_openC(pattern, 0, NULL, &st);
+    UParseError where;
+    URegularExpression *re = uregex_openC(f->pattern, 0, &where, &st);
+    if (U_FAILURE(st)) {
+        if (re != NULL)
+            uregex_close(re);
+        return core_fail(err, CORE_ESEMANTIC,
+                         "the pattern '%s' is not a regular expression (%s at character %d)",
+                         f->pattern, u_errorName(st), (int)where.offset + 1);
+    }
+    core_arena_defer(a, close_regex, re);
+    f->regex = re;
+    return CORE_OK;
+}
+
+/* The compiled pattern keeps the value being matched: each check matches with its own clone
+ * (cheap: the pattern is shared), so that threads can check values of one DSD at once. */
+static int
+pattern_matches(const dsd_text_format_t *f, core_str_t v)
+{
+    if (f->regex == NULL)
+        return 0; /* never compiled: no value can be said to match */
+    UErrorCode st = U_ZERO_ERROR;
+    URegularExpression *re = uregex_clone(f->regex, &st);
     if (U_FAILURE(st))
-        return 1; /* a pattern ICU cannot read is not the sender's fault */
+        return 0;
     UText *ut = utext_openUTF8(NULL, v.ptr, (int64_t)v.len, &st);
     uregex_setUText(re, ut, &st);
     int ok = U_SUCCESS(st) && uregex_matches(re, 0, &st) && U_SUCCESS(st);
     utext_close(ut);
     uregex_close(re);
     return ok;
+}
+
+/* How many bytes of v to show in a message: at most max, cut at a character's start. */
+static int
+shown(core_str_t v, size_t max)
+{
+    size_t n = v.len;
+    if (n > max) {
+        n = max;
+        while (n > 0 && ((unsigned char)v.ptr[n] & 0xC0) == 0x80)
+            n--;
+    }
+    return (int)n;
 }
 
 static int
@@ -118,8 +161,8 @@ dsd_text_check(const dsd_text_format_t *f, core_str_t v, char *why, size_t n)
     }
     size_t chars = utf8_chars(v);
     if (f->max_length >= 0 && chars > (size_t)f->max_length) {
-        snprintf(why, n, "'%.40s...' has %zu characters, more than the %ld allowed",
-                 v.ptr, chars, f->max_length);
+        snprintf(why, n, "'%.*s...' has %zu characters, more than the %ld allowed",
+                 shown(v, 40), v.ptr, chars, f->max_length);
         return 0;
     }
     if (f->min_length >= 0 && chars < (size_t)f->min_length) {
@@ -140,7 +183,7 @@ dsd_text_check(const dsd_text_format_t *f, core_str_t v, char *why, size_t n)
                  decimals, f->decimals);
         return 0;
     }
-    if (f->pattern != NULL && !pattern_matches(f->pattern, v)) {
+    if (f->pattern != NULL && !pattern_matches(f, v)) {
         snprintf(why, n, "'%.*s' does not match the pattern %s", CORE_STR_FMT(v), f->pattern);
         return 0;
     }

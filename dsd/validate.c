@@ -11,6 +11,12 @@
 
 /* The attributes of one observation sorted by level at most; more are kept as they came. */
 #define LIFT_MAX 64
+/* Sets of attributes are 64-bit masks (one per series, one per pending series...): each
+ * attribute the mandatory checks follow (mandatory, not on the data set) has a bit, the others
+ * none, so that a DSD may have any number of attributes, up to MASK_BITS of them mandatory. */
+#define MASK_BITS 64
+/* The longest key (pairs of id and value as given) kept for the observations that follow. */
+#define CUR_MAX_KEY 32
 
 struct codes {
     const char *const *ids; /* sorted */
@@ -40,11 +46,15 @@ struct dsd_valid {
     size_t nconstraints;
     int constrain_deletes;
     dsd_valid_store_t store;
-    struct codes *dim_codes;  /* per dimension */
-    struct codes *attr_codes; /* per attribute */
-    core_str_t *dim_ids;      /* the dimensions' ids as slices */
-    core_str_t *attr_ids;     /* the attributes' ids as slices */
-    size_t attr_hint[16];     /* the attribute met at each position last time */
+    struct codes *dim_codes;    /* per dimension */
+    struct codes *attr_codes;   /* per attribute */
+    core_str_t *dim_ids;        /* the dimensions' ids as slices */
+    core_str_t *attr_ids;       /* the attributes' ids as slices */
+    int *attr_bit;              /* per attribute, its bit in the masks, or -1 (see MASK_BITS) */
+    size_t bit_attr[MASK_BITS]; /* per bit, its attribute */
+    size_t nbits;
+    int too_many_mandatory; /* more than MASK_BITS: refused, see mandatory_bits() */
+    size_t attr_hint[16];   /* the attribute met at each position last time */
     int freq_dim;
     int numeric_measure; /* OBS_VALUE must be a number */
     dsd_action action;
@@ -71,15 +81,16 @@ struct dsd_valid {
     struct {
         int valid;
         size_t nkey;
-        core_buf_t *raw;         /* the ids and values as given, the codes, the printed key */
-        size_t off[64], len[64]; /* of each id and value as given, in raw (2 per key value) */
-        core_str_t codes[64];    /* in DSD order, into raw */
-        const char *key;         /* printed, into raw */
-        int verdict;             /* of the constraints; -1 not asked yet */
+        core_buf_t *raw; /* the ids and values as given, the codes, the printed key */
+        /* of each id and value as given, in raw (2 per key value) */
+        size_t off[2 * CUR_MAX_KEY], len[2 * CUR_MAX_KEY];
+        core_str_t codes[DSD_MAX_DIMS]; /* in DSD order, into raw */
+        const char *key;                /* printed, into raw */
+        int verdict;                    /* of the constraints; -1 not asked yet */
     } cur;
-    core_str_t given[64];       /* the key of the event in DSD order, when not cur's */
-    core_buf_t *lifted;         /* see lift_attrs(): the series key and values last stored */
-    struct slot *lifted_values; /* see check_lifted(): (series, attribute) -> value hash */
+    core_str_t given[DSD_MAX_DIMS]; /* the key of the event in DSD order, when not cur's */
+    core_buf_t *lifted;             /* see lift_attrs(): the series key and values last stored */
+    struct slot *lifted_values;     /* see check_lifted(): (series, attribute) -> value hash */
     size_t nlifted_values, caplifted_values;
     dsd_kv_t own[LIFT_MAX], up[LIFT_MAX], ds[LIFT_MAX]; /* see lift_attrs() */
 };
@@ -174,17 +185,37 @@ numeric_type(const char *t)
     return 0;
 }
 
-static uint64_t
-mandatory_mask(const dsd_structure_t *s, int obs_level)
+/* Gives each mandatory attribute (but those of the data set) its bit, in DSD order, and
+ * sets the masks of those due on each observation and on each series. */
+static void
+mandatory_bits(dsd_valid_t *v)
 {
-    uint64_t m = 0;
-    for (size_t i = 0; i < s->nattrs && i < 64; i++) {
+    const dsd_structure_t *s = v->dsd;
+    v->attr_bit = core_arena_alloc(v->a, (s->nattrs + 1) * sizeof *v->attr_bit);
+    for (size_t i = 0; i < s->nattrs; i++) {
         const dsd_component_t *c = &s->attrs[i];
-        if (c->mandatory && c->attach != DSD_ATTACH_DATASET &&
-            (c->attach == DSD_ATTACH_OBS) == obs_level)
-            m |= UINT64_C(1) << i;
+        v->attr_bit[i] = -1;
+        if (!c->mandatory || c->attach == DSD_ATTACH_DATASET)
+            continue;
+        if (v->nbits == MASK_BITS) {
+            v->too_many_mandatory = 1;
+            continue;
+        }
+        v->bit_attr[v->nbits] = i;
+        v->attr_bit[i] = (int)v->nbits;
+        if (c->attach == DSD_ATTACH_OBS)
+            v->mand_obs |= UINT64_C(1) << v->nbits;
+        else
+            v->mand_series |= UINT64_C(1) << v->nbits;
+        v->nbits++;
     }
-    return m;
+}
+
+/* The mask of attribute k alone (0 when the mandatory checks need not follow it). */
+static uint64_t
+attr_mask(const dsd_valid_t *v, size_t k)
+{
+    return v->attr_bit[k] >= 0 ? UINT64_C(1) << v->attr_bit[k] : 0;
 }
 
 static void
@@ -239,8 +270,7 @@ dsd_valid_new(core_arena_t *a, dsd_report_t *report, const dsd_valid_input_t *in
             v->freq_dim = (int)d;
     for (size_t i = 0; i < 16; i++)
         v->attr_hint[i] = SIZE_MAX;
-    v->mand_obs = mandatory_mask(s, 1);
-    v->mand_series = mandatory_mask(s, 0);
+    mandatory_bits(v);
     v->numeric_measure = numeric_type(s->measure.text_type);
     v->keybuf = arena_buf(a);
     v->cur.raw = arena_buf(a);
@@ -265,7 +295,7 @@ attr_at(dsd_valid_t *v, const dsd_kv_t *attrs, size_t i)
 }
 
 /* Checks each attribute value (a DSD attribute; its code in the codelist, or its text
- * format) and returns the set of DSD attributes given, one bit each (the first 64). */
+ * format) and returns the set of DSD attributes given (see MASK_BITS). */
 static uint64_t
 check_attrs(dsd_valid_t *v, const dsd_kv_t *attrs, size_t n, const char *what, const char *key,
             long line)
@@ -280,8 +310,7 @@ check_attrs(dsd_valid_t *v, const dsd_kv_t *attrs, size_t n, const char *what, c
             continue;
         }
         size_t k = (size_t)(c - v->dsd->attrs);
-        if (k < 64)
-            mask |= UINT64_C(1) << k;
+        mask |= attr_mask(v, k);
         char why[256];
         if (attrs[i].value.len > 0 && !code_known(&v->attr_codes[k], attrs[i].value))
             dsd_report_add(v->report, DSD_SEV_ERROR, "unknown-code", NULL,
@@ -326,8 +355,8 @@ series_mask(dsd_valid_t *v, const char *key)
 int
 dsd_valid_allows(const dsd_valid_t *v, const core_str_t *codes)
 {
-    dsd_kv_t kv[64];
-    for (size_t d = 0; d < v->dsd->ndims && d < 64; d++)
+    dsd_kv_t kv[DSD_MAX_DIMS];
+    for (size_t d = 0; d < v->dsd->ndims && d < DSD_MAX_DIMS; d++)
         kv[d] = (dsd_kv_t){v->dim_ids[d], codes[d]};
     for (size_t i = 0; i < v->nconstraints; i++)
         if (!dsd_constraint_allows(&v->constraints[i], kv, v->dsd->ndims))
@@ -343,7 +372,7 @@ check_constraints(dsd_valid_t *v, const core_str_t *codes, const char *key, long
         return 1;
     if (v->verdict_key != NULL && strcmp(v->verdict_key, key) == 0)
         return v->verdict;
-    dsd_kv_t kv[64];
+    dsd_kv_t kv[DSD_MAX_DIMS];
     for (size_t d = 0; d < v->dsd->ndims; d++)
         kv[d] = (dsd_kv_t){v->dim_ids[d], codes[d]};
     v->verdict_key = core_arena_strndup(v->a, key, strlen(key));
@@ -362,7 +391,7 @@ check_constraints(dsd_valid_t *v, const core_str_t *codes, const char *key, long
 /* ---- mandatory attributes -------------------------------------------------------------- */
 
 struct stored {
-    const dsd_structure_t *dsd;
+    const dsd_valid_t *v;
     uint64_t mask;
 };
 
@@ -370,9 +399,9 @@ static void
 add_stored(void *arg, core_str_t id)
 {
     struct stored *s = arg;
-    const dsd_component_t *c = dsd_structure_attr(s->dsd, id);
-    if (c != NULL && c - s->dsd->attrs < 64)
-        s->mask |= UINT64_C(1) << (c - s->dsd->attrs);
+    const dsd_component_t *c = dsd_structure_attr(s->v->dsd, id);
+    if (c != NULL)
+        s->mask |= attr_mask(s->v, (size_t)(c - s->v->dsd->attrs));
 }
 
 /* The attributes already stored for the series and the observation: an update need not
@@ -380,7 +409,7 @@ add_stored(void *arg, core_str_t id)
 static uint64_t
 stored_mask(dsd_valid_t *v, const core_str_t *codes, const unsigned char *pkey)
 {
-    struct stored s = {v->dsd, 0};
+    struct stored s = {v, 0};
     for (int level = 0; level < 2; level++)
         v->store.stored_attrs(v->store.ctx, codes, level ? pkey : NULL, add_stored, &s);
     return s.mask;
@@ -389,11 +418,11 @@ stored_mask(dsd_valid_t *v, const core_str_t *codes, const unsigned char *pkey)
 static void
 report_missing(dsd_valid_t *v, const char *key, long line, uint64_t missing)
 {
-    for (size_t i = 0; i < v->dsd->nattrs && i < 64; i++)
-        if ((missing >> i) & 1)
+    for (size_t b = 0; b < v->nbits; b++)
+        if ((missing >> b) & 1)
             dsd_report_add(v->report, DSD_SEV_ERROR, "missing-attribute", NULL,
                            "%s:%ld: series %s: the mandatory attribute %s has no value", v->name,
-                           line, key, v->dsd->attrs[i].id);
+                           line, key, v->dsd->attrs[v->bit_attr[b]].id);
 }
 
 /* Mandatory attributes: an observation's own must be on it (or stored with it); a series'
@@ -520,8 +549,8 @@ static void
 remember_key(dsd_valid_t *v, const dsd_kv_t *key, size_t nkey, const core_str_t *codes)
 {
     core_buf_t *raw = v->cur.raw;
-    size_t coff[64];
-    v->cur.valid = nkey <= 32;
+    size_t coff[DSD_MAX_DIMS];
+    v->cur.valid = nkey <= CUR_MAX_KEY;
     if (!v->cur.valid)
         return;
     core_buf_reset(raw);
@@ -565,8 +594,11 @@ dsd_valid_series(dsd_valid_t *v, const dsd_kv_t *key, size_t nkey, const dsd_kv_
                  size_t nattrs, long line, dsd_valid_row_t *row, core_err_t *err)
 {
     *row = (dsd_valid_row_t){.codes = v->given};
-    if (v->dsd->ndims > 64)
-        return core_fail(err, CORE_ETOOBIG, "more than 64 dimensions");
+    if (v->dsd->ndims > DSD_MAX_DIMS)
+        return core_fail(err, CORE_ETOOBIG, "more than %d dimensions", DSD_MAX_DIMS);
+    if (v->too_many_mandatory)
+        return core_fail(err, CORE_ETOOBIG, "%s has more than %d mandatory attributes",
+                         dsd_ref_label(v->a, &v->dsd->dsd), MASK_BITS);
     if (!order_key(v, key, nkey, v->given, 1, line))
         return CORE_OK;
     for (size_t d = 0; d < v->dsd->ndims; d++)
@@ -732,8 +764,11 @@ dsd_valid_obs(dsd_valid_t *v, const dsd_kv_t *key, size_t nkey, core_str_t perio
 {
     const core_str_t *codes = v->cur.codes;
     *row = (dsd_valid_row_t){.attrs = attrs, .nattrs = nattrs};
-    if (v->dsd->ndims > 64)
-        return core_fail(err, CORE_ETOOBIG, "more than 64 dimensions");
+    if (v->dsd->ndims > DSD_MAX_DIMS)
+        return core_fail(err, CORE_ETOOBIG, "more than %d dimensions", DSD_MAX_DIMS);
+    if (v->too_many_mandatory)
+        return core_fail(err, CORE_ETOOBIG, "%s has more than %d mandatory attributes",
+                         dsd_ref_label(v->a, &v->dsd->dsd), MASK_BITS);
     int deleting = v->action == DSD_ACTION_DELETE;
     int ok = !deleting && same_key(v, key, nkey);
     if (!ok) {

@@ -18,6 +18,15 @@ typedef struct sdmx_cache sdmx_cache_t;
 void sdmx_init(void);
 sdmx_cache_t *sdmx_cache_new(void);
 void sdmx_cache_free(sdmx_cache_t *c);
+/* The cache keeps at most this many bytes of compiled structures (their arenas) unless told
+ * otherwise: past it, the entries used least recently are dropped (an entry a request still
+ * uses is freed when that request ends). A DSD compiles to a few KiB, a codelist's codes to
+ * some bytes per code: 64 MiB holds thousands of them. */
+#define SDMX_CACHE_MAX_DEFAULT ((size_t)64 << 20)
+/* Sets the bound (bytes, at least one entry is kept whatever its size). */
+void sdmx_cache_limit(sdmx_cache_t *c, size_t max_bytes);
+/* What the cache keeps now: entries, and their bytes (those dropped but in use not counted). */
+void sdmx_cache_stats(sdmx_cache_t *c, size_t *entries, size_t *bytes);
 
 /* ---- reading structure messages ------------------------------------------------------ */
 

@@ -122,7 +122,7 @@ typedef struct sdmx__plan {
 core_rc sdmx__plan_structure(store_view_t *v, core_arena_t *a, const sdmx_data_query_t *q,
                              sdmx__plan_t *p, core_err_t *err);
 /* The cube of p's dataflow in v and the key filter of the query; CORE_ENOTFOUND when a
- * key position names only codes the cube never saw, CORE_ETOOBIG past 64 dimensions. */
+ * key position names only codes the cube never saw, CORE_ETOOBIG past DSD_MAX_DIMS dimensions. */
 core_rc sdmx__plan_cube(store_view_t *v, sdmx__plan_t *p, core_err_t *err);
 /* Whether the series ids passes the query's providerRef (every series when it is all). */
 core_rc sdmx__plan_provider_matches(const sdmx__plan_t *p, const uint32_t *ids, int *yes,

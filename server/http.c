@@ -1,5 +1,6 @@
 #include <config.h>
 #include "srv_int.h"
+#include "target.h"
 
 #include <arpa/inet.h>
 #include <signal.h>
@@ -1002,19 +1003,17 @@ route(request_t *r)
     core_str_t method = {req->method.base, req->method.len};
     if (core_str_eq_c(method, "OPTIONS"))
         return preflight(r);
-    size_t plen = req->query_at != SIZE_MAX ? req->query_at : req->path.len;
-    core_str_t path = {req->path.base, plen};
-    if (req->query_at != SIZE_MAX)
-        r->query = (core_str_t){req->path.base + plen + 1, req->path.len - plen - 1};
-    if (!core_str_starts(path, "/rest/") && !core_str_eq_c(path, "/rest")) {
+    srv_target_t t;
+    srv_target_split((core_str_t){req->path.base, req->path.len}, &t);
+    r->query = t.query;
+    if (!t.rest) {
         core_err_t err = {0};
         core_fail(&err, CORE_ENOTFOUND, "the SDMX REST API is under /rest/ (try /rest/dataflow)");
         return reply_error(r, &err);
     }
-    r->path = (core_str_t){path.ptr + 5, path.len - 5};
+    r->path = t.path;
     int get = core_str_eq_c(method, "GET") || core_str_eq_c(method, "HEAD");
-    core_str_t res;
-    core_str_split((core_str_t){r->path.ptr + 1, r->path.len ? r->path.len - 1 : 0}, '/', &res);
+    core_str_t res = t.resource;
     int put = core_str_eq_c(method, "PUT");
     if (core_str_eq_c(method, "POST") || put) {
         if (core_str_eq_c(res, "data"))
@@ -1055,11 +1054,9 @@ core_rc
 srv__body_admit(srv_ctx_t *ctx, const srv_head_t *h, int *read, core_err_t *err)
 {
     *read = 0;
-    core_str_t path, res;
-    core_str_split(h->path, '?', &path);
-    if (!core_str_starts(path, "/rest/"))
-        return CORE_OK;
-    core_str_split((core_str_t){path.ptr + 6, path.len - 6}, '/', &res);
+    srv_target_t t;
+    srv_target_split(h->path, &t);
+    core_str_t res = t.resource; /* (as route() reads it) */
     int post = core_str_eq_c(h->method, "POST"), put = core_str_eq_c(h->method, "PUT");
     int data = (post || put) && core_str_eq_c(res, "data");
     int structure = post && (core_str_eq_c(res, "structure") ||

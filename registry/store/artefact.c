@@ -337,7 +337,9 @@ store__put_artefact(store_t *r, MDB_txn *txn, const dsd_artefact_t *a, store_put
 static core_rc
 bump_commit(store_t *r, MDB_txn *txn, core_err_t *err)
 {
-    return store__stamp(r, txn, store__meta_get(r, txn, "commit") + 1, 1, err);
+    uint64_t commit;
+    core_rc rc = store__meta_read(r, txn, "commit", &commit, err);
+    return rc != CORE_OK ? rc : store__stamp(r, txn, commit + 1, 1, err);
 }
 
 core_rc
@@ -475,7 +477,9 @@ store_upgrade(const char *dir, int to_previous, store_model_fn model, void *ctx,
         rc = store__fail(err, m, "begin write");
         goto out;
     }
-    uint64_t from = store__meta_get(r, txn, "layout");
+    uint64_t from;
+    if ((rc = store__meta_read(r, txn, "layout", &from, err)) != CORE_OK)
+        goto out;
     if (from != STORE_LAYOUT && from != STORE_LAYOUT_PREVIOUS) {
         rc = core_fail(err, CORE_EIO, "%s: store layout %llu cannot be carried over", dir,
                        (unsigned long long)from);

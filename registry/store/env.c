@@ -78,14 +78,29 @@ store__key_decode(const void *key, size_t len, dsd_ref_t *out)
     return 1;
 }
 
+core_rc
+store__meta_read(const store_t *r, MDB_txn *txn, const char *name, uint64_t *out, core_err_t *err)
+{
+    MDB_val k = {strlen(name), (void *)name}, v;
+    *out = 0;
+    int m = mdb_get(txn, r->meta, &k, &v);
+    if (m == MDB_NOTFOUND)
+        return CORE_OK;
+    if (m != 0)
+        return store__fail(err, m, name);
+    if (v.mv_size != sizeof *out)
+        return core_fail(err, CORE_EIO, "the store's counter %s has %zu bytes, not %zu", name,
+                         v.mv_size, sizeof *out);
+    memcpy(out, v.mv_data, sizeof *out);
+    return CORE_OK;
+}
+
 uint64_t
 store__meta_get(const store_t *r, MDB_txn *txn, const char *name)
 {
-    MDB_val k = {strlen(name), (void *)name}, v;
-    uint64_t x = 0;
-    if (mdb_get(txn, r->meta, &k, &v) == 0 && v.mv_size == sizeof x)
-        memcpy(&x, v.mv_data, sizeof x);
-    return x;
+    uint64_t x;
+    core_err_t e = {0};
+    return store__meta_read(r, txn, name, &x, &e) == CORE_OK ? x : 0;
 }
 
 int
@@ -98,7 +113,10 @@ store__meta_put(const store_t *r, MDB_txn *txn, const char *name, uint64_t x)
 static core_rc
 check_layout(store_t *r, MDB_txn *txn, const char *dir, int upgrading, core_err_t *err)
 {
-    uint64_t layout = store__meta_get(r, txn, "layout");
+    uint64_t layout;
+    core_rc rc = store__meta_read(r, txn, "layout", &layout, err);
+    if (rc != CORE_OK)
+        return rc;
     if (layout == STORE_LAYOUT || (upgrading && layout == STORE_LAYOUT_PREVIOUS))
         return CORE_OK;
     MDB_stat st, arts;
@@ -322,10 +340,14 @@ store_view_begin(store_t *r, core_arena_t *a, store_view_t **out, core_err_t *er
     v->reg = r;
     v->txn = txn;
     v->arena = a;
-    v->commit = store__meta_get(r, txn, "commit");
-    v->structures = store__meta_get(r, txn, "structures");
-    v->mtime = (int64_t)store__meta_get(r, txn, "mtime");
     core_arena_defer(a, view_end, v);
+    uint64_t mtime;
+    core_rc rc;
+    if ((rc = store__meta_read(r, txn, "commit", &v->commit, err)) != CORE_OK ||
+        (rc = store__meta_read(r, txn, "structures", &v->structures, err)) != CORE_OK ||
+        (rc = store__meta_read(r, txn, "mtime", &mtime, err)) != CORE_OK)
+        return rc; /* (the arena ends the transaction) */
+    v->mtime = (int64_t)mtime;
     *out = v;
     return CORE_OK;
 }

@@ -49,7 +49,12 @@ core_rc store__fail(core_err_t *err, int mdb_rc, const char *what);
  * commit failed for lack of space. LMDB frees txn whether the commit succeeds or not. */
 int store__write_begin(store_t *r, MDB_txn **txn);
 int store__commit(MDB_txn *txn);
-/* A counter of the meta table (0 when absent), and its update (an LMDB return code). */
+/* A counter of the meta table (0 when absent); CORE_EIO when LMDB fails to read it or it is
+ * not 8 bytes. */
+core_rc store__meta_read(const store_t *r, MDB_txn *txn, const char *name, uint64_t *out,
+                         core_err_t *err);
+/* The same, 0 on any error too: for callers not yet told errors (registry/store/cube.c); use
+ * store__meta_read. And the update (an LMDB return code). */
 uint64_t store__meta_get(const store_t *r, MDB_txn *txn, const char *name);
 int store__meta_put(const store_t *r, MDB_txn *txn, const char *name, uint64_t x);
 /* Encodes ref as kind byte, agency NUL id NUL version; returns the length or 0 when too long. */

@@ -59,30 +59,64 @@ csv_field(core_buf_t *out, core_str_t v)
     out->len = (size_t)(csv_put(out->ptr + out->len, v) - out->ptr);
 }
 
+static int
+needs_quotes(core_str_t v)
+{
+    for (size_t i = 0; i < v.len; i++)
+        if (v.ptr[i] == ',' || v.ptr[i] == '"' || v.ptr[i] == '\n' || v.ptr[i] == '\r')
+            return 1;
+    return 0;
+}
+
+/* Writes the cell "id: name" (labels=both) as csv_field would write it joined, straight into
+ * out: nothing is allocated per cell, so that an answer's memory does not grow with it. */
+static void
+csv_named(core_buf_t *out, core_str_t id, core_str_t name)
+{
+    if (!needs_quotes(id) && !needs_quotes(name)) {
+        core_buf_reserve(out, id.len + name.len + 2);
+        core_buf_addstr(out, id);
+        ADD_LIT(out, ": ");
+        core_buf_addstr(out, name);
+        return;
+    }
+    core_buf_reserve(out, 2 * (id.len + name.len) + 6);
+    core_buf_addc(out, '"');
+    for (int part = 0; part < 2; part++) {
+        core_str_t v = part ? name : id;
+        for (size_t i = 0; i < v.len; i++) {
+            if (v.ptr[i] == '"')
+                core_buf_addc(out, '"');
+            core_buf_addc(out, v.ptr[i]);
+        }
+        if (part == 0)
+            ADD_LIT(out, ": ");
+    }
+    core_buf_addc(out, '"');
+}
+
 /* A header cell: the id, or with labels=both "ID: concept name". */
 static void
 csv_column(sdmx__data_t *s, core_buf_t *out, size_t col, const char *id)
 {
     core_buf_addc(out, ',');
     const char *name = s->col_names ? s->col_names[col] : NULL;
-    if (name == NULL) {
+    if (name == NULL)
         csv_field(out, core_str_c(id));
-        return;
-    }
-    csv_field(out, core_str_c(core_arena_printf(s->a, "%s: %s", id, name)));
+    else
+        csv_named(out, core_str_c(id), core_str_c(name));
 }
 
 /* A coded value: the code, or with labels=both "CODE: code name". */
 static void
-csv_code(sdmx__data_t *s, core_buf_t *out, const dsd_names_t *names, core_str_t v)
+csv_code(core_buf_t *out, const dsd_names_t *names, core_str_t v)
 {
     core_buf_addc(out, ',');
     const char *name = names && v.len ? dsd_name_of(names->v, names->n, v) : NULL;
-    if (name == NULL) {
+    if (name == NULL)
         csv_field(out, v);
-        return;
-    }
-    csv_field(out, core_str_c(core_arena_printf(s->a, "%.*s: %s", CORE_STR_FMT(v), name)));
+    else
+        csv_named(out, v, core_str_c(name));
 }
 
 /* a == b for short ids, without a call (two words cover ids of up to 16 bytes) */
@@ -199,11 +233,11 @@ csv_series_begin(sdmx__data_t *s, core_buf_t *out)
     core_buf_reset(&st->prefix);
     core_buf_addstr(&st->prefix, st->flow);
     for (size_t d = 0; d < s->dsd.ndims; d++)
-        csv_code(s, &st->prefix, s->dim_names ? &s->dim_names[d] : NULL, s->codes[d]);
+        csv_code(&st->prefix, s->dim_names ? &s->dim_names[d] : NULL, s->codes[d]);
     core_buf_reset(&st->fill);
     for (size_t i = 0; sdmx__data_shows_attrs(s) && i < s->dsd.nattrs; i++) {
         core_str_t v = st->series[i].ptr ? st->series[i] : st->ds[i];
-        csv_code(s, &st->fill, s->attr_names ? &s->attr_names[i] : NULL, v);
+        csv_code(&st->fill, s->attr_names ? &s->attr_names[i] : NULL, v);
         st->fill_end[i] = st->fill.len;
     }
 }
@@ -226,7 +260,7 @@ csv_obs(sdmx__data_t *s, core_buf_t *out, const store_obs_t *o)
             core_str_t v = st->obs[i].ptr      ? st->obs[i]
                            : st->series[i].ptr ? st->series[i]
                                                : st->ds[i];
-            csv_code(s, out, s->attr_names ? &s->attr_names[i] : NULL, v);
+            csv_code(out, s->attr_names ? &s->attr_names[i] : NULL, v);
         }
         ADD_LIT(out, "\r\n");
         return;

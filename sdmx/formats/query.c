@@ -274,7 +274,7 @@ parse_key(core_arena_t *a, core_str_t s, sdmx_data_query_t *d, core_err_t *err)
     size_t n = 1;
     for (size_t i = 0; i < s.len; i++)
         n += s.ptr[i] == '.';
-    if (n > 64)
+    if (n > DSD_MAX_DIMS)
         return core_fail(err, CORE_ETOOBIG, "a key of %zu positions", n);
     d->key = core_arena_zalloc(a, n * sizeof *d->key);
     d->nkey = n;

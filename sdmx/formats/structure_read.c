@@ -162,6 +162,10 @@ read_artefact(struct reader *r, dsd_kind kind, const xmlNode *el)
     art->xml = core_arena_str(r->a, (core_str_t){b.ptr, b.len});
     core_buf_dispose(&b);
     art->model = sdmx__model_from_xml(r->a, &art->ref, el);
+    core_err_t e = {0};
+    if (art->model != NULL && dsd_structure_check_patterns(art->model, &e) != CORE_OK)
+        dsd_report_add(r->report, DSD_SEV_ERROR, "bad-pattern", NULL, "%s:%d: %s: %s", r->name,
+                       el->line, dsd_ref_label(r->a, &art->ref), e.msg);
     core_vec_push(r->a, &r->arts, art);
 }
 

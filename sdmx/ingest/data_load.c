@@ -78,9 +78,11 @@ load_codes(struct loader *l, const dsd_ref_t *cl, dsd_codeset_t *out, core_err_t
     return rc;
 }
 
-/* The codes of each component's codelist (n SIZE_MAX: not coded, or not known). */
-static dsd_codeset_t *
-component_codes(struct loader *l, const dsd_component_t *comps, size_t n)
+/* The codes of each component's codelist (n SIZE_MAX: not coded, or a stub). A codelist that
+ * cannot be read fails the load: its codes are not "any code". */
+static core_rc
+component_codes(struct loader *l, const dsd_component_t *comps, size_t n, dsd_codeset_t **out,
+                core_err_t *err)
 {
     dsd_codeset_t *sets = core_arena_zalloc(l->a, (n + 1) * sizeof *sets);
     for (size_t i = 0; i < n; i++) {
@@ -88,9 +90,13 @@ component_codes(struct loader *l, const dsd_component_t *comps, size_t n)
         sets[i].n = SIZE_MAX;
         if (comps[i].codelist.kind == DSD_KIND_CODELIST &&
             load_codes(l, &comps[i].codelist, &sets[i], &e) != CORE_OK)
-            sets[i].n = SIZE_MAX;
+            /* (the store names a codelist it does not hold: its fault, not the sender's) */
+            return core_fail(err, e.code == CORE_ENOTFOUND ? CORE_EBUG : e.code,
+                             "%s: the codes of %s, for %s, cannot be read: %s", l->name,
+                             dsd_ref_label(l->a, &comps[i].codelist), comps[i].id, e.msg);
     }
-    return sets;
+    *out = sets;
+    return CORE_OK;
 }
 
 /* Creates the dataflow named with --dataflow when the store does not have it, in the same
@@ -217,10 +223,15 @@ start_validator(struct loader *l, core_err_t *err)
                                         ntargets > 2 ? dsd_ref_label(l->a, &targets[2]) : "-");
     dsd_valid_input_t in = {.name = l->name, .structure = &l->dsd,
                             .constrain_deletes = l->opts->agreement != NULL};
-    in.dim_codes = component_codes(l, l->dsd.dims, l->dsd.ndims);
-    in.attr_codes = component_codes(l, l->dsd.attrs, l->dsd.nattrs);
+    dsd_codeset_t *dims, *attrs;
+    core_rc rc;
+    if ((rc = component_codes(l, l->dsd.dims, l->dsd.ndims, &dims, err)) != CORE_OK ||
+        (rc = component_codes(l, l->dsd.attrs, l->dsd.nattrs, &attrs, err)) != CORE_OK)
+        return rc;
+    in.dim_codes = dims;
+    in.attr_codes = attrs;
     void *cons;
-    core_rc rc = sdmx__cache_get(l->opts->cache, l->v, l->a, key, build_constraints, &tg, &cons,
+    rc = sdmx__cache_get(l->opts->cache, l->v, l->a, key, build_constraints, &tg, &cons,
                                  &in.nconstraints, err);
     if (rc != CORE_OK)
         return rc;

@@ -178,8 +178,8 @@ sdmx__plan_cube(store_view_t *v, sdmx__plan_t *p, core_err_t *err)
         (rc = build_filter(p, &f, err)) != CORE_OK)
         return rc;
     p->filter = f;
-    if (p->dsd.ndims > 64)
-        return core_fail(err, CORE_ETOOBIG, "more than 64 dimensions");
+    if (p->dsd.ndims > DSD_MAX_DIMS)
+        return core_fail(err, CORE_ETOOBIG, "more than %d dimensions", DSD_MAX_DIMS);
     return CORE_OK;
 }
 
@@ -361,7 +361,7 @@ merge_groups(struct sdmx_data_stream *s)
     if (s->ngroups == 0)
         return;
     size_t nd = s->p.dsd.ndims;
-    uint32_t probe_ids[64];
+    uint32_t probe_ids[DSD_MAX_DIMS];
     store_group_t probe = {probe_ids, 0, CORE_STR_NULL};
     core_buf_reset(&s->merged);
     core_buf_addstr(&s->merged, s->series.attrs);

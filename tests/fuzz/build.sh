@@ -11,7 +11,8 @@ SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -g -O1"
 CFLAGS="$SAN -I. -I$OUT -DH2O_USE_LIBUV=0 -D_GNU_SOURCE $(pkg-config --cflags libxml-2.0 libxslt yajl)"
 LIBS="$(pkg-config --libs libxml-2.0 libxslt yajl icu-uc icu-i18n lmdb) -lpthread -lm"
 objs=""
-for src in core/*.c dsd/*.c sdmx/*/*.c registry/*.c registry/store/*.c server/negotiate.c; do
+for src in core/*.c dsd/*.c sdmx/*/*.c registry/*.c registry/store/*.c server/negotiate.c \
+    server/target.c; do
     obj="$OUT/obj/$(echo "$src" | tr / _ | sed 's/\.c$/.o/')"
     if [ ! -f "$obj" ] || [ "$src" -nt "$obj" ]; then
         $CC $CFLAGS -fsanitize=fuzzer-no-link -c "$src" -o "$obj"

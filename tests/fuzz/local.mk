@@ -5,10 +5,11 @@
 FUZZ_LIBS = libsdmx_formats.a libdsd.a libcore.a $(XSLT_LIBS) $(XML_LIBS) $(YAJL_LIBS) $(ICU_LIBS)
 FUZZ_TARGETS = tests/fuzz/fuzz_rest_query tests/fuzz/fuzz_structure_read \
 	tests/fuzz/fuzz_data_read_xml tests/fuzz/fuzz_data_read_csv tests/fuzz/fuzz_data_read_json \
-	tests/fuzz/fuzz_period tests/fuzz/fuzz_accept tests/fuzz/fuzz_model_decode
+	tests/fuzz/fuzz_period tests/fuzz/fuzz_accept tests/fuzz/fuzz_model_decode \
+	tests/fuzz/fuzz_rest_target
 check_PROGRAMS += $(FUZZ_TARGETS)
 TESTS += $(FUZZ_TARGETS)
-EXTRA_DIST += tests/fuzz/README.md tests/fuzz/build.sh tests/fuzz/fuzz_events.h
+EXTRA_DIST += tests/fuzz/README.md tests/fuzz/build.sh tests/fuzz/fuzz_events.h tests/fuzz/seed_rest.py
 tests_fuzz_fuzz_rest_query_SOURCES = tests/fuzz/fuzz_rest_query.c tests/fuzz/replay.c
 tests_fuzz_fuzz_rest_query_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DFUZZ_CORPUS='"$(abs_top_srcdir)/tests/fuzz/corpus/rest_query"'
@@ -42,3 +43,8 @@ tests_fuzz_fuzz_model_decode_SOURCES = tests/fuzz/fuzz_model_decode.c tests/fuzz
 tests_fuzz_fuzz_model_decode_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DFUZZ_CORPUS='"$(abs_top_srcdir)/tests/fuzz/corpus/model_decode"'
 tests_fuzz_fuzz_model_decode_LDADD = libdsd.a libcore.a $(ICU_LIBS)
+tests_fuzz_fuzz_rest_target_SOURCES = tests/fuzz/fuzz_rest_target.c tests/fuzz/replay.c server/target.c
+tests_fuzz_fuzz_rest_target_CPPFLAGS = $(AM_CPPFLAGS) \
+	-DFUZZ_CORPUS='"$(abs_top_srcdir)/tests/fuzz/corpus/rest_target"'
+# the server's split of the target, then the REST grammar: no h2o, no libxml2
+tests_fuzz_fuzz_rest_target_LDADD = libsdmx_formats.a libdsd.a libcore.a $(ICU_LIBS)

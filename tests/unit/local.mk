@@ -23,3 +23,9 @@ check_PROGRAMS += tests/unit/test_model
 TESTS += tests/unit/test_model
 tests_unit_test_model_SOURCES = tests/unit/test_model.c tests/unit/tap.h
 tests_unit_test_model_LDADD = libdsd.a libcore.a $(ICU_LIBS)
+check_PROGRAMS += tests/unit/test_cache
+TESTS += tests/unit/test_cache
+tests_unit_test_cache_SOURCES = tests/unit/test_cache.c tests/unit/tap.h
+tests_unit_test_cache_CFLAGS = $(SDMX_CFLAGS)
+tests_unit_test_cache_LDADD = libsdmx_query.a libsdmx_formats.a libregistry.a libstore.a libdsd.a \
+	libcore.a $(LMDB_LIBS) $(XSLT_LIBS) $(XML_LIBS) $(YAJL_LIBS) $(ICU_LIBS) -lpthread

@@ -2,6 +2,9 @@
 #include "dsd/dsd.h"
 #include "tap.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 static void
 test_versions(void)
 {
@@ -110,28 +113,52 @@ fits(const dsd_text_format_t *f, const char *v)
 static void
 test_text_formats(void)
 {
-    dsd_text_format_t d = {"Double", -1, -1, NULL, 1, 1, 0, 100, 2};
+    dsd_text_format_t d = {"Double", -1, -1, NULL, 1, 1, 0, 100, 2, NULL};
     ok(fits(&d, "12.5") && fits(&d, "0") && fits(&d, "100"), "doubles within bounds");
     ok(!fits(&d, "100.5") && !fits(&d, "-1"), "bounds refuse");
     ok(!fits(&d, "1.234"), "too many decimals");
     ok(!fits(&d, "twelve") && !fits(&d, "NaN") && !fits(&d, "0x10") && !fits(&d, "inf"),
        "not numbers");
-    dsd_text_format_t i = {"Integer", -1, -1, NULL, 0, 0, 0, 0, -1};
+    dsd_text_format_t i = {"Integer", -1, -1, NULL, 0, 0, 0, 0, -1, NULL};
     ok(fits(&i, "42") && !fits(&i, "4.2") && !fits(&i, "4e2"), "integers");
-    dsd_text_format_t s = {"String", 2, 5, "[A-Z]+", 0, 0, 0, 0, -1};
+    core_arena_t *a = core_arena_new();
+    dsd_text_format_t s = {"String", 2, 5, "[A-Z]+", 0, 0, 0, 0, -1, NULL};
+    ok(dsd_text_format_compile(a, &s, NULL) == CORE_OK && s.regex != NULL, "a pattern compiles");
     ok(fits(&s, "ABC") && !fits(&s, "A") && !fits(&s, "ABCDEF") && !fits(&s, "abc"),
        "lengths and pattern");
-    dsd_text_format_t u = {"String", -1, 3, NULL, 0, 0, 0, 0, -1};
+    dsd_text_format_t u = {"String", -1, 3, NULL, 0, 0, 0, 0, -1, NULL};
     ok(fits(&u, "\xc3\xa9t\xc3\xa9"), "lengths count characters, not bytes");
-    dsd_text_format_t t = {"DateTime", -1, -1, NULL, 0, 0, 0, 0, -1};
+    dsd_text_format_t t = {"DateTime", -1, -1, NULL, 0, 0, 0, 0, -1, NULL};
     ok(fits(&t, "2024-06-01") && fits(&t, "2024-06-01T12:00:00Z") && fits(&t, "2020-Q3") &&
            !fits(&t, "June 2024"),
        "dates and periods");
-    dsd_text_format_t b = {"Boolean", -1, -1, NULL, 0, 0, 0, 0, -1};
+    dsd_text_format_t b = {"Boolean", -1, -1, NULL, 0, 0, 0, 0, -1, NULL};
     ok(fits(&b, "true") && !fits(&b, "yes"), "booleans");
     char why[256];
     dsd_text_check(&d, CORE_STR("100.5"), why, sizeof why);
     is_str(why, "100.5 is above the maximum 100", "the reason reads well");
+
+    /* robustness: a value is a slice, not a C string; a pattern is compiled once */
+    dsd_text_format_t three = {"String", -1, 3, NULL, 0, 0, 0, 0, -1, NULL};
+    char *raw = malloc(10); /* exactly 10 bytes, no NUL: the sanitizers see any over-read */
+    memcpy(raw, "ABCDEFGHIJ", 10);
+    ok(!dsd_text_check(&three, (core_str_t){raw, 10}, why, sizeof why), "10 characters > 3");
+    is_str(why, "'ABCDEFGHIJ...' has 10 characters, more than the 3 allowed",
+           "the message shows the value's own bytes only");
+    memcpy(raw, "ABCDEFGHI\xc3", 10); /* the 10th byte alone is no character */
+    dsd_text_format_t hex = {"String", -1, -1, "[A-J]+", 0, 0, 0, 0, -1, NULL};
+    ok(dsd_text_format_compile(a, &hex, NULL) == CORE_OK &&
+           dsd_text_check(&hex, (core_str_t){raw, 9}, why, sizeof why) &&
+           !dsd_text_check(&hex, (core_str_t){raw, 10}, why, sizeof why),
+       "a pattern matches the slice, not what follows it");
+    free(raw);
+    dsd_text_format_t bad = {"String", -1, -1, "[A-Z", 0, 0, 0, 0, -1, NULL};
+    core_err_t err = {0};
+    ok(dsd_text_format_compile(a, &bad, &err) == CORE_ESEMANTIC && bad.regex == NULL &&
+           strstr(err.msg, "'[A-Z'") && strstr(err.msg, "U_REGEX_"),
+       "a pattern ICU cannot read is refused, with ICU's reason (%s)", err.msg);
+    ok(!fits(&bad, "ABC"), "and lets no value through if used anyway");
+    core_arena_free(a);
 }
 
 int

@@ -455,7 +455,8 @@ static core_rc
 find_model(void *ctx, const dsd_ref_t *ref, const dsd_model_t **out)
 {
     (void)ctx;
-    if (ref->kind != DSD_KIND_CONCEPTSCHEME || !core_str_eq(ref->id, S("CS")))
+    if (ref->kind != DSD_KIND_CONCEPTSCHEME || !core_str_eq(ref->id, S("CS")) ||
+        concepts_cs == NULL)
         return CORE_ENOTFOUND;
     *out = concepts_cs;
     return CORE_OK;
@@ -496,6 +497,14 @@ test_compile(void)
     ok(dsd_structure_compile(A, m, NULL, &s, NULL) == CORE_OK &&
            s.dims[0].codelist.kind == DSD_KIND_NONE,
        "without a lookup, no codelist from the concept");
+    dsd_model_t *lost = concepts_cs;
+    concepts_cs = NULL;
+    core_err_clear(&err);
+    ok(dsd_structure_compile(A, m, &look, &s, &err) == CORE_EBUG &&
+           strstr(err.msg, "concept scheme") && strstr(err.msg, "FREQ"),
+       "a concept scheme that cannot be read fails the compilation, not 'any code' (%s)",
+       err.msg);
+    concepts_cs = lost;
     dsd_model_t *empty = head(DSD_KIND_DATASTRUCTURE, "EMPTY");
     core_err_clear(&err);
     ok(dsd_structure_compile(A, empty, NULL, &s, &err) == CORE_ESEMANTIC && strstr(err.msg, "EMPTY"),
