@@ -166,6 +166,9 @@ with_references(store_view_t *v, core_arena_t *a, const sdmx_availability_query_
     sdmx_result_t refs = {0};
     if (q->refs.references != SDMX_REFS_NONE) {
         sdmx_structure_query_t sq = q->refs;
+        /* what the constraint leans on is at any depth below its dataflow (the DSD's
+         * codelists), unlike references=codelist on the dataflow itself */
+        sq.references = SDMX_REFS_DESCENDANTS;
         sq.kinds = 1u << DSD_KIND_DATAFLOW;
         sq.agencies = (sdmx_strlist_t){(core_str_t *)&flow->agency, 1};
         sq.ids = (sdmx_strlist_t){(core_str_t *)&flow->id, 1};
@@ -177,10 +180,9 @@ with_references(store_view_t *v, core_arena_t *a, const sdmx_availability_query_
     out->items = core_arena_zalloc(a, (refs.n + 1) * sizeof *out->items);
     out->n = 0;
     for (size_t i = 0; i < refs.n; i++) {
-        int is_flow = refs.items[i].art.ref.kind == DSD_KIND_DATAFLOW;
         /* a type asked for alone: the dataflow itself is only the starting point */
-        if (is_flow && q->refs.references == SDMX_REFS_KIND &&
-            !(q->refs.ref_kinds & (1u << DSD_KIND_DATAFLOW)))
+        if (q->refs.references == SDMX_REFS_KIND &&
+            !(q->refs.ref_kinds & (1u << refs.items[i].art.ref.kind)))
             continue;
         out->items[out->n++] = refs.items[i];
     }

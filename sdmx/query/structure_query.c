@@ -5,34 +5,119 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The working set of a resolution: artefacts found so far, each once. */
+/* Refs by identity (kind, agency, id, version), each with a number; open addressing. */
+struct refset {
+    struct refslot {
+        const dsd_ref_t *ref; /* NULL: empty */
+        size_t val;
+    } *slots;
+    size_t n, cap; /* cap: 0 or a power of two above 2n */
+};
+
+static uint64_t
+hash_str(uint64_t h, core_str_t s)
+{
+    for (size_t i = 0; i < s.len; i++)
+        h = (h ^ (unsigned char)s.ptr[i]) * 1099511628211ull;
+    return (h ^ 0xff) * 1099511628211ull; /* ends the field: ("AB","C") != ("A","BC") */
+}
+
+static uint64_t
+ref_hash(const dsd_ref_t *r)
+{
+    uint64_t h = (14695981039346656037ull ^ (unsigned)r->kind) * 1099511628211ull;
+    return hash_str(hash_str(hash_str(h, r->agency), r->id), r->version);
+}
+
+static struct refslot *
+refset_slot(struct refslot *slots, size_t cap, const dsd_ref_t *ref)
+{
+    size_t i = (size_t)ref_hash(ref) & (cap - 1);
+    while (slots[i].ref != NULL && !dsd_ref_eq(slots[i].ref, ref))
+        i = (i + 1) & (cap - 1);
+    return &slots[i];
+}
+
+/* The number kept for ref, or NULL when ref is not in s. */
+static size_t *
+refset_find(const struct refset *s, const dsd_ref_t *ref)
+{
+    if (s->cap == 0)
+        return NULL;
+    struct refslot *slot = refset_slot(s->slots, s->cap, ref);
+    return slot->ref != NULL ? &slot->val : NULL;
+}
+
+/* Adds ref (borrowed: it must outlive s) with val; returns 0 when it was there already. */
+static int
+refset_add(core_arena_t *a, struct refset *s, const dsd_ref_t *ref, size_t val)
+{
+    if (refset_find(s, ref) != NULL)
+        return 0;
+    if (2 * (s->n + 1) > s->cap) {
+        size_t ncap = s->cap ? 2 * s->cap : 64;
+        struct refslot *n = core_arena_zalloc(a, ncap * sizeof *n);
+        for (size_t i = 0; i < s->cap; i++)
+            if (s->slots[i].ref != NULL)
+                *refset_slot(n, ncap, s->slots[i].ref) = s->slots[i];
+        s->slots = n;
+        s->cap = ncap;
+    }
+    *refset_slot(s->slots, s->cap, ref) = (struct refslot){ref, val};
+    s->n++;
+    return 1;
+}
+
+/* The working set of a resolution: artefacts found so far. The matches are appended as the
+ * scans find them (each once); references are added through index, by identity, so that
+ * each is kept once however often the walk reaches it. */
 struct found {
     core_arena_t *a;
     sdmx_result_item_t *items;
     size_t n, cap;
+    struct refset index; /* ref -> position in items, built by found_index */
 };
 
 static sdmx_result_item_t *
-found_find(const struct found *f, const dsd_ref_t *ref)
+found_push(struct found *f, const store_artefact_t *art, sdmx_show show)
 {
-    for (size_t i = 0; i < f->n; i++)
-        if (dsd_ref_eq(&f->items[i].art.ref, ref))
-            return &f->items[i];
-    return NULL;
-}
-
-static sdmx_result_item_t *
-found_add(struct found *f, const store_artefact_t *art, sdmx_show show)
-{
-    sdmx_result_item_t *it = found_find(f, &art->ref);
-    if (it != NULL)
-        return it;
     core_arena_grow(f->a, (void **)&f->items, f->n, &f->cap, sizeof *f->items);
-    it = &f->items[f->n++];
+    sdmx_result_item_t *it = &f->items[f->n++];
     memset(it, 0, sizeof *it);
     it->art = *art;
     it->show = show;
     return it;
+}
+
+static void
+found_key(struct found *f, size_t i)
+{
+    dsd_ref_t *key = core_arena_alloc(f->a, sizeof *key);
+    *key = f->items[i].art.ref;
+    refset_add(f->a, &f->index, key, i);
+}
+
+/* Indexes the matches, once they are settled (latest versions chosen, item filters cut). */
+static void
+found_index(struct found *f)
+{
+    for (size_t i = 0; i < f->n; i++)
+        found_key(f, i);
+}
+
+static int
+found_has(const struct found *f, const dsd_ref_t *ref)
+{
+    return refset_find(&f->index, ref) != NULL;
+}
+
+static void
+found_add(struct found *f, const store_artefact_t *art, sdmx_show show)
+{
+    if (found_has(f, &art->ref))
+        return;
+    found_push(f, art, show);
+    found_key(f, f->n - 1);
 }
 
 static int
@@ -62,7 +147,7 @@ on_candidate(void *arg, const store_artefact_t *art)
         return 0;
     if (!q->latest) {
         if (in_list(&q->versions, art->ref.version))
-            found_add(m->f, art, SDMX_SHOW_FULL);
+            found_push(m->f, art, SDMX_SHOW_FULL);
         return 0;
     }
     if (m->f->n > 0) {
@@ -74,7 +159,7 @@ on_candidate(void *arg, const store_artefact_t *art)
             return 0;
         }
     }
-    found_add(m->f, art, SDMX_SHOW_FULL);
+    found_push(m->f, art, SDMX_SHOW_FULL);
     return 0;
 }
 
@@ -94,77 +179,105 @@ match(store_view_t *v, const sdmx_structure_query_t *q, struct found *f, core_er
     return CORE_OK;
 }
 
-/* ---- references ---------------------------------------------------------------------- */
+/* ---- references ----------------------------------------------------------------------
+ * A references walk on a large store may reach thousands of artefacts, and each matched
+ * artefact starts one: what was reached is kept in hash sets (never scanned), and the links
+ * read in one resolution are counted against REFS_MAX_LINKS, past which the answer is a 413
+ * rather than a walk over the whole store for every match. */
 
-typedef core_rc (*walk_fn)(store_view_t *, const dsd_ref_t *, core_vec_t *, core_err_t *);
+#define REFS_MAX_LINKS 1000000
+#define ALL_REF_KINDS ((1u << DSD_KIND__COUNT) - 1)
 
-/* Adds to out every ref reached from start by walk, once (depth 1, or all depths). */
+struct walk {
+    store_view_t *v;
+    core_arena_t *a;
+    struct refset descended; /* refs the descendants walk has reached, over all matches */
+    size_t links;            /* references read in this resolution */
+    core_vec_t out;          /* refs reached; repeats allowed (found_add keeps each once) */
+};
+
+typedef core_rc (*links_fn)(store_view_t *, const dsd_ref_t *, core_vec_t *, core_err_t *);
+
+/* Appends to into the refs one link from ref (children or parents) of the kinds given. */
 static core_rc
-walk(store_view_t *v, core_arena_t *a, walk_fn fn, const dsd_ref_t *start, int transitive,
-     core_vec_t *out, core_err_t *err)
+step(struct walk *w, links_fn fn, const dsd_ref_t *ref, uint32_t kinds, core_vec_t *into,
+     core_err_t *err)
+{
+    core_vec_t next = {0};
+    core_rc rc = fn(w->v, ref, &next, err);
+    if (rc != CORE_OK)
+        return rc;
+    w->links += next.len;
+    if (w->links > REFS_MAX_LINKS)
+        return core_fail(err, CORE_ETOOBIG,
+                         "the references asked for pass %d links between artefacts; ask for "
+                         "fewer artefacts or fewer references",
+                         REFS_MAX_LINKS);
+    for (size_t i = 0; i < next.len; i++)
+        if (kinds & (1u << ((const dsd_ref_t *)next.items[i])->kind))
+            core_vec_push(w->a, into, next.items[i]);
+    return CORE_OK;
+}
+
+/* What ref uses, and what that uses, at any depth: each ref reached is walked once in the
+ * whole resolution, whichever match reached it first. */
+static core_rc
+descend(struct walk *w, const dsd_ref_t *ref, core_err_t *err)
 {
     core_vec_t todo = {0};
-    core_vec_push(a, &todo, (void *)start);
+    if (refset_add(w->a, &w->descended, ref, 0))
+        core_vec_push(w->a, &todo, (void *)ref);
     for (size_t i = 0; i < todo.len; i++) {
         core_vec_t next = {0};
-        core_rc rc = fn(v, todo.items[i], &next, err);
+        core_rc rc = step(w, store_refs_children, todo.items[i], ALL_REF_KINDS, &next, err);
         if (rc != CORE_OK)
             return rc;
-        for (size_t j = 0; j < next.len; j++) {
-            int seen = dsd_ref_eq(next.items[j], start);
-            for (size_t k = 0; k < out->len && !seen; k++)
-                seen = dsd_ref_eq(out->items[k], next.items[j]);
-            if (seen)
-                continue;
-            core_vec_push(a, out, next.items[j]);
-            if (transitive)
-                core_vec_push(a, &todo, next.items[j]);
-        }
+        for (size_t j = 0; j < next.len; j++)
+            if (refset_add(w->a, &w->descended, next.items[j], 0)) {
+                core_vec_push(w->a, &w->out, next.items[j]);
+                core_vec_push(w->a, &todo, next.items[j]);
+            }
     }
     return CORE_OK;
 }
 
+/* The refs of ref that q->references asks for, into w->out. A resource name asks for the
+ * artefacts of that type one link away, either way (the first-level table of the REST
+ * specification): a dataflow's DSD, not the DSD's codelists. */
 static core_rc
-references_of(store_view_t *v, core_arena_t *a, const sdmx_structure_query_t *q,
-              const dsd_ref_t *ref, core_vec_t *out, core_err_t *err)
+references_of(struct walk *w, const sdmx_structure_query_t *q, const dsd_ref_t *ref,
+              core_err_t *err)
 {
     core_rc rc = CORE_OK;
     switch (q->references) {
     case SDMX_REFS_NONE:
         break;
     case SDMX_REFS_CHILDREN:
-        rc = walk(v, a, store_refs_children, ref, 0, out, err);
+        rc = step(w, store_refs_children, ref, ALL_REF_KINDS, &w->out, err);
         break;
     case SDMX_REFS_DESCENDANTS:
-        rc = walk(v, a, store_refs_children, ref, 1, out, err);
+        rc = descend(w, ref, err);
         break;
     case SDMX_REFS_PARENTS:
-        rc = walk(v, a, store_refs_parents, ref, 0, out, err);
+        rc = step(w, store_refs_parents, ref, ALL_REF_KINDS, &w->out, err);
         break;
     case SDMX_REFS_PARENTSANDSIBLINGS:
     case SDMX_REFS_ALL: {
         core_vec_t parents = {0};
-        if ((rc = walk(v, a, store_refs_parents, ref, 0, &parents, err)) != CORE_OK)
-            break;
+        rc = step(w, store_refs_parents, ref, ALL_REF_KINDS, &parents, err);
         for (size_t i = 0; i < parents.len && rc == CORE_OK; i++) {
-            core_vec_push(a, out, parents.items[i]);
-            rc = walk(v, a, store_refs_children, parents.items[i], 0, out, err);
+            core_vec_push(w->a, &w->out, parents.items[i]);
+            rc = step(w, store_refs_children, parents.items[i], ALL_REF_KINDS, &w->out, err);
         }
         if (rc == CORE_OK && q->references == SDMX_REFS_ALL)
-            rc = walk(v, a, store_refs_children, ref, 1, out, err);
+            rc = descend(w, ref, err);
         break;
     }
-    case SDMX_REFS_KIND: {
-        /* The artefacts of that type used by, or using, the match, however indirectly:
-         * dataflow?references=codelist finds the codelists of its DSD. */
-        core_vec_t all = {0};
-        if ((rc = walk(v, a, store_refs_children, ref, 1, &all, err)) == CORE_OK)
-            rc = walk(v, a, store_refs_parents, ref, 1, &all, err);
-        for (size_t i = 0; i < all.len; i++)
-            if (q->ref_kinds & (1u << ((dsd_ref_t *)all.items[i])->kind))
-                core_vec_push(a, out, all.items[i]);
+    case SDMX_REFS_KIND:
+        rc = step(w, store_refs_children, ref, q->ref_kinds, &w->out, err);
+        if (rc == CORE_OK)
+            rc = step(w, store_refs_parents, ref, q->ref_kinds, &w->out, err);
         break;
-    }
     }
     return rc;
 }
@@ -233,17 +346,18 @@ sdmx_structure_resolve(store_view_t *v, core_arena_t *a, const sdmx_structure_qu
     f.n = nmatched;
     if (f.n == 0)
         return core_fail(err, CORE_ENOTFOUND, "no artefact matches the query");
+    found_index(&f);
     sdmx_show rshow = reference_show(q->detail);
-    for (size_t i = 0; i < nmatched; i++) {
-        core_vec_t refs = {0};
-        if ((rc = references_of(v, a, q, &f.items[i].art.ref, &refs, err)) != CORE_OK)
+    struct walk w = {.v = v, .a = a};
+    for (size_t i = 0; i < nmatched; i++)
+        if ((rc = references_of(&w, q, &f.items[i].art.ref, err)) != CORE_OK)
             return rc;
-        for (size_t j = 0; j < refs.len; j++) {
-            store_artefact_t art;
-            core_err_t e = {0};
-            if (store_artefact_get(v, refs.items[j], &art, &e) == CORE_OK)
-                found_add(&f, &art, rshow);
-        }
+    for (size_t j = 0; j < w.out.len; j++) {
+        store_artefact_t art;
+        core_err_t e = {0};
+        if (!found_has(&f, w.out.items[j]) &&
+            store_artefact_get(v, w.out.items[j], &art, &e) == CORE_OK)
+            found_add(&f, &art, rshow);
     }
     if (q->detail == SDMX_DETAIL_REFERENCEPARTIAL &&
         (rc = sdmx__reference_partial(v, a, f.items, nmatched, f.items + nmatched,
