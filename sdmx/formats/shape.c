@@ -62,33 +62,43 @@ make_stub(xmlNode *el, int complete)
     xmlSetProp(el, BAD_CAST "isExternalReference", BAD_CAST "true");
 }
 
+/* An item is kept when the query names its id, or its path of ids from the top of a nested
+ * scheme ("POP.MIG", as categorisations and URNs name a category). */
 static int
-kept(const sdmx_result_item_t *it, const char *id)
+kept(const sdmx_result_item_t *it, const char *id, core_str_t path)
 {
     for (size_t i = 0; i < it->nkeep; i++)
-        if (id != NULL && core_str_eq_c(it->keep[i], id))
+        if (id != NULL && (core_str_eq_c(it->keep[i], id) || core_str_eq(it->keep[i], path)))
             return 1;
     return 0;
 }
 
 /* Removes the items not kept under node (keeping the ancestors of kept ones, for nested
- * schemes); returns how many items remain. */
+ * schemes); returns how many items remain. path holds the dotted ids down to node. */
 static size_t
-filter_items(xmlNode *node, const char *item, const sdmx_result_item_t *it)
+filter_items(xmlNode *node, const char *item, const sdmx_result_item_t *it, core_buf_t *path)
 {
-    size_t remain = 0;
+    size_t remain = 0, at = path->len;
     xmlNode *c = node->children;
     while (c != NULL) {
         xmlNode *next = c->next;
         if (sdmx__is(c, item)) {
-            size_t below = filter_items(c, item, it);
-            if (below == 0 && !kept(it, sdmx__attr(c, "id")))
+            const char *id = sdmx__attr(c, "id");
+            path->len = at;
+            if (at > 0)
+                core_buf_addc(path, '.');
+            core_buf_adds(path, id != NULL ? id : "");
+            size_t mine = path->len;
+            size_t below = filter_items(c, item, it, path);
+            path->len = mine;
+            if (below == 0 && !kept(it, id, (core_str_t){path->ptr, path->len}))
                 drop(c);
             else
                 remain += below + 1;
         }
         c = next;
     }
+    path->len = at;
     return remain;
 }
 
@@ -98,7 +108,10 @@ apply_filter(xmlNode *el, const sdmx_result_item_t *it)
     const dsd_kind_info_t *ki = dsd_kind_info(it->art.ref.kind);
     if (ki->item == NULL)
         return 0;
-    size_t n = filter_items(el, ki->item, it);
+    core_buf_t path;
+    core_buf_init(&path);
+    size_t n = filter_items(el, ki->item, it, &path);
+    core_buf_dispose(&path);
     xmlSetProp(el, BAD_CAST "isPartial", BAD_CAST "true");
     return n;
 }
