@@ -21,6 +21,7 @@ static void
 check_data(const sdmx_data_query_t *d)
 {
     assert(d->flow.len > 0 && d->start < d->end);
+    assert(d->updated_after >= 0); /* 0: none; else after 1970, years and months included */
     for (size_t i = 0; i < d->nkey; i++)
         check_list(&d->key[i]);
     check_list(&d->providers);
