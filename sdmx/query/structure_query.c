@@ -241,13 +241,104 @@ descend(struct walk *w, const dsd_ref_t *ref, core_err_t *err)
     return CORE_OK;
 }
 
+/* ---- references of an item query: those that concern the items asked for ---------- */
+
+/* Whether item (an item reference's id: "POP.MIG" in a nested scheme) is one of those the
+ * match keeps, by its path or, as the item filter does, by its own id. */
+static int
+is_kept_item(const sdmx_result_item_t *it, const char *item)
+{
+    const char *last = strrchr(item, '.');
+    for (size_t i = 0; i < it->nkeep; i++)
+        if (core_str_eq_c(it->keep[i], item) ||
+            (last != NULL && core_str_eq_c(it->keep[i], last + 1)))
+            return 1;
+    return 0;
+}
+
+/* Scans the references under node for those to an item of it's scheme: *names is set
+ * when there is one, *kept when one is an item it keeps. */
+static void
+item_refs(const xmlNode *node, const sdmx_result_item_t *it, int depth, int *names, int *kept)
+{
+    const dsd_ref_t *s = &it->art.ref;
+    for (const xmlNode *c = node->children; c != NULL && !*kept; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        if (sdmx__is(c, "Ref")) {
+            const char *parent = sdmx__attr(c, "maintainableParentID");
+            const char *agency = sdmx__attr(c, "agencyID");
+            const char *version = sdmx__attr(c, "maintainableParentVersion");
+            const char *id = sdmx__attr(c, "id");
+            if (parent == NULL || agency == NULL || id == NULL ||
+                !core_str_eq_c(s->id, parent) || !core_str_eq_c(s->agency, agency) ||
+                !core_str_eq_c(s->version, version != NULL ? version : "1.0"))
+                continue;
+            *names = 1;
+            *kept = is_kept_item(it, id);
+        } else if (sdmx__is(c, "URN")) {
+            xmlChar *text = xmlNodeGetContent(c);
+            core_str_t urn = core_str_c(text != NULL ? (const char *)text : "");
+            dsd_ref_t r;
+            const char *close = text != NULL ? strchr((const char *)text, ')') : NULL;
+            if (close != NULL && close[1] == '.' &&
+                dsd_ref_parse_urn(urn, &r, NULL) == CORE_OK && dsd_ref_eq(&r, s)) {
+                *names = 1;
+                *kept = is_kept_item(it, close + 2);
+            }
+            xmlFree(text);
+        } else if (depth < SDMX_XML_MAX_DEPTH) {
+            item_refs(c, it, depth + 1, names, kept);
+        }
+    }
+}
+
+/* Of the artefacts in refs that reference the item query's match it, keeps those that name
+ * one of its items, or none of its items at all (a DSD using a whole codelist): a category's
+ * categorisations, not its scheme's. */
+static core_rc
+concerning_items(struct walk *w, const sdmx_result_item_t *it, core_vec_t *refs, core_err_t *err)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < refs->len; i++) {
+        store_artefact_t art;
+        core_err_t e = {0};
+        if (store_artefact_get(w->v, refs->items[i], &art, &e) != CORE_OK)
+            continue;
+        xmlNode *el = sdmx__parse_stored(w->a, art.xml, err);
+        if (el == NULL)
+            return CORE_EBUG;
+        int names = 0, kept = 0;
+        item_refs(el, it, 0, &names, &kept);
+        if (!names || kept)
+            refs->items[n++] = refs->items[i];
+    }
+    refs->len = n;
+    return CORE_OK;
+}
+
+/* The artefacts one link up from the match it, of the kinds given, into into. */
+static core_rc
+parents_of(struct walk *w, const sdmx_result_item_t *it, uint32_t kinds, core_vec_t *into,
+           core_err_t *err)
+{
+    core_vec_t parents = {0};
+    core_rc rc = step(w, store_refs_parents, &it->art.ref, kinds, &parents, err);
+    if (rc == CORE_OK && it->filtered)
+        rc = concerning_items(w, it, &parents, err);
+    for (size_t i = 0; i < parents.len && rc == CORE_OK; i++)
+        core_vec_push(w->a, into, parents.items[i]);
+    return rc;
+}
+
 /* The refs of ref that q->references asks for, into w->out. A resource name asks for the
  * artefacts of that type one link away, either way (the first-level table of the REST
  * specification): a dataflow's DSD, not the DSD's codelists. */
 static core_rc
-references_of(struct walk *w, const sdmx_structure_query_t *q, const dsd_ref_t *ref,
+references_of(struct walk *w, const sdmx_structure_query_t *q, const sdmx_result_item_t *it,
               core_err_t *err)
 {
+    const dsd_ref_t *ref = &it->art.ref;
     core_rc rc = CORE_OK;
     switch (q->references) {
     case SDMX_REFS_NONE:
@@ -259,12 +350,12 @@ references_of(struct walk *w, const sdmx_structure_query_t *q, const dsd_ref_t *
         rc = descend(w, ref, err);
         break;
     case SDMX_REFS_PARENTS:
-        rc = step(w, store_refs_parents, ref, ALL_REF_KINDS, &w->out, err);
+        rc = parents_of(w, it, ALL_REF_KINDS, &w->out, err);
         break;
     case SDMX_REFS_PARENTSANDSIBLINGS:
     case SDMX_REFS_ALL: {
         core_vec_t parents = {0};
-        rc = step(w, store_refs_parents, ref, ALL_REF_KINDS, &parents, err);
+        rc = parents_of(w, it, ALL_REF_KINDS, &parents, err);
         for (size_t i = 0; i < parents.len && rc == CORE_OK; i++) {
             core_vec_push(w->a, &w->out, parents.items[i]);
             rc = step(w, store_refs_children, parents.items[i], ALL_REF_KINDS, &w->out, err);
@@ -276,7 +367,7 @@ references_of(struct walk *w, const sdmx_structure_query_t *q, const dsd_ref_t *
     case SDMX_REFS_KIND:
         rc = step(w, store_refs_children, ref, q->ref_kinds, &w->out, err);
         if (rc == CORE_OK)
-            rc = step(w, store_refs_parents, ref, q->ref_kinds, &w->out, err);
+            rc = parents_of(w, it, q->ref_kinds, &w->out, err);
         break;
     }
     return rc;
@@ -350,7 +441,7 @@ sdmx_structure_resolve(store_view_t *v, core_arena_t *a, const sdmx_structure_qu
     sdmx_show rshow = reference_show(q->detail);
     struct walk w = {.v = v, .a = a};
     for (size_t i = 0; i < nmatched; i++)
-        if ((rc = references_of(&w, q, &f.items[i].art.ref, err)) != CORE_OK)
+        if ((rc = references_of(&w, q, &f.items[i], err)) != CORE_OK)
             return rc;
     for (size_t j = 0; j < w.out.len; j++) {
         store_artefact_t art;
