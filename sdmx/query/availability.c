@@ -1,6 +1,7 @@
 #include <config.h>
 #include "sdmx/sdmx_int.h"
 
+#include <libxml/tree.h>
 #include <string.h>
 
 /* /availableconstraint: an Actual content constraint computed from the stored data, listing
@@ -156,14 +157,151 @@ by_kind(const void *pa, const void *pb)
     return (int)a->art.ref.kind - (int)b->art.ref.kind;
 }
 
+/* ---- the item schemes that come with references=, cut to what the constraint uses ---- */
+
+static void
+keep_code(core_arena_t *a, core_vec_t *keep, const char *id)
+{
+    for (size_t i = 0; i < keep->len; i++)
+        if (strcmp(keep->items[i], id) == 0)
+            return;
+    core_vec_push(a, keep, (void *)id);
+}
+
+/* The parent of each code of the codelist element el (NULL for a top code), and their
+ * number, so that the codes with data bring their ancestors along. */
+struct code_parent {
+    const char *id, *parent;
+};
+
+static size_t
+code_parents(core_arena_t *a, const xmlNode *el, struct code_parent **out)
+{
+    size_t n = 0, cap = 0;
+    *out = NULL;
+    for (const xmlNode *c = el->children; c != NULL; c = c->next) {
+        if (!sdmx__is(c, "Code") || sdmx__attr(c, "id") == NULL)
+            continue;
+        core_arena_grow(a, (void **)out, n, &cap, sizeof **out);
+        const xmlNode *ref = sdmx__child(sdmx__child(c, "Parent"), "Ref");
+        (*out)[n++] = (struct code_parent){sdmx__attr(c, "id"), ref ? sdmx__attr(ref, "id") : NULL};
+    }
+    return n;
+}
+
+/* Cuts the codelist it to the codes the constraint lists for the dimensions it codes, and
+ * their ancestors; a codelist no reported dimension uses stays whole. */
+static core_rc
+cut_codelist(struct avail *s, const dsd_structure_t *dsd, size_t only, sdmx_result_item_t *it,
+             core_err_t *err)
+{
+    core_vec_t keep = {0};
+    int used = 0;
+    for (size_t d = 0; d < s->ndims; d++) {
+        if ((only != SIZE_MAX && only != d) || !dsd_ref_eq(&dsd->dims[d].codelist, &it->art.ref))
+            continue;
+        used = 1;
+        for (size_t byte = 0; byte < s->seen_cap[d]; byte++)
+            for (unsigned bit = 0; bit < 8; bit++)
+                if (s->seen[d][byte] & (1u << bit)) {
+                    core_str_t code = store_cube_code(s->plan->cube, d, (uint32_t)(byte * 8 + bit));
+                    keep_code(s->a, &keep, core_arena_strndup(s->a, code.ptr, code.len));
+                }
+    }
+    if (!used)
+        return CORE_OK;
+    xmlNode *el = sdmx__parse_stored(s->a, it->art.xml, err);
+    if (el == NULL)
+        return CORE_EBUG;
+    struct code_parent *codes;
+    size_t ncodes = code_parents(s->a, el, &codes);
+    /* each kept code's parent joins the list, whose end the loop reaches in turn; a cycle
+     * of parents ends, as a code joins once */
+    for (size_t i = 0; i < keep.len; i++)
+        for (size_t j = 0; j < ncodes; j++)
+            if (codes[j].parent != NULL && strcmp(codes[j].id, keep.items[i]) == 0)
+                keep_code(s->a, &keep, codes[j].parent);
+    if (keep.len >= ncodes)
+        return CORE_OK;
+    it->filtered = 1;
+    it->nkeep = keep.len;
+    it->keep = core_arena_alloc(s->a, (keep.len + 1) * sizeof *it->keep);
+    for (size_t i = 0; i < keep.len; i++)
+        it->keep[i] = core_str_c(keep.items[i]);
+    return CORE_OK;
+}
+
+struct scan_ctx {
+    core_arena_t *a;
+    core_vec_t *found; /* sdmx_result_item_t * */
+};
+
+static int
+on_scheme(void *arg, const store_artefact_t *art)
+{
+    struct scan_ctx *c = arg;
+    sdmx_result_item_t *it = core_arena_zalloc(c->a, sizeof *it);
+    it->art = *art;
+    core_vec_push(c->a, c->found, it);
+    return 0;
+}
+
+/* The data provider schemes of the providers the query names (AGENCY,ID or ID, the scheme
+ * being DATA_PROVIDERS of that agency or of any), cut to them, into out. */
+static core_rc
+provider_schemes(store_view_t *v, core_arena_t *a, const sdmx_strlist_t *providers,
+                 core_vec_t *out, core_err_t *err)
+{
+    for (size_t i = 0; i < providers->n; i++) {
+        core_str_t agency, id = core_str_split(providers->v[i], ',', &agency);
+        if (id.ptr == NULL) {
+            id = agency;
+            agency = CORE_STR_NULL;
+        }
+        core_vec_t found = {0};
+        struct scan_ctx ctx = {a, &found};
+        core_rc rc = store_artefact_scan(v, DSD_KIND_DATAPROVIDERSCHEME, agency,
+                                         CORE_STR("DATA_PROVIDERS"), on_scheme, &ctx, err);
+        if (rc != CORE_OK)
+            return rc;
+        for (size_t j = 0; j < found.len; j++) {
+            sdmx_result_item_t *it = found.items[j];
+            int known = 0;
+            for (size_t k = 0; k < out->len && !known; k++) {
+                sdmx_result_item_t *o = out->items[k];
+                if ((known = dsd_ref_eq(&o->art.ref, &it->art.ref)) != 0) {
+                    core_str_t *keep = core_arena_alloc(a, (o->nkeep + 1) * sizeof *keep);
+                    memcpy(keep, o->keep, o->nkeep * sizeof *keep);
+                    keep[o->nkeep] = id;
+                    o->keep = keep;
+                    o->nkeep++;
+                }
+            }
+            if (known)
+                continue;
+            it->show = SDMX_SHOW_FULL;
+            it->filtered = 1;
+            it->keep = core_arena_alloc(a, sizeof *it->keep);
+            it->keep[0] = id;
+            it->nkeep = 1;
+            if (sdmx__count_items(a, it) > 0)
+                core_vec_push(a, out, it);
+        }
+    }
+    return CORE_OK;
+}
+
 /* The constraint, and the structures that references= asks for: the dataflow and what it
- * uses (all), or those of one type; in the order an SDMX-ML Structure message lists them. */
+ * uses (all), or those of one type, item schemes cut to what the constraint uses; in the
+ * order an SDMX-ML Structure message lists them. */
 static core_rc
 with_references(store_view_t *v, core_arena_t *a, const sdmx_availability_query_t *q,
-                const dsd_ref_t *flow, const store_artefact_t *constraint, sdmx_result_t *out,
-                core_err_t *err)
+                struct avail *s, size_t only, const store_artefact_t *constraint,
+                sdmx_result_t *out, core_err_t *err)
 {
+    const dsd_ref_t *flow = &s->plan->flow;
     sdmx_result_t refs = {0};
+    core_vec_t schemes = {0};
     if (q->refs.references != SDMX_REFS_NONE) {
         sdmx_structure_query_t sq = q->refs;
         /* what the constraint leans on is at any depth below its dataflow (the DSD's
@@ -176,16 +314,28 @@ with_references(store_view_t *v, core_arena_t *a, const sdmx_availability_query_
         core_rc rc = sdmx_structure_resolve(v, a, &sq, &refs, err);
         if (rc != CORE_OK)
             return rc;
+        int want_providers = q->refs.references != SDMX_REFS_KIND ||
+                             (q->refs.ref_kinds & (1u << DSD_KIND_DATAPROVIDERSCHEME));
+        if (want_providers &&
+            (rc = provider_schemes(v, a, &q->data.providers, &schemes, err)) != CORE_OK)
+            return rc;
     }
-    out->items = core_arena_zalloc(a, (refs.n + 1) * sizeof *out->items);
+    out->items = core_arena_zalloc(a, (refs.n + schemes.len + 1) * sizeof *out->items);
     out->n = 0;
     for (size_t i = 0; i < refs.n; i++) {
         /* a type asked for alone: the dataflow itself is only the starting point */
         if (q->refs.references == SDMX_REFS_KIND &&
             !(q->refs.ref_kinds & (1u << refs.items[i].art.ref.kind)))
             continue;
-        out->items[out->n++] = refs.items[i];
+        sdmx_result_item_t *it = &out->items[out->n++];
+        *it = refs.items[i];
+        core_rc rc;
+        if (it->art.ref.kind == DSD_KIND_CODELIST && it->show == SDMX_SHOW_FULL &&
+            (rc = cut_codelist(s, &s->plan->dsd, only, it, err)) != CORE_OK)
+            return rc;
     }
+    for (size_t i = 0; i < schemes.len; i++)
+        out->items[out->n++] = *(sdmx_result_item_t *)schemes.items[i];
     out->items[out->n].art = *constraint;
     out->items[out->n].show = SDMX_SHOW_FULL;
     out->n++;
@@ -245,7 +395,7 @@ sdmx_availability_write_xml(store_view_t *v, core_arena_t *a, const sdmx_availab
     };
     core_buf_dispose(&cc);
     sdmx_result_t res;
-    if ((rc = with_references(v, a, q, &p.flow, &art, &res, err)) != CORE_OK)
+    if ((rc = with_references(v, a, q, &s, only, &art, &res, err)) != CORE_OK)
         return rc;
     return sdmx_structure_write_xml(out, a, &res, h, err);
 }
