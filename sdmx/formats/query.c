@@ -539,6 +539,11 @@ sdmx_query_parse(core_arena_t *a, core_str_t path, core_str_t query, sdmx_query_
                          CORE_STR_FMT(seg[0]));
     sdmx_structure_query_t *q = &out->structure;
     q->kinds = kinds_of_resource(seg[0]);
+    if (core_str_eq_c(seg[0], "allowedconstraint") || core_str_eq_c(seg[0], "actualconstraint")) {
+        /* REST 1.3: the content constraints of one type */
+        q->kinds = 1u << DSD_KIND_CONTENTCONSTRAINT;
+        q->constraint_type = seg[0].ptr[1] == 'l' ? "Allowed" : "Actual";
+    }
     char quoted[SDMX_QUOTE_MAX];
     if (q->kinds == 0)
         return core_fail(err, CORE_ENOTFOUND,

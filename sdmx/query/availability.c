@@ -84,13 +84,14 @@ write_period(core_buf_t *out, const char *el, int64_t t)
 }
 
 static void
-write_constraint(struct avail *s, core_buf_t *out, const dsd_ref_t *flow,
-                 const dsd_structure_t *dsd, size_t only, const sdmx_availability_query_t *q)
+write_constraint(struct avail *s, core_buf_t *out, const char *id, core_str_t version,
+                 const dsd_ref_t *flow, const dsd_structure_t *dsd, size_t only,
+                 const sdmx_availability_query_t *q)
 {
     core_buf_printf(out,
-                    "<str:ContentConstraint agencyID=\"%.*s\" id=\"CC_AVAILABILITY\" version=\"1.0\" "
+                    "<str:ContentConstraint agencyID=\"%.*s\" id=\"%s\" version=\"%.*s\" "
                     "isExternalReference=\"false\" isFinal=\"false\" type=\"Actual\">",
-                    CORE_STR_FMT(flow->agency));
+                    CORE_STR_FMT(flow->agency), id, CORE_STR_FMT(version));
     core_buf_printf(out,
                     "<com:Annotations><com:Annotation id=\"obs_count\"><com:AnnotationTitle>%llu"
                     "</com:AnnotationTitle><com:AnnotationType>sdmx_metrics</com:AnnotationType>"
@@ -349,53 +350,81 @@ with_references(store_view_t *v, core_arena_t *a, const sdmx_availability_query_
     return CORE_OK;
 }
 
-core_rc
-sdmx_availability_write_xml(store_view_t *v, core_arena_t *a, const sdmx_availability_query_t *q,
-                            const sdmx_header_t *h, core_buf_t *out, core_err_t *err)
+/* Computes the availability of q into s (whose plan p is), and its constraint, identified
+ * as id and version in the dataflow's agency, into art; CORE_ENOTFOUND without data. */
+static core_rc
+avail_run(store_view_t *v, core_arena_t *a, const sdmx_availability_query_t *q, const char *id,
+          core_str_t version, sdmx__plan_t *p, struct avail *s, size_t *only,
+          store_artefact_t *art, core_err_t *err)
 {
-    sdmx__plan_t p;
     /* the planner resolves the dataflow, its DSD and the key filter, and finds 404s */
     core_rc rc;
-    if ((rc = sdmx__plan_structure(v, a, &q->data, &p, err)) != CORE_OK ||
-        (rc = sdmx__plan_cube(v, &p, err)) != CORE_OK)
+    if ((rc = sdmx__plan_structure(v, a, &q->data, p, err)) != CORE_OK ||
+        (rc = sdmx__plan_cube(v, p, err)) != CORE_OK)
         return rc;
-    struct avail s = {.a = a, .plan = &p, .ndims = p.dsd.ndims};
-    s.seen = core_arena_zalloc(a, s.ndims * sizeof *s.seen);
-    s.seen_cap = core_arena_zalloc(a, s.ndims * sizeof *s.seen_cap);
-    if ((rc = walk(&s, p.filter, SIZE_MAX, 1, q->data.start, q->data.end, err)) != CORE_OK)
+    *s = (struct avail){.a = a, .plan = p, .ndims = p->dsd.ndims};
+    s->seen = core_arena_zalloc(a, s->ndims * sizeof *s->seen);
+    s->seen_cap = core_arena_zalloc(a, s->ndims * sizeof *s->seen_cap);
+    if ((rc = walk(s, p->filter, SIZE_MAX, 1, q->data.start, q->data.end, err)) != CORE_OK)
         return rc;
     /* a data query would show no series: every series with an observation in the periods
      * counts one (availability takes no updatedAfter) */
-    if (s.nobs == 0)
+    if (s->nobs == 0)
         return core_fail(err, CORE_ENOTFOUND, "no data matches the query");
-    size_t only;
-    if ((rc = component_index(a, &p.dsd, q->component, &only, err)) != CORE_OK)
+    if ((rc = component_index(a, &p->dsd, q->component, only, err)) != CORE_OK)
         return rc;
-    if (q->available && p.filter != NULL) {
+    if (q->available && p->filter != NULL) {
         /* a dimension's choices are what the other positions of the key leave open */
-        for (size_t d = 0; d < s.ndims; d++) {
-            if (only != SIZE_MAX && only != d)
+        for (size_t d = 0; d < s->ndims; d++) {
+            if (*only != SIZE_MAX && *only != d)
                 continue;
-            store_key_filter_t relaxed = *p.filter;
-            relaxed.n = core_arena_alloc(a, s.ndims * sizeof *relaxed.n);
-            memcpy(relaxed.n, p.filter->n, s.ndims * sizeof *relaxed.n);
+            store_key_filter_t relaxed = *p->filter;
+            relaxed.n = core_arena_alloc(a, s->ndims * sizeof *relaxed.n);
+            memcpy(relaxed.n, p->filter->n, s->ndims * sizeof *relaxed.n);
             relaxed.n[d] = SIZE_MAX;
-            rc = walk(&s, &relaxed, d, 0, q->data.start, q->data.end, err);
+            rc = walk(s, &relaxed, d, 0, q->data.start, q->data.end, err);
             if (rc != CORE_OK)
                 return rc;
         }
     }
     core_buf_t cc;
     core_buf_init(&cc);
-    write_constraint(&s, &cc, &p.flow, &p.dsd, only, q);
-    store_artefact_t art = {
-        .ref = {DSD_KIND_CONTENTCONSTRAINT, p.flow.agency, CORE_STR("CC_AVAILABILITY"),
-                CORE_STR("1.0")},
+    write_constraint(s, &cc, id, version, &p->flow, &p->dsd, *only, q);
+    *art = (store_artefact_t){
+        .ref = {DSD_KIND_CONTENTCONSTRAINT, p->flow.agency, core_str_c(id), version},
         .xml = core_arena_str(a, (core_str_t){cc.ptr, cc.len}),
     };
     core_buf_dispose(&cc);
+    return CORE_OK;
+}
+
+core_rc
+sdmx__actual_constraint(store_view_t *v, core_arena_t *a, const dsd_ref_t *flow, const char *id,
+                        store_artefact_t *out, core_err_t *err)
+{
+    sdmx_availability_query_t q = {
+        .data = {.agency = flow->agency, .flow = flow->id, .version = flow->version,
+                 .start = INT64_MIN, .end = INT64_MAX},
+    };
+    sdmx__plan_t p;
+    struct avail s;
+    size_t only;
+    return avail_run(v, a, &q, id, flow->version, &p, &s, &only, out, err);
+}
+
+core_rc
+sdmx_availability_write_xml(store_view_t *v, core_arena_t *a, const sdmx_availability_query_t *q,
+                            const sdmx_header_t *h, core_buf_t *out, core_err_t *err)
+{
+    sdmx__plan_t p;
+    struct avail s;
+    size_t only;
+    store_artefact_t art;
     sdmx_result_t res;
-    if ((rc = with_references(v, a, q, &s, only, &art, &res, err)) != CORE_OK)
+    core_rc rc;
+    if ((rc = avail_run(v, a, q, "CC_AVAILABILITY", CORE_STR("1.0"), &p, &s, &only, &art,
+                        err)) != CORE_OK ||
+        (rc = with_references(v, a, q, &s, only, &art, &res, err)) != CORE_OK)
         return rc;
     return sdmx_structure_write_xml(out, a, &res, h, err);
 }

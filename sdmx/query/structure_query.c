@@ -138,12 +138,32 @@ struct match_ctx {
 
 /* Keeps art when agency, id and version match; with "latest", only the highest version of
  * each (agency, id) stays. Scans visit the versions of one id consecutively. */
+/* The type of a stored content constraint, from its start tag (the schema's default is
+ * Actual). */
+static int
+is_constraint_type(const store_artefact_t *art, const char *type)
+{
+    const char *end = memchr(art->xml.ptr, '>', art->xml.len);
+    size_t n = end != NULL ? (size_t)(end - art->xml.ptr) : art->xml.len;
+    static const char attr[] = " type=\"";
+    for (size_t i = 0; i + sizeof attr - 1 <= n; i++)
+        if (memcmp(art->xml.ptr + i, attr, sizeof attr - 1) == 0) {
+            size_t tl = strlen(type), at = i + sizeof attr - 1;
+            return at + tl < n && memcmp(art->xml.ptr + at, type, tl) == 0 &&
+                   art->xml.ptr[at + tl] == '"';
+        }
+    return strcmp(type, "Actual") == 0;
+}
+
 static int
 on_candidate(void *arg, const store_artefact_t *art)
 {
     struct match_ctx *m = arg;
     const sdmx_structure_query_t *q = m->q;
     if (!in_list(&q->agencies, art->ref.agency) || !in_list(&q->ids, art->ref.id))
+        return 0;
+    if (q->constraint_type != NULL && art->ref.kind == DSD_KIND_CONTENTCONSTRAINT &&
+        !is_constraint_type(art, q->constraint_type))
         return 0;
     if (!q->latest) {
         if (in_list(&q->versions, art->ref.version))
@@ -177,6 +197,71 @@ match(store_view_t *v, const sdmx_structure_query_t *q, struct found *f, core_er
             return rc;
     }
     return CORE_OK;
+}
+
+/* ---- actualconstraint: the Actual constraints derived from the stored data ----------- */
+
+struct flows_ctx {
+    core_arena_t *a;
+    const sdmx_structure_query_t *q;
+    core_vec_t flows; /* dsd_ref_t *: the dataflows whose derived constraint the query names */
+};
+
+static int
+on_flow(void *arg, const store_artefact_t *art)
+{
+    struct flows_ctx *c = arg;
+    const sdmx_structure_query_t *q = c->q;
+    if (!in_list(&q->agencies, art->ref.agency))
+        return 0;
+    if (!q->latest && !in_list(&q->versions, art->ref.version))
+        return 0;
+    if (q->latest && c->flows.len > 0) {
+        dsd_ref_t *last = c->flows.items[c->flows.len - 1];
+        if (core_str_eq(last->agency, art->ref.agency) && core_str_eq(last->id, art->ref.id)) {
+            if (dsd_version_cmp(art->ref.version, last->version) > 0)
+                *last = art->ref;
+            return 0;
+        }
+    }
+    dsd_ref_t *r = core_arena_alloc(c->a, sizeof *r);
+    *r = art->ref;
+    core_vec_push(c->a, &c->flows, r);
+    return 0;
+}
+
+/* Adds to f the Actual constraint of each dataflow with data that q names: CC_ACTUAL_ and
+ * the dataflow's id, in its agency and version. Each reads all of its dataflow's data, as
+ * /availableconstraint does. */
+static core_rc
+derive_actual(store_view_t *v, core_arena_t *a, const sdmx_structure_query_t *q,
+              struct found *f, core_err_t *err)
+{
+    struct flows_ctx c = {.a = a, .q = q};
+    core_str_t agency = q->agencies.n == 1 ? q->agencies.v[0] : CORE_STR_NULL;
+    core_rc rc = store_artefact_scan(v, DSD_KIND_DATAFLOW, agency, CORE_STR_NULL, on_flow, &c,
+                                     err);
+    for (size_t i = 0; i < c.flows.len && rc == CORE_OK; i++) {
+        const dsd_ref_t *flow = c.flows.items[i];
+        char *id = core_arena_printf(a, "CC_ACTUAL_%.*s", CORE_STR_FMT(flow->id));
+        if (!in_list(&q->ids, core_str_c(id)))
+            continue;
+        store_artefact_t art;
+        core_err_t e = {0};
+        rc = sdmx__actual_constraint(v, a, flow, id, &art, &e);
+        if (rc == CORE_ENOTFOUND || rc == CORE_ESEMANTIC) {
+            rc = CORE_OK; /* no data, or no DSD to read it with: nothing to derive */
+            continue;
+        }
+        if (rc != CORE_OK)
+            return core_fail(err, rc, "%s", e.msg);
+        int stored = 0;
+        for (size_t j = 0; j < f->n && !stored; j++)
+            stored = dsd_ref_eq(&f->items[j].art.ref, &art.ref);
+        if (!stored)
+            found_push(f, &art, SDMX_SHOW_FULL);
+    }
+    return rc;
 }
 
 /* ---- references ----------------------------------------------------------------------
@@ -419,6 +504,8 @@ sdmx_structure_resolve(store_view_t *v, core_arena_t *a, const sdmx_structure_qu
 {
     struct found f = {.a = a};
     core_rc rc = match(v, q, &f, err);
+    if (rc == CORE_OK && q->constraint_type != NULL && strcmp(q->constraint_type, "Actual") == 0)
+        rc = derive_actual(v, a, q, &f, err);
     if (rc != CORE_OK)
         return rc;
     size_t nmatched = 0;

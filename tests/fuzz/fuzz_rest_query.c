@@ -53,6 +53,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check_list(&q.structure.versions);
         check_list(&q.structure.items);
         assert(!(q.structure.latest && q.structure.versions.n > 0));
+        /* allowedconstraint, actualconstraint: content constraints only, of one type */
+        assert(q.structure.constraint_type == NULL ||
+               q.structure.kinds == (1u << DSD_KIND_CONTENTCONSTRAINT));
     }
     core_arena_free(a);
     return 0;
