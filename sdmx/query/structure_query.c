@@ -304,28 +304,6 @@ step(struct walk *w, links_fn fn, const dsd_ref_t *ref, uint32_t kinds, core_vec
     return CORE_OK;
 }
 
-/* What ref uses, and what that uses, at any depth: each ref reached is walked once in the
- * whole resolution, whichever match reached it first. */
-static core_rc
-descend(struct walk *w, const dsd_ref_t *ref, core_err_t *err)
-{
-    core_vec_t todo = {0};
-    if (refset_add(w->a, &w->descended, ref, 0))
-        core_vec_push(w->a, &todo, (void *)ref);
-    for (size_t i = 0; i < todo.len; i++) {
-        core_vec_t next = {0};
-        core_rc rc = step(w, store_refs_children, todo.items[i], ALL_REF_KINDS, &next, err);
-        if (rc != CORE_OK)
-            return rc;
-        for (size_t j = 0; j < next.len; j++)
-            if (refset_add(w->a, &w->descended, next.items[j], 0)) {
-                core_vec_push(w->a, &w->out, next.items[j]);
-                core_vec_push(w->a, &todo, next.items[j]);
-            }
-    }
-    return CORE_OK;
-}
-
 /* ---- references of an item query: those that concern the items asked for ---------- */
 
 /* Whether item (an item reference's id: "POP.MIG" in a nested scheme) is one of those the
@@ -416,6 +394,88 @@ parents_of(struct walk *w, const sdmx_result_item_t *it, uint32_t kinds, core_ve
     return rc;
 }
 
+/* Whether a reference under node names ref (by Ref or URN; the class is not compared). */
+static int
+tree_names(const xmlNode *node, const dsd_ref_t *ref, int depth)
+{
+    for (const xmlNode *c = node->children; c != NULL; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        if (sdmx__is(c, "Ref")) {
+            const char *agency = sdmx__attr(c, "agencyID");
+            const char *parent = sdmx__attr(c, "maintainableParentID");
+            const char *id = parent != NULL ? parent : sdmx__attr(c, "id");
+            const char *version =
+                sdmx__attr(c, parent != NULL ? "maintainableParentVersion" : "version");
+            if (agency != NULL && id != NULL && core_str_eq_c(ref->agency, agency) &&
+                core_str_eq_c(ref->id, id) &&
+                core_str_eq_c(ref->version, version != NULL ? version : "1.0"))
+                return 1;
+        } else if (sdmx__is(c, "URN")) {
+            xmlChar *text = xmlNodeGetContent(c);
+            dsd_ref_t r;
+            int same = text != NULL &&
+                       dsd_ref_parse_urn(core_str_c((const char *)text), &r, NULL) == CORE_OK &&
+                       dsd_ref_eq(&r, ref);
+            xmlFree(text);
+            if (same)
+                return 1;
+        } else if (depth < SDMX_XML_MAX_DEPTH && tree_names(c, ref, depth + 1)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* The artefacts one link down from the match it, of the kinds given, into into; for an item
+ * query, those that the items asked for (or the scheme itself) reference: a concept's
+ * codelist, not every concept's. */
+static core_rc
+children_of(struct walk *w, const sdmx_result_item_t *it, uint32_t kinds, core_vec_t *into,
+            core_err_t *err)
+{
+    core_vec_t kids = {0};
+    core_rc rc = step(w, store_refs_children, &it->art.ref, kinds, &kids, err);
+    if (rc != CORE_OK)
+        return rc;
+    xmlNode *el = NULL;
+    sdmx_result_item_t items = *it; /* its items, whatever detail shows of them */
+    items.show = SDMX_SHOW_FULL;
+    if (it->filtered && kids.len > 0 && (el = sdmx__artefact_tree(w->a, &items, err)) == NULL)
+        return CORE_EBUG;
+    for (size_t i = 0; i < kids.len; i++)
+        if (el == NULL || tree_names(el, kids.items[i], 0))
+            core_vec_push(w->a, into, kids.items[i]);
+    return CORE_OK;
+}
+
+/* What the match it uses, and what that uses, at any depth: each ref reached is walked once
+ * in the whole resolution, whichever match reached it first. */
+static core_rc
+descend(struct walk *w, const sdmx_result_item_t *it, core_err_t *err)
+{
+    core_vec_t todo = {0};
+    dsd_ref_t *start = core_arena_alloc(w->a, sizeof *start);
+    *start = it->art.ref;
+    if (!refset_add(w->a, &w->descended, start, 0))
+        return CORE_OK;
+    core_vec_push(w->a, &todo, start);
+    for (size_t i = 0; i < todo.len; i++) {
+        core_vec_t next = {0};
+        core_rc rc = i == 0 ? children_of(w, it, ALL_REF_KINDS, &next, err)
+                            : step(w, store_refs_children, todo.items[i], ALL_REF_KINDS, &next,
+                                   err);
+        if (rc != CORE_OK)
+            return rc;
+        for (size_t j = 0; j < next.len; j++)
+            if (refset_add(w->a, &w->descended, next.items[j], 0)) {
+                core_vec_push(w->a, &w->out, next.items[j]);
+                core_vec_push(w->a, &todo, next.items[j]);
+            }
+    }
+    return CORE_OK;
+}
+
 /* The refs of ref that q->references asks for, into w->out. A resource name asks for the
  * artefacts of that type one link away, either way (the first-level table of the REST
  * specification): a dataflow's DSD, not the DSD's codelists. */
@@ -423,16 +483,15 @@ static core_rc
 references_of(struct walk *w, const sdmx_structure_query_t *q, const sdmx_result_item_t *it,
               core_err_t *err)
 {
-    const dsd_ref_t *ref = &it->art.ref;
     core_rc rc = CORE_OK;
     switch (q->references) {
     case SDMX_REFS_NONE:
         break;
     case SDMX_REFS_CHILDREN:
-        rc = step(w, store_refs_children, ref, ALL_REF_KINDS, &w->out, err);
+        rc = children_of(w, it, ALL_REF_KINDS, &w->out, err);
         break;
     case SDMX_REFS_DESCENDANTS:
-        rc = descend(w, ref, err);
+        rc = descend(w, it, err);
         break;
     case SDMX_REFS_PARENTS:
         rc = parents_of(w, it, ALL_REF_KINDS, &w->out, err);
@@ -446,11 +505,11 @@ references_of(struct walk *w, const sdmx_structure_query_t *q, const sdmx_result
             rc = step(w, store_refs_children, parents.items[i], ALL_REF_KINDS, &w->out, err);
         }
         if (rc == CORE_OK && q->references == SDMX_REFS_ALL)
-            rc = descend(w, ref, err);
+            rc = descend(w, it, err);
         break;
     }
     case SDMX_REFS_KIND:
-        rc = step(w, store_refs_children, ref, q->ref_kinds, &w->out, err);
+        rc = children_of(w, it, q->ref_kinds, &w->out, err);
         if (rc == CORE_OK)
             rc = parents_of(w, it, q->ref_kinds, &w->out, err);
         break;
