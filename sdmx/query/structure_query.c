@@ -266,9 +266,10 @@ derive_actual(store_view_t *v, core_arena_t *a, const sdmx_structure_query_t *q,
 
 /* ---- references ----------------------------------------------------------------------
  * A references walk on a large store may reach thousands of artefacts, and each matched
- * artefact starts one: what was reached is kept in hash sets (never scanned), and the links
- * read in one resolution are counted against REFS_MAX_LINKS, past which the answer is a 413
- * rather than a walk over the whole store for every match. */
+ * artefact starts one: what was reached is kept in hash sets (never scanned), the children
+ * of an artefact are read once per answer (as a sibling, or on the way down) however many
+ * matches reach it, and the links read in one answer are counted against REFS_MAX_LINKS,
+ * past which the answer is a 413: a walk costs at most a few times the links it covers. */
 
 #define REFS_MAX_LINKS 1000000
 #define ALL_REF_KINDS ((1u << DSD_KIND__COUNT) - 1)
@@ -277,6 +278,7 @@ struct walk {
     store_view_t *v;
     core_arena_t *a;
     struct refset descended; /* refs the descendants walk has reached, over all matches */
+    struct refset siblings;  /* parents whose children were read, over all matches */
     size_t links;            /* references read in this resolution */
     core_vec_t out;          /* refs reached; repeats allowed (found_add keeps each once) */
 };
@@ -502,7 +504,10 @@ references_of(struct walk *w, const sdmx_structure_query_t *q, const sdmx_result
         rc = parents_of(w, it, ALL_REF_KINDS, &parents, err);
         for (size_t i = 0; i < parents.len && rc == CORE_OK; i++) {
             core_vec_push(w->a, &w->out, parents.items[i]);
-            rc = step(w, store_refs_children, parents.items[i], ALL_REF_KINDS, &w->out, err);
+            /* a DSD that uses twenty of the matched codelists is read once */
+            if (refset_add(w->a, &w->siblings, parents.items[i], 0))
+                rc = step(w, store_refs_children, parents.items[i], ALL_REF_KINDS, &w->out,
+                          err);
         }
         if (rc == CORE_OK && q->references == SDMX_REFS_ALL)
             rc = descend(w, it, err);

@@ -1,17 +1,18 @@
 """Issue 10 (conformance), the abuse side of references=all: on a store where many
 structures share the same codelists, /structure?references=all and a shared codelist's
 references=all stay bounded. Each artefact reached is kept once in a hash set (not a list
-scanned for each link), each artefact's descendants are walked once per answer however many
-matches reach them, and one answer reads at most 1,000,000 links between artefacts (413 past
-that, never a walk without end). The server keeps serving others meanwhile."""
+scanned for each link), each artefact's children are read once per answer however many
+matches reach it (as a sibling or on the way down), and one answer reads at most 1,000,000
+links between artefacts (413 past that, never a walk without end: a store this size stays
+well below). The server keeps serving others meanwhile."""
 import os
 import threading
 import time
 
 from harness import Server, check, done
 
-# 2,500 DSDs: a shared codelist's parents and siblings are some 55,000 links; every
-# artefact's references=all together pass the 1,000,000 bound
+# 2,500 DSDs: a shared codelist's parents and siblings are some 55,000 links, and so are
+# every artefact's references=all together, as each DSD's children are read once
 NDSD = int(os.environ.get("REST_RULES_NDSD", "2500"))
 NCL = 20
 HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n<mes:Structure '
@@ -94,9 +95,11 @@ with Server(demo_data=False) as srv:
         t0 = time.time()
         st, _, body = srv.get("/structure/BIG?references=all&detail=allstubs", timeout=120)
         took = time.time() - t0
-        check(st == 413, "/structure?references=all answered %d, not 413" % st)
-        check(b"1000000 links" in body, "the 413 says the bound: %s" % body[-400:])
-        print("structure references=all over %d DSDs: 413 in %.2f s" % (NDSD, took), flush=True)
+        check(st == 200, "/structure?references=all answered %d" % st)
+        check(body.count(b"<str:DataStructure ") == NDSD and body.count(b"<str:Codelist ") == NCL,
+              "every artefact once")
+        check(took < 30, "/structure?references=all answered in %.1f s" % took)
+        print("structure references=all over %d DSDs: %.2f s" % (NDSD, took), flush=True)
         # a few of them are answered whole
         st, _, body = srv.get("/datastructure/BIG/DSD_1+DSD_2?references=all&detail=allstubs")
         check(st == 200 and body.count(b"<str:DataStructure ") == 2 and
