@@ -136,14 +136,12 @@ struct match_ctx {
     struct found *f;
 };
 
-/* Keeps art when agency, id and version match; with "latest", only the highest version of
- * each (agency, id) stays. Scans visit the versions of one id consecutively. */
 /* The type of a stored content constraint, from its start tag (the schema's default is
  * Actual). */
 static int
 is_constraint_type(const store_artefact_t *art, const char *type)
 {
-    const char *end = memchr(art->xml.ptr, '>', art->xml.len);
+    const char *end = art->xml.len > 0 ? memchr(art->xml.ptr, '>', art->xml.len) : NULL;
     size_t n = end != NULL ? (size_t)(end - art->xml.ptr) : art->xml.len;
     static const char attr[] = " type=\"";
     for (size_t i = 0; i + sizeof attr - 1 <= n; i++)
@@ -155,6 +153,8 @@ is_constraint_type(const store_artefact_t *art, const char *type)
     return strcmp(type, "Actual") == 0;
 }
 
+/* Keeps art when agency, id and version match; with "latest", only the highest version of
+ * each (agency, id) stays. Scans visit the versions of one id consecutively. */
 static int
 on_candidate(void *arg, const store_artefact_t *art)
 {
