@@ -247,6 +247,28 @@ on_scheme(void *arg, const store_artefact_t *art)
     return 0;
 }
 
+/* Cuts the concept scheme it to the concepts of the dimensions the constraint reports (the
+ * time dimension's too, as it gives the time range). */
+static void
+cut_concepts(struct avail *s, const dsd_structure_t *dsd, size_t only, sdmx_result_item_t *it)
+{
+    core_vec_t keep = {0};
+    for (size_t d = 0; d <= s->ndims; d++) {
+        const dsd_component_t *c = d < s->ndims ? &dsd->dims[d] : &dsd->time;
+        if ((only != SIZE_MAX && only != d) || c->concept == NULL ||
+            !dsd_ref_eq(&c->concepts, &it->art.ref))
+            continue;
+        keep_code(s->a, &keep, c->concept);
+    }
+    if (keep.len == 0)
+        return; /* a scheme only attributes use stays whole, as their codelists do */
+    it->filtered = 1;
+    it->nkeep = keep.len;
+    it->keep = core_arena_alloc(s->a, (keep.len + 1) * sizeof *it->keep);
+    for (size_t i = 0; i < keep.len; i++)
+        it->keep[i] = core_str_c(keep.items[i]);
+}
+
 /* The data provider schemes of the providers the query names (AGENCY,ID or ID, the scheme
  * being DATA_PROVIDERS of that agency or of any), cut to them, into out. */
 static core_rc
@@ -334,6 +356,8 @@ with_references(store_view_t *v, core_arena_t *a, const sdmx_availability_query_
         if (it->art.ref.kind == DSD_KIND_CODELIST && it->show == SDMX_SHOW_FULL &&
             (rc = cut_codelist(s, &s->plan->dsd, only, it, err)) != CORE_OK)
             return rc;
+        if (it->art.ref.kind == DSD_KIND_CONCEPTSCHEME && it->show == SDMX_SHOW_FULL)
+            cut_concepts(s, &s->plan->dsd, only, it);
     }
     for (size_t i = 0; i < schemes.len; i++)
         out->items[out->n++] = *(sdmx_result_item_t *)schemes.items[i];
