@@ -429,6 +429,23 @@ tree_names(const xmlNode *node, const dsd_ref_t *ref, int depth)
     return 0;
 }
 
+/* A constraint derived from the data (actualconstraint) is not stored, and neither are its
+ * references: its one is the dataflow it is attached to. */
+static void
+derived_flow(struct walk *w, const sdmx_result_item_t *it, core_vec_t *kids)
+{
+    core_err_t e = {0};
+    xmlNode *el = sdmx__parse_stored(w->a, it->art.xml, &e);
+    dsd_ref_t *flow = core_arena_alloc(w->a, sizeof *flow);
+    const char *item;
+    if (el != NULL &&
+        sdmx__ref_child(sdmx__child(sdmx__child(el, "ConstraintAttachment"), "Dataflow"),
+                        DSD_KIND_DATAFLOW, flow, &item)) {
+        *flow = dsd_ref_dup(w->a, flow); /* it borrowed from the tree */
+        core_vec_push(w->a, kids, flow);
+    }
+}
+
 /* The artefacts one link down from the match it, of the kinds given, into into; for an item
  * query, those that the items asked for (or the scheme itself) reference: a concept's
  * codelist, not every concept's. */
@@ -440,6 +457,9 @@ children_of(struct walk *w, const sdmx_result_item_t *it, uint32_t kinds, core_v
     core_rc rc = step(w, store_refs_children, &it->art.ref, kinds, &kids, err);
     if (rc != CORE_OK)
         return rc;
+    if (it->art.model.len == 0 && it->art.ref.kind == DSD_KIND_CONTENTCONSTRAINT &&
+        (kinds & (1u << DSD_KIND_DATAFLOW)))
+        derived_flow(w, it, &kids);
     xmlNode *el = NULL;
     sdmx_result_item_t items = *it; /* its items, whatever detail shows of them */
     items.show = SDMX_SHOW_FULL;
