@@ -2,6 +2,7 @@
 #include "sdmx/sdmx_int.h"
 
 #include <libxml/tree.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* /availableconstraint: an Actual content constraint computed from the stored data, listing
@@ -169,14 +170,28 @@ keep_code(core_arena_t *a, core_vec_t *keep, const char *id)
     core_vec_push(a, keep, (void *)id);
 }
 
-/* The parent of each code of the codelist element el (NULL for a top code), and their
- * number, so that the codes with data bring their ancestors along. */
-struct code_parent {
+/* A codelist's codes sorted by id, each with its parent (NULL for a top code) and whether
+ * the cut keeps it: the codes with data bring their ancestors along in time n log n. */
+struct code {
     const char *id, *parent;
+    int keep;
 };
 
+static int
+by_id(const void *pa, const void *pb)
+{
+    return strcmp(((const struct code *)pa)->id, ((const struct code *)pb)->id);
+}
+
+static struct code *
+code_find(struct code *codes, size_t n, const char *id)
+{
+    struct code key = {.id = id};
+    return id != NULL ? bsearch(&key, codes, n, sizeof *codes, by_id) : NULL;
+}
+
 static size_t
-code_parents(core_arena_t *a, const xmlNode *el, struct code_parent **out)
+read_codes(core_arena_t *a, const xmlNode *el, struct code **out)
 {
     size_t n = 0, cap = 0;
     *out = NULL;
@@ -185,9 +200,22 @@ code_parents(core_arena_t *a, const xmlNode *el, struct code_parent **out)
             continue;
         core_arena_grow(a, (void **)out, n, &cap, sizeof **out);
         const xmlNode *ref = sdmx__child(sdmx__child(c, "Parent"), "Ref");
-        (*out)[n++] = (struct code_parent){sdmx__attr(c, "id"), ref ? sdmx__attr(ref, "id") : NULL};
+        (*out)[n++] = (struct code){sdmx__attr(c, "id"), ref ? sdmx__attr(ref, "id") : NULL, 0};
     }
+    if (n > 0)
+        qsort(*out, n, sizeof **out, by_id);
     return n;
+}
+
+/* Marks code and its ancestors kept; a cycle of parents ends, as each is marked once. */
+static void
+keep_with_ancestors(struct code *codes, size_t n, struct code *c, size_t *nkept)
+{
+    while (c != NULL && !c->keep) {
+        c->keep = 1;
+        (*nkept)++;
+        c = code_find(codes, n, c->parent);
+    }
 }
 
 /* Cuts the codelist it to the codes the constraint lists for the dimensions it codes, and
@@ -196,39 +224,35 @@ static core_rc
 cut_codelist(struct avail *s, const dsd_structure_t *dsd, size_t only, sdmx_result_item_t *it,
              core_err_t *err)
 {
-    core_vec_t keep = {0};
-    int used = 0;
+    struct code *codes = NULL;
+    size_t ncodes = 0, nkept = 0;
     for (size_t d = 0; d < s->ndims; d++) {
         if ((only != SIZE_MAX && only != d) || !dsd_ref_eq(&dsd->dims[d].codelist, &it->art.ref))
             continue;
-        used = 1;
+        if (codes == NULL) {
+            xmlNode *el = sdmx__parse_stored(s->a, it->art.xml, err);
+            if (el == NULL)
+                return CORE_EBUG;
+            if ((ncodes = read_codes(s->a, el, &codes)) == 0)
+                return CORE_OK;
+        }
         for (size_t byte = 0; byte < s->seen_cap[d]; byte++)
-            for (unsigned bit = 0; bit < 8; bit++)
-                if (s->seen[d][byte] & (1u << bit)) {
-                    core_str_t code = store_cube_code(s->plan->cube, d, (uint32_t)(byte * 8 + bit));
-                    keep_code(s->a, &keep, core_arena_strndup(s->a, code.ptr, code.len));
-                }
+            for (unsigned bit = 0; bit < 8; bit++) {
+                if (!(s->seen[d][byte] & (1u << bit)))
+                    continue;
+                core_str_t code = store_cube_code(s->plan->cube, d, (uint32_t)(byte * 8 + bit));
+                char *id = core_arena_strndup(s->a, code.ptr, code.len);
+                keep_with_ancestors(codes, ncodes, code_find(codes, ncodes, id), &nkept);
+            }
     }
-    if (!used)
-        return CORE_OK;
-    xmlNode *el = sdmx__parse_stored(s->a, it->art.xml, err);
-    if (el == NULL)
-        return CORE_EBUG;
-    struct code_parent *codes;
-    size_t ncodes = code_parents(s->a, el, &codes);
-    /* each kept code's parent joins the list, whose end the loop reaches in turn; a cycle
-     * of parents ends, as a code joins once */
-    for (size_t i = 0; i < keep.len; i++)
-        for (size_t j = 0; j < ncodes; j++)
-            if (codes[j].parent != NULL && strcmp(codes[j].id, keep.items[i]) == 0)
-                keep_code(s->a, &keep, codes[j].parent);
-    if (keep.len >= ncodes)
+    if (codes == NULL || nkept >= ncodes)
         return CORE_OK;
     it->filtered = 1;
-    it->nkeep = keep.len;
-    it->keep = core_arena_alloc(s->a, (keep.len + 1) * sizeof *it->keep);
-    for (size_t i = 0; i < keep.len; i++)
-        it->keep[i] = core_str_c(keep.items[i]);
+    it->nkeep = 0;
+    it->keep = core_arena_alloc(s->a, (nkept + 1) * sizeof *it->keep);
+    for (size_t i = 0; i < ncodes; i++)
+        if (codes[i].keep)
+            it->keep[it->nkeep++] = core_str_c(codes[i].id);
     return CORE_OK;
 }
 
