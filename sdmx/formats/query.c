@@ -385,7 +385,8 @@ data_param(core_arena_t *a, core_str_t name, core_str_t value, sdmx_query_t *out
         if (core_time_parse(value, &t, &e) != CORE_OK &&
             updated_after_period(value, &t) != CORE_OK)
             return core_fail(err, CORE_ESYNTAX, "updatedAfter takes an ISO 8601 date-time, such "
-                             "as 2024-01-31T12:00:00Z, or an HTTP date");
+                             "as 2024-01-31T12:00:00Z, a date, a year or a month (2024, "
+                             "2024-01), or an HTTP date");
         d->updated_after = t * 1000000; /* microseconds, as commits are stamped */
         return t > 0 ? CORE_OK : core_fail(err, CORE_ESYNTAX, "updatedAfter before 1970");
     }

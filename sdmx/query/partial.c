@@ -136,8 +136,8 @@ read_constraint(struct partial *p, const xmlNode *cc)
 }
 
 /* Reads art (and, for dataflows, metadataflows and provision agreements, what they are
- * built on) and the allowed constraints attached to each. The walk goes down only: a DSD's other dataflows,
- * and the constraints on them, say nothing of this artefact. */
+ * built on) and the allowed constraints attached to each. The walk goes down only: a DSD's
+ * other dataflows, and the constraints on them, say nothing of this artefact. */
 static core_rc
 read_context(struct partial *p, const dsd_ref_t *ref, int depth, core_err_t *err)
 {
