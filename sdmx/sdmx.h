@@ -173,6 +173,9 @@ typedef struct sdmx_structure_query {
     sdmx_detail detail;
     sdmx_references references;
     uint32_t ref_kinds;
+    /* allowedconstraint, actualconstraint: the content constraints of that type ("Allowed",
+     * "Actual"; the Actual ones also derived from the stored data); NULL: any */
+    const char *constraint_type;
 } sdmx_structure_query_t;
 
 typedef enum sdmx_query_type {

@@ -67,6 +67,12 @@ xmlNode *sdmx__artefact_tree(core_arena_t *a, const sdmx_result_item_t *it, core
 /* Number of items of it's scheme that survive its item filter. */
 size_t sdmx__count_items(core_arena_t *a, const sdmx_result_item_t *it);
 
+/* The Actual content constraint of the stored data of dataflow flow (as /availableconstraint
+ * computes it, for the whole dataflow), identified as agency:id(version) of the dataflow's
+ * agency and version; the result lives in a. CORE_ENOTFOUND when the dataflow has no data. */
+core_rc sdmx__actual_constraint(store_view_t *v, core_arena_t *a, const dsd_ref_t *flow,
+                                const char *id, store_artefact_t *out, core_err_t *err);
+
 /* detail=referencepartial: cuts the codelists and concept schemes in refs[nrefs] down to
  * what the matched artefacts (DSDs, dataflows, provision agreements) use and what their
  * allowed content constraints permit. */

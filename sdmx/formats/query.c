@@ -335,6 +335,19 @@ parse_u64_param(core_str_t name, core_str_t value, uint64_t *out, core_err_t *er
     return CORE_OK;
 }
 
+/* updatedAfter=2024 or 2024-01, as some clients send: the start of that year or month
+ * (a date, 2024-01-31, core_time_parse reads already). */
+static core_rc
+updated_after_period(core_str_t value, int64_t *out)
+{
+    int ok = value.len == 4 || (value.len == 7 && value.ptr[4] == '-');
+    for (size_t i = 0; ok && i < value.len; i++)
+        ok = i == 4 || (value.ptr[i] >= '0' && value.ptr[i] <= '9');
+    if (!ok)
+        return CORE_ESYNTAX;
+    return dsd_period_parse_bound(value, 0, out, NULL);
+}
+
 /* startPeriod, endPeriod: the period parser's message quotes the value, so it is not passed on. */
 static core_rc
 parse_period_param(core_str_t name, core_str_t value, int is_end, int64_t *out, core_err_t *err)
@@ -369,9 +382,11 @@ data_param(core_arena_t *a, core_str_t name, core_str_t value, sdmx_query_t *out
     if (core_str_eq_c(name, "updatedAfter")) {
         int64_t t;
         core_err_t e = {0}; /* its message quotes the value */
-        if (core_time_parse(value, &t, &e) != CORE_OK)
+        if (core_time_parse(value, &t, &e) != CORE_OK &&
+            updated_after_period(value, &t) != CORE_OK)
             return core_fail(err, CORE_ESYNTAX, "updatedAfter takes an ISO 8601 date-time, such "
-                             "as 2024-01-31T12:00:00Z, or an HTTP date");
+                             "as 2024-01-31T12:00:00Z, a date, a year or a month (2024, "
+                             "2024-01), or an HTTP date");
         d->updated_after = t * 1000000; /* microseconds, as commits are stamped */
         return t > 0 ? CORE_OK : core_fail(err, CORE_ESYNTAX, "updatedAfter before 1970");
     }
@@ -525,6 +540,11 @@ sdmx_query_parse(core_arena_t *a, core_str_t path, core_str_t query, sdmx_query_
                          CORE_STR_FMT(seg[0]));
     sdmx_structure_query_t *q = &out->structure;
     q->kinds = kinds_of_resource(seg[0]);
+    if (core_str_eq_c(seg[0], "allowedconstraint") || core_str_eq_c(seg[0], "actualconstraint")) {
+        /* REST 1.3: the content constraints of one type */
+        q->kinds = 1u << DSD_KIND_CONTENTCONSTRAINT;
+        q->constraint_type = seg[0].ptr[1] == 'l' ? "Allowed" : "Actual";
+    }
     char quoted[SDMX_QUOTE_MAX];
     if (q->kinds == 0)
         return core_fail(err, CORE_ENOTFOUND,

@@ -2,6 +2,7 @@
 #include "sdmx/sdmx_int.h"
 
 #include <libxml/parser.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char wrap_open[] = "<w xmlns:mes=\"" SDMX_NS_MES "\" xmlns:str=\"" SDMX_NS_STR
@@ -62,43 +63,77 @@ make_stub(xmlNode *el, int complete)
     xmlSetProp(el, BAD_CAST "isExternalReference", BAD_CAST "true");
 }
 
+/* The ids an item filter keeps, sorted: a cut to thousands of codes (the codes with data)
+ * checks each item in log time. */
+struct keepset {
+    core_str_t *ids;
+    size_t n;
+};
+
 static int
-kept(const sdmx_result_item_t *it, const char *id)
+by_str(const void *pa, const void *pb)
 {
-    for (size_t i = 0; i < it->nkeep; i++)
-        if (id != NULL && core_str_eq_c(it->keep[i], id))
-            return 1;
-    return 0;
+    return core_str_cmp(*(const core_str_t *)pa, *(const core_str_t *)pb);
+}
+
+static int
+keepset_has(const struct keepset *k, core_str_t s)
+{
+    return bsearch(&s, k->ids, k->n, sizeof *k->ids, by_str) != NULL;
+}
+
+/* An item is kept when the query names its id, or its path of ids from the top of a nested
+ * scheme ("POP.MIG", as categorisations and URNs name a category). */
+static int
+kept(const struct keepset *k, const char *id, core_str_t path)
+{
+    return id != NULL && (keepset_has(k, core_str_c(id)) || keepset_has(k, path));
 }
 
 /* Removes the items not kept under node (keeping the ancestors of kept ones, for nested
- * schemes); returns how many items remain. */
+ * schemes); returns how many items remain. path holds the dotted ids down to node. */
 static size_t
-filter_items(xmlNode *node, const char *item, const sdmx_result_item_t *it)
+filter_items(xmlNode *node, const char *item, const struct keepset *k, core_buf_t *path)
 {
-    size_t remain = 0;
+    size_t remain = 0, at = path->len;
     xmlNode *c = node->children;
     while (c != NULL) {
         xmlNode *next = c->next;
         if (sdmx__is(c, item)) {
-            size_t below = filter_items(c, item, it);
-            if (below == 0 && !kept(it, sdmx__attr(c, "id")))
+            const char *id = sdmx__attr(c, "id");
+            path->len = at;
+            if (at > 0)
+                core_buf_addc(path, '.');
+            core_buf_adds(path, id != NULL ? id : "");
+            size_t mine = path->len;
+            size_t below = filter_items(c, item, k, path);
+            path->len = mine;
+            if (below == 0 && !kept(k, id, (core_str_t){path->ptr, path->len}))
                 drop(c);
             else
                 remain += below + 1;
         }
         c = next;
     }
+    path->len = at;
     return remain;
 }
 
 static size_t
-apply_filter(xmlNode *el, const sdmx_result_item_t *it)
+apply_filter(core_arena_t *a, xmlNode *el, const sdmx_result_item_t *it)
 {
     const dsd_kind_info_t *ki = dsd_kind_info(it->art.ref.kind);
     if (ki->item == NULL)
         return 0;
-    size_t n = filter_items(el, ki->item, it);
+    struct keepset k = {core_arena_alloc(a, (it->nkeep + 1) * sizeof *k.ids), it->nkeep};
+    if (it->nkeep > 0) {
+        memcpy(k.ids, it->keep, it->nkeep * sizeof *k.ids);
+        qsort(k.ids, k.n, sizeof *k.ids, by_str);
+    }
+    core_buf_t path;
+    core_buf_init(&path);
+    size_t n = filter_items(el, ki->item, &k, &path);
+    core_buf_dispose(&path);
     xmlSetProp(el, BAD_CAST "isPartial", BAD_CAST "true");
     return n;
 }
@@ -112,7 +147,7 @@ sdmx__artefact_tree(core_arena_t *a, const sdmx_result_item_t *it, core_err_t *e
     if (it->show != SDMX_SHOW_FULL)
         make_stub(el, it->show == SDMX_SHOW_COMPLETESTUB);
     else if (it->filtered)
-        apply_filter(el, it);
+        apply_filter(a, el, it);
     return el;
 }
 
@@ -121,5 +156,5 @@ sdmx__count_items(core_arena_t *a, const sdmx_result_item_t *it)
 {
     core_err_t e = {0};
     xmlNode *el = sdmx__parse_stored(a, it->art.xml, &e);
-    return el ? apply_filter(el, it) : 0;
+    return el ? apply_filter(a, el, it) : 0;
 }

@@ -83,11 +83,15 @@ read_component(struct partial *p, const xmlNode *el)
         core_vec_push(p->a, &p->components, c);
 }
 
+/* The components of a DSD, or of a metadata structure (its targets and its metadata
+ * attributes, which nest). */
 static void
 read_components(struct partial *p, const xmlNode *node, int depth)
 {
-    static const char *const kinds[] = {"Dimension", "TimeDimension", "MeasureDimension",
-                                        "Attribute", "PrimaryMeasure"};
+    static const char *const kinds[] = {
+        "Dimension", "TimeDimension", "MeasureDimension", "Attribute", "PrimaryMeasure",
+        "MetadataAttribute", "IdentifiableObjectTarget", "DimensionDescriptorValuesTarget",
+        "DataSetTarget", "ConstraintContentTarget", "ReportPeriodTarget"};
     for (const xmlNode *c = node->children; c != NULL; c = c->next) {
         if (c->type != XML_ELEMENT_NODE)
             continue;
@@ -96,7 +100,7 @@ read_components(struct partial *p, const xmlNode *node, int depth)
             is_component |= sdmx__is(c, kinds[i]);
         if (is_component && sdmx__attr(c, "id") != NULL)
             read_component(p, c);
-        else if (depth < 4)
+        if (is_component ? sdmx__is(c, "MetadataAttribute") && depth < 32 : depth < 4)
             read_components(p, c, depth + 1);
     }
 }
@@ -131,9 +135,9 @@ read_constraint(struct partial *p, const xmlNode *cc)
     }
 }
 
-/* Reads art (and, for dataflows and provision agreements, what they are built on) and the
- * allowed constraints attached to each. The walk goes down only: a DSD's other dataflows,
- * and the constraints on them, say nothing of this artefact. */
+/* Reads art (and, for dataflows, metadataflows and provision agreements, what they are
+ * built on) and the allowed constraints attached to each. The walk goes down only: a DSD's
+ * other dataflows, and the constraints on them, say nothing of this artefact. */
 static core_rc
 read_context(struct partial *p, const dsd_ref_t *ref, int depth, core_err_t *err)
 {
@@ -146,7 +150,7 @@ read_context(struct partial *p, const dsd_ref_t *ref, int depth, core_err_t *err
     xmlNode *el = sdmx__parse_stored(p->a, art.xml, err);
     if (el == NULL)
         return CORE_EBUG;
-    if (ref->kind == DSD_KIND_DATASTRUCTURE)
+    if (ref->kind == DSD_KIND_DATASTRUCTURE || ref->kind == DSD_KIND_METADATASTRUCTURE)
         read_components(p, el, 0);
     core_vec_t rel = {0};
     core_rc rc;
@@ -168,14 +172,16 @@ read_context(struct partial *p, const dsd_ref_t *ref, int depth, core_err_t *err
             return CORE_EBUG;
         read_constraint(p, cel);
     }
-    if (ref->kind != DSD_KIND_DATAFLOW && ref->kind != DSD_KIND_PROVISIONAGREEMENT)
+    if (ref->kind != DSD_KIND_DATAFLOW && ref->kind != DSD_KIND_METADATAFLOW &&
+        ref->kind != DSD_KIND_PROVISIONAGREEMENT)
         return CORE_OK;
     core_vec_t kids = {0};
     if ((rc = store_refs_children(p->v, ref, &kids, err)) != CORE_OK)
         return rc;
     for (size_t i = 0; i < kids.len; i++) {
         dsd_ref_t *r = kids.items[i];
-        if ((r->kind == DSD_KIND_DATASTRUCTURE || r->kind == DSD_KIND_DATAFLOW) &&
+        if ((r->kind == DSD_KIND_DATASTRUCTURE || r->kind == DSD_KIND_DATAFLOW ||
+             r->kind == DSD_KIND_METADATASTRUCTURE || r->kind == DSD_KIND_METADATAFLOW) &&
             (rc = read_context(p, r, depth + 1, err)) != CORE_OK)
             return rc;
     }

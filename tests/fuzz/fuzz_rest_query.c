@@ -21,6 +21,7 @@ static void
 check_data(const sdmx_data_query_t *d)
 {
     assert(d->flow.len > 0 && d->start < d->end);
+    assert(d->updated_after >= 0); /* 0: none; else after 1970, years and months included */
     for (size_t i = 0; i < d->nkey; i++)
         check_list(&d->key[i]);
     check_list(&d->providers);
@@ -52,6 +53,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check_list(&q.structure.versions);
         check_list(&q.structure.items);
         assert(!(q.structure.latest && q.structure.versions.n > 0));
+        /* allowedconstraint, actualconstraint: content constraints only, of one type */
+        assert(q.structure.constraint_type == NULL ||
+               q.structure.kinds == (1u << DSD_KIND_CONTENTCONSTRAINT));
     }
     core_arena_free(a);
     return 0;

@@ -34,6 +34,21 @@ test_query(void)
        "references to a type; version all");
     ok(parse(a, "organisationscheme", "", &q, &err) == CORE_OK &&
            __builtin_popcount(q.structure.kinds) == 4, "organisationscheme covers four kinds");
+    ok(parse(a, "actualconstraint/SDMXD", "", &q, &err) == CORE_OK &&
+           q.structure.kinds == 1u << DSD_KIND_CONTENTCONSTRAINT &&
+           strcmp(q.structure.constraint_type, "Actual") == 0 &&
+           parse(a, "allowedconstraint", "", &q, &err) == CORE_OK &&
+           strcmp(q.structure.constraint_type, "Allowed") == 0 &&
+           parse(a, "contentconstraint", "", &q, &err) == CORE_OK &&
+           q.structure.constraint_type == NULL,
+       "allowedconstraint and actualconstraint: content constraints of one type");
+    ok(parse(a, "data/SDG", "updatedAfter=2024", &q, &err) == CORE_OK &&
+           q.data.updated_after == INT64_C(1704067200) * 1000000 &&
+           parse(a, "data/SDG", "updatedAfter=2024-02", &q, &err) == CORE_OK &&
+           q.data.updated_after == INT64_C(1706745600) * 1000000 &&
+           parse(a, "data/SDG", "updatedAfter=2024-Q1", &q, &err) == CORE_ESYNTAX &&
+           parse(a, "data/SDG", "updatedAfter=202", &q, &err) == CORE_ESYNTAX,
+       "updatedAfter: a year or a month is its start");
     ok(parse(a, "codelist", "format=sdmx-json&_=123", &q, &err) == CORE_OK &&
            core_str_eq_c(q.format, "sdmx-json"), "format and cache busters");
     ok(parse(a, "nothing", "", &q, &err) == CORE_ENOTFOUND, "unknown resource");

@@ -113,7 +113,7 @@ def expect_uploads(srv, tokens, what):
 
 def partial_freq(srv, flow="SDMXD/DF_SDG"):
     """The CL_FREQ codes that referencepartial shows for a dataflow (the SDG one)."""
-    st, _, body = srv.get("/dataflow/%s/1.0?references=codelist&detail=referencepartial" % flow)
+    st, _, body = srv.get("/dataflow/%s/1.0?references=descendants&detail=referencepartial" % flow)
     check(st == 200, "referencepartial answered %d" % st)
     text = body.decode()
     at = text.find('id="CL_FREQ"')

@@ -43,7 +43,7 @@ def main():
         check(freq == freq_before, "referencepartial of SDMXD's dataflow shows CL_FREQ %s with "
               "EVIL's constraints, not %s" % (freq, freq_before))
         # EVIL's constraint still counts for EVIL's own dataflow
-        st, _, body = srv.get("/dataflow/EVIL/DF_MINE/1.0?references=codelist&detail=referencepartial")
+        st, _, body = srv.get("/dataflow/EVIL/DF_MINE/1.0?references=descendants&detail=referencepartial")
         check(st == 200 and b'id="SI_POV_EMP1"' in body and b'id="SI_POV_DAY1"' not in body,
               "EVIL's constraint narrows EVIL's own dataflow (%d)" % st)
         check(partial_freq(srv, "EVIL/DF_MINE") == ["A", "Q"],
