@@ -73,8 +73,21 @@ concept_codelist(core_arena_t *a, const dsd_compile_lookup_t *look, const dsd_m_
         c->codelist = ref_copy(a, DSD_KIND_CODELIST, &it->core.enumeration.ref);
 }
 
+/* Whether id names a MeasureDimension of d. */
+static int
+measure_dimension(const dsd_m_dsd_t *d, core_str_t id)
+{
+    for (size_t i = 0; i < d->ndims; i++) {
+        const dsd_m_component_t *c = &d->dims[i];
+        core_str_t cid = c->c.id.ptr ? c->c.id : c->concept.item;
+        if (c->kind == DSD_M_MEASURE_DIMENSION && id.ptr && core_str_eq(cid, id))
+            return 1;
+    }
+    return 0;
+}
+
 static void
-compile_component(core_arena_t *a, const dsd_compile_lookup_t *look,
+compile_component(core_arena_t *a, const dsd_compile_lookup_t *look, const dsd_m_dsd_t *d,
                   const dsd_m_component_t *m, dsd_component_t *c)
 {
     memset(c, 0, sizeof *c);
@@ -89,8 +102,10 @@ compile_component(core_arena_t *a, const dsd_compile_lookup_t *look,
     const dsd_m_repr_t *r = &m->repr;
     const dsd_m_ref_t *en = &r->enumeration;
     int has_enum = en->ref.kind != DSD_KIND_NONE || en->ref.agency.ptr || en->item.ptr;
-    if (m->has_local && names_maintainable(en))
-        c->codelist = ref_copy(a, DSD_KIND_CODELIST, &en->ref);
+    if (m->has_local && names_maintainable(en)) /* a measure dimension's: a concept scheme */
+        c->codelist = ref_copy(a, en->ref.kind == DSD_KIND_CONCEPTSCHEME ? DSD_KIND_CONCEPTSCHEME
+                                                                          : DSD_KIND_CODELIST,
+                               &en->ref);
     else if (!(m->has_local && (has_enum || r->has_format)) && has_concept)
         concept_codelist(a, look, &m->concept, c);
     c->format.min_length = c->format.max_length = -1;
@@ -104,6 +119,8 @@ compile_component(core_arena_t *a, const dsd_compile_lookup_t *look,
     if (m->kind != DSD_M_ATTRIBUTE)
         return;
     c->mandatory = core_str_eq_c(m->assignment, "Mandatory");
+    c->by_measure = m->rel.type == DSD_M_ATTACH_DIMENSIONS && m->rel.ndims == 1 &&
+                    measure_dimension(d, m->rel.dims[0]);
     switch (m->rel.type) {
     case DSD_M_ATTACH_MEASURE:
     case DSD_M_ATTACH_OBSERVATION: c->attach = DSD_ATTACH_OBS; break;
@@ -126,20 +143,20 @@ dsd_structure_compile(core_arena_t *a, const dsd_model_t *m, const dsd_compile_l
     out->dims = core_arena_zalloc(a, (d->ndims + 1) * sizeof *out->dims);
     for (size_t i = 0; i < d->ndims; i++) {
         if (d->dims[i].kind == DSD_M_TIME_DIMENSION)
-            compile_component(a, look, &d->dims[i], &out->time);
+            compile_component(a, look, d, &d->dims[i], &out->time);
         else
-            compile_component(a, look, &d->dims[i], &out->dims[out->ndims++]);
+            compile_component(a, look, d, &d->dims[i], &out->dims[out->ndims++]);
     }
     for (size_t i = 0; i < d->nmeasures; i++) {
         if (d->measures[i].kind == DSD_M_PRIMARY_MEASURE) {
-            compile_component(a, look, &d->measures[i], &out->measure);
+            compile_component(a, look, d, &d->measures[i], &out->measure);
             break;
         }
     }
     out->attrs = core_arena_zalloc(a, (d->nattrs + 1) * sizeof *out->attrs);
     for (size_t i = 0; i < d->nattrs; i++)
         if (d->attrs[i].kind == DSD_M_ATTRIBUTE)
-            compile_component(a, look, &d->attrs[i], &out->attrs[out->nattrs++]);
+            compile_component(a, look, d, &d->attrs[i], &out->attrs[out->nattrs++]);
     out->groups = core_arena_zalloc(a, (d->ngroups + 1) * sizeof *out->groups);
     for (size_t i = 0; i < d->ngroups; i++) {
         dsd_group_t *g = &out->groups[out->ngroups++];

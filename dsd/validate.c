@@ -175,12 +175,13 @@ numeric_type(const char *t)
 }
 
 static uint64_t
-mandatory_mask(const dsd_structure_t *s, int obs_level)
+mandatory_mask(const dsd_structure_t *s, int obs_level, int explicit_measures)
 {
     uint64_t m = 0;
     for (size_t i = 0; i < s->nattrs && i < 64; i++) {
         const dsd_component_t *c = &s->attrs[i];
         if (c->mandatory && c->attach != DSD_ATTACH_DATASET &&
+            !(explicit_measures && c->by_measure) &&
             (c->attach == DSD_ATTACH_OBS) == obs_level)
             m |= UINT64_C(1) << i;
     }
@@ -239,8 +240,14 @@ dsd_valid_new(core_arena_t *a, dsd_report_t *report, const dsd_valid_input_t *in
             v->freq_dim = (int)d;
     for (size_t i = 0; i < 16; i++)
         v->attr_hint[i] = SIZE_MAX;
-    v->mand_obs = mandatory_mask(s, 1);
-    v->mand_series = mandatory_mask(s, 0);
+    v->mand_obs = mandatory_mask(s, 1, in->explicit_measures);
+    v->mand_series = mandatory_mask(s, 0, in->explicit_measures);
+    for (size_t i = 0; i < s->nattrs && in->explicit_measures; i++)
+        if (s->attrs[i].mandatory && s->attrs[i].by_measure)
+            dsd_report_add(report, DSD_SEV_WARNING, "explicit-measure-attribute", in->name,
+                           "the mandatory attribute %s of the measure dimension alone is not "
+                           "required: with explicit measures the measure's type stands for it",
+                           s->attrs[i].id);
     v->numeric_measure = numeric_type(s->measure.text_type);
     v->keybuf = arena_buf(a);
     v->cur.raw = arena_buf(a);

@@ -36,6 +36,7 @@ struct loader {
     uint64_t series_at_dataset;  /* series events when the current data set began */
     uint64_t nseries;            /* series events in all */
     store_cube_t *stored; /* the dataflow's data before this message (NULL: none) */
+    int explicit_measures; /* SDMX-ML 2.1 with explicitMeasures="true" */
 };
 
 static int
@@ -44,7 +45,8 @@ cmp_str(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* The code ids of a stored codelist, sorted (n SIZE_MAX for a stub: codes unknown). */
+/* The code ids of a stored codelist (or the concept ids of a measure dimension's concept
+ * scheme), sorted (n SIZE_MAX for a stub: codes unknown). */
 static core_rc
 build_codes(store_view_t *v, core_arena_t *a, const void *arg, void **value, size_t *n,
             core_err_t *err)
@@ -58,7 +60,7 @@ build_codes(store_view_t *v, core_arena_t *a, const void *arg, void **value, siz
         return CORE_EBUG;
     core_vec_t ids = {0};
     for (xmlNode *c = el->children; c != NULL; c = c->next)
-        if (sdmx__is(c, "Code") && sdmx__attr(c, "id"))
+        if ((sdmx__is(c, "Code") || sdmx__is(c, "Concept")) && sdmx__attr(c, "id"))
             core_vec_push(a, &ids, (void *)sdmx__attr(c, "id"));
     *value = ids.items;
     *n = art.is_stub ? SIZE_MAX : ids.len;
@@ -86,7 +88,8 @@ component_codes(struct loader *l, const dsd_component_t *comps, size_t n)
     for (size_t i = 0; i < n; i++) {
         core_err_t e = {0};
         sets[i].n = SIZE_MAX;
-        if (comps[i].codelist.kind == DSD_KIND_CODELIST &&
+        dsd_kind k = comps[i].codelist.kind;
+        if ((k == DSD_KIND_CODELIST || k == DSD_KIND_CONCEPTSCHEME) &&
             load_codes(l, &comps[i].codelist, &sets[i], &e) != CORE_OK)
             sets[i].n = SIZE_MAX;
     }
@@ -216,7 +219,8 @@ start_validator(struct loader *l, core_err_t *err)
                                         dsd_ref_label(l->a, &targets[1]),
                                         ntargets > 2 ? dsd_ref_label(l->a, &targets[2]) : "-");
     dsd_valid_input_t in = {.name = l->name, .structure = &l->dsd,
-                            .constrain_deletes = l->opts->agreement != NULL};
+                            .constrain_deletes = l->opts->agreement != NULL,
+                            .explicit_measures = l->explicit_measures};
     in.dim_codes = component_codes(l, l->dsd.dims, l->dsd.ndims);
     in.attr_codes = component_codes(l, l->dsd.attrs, l->dsd.nattrs);
     void *cons;
@@ -555,6 +559,8 @@ sdmx_data_load(store_t *r, core_arena_t *a, core_str_t body, const char *name,
     if (opts->consumed != NULL)
         ev.consumed = on_consumed; /* (not for a converted 2.0 message: another buffer) */
     const char *kind = body.len && body.ptr[0] != '{' ? sdmx_message_kind(body.ptr, body.len) : NULL;
+    l.explicit_measures = kind != NULL && strncmp(kind, "StructureSpecific", 17) == 0 &&
+                          sdmx_message_explicit_measures(body.ptr, body.len);
     if (kind != NULL && strstr(kind, "20") != NULL) {
         if ((rc = sdmx_convert_20(a, body, name, &body, err)) != CORE_OK) {
             store_cube_abort(l.t);
