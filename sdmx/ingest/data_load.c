@@ -80,18 +80,25 @@ load_codes(struct loader *l, const dsd_ref_t *cl, dsd_codeset_t *out, core_err_t
     return rc;
 }
 
-/* The codes of each component's codelist (n SIZE_MAX: not coded, or not known). */
+/* The codes of each component's codelist (n SIZE_MAX: not coded, or not known). A codelist
+ * stored as an external stub has no codes to check: the report says so, for each component
+ * (what). */
 static dsd_codeset_t *
-component_codes(struct loader *l, const dsd_component_t *comps, size_t n)
+component_codes(struct loader *l, const dsd_component_t *comps, size_t n, const char *what)
 {
     dsd_codeset_t *sets = core_arena_zalloc(l->a, (n + 1) * sizeof *sets);
     for (size_t i = 0; i < n; i++) {
         core_err_t e = {0};
         sets[i].n = SIZE_MAX;
         dsd_kind k = comps[i].codelist.kind;
-        if ((k == DSD_KIND_CODELIST || k == DSD_KIND_CONCEPTSCHEME) &&
-            load_codes(l, &comps[i].codelist, &sets[i], &e) != CORE_OK)
+        if (k != DSD_KIND_CODELIST && k != DSD_KIND_CONCEPTSCHEME)
+            continue;
+        if (load_codes(l, &comps[i].codelist, &sets[i], &e) != CORE_OK)
             sets[i].n = SIZE_MAX;
+        else if (sets[i].n == SIZE_MAX)
+            dsd_report_add(l->report, DSD_SEV_WARNING, "external-stub", l->name,
+                           "codes of %s not checked for %s %s: external stub",
+                           dsd_ref_label(l->a, &comps[i].codelist), what, comps[i].id);
     }
     return sets;
 }
@@ -221,8 +228,8 @@ start_validator(struct loader *l, core_err_t *err)
     dsd_valid_input_t in = {.name = l->name, .structure = &l->dsd,
                             .constrain_deletes = l->opts->agreement != NULL,
                             .explicit_measures = l->explicit_measures};
-    in.dim_codes = component_codes(l, l->dsd.dims, l->dsd.ndims);
-    in.attr_codes = component_codes(l, l->dsd.attrs, l->dsd.nattrs);
+    in.dim_codes = component_codes(l, l->dsd.dims, l->dsd.ndims, "dimension");
+    in.attr_codes = component_codes(l, l->dsd.attrs, l->dsd.nattrs, "attribute");
     void *cons;
     core_rc rc = sdmx__cache_get(l->opts->cache, l->v, l->a, key, build_constraints, &tg, &cons,
                                  &in.nconstraints, err);
