@@ -53,6 +53,7 @@ struct dsd_valid {
     char *reported_key;                /* the last series whose missing attributes were reported */
     uint64_t dataset_mask, group_mask; /* attributes given for everything, for some groups */
     uint64_t mand_obs, mand_series;    /* see mandatory_mask() */
+    uint64_t exempt, attrs_met; /* mandatory attributes explicit measures spare; attributes met */
     struct slot *series_masks;         /* series key hash -> attributes given on the series */
     char *mask_key;                    /* the key of mask_slot, see series_mask() */
     size_t mask_key_len, mask_key_cap, mask_slot_gen;
@@ -242,12 +243,9 @@ dsd_valid_new(core_arena_t *a, dsd_report_t *report, const dsd_valid_input_t *in
         v->attr_hint[i] = SIZE_MAX;
     v->mand_obs = mandatory_mask(s, 1, in->explicit_measures);
     v->mand_series = mandatory_mask(s, 0, in->explicit_measures);
-    for (size_t i = 0; i < s->nattrs && in->explicit_measures; i++)
+    for (size_t i = 0; i < s->nattrs && i < 64 && in->explicit_measures; i++)
         if (s->attrs[i].mandatory && s->attrs[i].by_measure)
-            dsd_report_add(report, DSD_SEV_WARNING, "explicit-measure-attribute", in->name,
-                           "the mandatory attribute %s of the measure dimension alone is not "
-                           "required: with explicit measures the measure's type stands for it",
-                           s->attrs[i].id);
+            v->exempt |= UINT64_C(1) << i;
     v->numeric_measure = numeric_type(s->measure.text_type);
     v->keybuf = arena_buf(a);
     v->cur.raw = arena_buf(a);
@@ -300,6 +298,7 @@ check_attrs(dsd_valid_t *v, const dsd_kv_t *attrs, size_t n, const char *what, c
             dsd_report_add(v->report, DSD_SEV_ERROR, "text-format", NULL,
                            "%s:%ld: %s%s: attribute %s: %s", v->name, line, what, key, c->id, why);
     }
+    v->attrs_met |= mask;
     return mask;
 }
 
@@ -444,6 +443,12 @@ dsd_valid_end(dsd_valid_t *v)
         if (p->need & ~have)
             report_missing(v, p->key, p->line, p->need & ~have);
     }
+    for (size_t i = 0; i < v->dsd->nattrs && i < 64; i++)
+        if ((v->exempt & ~v->attrs_met) >> i & 1)
+            dsd_report_add(v->report, DSD_SEV_WARNING, "explicit-measure-attribute", v->name,
+                           "the mandatory attribute %s (of the measure dimension alone) was not "
+                           "given: with explicit measures the measure's type stands for it",
+                           v->dsd->attrs[i].id);
 }
 
 /* ---- keys ------------------------------------------------------------------------------ */
