@@ -17,8 +17,9 @@
  *
  * The fetch is a blocking HTTP/1.0 GET over a plain socket (http:// only; no TLS, no
  * client library in the stack): HTTP/1.0 so that the answer is never chunked, one request a
- * connection. Each fetch has a deadline and a body cap, redirects are not followed (to any
- * host), the rounds of references of references are capped, and an answer is read by the
+ * connection. Each fetch has a deadline and a body cap, and all of a message's fetches
+ * together have one too; redirects are not followed (to any host); the rounds of references
+ * of references and the fetches are capped; and an answer is read by the
  * structure reader as any upload is: a malformed one refuses the whole message. Only the
  * artefacts still missing are taken from an answer: one never replaces what is stored. */
 
@@ -26,6 +27,8 @@
 #define RESOLVE_MAX_BODY ((size_t)64 << 20)
 #define RESOLVE_DEPTH 4                 /* rounds: references of fetched artefacts */
 #define RESOLVE_MAX_FETCHES 64
+#define RESOLVE_MAX_TOTAL ((size_t)256 << 20) /* all answers of one message together */
+#define RESOLVE_TOTAL_MS 60000                /* all fetches of one message together */
 
 struct base {
     char host[256];
@@ -343,7 +346,8 @@ srv_resolve_missing(srv_ctx_t *ctx, core_arena_t *a, dsd_artefact_t **arts, size
 {
     struct base u;
     parse_base(ctx->conf.resolve_from, &u);
-    size_t from = 0, fetches = 0;
+    size_t from = 0, fetches = 0, bytes = 0;
+    int64_t started = now_ms();
     for (int round = 0; round < RESOLVE_DEPTH; round++) {
         core_vec_t missing = {0};
         core_rc rc = missing_refs(ctx, a, *arts, from, *n, &missing, err);
@@ -363,10 +367,19 @@ srv_resolve_missing(srv_ctx_t *ctx, core_arena_t *a, dsd_artefact_t **arts, size
                 return core_fail(err, CORE_ETOOBIG,
                                  "more than %d artefacts to fetch from %s; nothing was stored",
                                  RESOLVE_MAX_FETCHES, ctx->conf.resolve_from);
+            if (now_ms() - started > RESOLVE_TOTAL_MS)
+                return core_fail(err, CORE_EUNAVAIL,
+                                 "resolving from %s took more than %d s; nothing was stored",
+                                 ctx->conf.resolve_from, RESOLVE_TOTAL_MS / 1000);
             const char *path = ref_path(a, r);
             core_str_t body;
             core_err_t e = {0};
             rc = fetch(&u, path, a, &body, &e);
+            if (rc == CORE_OK && (bytes += body.len) > RESOLVE_MAX_TOTAL)
+                return core_fail(err, CORE_EUNAVAIL,
+                                 "the answers of %s come to more than %zu bytes; nothing was "
+                                 "stored",
+                                 ctx->conf.resolve_from, RESOLVE_MAX_TOTAL);
             if (rc == CORE_ENOTFOUND) {
                 dsd_report_add(report, DSD_SEV_WARNING, "resolve-not-found", NULL,
                                "%s is not at %s%s either: %s", label, ctx->conf.resolve_from,
@@ -374,7 +387,7 @@ srv_resolve_missing(srv_ctx_t *ctx, core_arena_t *a, dsd_artefact_t **arts, size
                 continue;
             }
             if (rc != CORE_OK)
-                return core_fail(err, rc == CORE_ETOOBIG ? CORE_ETOOBIG : CORE_EUNAVAIL,
+                return core_fail(err, CORE_EUNAVAIL, /* the registry's failing, not the client's */
                                  "resolving %s from %s%s: %s; nothing was stored", label,
                                  ctx->conf.resolve_from, path, e.msg);
             const char *name = core_arena_printf(a, "%s%s", ctx->conf.resolve_from, path);
