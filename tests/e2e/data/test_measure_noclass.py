@@ -30,6 +30,14 @@ with Server(demo_data=False) as srv:
     check(p.returncode != 0 and "NOSUCH is not a code of ConceptScheme ESTAT:DEMO_MEASURES(1.0)"
           in err, "an unknown measure is refused: %s" % err[-600:])
     srv.start()
+    status, _, body = srv.get("/datastructure/ESTAT/DEMOGRAPHY/1.0", headers={
+        "Accept": "application/vnd.sdmx.structure+json;version=1.0.0"})
+    check(status == 200 and b'"enumeration":"urn:sdmx:org.sdmx.infomodel.conceptscheme.'
+          b'ConceptScheme=ESTAT:DEMO_MEASURES(1.0)"' in body,
+          "SDMX-JSON names the measure dimension's enumeration a concept scheme")
+    status, _, body = srv.get("/datastructure/ESTAT/DEMOGRAPHY/1.0?references=children")
+    check(status == 200 and b'<str:ConceptScheme id="DEMO_MEASURES"' in body,
+          "its children include the measures' concept scheme")
     status, _, _ = srv.get("/data/ESTAT,DEMOGRAPHY,1.0/all")
     check(status == 404, "nothing was stored: %d" % status)
     srv.stop()
