@@ -301,19 +301,28 @@ missing_refs(srv_ctx_t *ctx, core_arena_t *a, const dsd_artefact_t *arts, size_t
     return rc;
 }
 
-/* Appends the artefacts of more that are still missing to *arts. */
-static void
-take_missing(core_arena_t *a, dsd_artefact_t **arts, size_t *n, const dsd_artefact_t *more,
-             size_t nmore, const core_vec_t *missing)
+/* Appends to *arts the artefacts of more that neither *arts nor the store has (an answer's
+ * children too: references=children brings a DSD's codelists along). */
+static core_rc
+take_new(srv_ctx_t *ctx, core_arena_t *a, dsd_artefact_t **arts, size_t *n,
+         const dsd_artefact_t *more, size_t nmore, core_err_t *err)
 {
+    core_arena_t *va = core_arena_new(); /* the view ends before anything is written */
+    store_view_t *v;
+    core_rc rc = store_view_begin(ctx->reg, va, &v, err);
     dsd_artefact_t *all = core_arena_alloc(a, (*n + nmore + 1) * sizeof *all);
     memcpy(all, *arts, *n * sizeof *all);
     size_t k = *n;
-    for (size_t i = 0; i < nmore; i++)
-        if (in_list(missing, &more[i].ref) && !listed(all, k, &more[i].ref))
+    for (size_t i = 0; rc == CORE_OK && i < nmore; i++) {
+        store_artefact_t got;
+        core_err_t e = {0};
+        if (!listed(all, k, &more[i].ref) && store_artefact_get(v, &more[i].ref, &got, &e) != CORE_OK)
             all[k++] = more[i];
+    }
+    core_arena_free(va);
     *arts = all;
     *n = k;
+    return rc;
 }
 
 /* ---- resolving ---------------------------------------------------------------------------- */
@@ -401,7 +410,8 @@ srv_resolve_missing(srv_ctx_t *ctx, core_arena_t *a, dsd_artefact_t **arts, size
                                  "that can be stored: %s; nothing was stored",
                                  label, name, rc != CORE_OK ? e.msg : "see the problems listed");
             size_t before = *n;
-            take_missing(a, arts, n, more, nmore, &missing);
+            if ((rc = take_new(ctx, a, arts, n, more, nmore, err)) != CORE_OK)
+                return rc;
             if (!listed(*arts, *n, r))
                 dsd_report_add(report, DSD_SEV_WARNING, "resolve-not-found", NULL,
                                "the answer of %s does not hold %s", name, label);
@@ -458,7 +468,7 @@ srv_stub_missing(srv_ctx_t *ctx, core_arena_t *a, dsd_artefact_t **arts, size_t 
         rc = sdmx_structure_read(a, xml.ptr, xml.len, "external stubs", &more, &nmore, report,
                                  err);
         if (rc == CORE_OK)
-            take_missing(a, arts, n, more, nmore, &missing);
+            rc = take_new(ctx, a, arts, n, more, nmore, err);
     }
     core_buf_dispose(&b);
     return rc;

@@ -108,6 +108,19 @@ CATEGORISATION = """<?xml version="1.0" encoding="UTF-8"?>
   </str:Categorisation></str:Categorisations></mes:Structures></mes:Structure>
 """
 
+DATAFLOW = """<?xml version="1.0" encoding="UTF-8"?>
+<mes:Structure xmlns:mes="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message"
+    xmlns:str="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/structure"
+    xmlns:com="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/common">
+ <mes:Header><mes:ID>DF</mes:ID><mes:Test>false</mes:Test>
+  <mes:Prepared>2024-01-01T00:00:00</mes:Prepared><mes:Sender id="X"/></mes:Header>
+ <mes:Structures><str:Dataflows>
+  <str:Dataflow id="DF_SDG_X" agencyID="SDMXD" version="1.0"><com:Name xml:lang="en">x</com:Name>
+   <str:Structure><Ref id="SDG" agencyID="IAEG-SDGs" version="1.0" class="DataStructure"
+     package="datastructure"/></str:Structure>
+  </str:Dataflow></str:Dataflows></mes:Structures></mes:Structure>
+"""
+
 ABUSE = [
     ("not HTTP", lambda c: c.sendall(b"hello, this is not a web server\n"), "is not HTTP"),
     ("not SDMX", lambda c: c.sendall(b"HTTP/1.0 200 OK\r\n\r\n<html><body>hi</body></html>"),
@@ -172,6 +185,21 @@ with Server(demo_data=False) as registry, Server(demo_data=False) as srv:
     check(codelist_texts(mine) == codelist_texts(theirs), "the codelists identical, code for code")
     check(urns(mine, "ConceptScheme") == urns(theirs, "ConceptScheme"), "the same concept schemes")
     srv.stop()
+
+    # a dataflow alone: its DSD comes with its children in one answer, one fetch
+    flow = srv.path("flow.xml")
+    with open(flow, "w", encoding="utf-8") as f:
+        f.write(DATAFLOW)
+    fresh = Server(demo_data=False)
+    try:
+        p = fresh.load(flow, flags=("--resolve-from", url))
+        err = p.stderr.decode()
+        asked = "%s/datastructure/IAEG-SDGs/SDG/1.0?references=children" % url
+        check(err.count("was fetched from") == err.count("was fetched from " + asked) > 20,
+              "every artefact came with the one answer for the DSD: %s" % err[:500])
+        check(b"Codelist IAEG-SDGs:CL_AREA(1.0) was fetched" in p.stderr, "CL_AREA among them")
+    finally:
+        fresh.close()
 
 with Server(demo_data=False) as registry, Server(demo_data=False) as srv:
     # the server's structure submissions resolve the same way
