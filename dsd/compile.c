@@ -81,8 +81,21 @@ concept_codelist(core_arena_t *a, const dsd_compile_lookup_t *look, const dsd_m_
     return CORE_OK;
 }
 
+/* Whether id names a MeasureDimension of d. */
+static int
+measure_dimension(const dsd_m_dsd_t *d, core_str_t id)
+{
+    for (size_t i = 0; i < d->ndims; i++) {
+        const dsd_m_component_t *c = &d->dims[i];
+        core_str_t cid = c->c.id.ptr ? c->c.id : c->concept.item;
+        if (c->kind == DSD_M_MEASURE_DIMENSION && id.ptr && core_str_eq(cid, id))
+            return 1;
+    }
+    return 0;
+}
+
 static core_rc
-compile_component(core_arena_t *a, const dsd_compile_lookup_t *look,
+compile_component(core_arena_t *a, const dsd_compile_lookup_t *look, const dsd_m_dsd_t *d,
                   const dsd_m_component_t *m, dsd_component_t *c, core_err_t *err)
 {
     memset(c, 0, sizeof *c);
@@ -97,10 +110,10 @@ compile_component(core_arena_t *a, const dsd_compile_lookup_t *look,
     const dsd_m_repr_t *r = &m->repr;
     const dsd_m_ref_t *en = &r->enumeration;
     int has_enum = en->ref.kind != DSD_KIND_NONE || en->ref.agency.ptr || en->item.ptr;
-    /* (a measure dimension enumerates a concept scheme: no codes to check) */
-    if (m->has_local && names_maintainable(en) &&
-        (en->ref.kind == DSD_KIND_CODELIST || en->ref.kind == DSD_KIND_NONE))
-        c->codelist = ref_copy(a, DSD_KIND_CODELIST, &en->ref);
+    if (m->has_local && names_maintainable(en)) /* a measure dimension's: a concept scheme */
+        c->codelist = ref_copy(a, en->ref.kind == DSD_KIND_CONCEPTSCHEME ? DSD_KIND_CONCEPTSCHEME
+                                                                          : DSD_KIND_CODELIST,
+                               &en->ref);
     else if (!(m->has_local && (has_enum || r->has_format)) && has_concept) {
         core_rc rc = concept_codelist(a, look, &m->concept, c, err);
         if (rc != CORE_OK)
@@ -119,6 +132,8 @@ compile_component(core_arena_t *a, const dsd_compile_lookup_t *look,
     if (m->kind != DSD_M_ATTRIBUTE)
         return CORE_OK;
     c->mandatory = core_str_eq_c(m->assignment, "Mandatory");
+    c->by_measure = m->rel.type == DSD_M_ATTACH_DIMENSIONS && m->rel.ndims == 1 &&
+                    measure_dimension(d, m->rel.dims[0]);
     switch (m->rel.type) {
     case DSD_M_ATTACH_MEASURE:
     case DSD_M_ATTACH_OBSERVATION: c->attach = DSD_ATTACH_OBS; break;
@@ -143,20 +158,20 @@ dsd_structure_compile(core_arena_t *a, const dsd_model_t *m, const dsd_compile_l
     out->dims = core_arena_zalloc(a, (d->ndims + 1) * sizeof *out->dims);
     for (size_t i = 0; i < d->ndims && rc == CORE_OK; i++) {
         if (d->dims[i].kind == DSD_M_TIME_DIMENSION)
-            rc = compile_component(a, look, &d->dims[i], &out->time, err);
+            rc = compile_component(a, look, d, &d->dims[i], &out->time, err);
         else
-            rc = compile_component(a, look, &d->dims[i], &out->dims[out->ndims++], err);
+            rc = compile_component(a, look, d, &d->dims[i], &out->dims[out->ndims++], err);
     }
     for (size_t i = 0; i < d->nmeasures && rc == CORE_OK; i++) {
         if (d->measures[i].kind == DSD_M_PRIMARY_MEASURE) {
-            rc = compile_component(a, look, &d->measures[i], &out->measure, err);
+            rc = compile_component(a, look, d, &d->measures[i], &out->measure, err);
             break;
         }
     }
     out->attrs = core_arena_zalloc(a, (d->nattrs + 1) * sizeof *out->attrs);
     for (size_t i = 0; i < d->nattrs && rc == CORE_OK; i++)
         if (d->attrs[i].kind == DSD_M_ATTRIBUTE)
-            rc = compile_component(a, look, &d->attrs[i], &out->attrs[out->nattrs++], err);
+            rc = compile_component(a, look, d, &d->attrs[i], &out->attrs[out->nattrs++], err);
     if (rc != CORE_OK)
         return rc;
     out->groups = core_arena_zalloc(a, (d->ngroups + 1) * sizeof *out->groups);

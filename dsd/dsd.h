@@ -192,7 +192,8 @@ int dsd_text_check(const dsd_text_format_t *f, core_str_t value, char *why, size
  * of whoever compiled the structure. */
 typedef struct dsd_component {
     const char *id;
-    dsd_ref_t codelist;    /* kind DSD_KIND_NONE when not coded */
+    dsd_ref_t codelist;    /* kind DSD_KIND_NONE when not coded; a measure dimension's
+                              is a concept scheme (DSD_KIND_CONCEPTSCHEME) */
     const char *text_type; /* TextFormat textType ("Double", "String", ...) or NULL */
     dsd_text_format_t format; /* the local TextFormat (type NULL and no facets: none) */
     dsd_attach attach;     /* attributes only */
@@ -200,6 +201,7 @@ typedef struct dsd_component {
     const char *group;     /* attributes attached to a group */
     dsd_ref_t concepts;    /* the concept scheme of its concept identity (kind NONE: none) */
     const char *concept;   /* the concept's id */
+    int by_measure;        /* attributes: related to the measure dimension alone */
 } dsd_component_t;
 
 /* What the data side needs of a DSD: its key in order, the time dimension, the measure and

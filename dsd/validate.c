@@ -63,6 +63,8 @@ struct dsd_valid {
     char *reported_key;                /* the last series whose missing attributes were reported */
     uint64_t dataset_mask, group_mask; /* attributes given for everything, for some groups */
     uint64_t mand_obs, mand_series;    /* see mandatory_mask() */
+    uint64_t exempt, attrs_met; /* mandatory attributes explicit measures spare; attributes met */
+    int explicit_measures;      /* the message gives its measures explicitly (xsi:type) */
     struct slot *series_masks;         /* series key hash -> attributes given on the series */
     char *mask_key;                    /* the key of mask_slot, see series_mask() */
     size_t mask_key_len, mask_key_cap, mask_slot_gen;
@@ -203,7 +205,9 @@ mandatory_bits(dsd_valid_t *v)
         }
         v->bit_attr[v->nbits] = i;
         v->attr_bit[i] = (int)v->nbits;
-        if (c->attach == DSD_ATTACH_OBS)
+        if (v->explicit_measures && c->by_measure)
+            v->exempt |= UINT64_C(1) << v->nbits; /* followed, not required */
+        else if (c->attach == DSD_ATTACH_OBS)
             v->mand_obs |= UINT64_C(1) << v->nbits;
         else
             v->mand_series |= UINT64_C(1) << v->nbits;
@@ -270,6 +274,7 @@ dsd_valid_new(core_arena_t *a, dsd_report_t *report, const dsd_valid_input_t *in
             v->freq_dim = (int)d;
     for (size_t i = 0; i < 16; i++)
         v->attr_hint[i] = SIZE_MAX;
+    v->explicit_measures = in->explicit_measures;
     mandatory_bits(v);
     v->numeric_measure = numeric_type(s->measure.text_type);
     v->keybuf = arena_buf(a);
@@ -322,6 +327,7 @@ check_attrs(dsd_valid_t *v, const dsd_kv_t *attrs, size_t n, const char *what, c
             dsd_report_add(v->report, DSD_SEV_ERROR, "text-format", NULL,
                            "%s:%ld: %s%s: attribute %s: %s", v->name, line, what, key, c->id, why);
     }
+    v->attrs_met |= mask;
     return mask;
 }
 
@@ -466,6 +472,12 @@ dsd_valid_end(dsd_valid_t *v)
         if (p->need & ~have)
             report_missing(v, p->key, p->line, p->need & ~have);
     }
+    for (size_t i = 0; i < v->dsd->nattrs; i++)
+        if (attr_mask(v, i) & v->exempt & ~v->attrs_met)
+            dsd_report_add(v->report, DSD_SEV_WARNING, "explicit-measure-attribute", v->name,
+                           "the mandatory attribute %s (of the measure dimension alone) was not "
+                           "given: with explicit measures the measure's type stands for it",
+                           v->dsd->attrs[i].id);
 }
 
 /* ---- keys ------------------------------------------------------------------------------ */

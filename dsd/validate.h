@@ -33,6 +33,9 @@ typedef struct dsd_valid_input {
     const dsd_constraint_t *constraints; /* all must allow a series */
     size_t nconstraints;
     int constrain_deletes; /* a deleted series too (an upload: within its rights) */
+    /* SDMX 2.1 explicit measures: each measure's type (in the DSD's schema) stands for the
+     * attributes of the measure dimension alone, which the message may then leave out */
+    int explicit_measures;
     dsd_valid_store_t store;
 } dsd_valid_input_t;
 

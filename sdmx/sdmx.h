@@ -132,6 +132,8 @@ core_rc sdmx_convert_20(core_arena_t *a, core_str_t in, const char *name, core_s
  * "StructureSpecificData", ..., "GenericData20" or "CompactData20" for SDMX-ML 2.0 data, or
  * NULL when it is none of these. */
 const char *sdmx_message_kind(const char *data, size_t len);
+/* Whether the header of an SDMX-ML 2.1 data message says explicitMeasures="true". */
+int sdmx_message_explicit_measures(const char *data, size_t len);
 /* What an XML message holds, for a statistician: its root element and the first of its
  * children, each with its namespace when that is not the SDMX-ML 2.1 message namespace
  * ("the root element GenericData holding Header, DataSet (namespace urn:x)"); in a. */

@@ -113,13 +113,21 @@ srv_store_structures(srv_ctx_t *ctx, core_arena_t *a, core_str_t body, const cha
         return rc;
     if (*n == 0)
         return core_fail(err, CORE_ESEMANTIC, "%s: the message holds no structure", name);
-    *status = core_arena_zalloc(a, *n * sizeof **status);
     for (size_t i = 0; agency.ptr != NULL && i < *n; i++)
         if (!core_str_eq((*arts)[i].ref.agency, agency))
             dsd_report_add(report, DSD_SEV_ERROR, "not-maintainer", NULL,
                            "%s is maintained by %.*s; the token of agency %.*s cannot write it",
                            dsd_ref_label(a, &(*arts)[i].ref), CORE_STR_FMT((*arts)[i].ref.agency),
                            CORE_STR_FMT(agency));
+    /* what the message references and the store lacks: fetched, or stubbed (not for a token
+     * the message is refused anyway) */
+    if (ctx->conf.resolve_from != NULL && report->nerrors == 0 &&
+        (rc = srv_resolve_missing(ctx, a, arts, n, report, err)) != CORE_OK)
+        return rc;
+    if (ctx->conf.lenient && report->nerrors == 0 &&
+        (rc = srv_stub_missing(ctx, a, arts, n, report, err)) != CORE_OK)
+        return rc;
+    *status = core_arena_zalloc(a, (*n + 1) * sizeof **status);
     /* Agreements and constraints for another agency's artefacts: refused for a token, only
      * noted for the operator (they are stored, and count for nothing). The read view lives
      * in its own arena so that it ends before the write begins; the readers of the rules

@@ -24,9 +24,20 @@ static const char usage_main[] =
     "\n"
     "'sdmxd COMMAND --help' tells more about a command.\n";
 
+#define RESOLVE_HELP                                                                      \
+    "  --resolve-from URL  what a structure message references and neither holds nor the\n"   \
+    "                      store has is fetched from the SDMX REST API at URL (http://\n"     \
+    "                      only; GET URL/codelist/AGENCY/ID/VERSION?references=children,\n"  \
+    "                      10 s and 64 MiB a fetch, 4 rounds, no redirects) and checked\n"   \
+    "                      and stored with the message, or the message is refused whole\n"  \
+    "  --lenient           what is still missing is stored as an external stub\n"           \
+    "                      (isExternalReference), with a note at load and in every data\n"  \
+    "                      validation that could not check codes against it\n"
+
 static const char usage_load[] =
     "usage: sdmxd load --db DIR [--dataflow AGENCY:ID(VERSION)]\n"
-    "                  [--provider AGENCY:SCHEME(VERSION).ID] FILE...\n"
+    "                  [--provider AGENCY:SCHEME(VERSION).ID] [--resolve-from URL]\n"
+    "                  [--lenient] FILE...\n"
     "\n"
     "Loads SDMX-ML 2.1 messages into the store at DIR (created if absent): Structure\n"
     "messages, and data messages (StructureSpecific or Generic, time series or not); the\n"
@@ -37,6 +48,7 @@ static const char usage_load[] =
     "With --provider, the series loaded are recorded as that data provider's (a provider\n"
     "of a stored data provider scheme), as an upload with its token would be; data queries\n"
     "select them with their providerRef.\n"
+    RESOLVE_HELP
     "Exits 0 when every file was stored, 1 otherwise.\n";
 
 static const char usage_validate[] =
@@ -49,7 +61,8 @@ static const char usage_serve[] =
     "usage: sdmxd serve --db DIR [--listen HOST:PORT] [--allow-writes] [--max-body BYTES]\n"
     "                   [--max-spool BYTES] [--stall-timeout SECONDS] [--request-timeout S]\n"
     "                   [--max-streams N] [--max-client-streams N] [--http2]\n"
-    "                   [--snapshot-hold MS] [--threads N]\n"
+    "                   [--snapshot-hold MS] [--threads N] [--resolve-from URL]\n"
+    "                   [--lenient]\n"
     "\n"
     "Serves the store at DIR over HTTP/1.1 (the SDMX 2.1 REST API under /rest/) until\n"
     "SIGTERM or SIGINT, which it logs before it exits with status 0.\n"
@@ -77,6 +90,7 @@ static const char usage_serve[] =
     "                      one at its next series (default 1000; 0: after every chunk)\n"
     "  --threads N         event loops, one per thread, sharing the limits above (default\n"
     "                      " SRV_THREADS_DEFAULT_TEXT ")\n"
+    RESOLVE_HELP
     "See docs/operations.md for the limits.\n";
 
 /* Without --threads: one event loop per core (SRV_THREADS_CORES), or one. */
@@ -116,12 +130,14 @@ parse_common(int argc, char **argv, srv_conf_t *conf, const char *usage)
         {"http2", no_argument, NULL, '2'},
         {"snapshot-hold", required_argument, NULL, 's'},
         {"threads", required_argument, NULL, 'N'},
+        {"resolve-from", required_argument, NULL, 'r'},
+        {"lenient", no_argument, NULL, 'L'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "d:l:whm:f:p:s:S:T:R:M:C:N:2", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "d:l:whm:f:p:s:S:T:R:M:C:N:2r:L", opts, NULL)) != -1) {
         switch (c) {
         case 'f': conf->dataflow = optarg; break;
         case 'p': conf->provider = optarg; break;
@@ -176,6 +192,16 @@ parse_common(int argc, char **argv, srv_conf_t *conf, const char *usage)
             break;
         }
         case '2': conf->http2 = 1; break;
+        case 'r': {
+            core_err_t e = {0};
+            if (srv_resolve_check_url(optarg, &e) != CORE_OK) {
+                fprintf(stderr, "sdmxd: %s\n", e.msg);
+                return 2;
+            }
+            conf->resolve_from = optarg;
+            break;
+        }
+        case 'L': conf->lenient = 1; break;
         case 'h': fputs(usage, stdout); return 0;
         default: fputs(usage, stderr); return 2;
         }

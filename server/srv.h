@@ -36,6 +36,8 @@ typedef struct srv_conf {
     int validate_only;    /* sdmxd validate: check, store nothing */
     uint64_t snapshot_hold_ms; /* a stalled answer lets its snapshot go after this (0: at once) */
     unsigned threads;          /* event loops, one per thread (--threads) */
+    const char *resolve_from; /* --resolve-from URL: fetch what structures reference (resolve.c) */
+    int lenient;              /* --lenient: store what is still missing as external stubs */
 } srv_conf_t;
 
 /* What the server holds now and what it turned away: the counter of every limit, in one
@@ -105,6 +107,16 @@ typedef struct srv_read_pages {
     size_t len, dropped;
 } srv_read_pages_t;
 void srv_drop_read_pages(void *arg, size_t offset);
+/* server/resolve.c. Checks a --resolve-from URL (http:// only). */
+core_rc srv_resolve_check_url(const char *url, core_err_t *err);
+/* Fetches from ctx->conf.resolve_from what *arts reference and neither hold nor find in the
+ * store (references=children, rounds capped), appending what was missing to *arts; an
+ * unreachable, slow, oversized or malformed answer fails the whole message. */
+core_rc srv_resolve_missing(srv_ctx_t *ctx, core_arena_t *a, dsd_artefact_t **arts, size_t *n,
+                            dsd_report_t *report, core_err_t *err);
+/* Appends an external stub for each reference still missing, with a note for each. */
+core_rc srv_stub_missing(srv_ctx_t *ctx, core_arena_t *a, dsd_artefact_t **arts, size_t *n,
+                         dsd_report_t *report, core_err_t *err);
 /* Stores the structures of one message; fills a report and statuses. When agency is given
  * (an agency token wrote them), every artefact must be maintained by it, and so must every
  * dataflow its agreements are for and everything its constraints are attached to

@@ -140,8 +140,19 @@ def observations(data):
         return {frozenset((k, v) for k, v in zip(rows[0][1:], r[1:]) if v) for r in rows[1:]}
     root = etree.fromstring(data)
     time_id = "TIME_PERIOD"
+    measure = None  # SDMX 2.1 explicit measures: an Obs's xsi:type names its measure
     for s in root.iter("{%s}Structure" % NS["mes"]):
         time_id = s.get("dimensionAtObservation") or time_id
+        if s.get("explicitMeasures") in ("true", "1"):
+            measure = time_id
+    XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
+
+    def obs_attrib(o):
+        d = dict(o.attrib)
+        if measure and XSI_TYPE in d:
+            d.setdefault(measure, d[XSI_TYPE].split(":")[-1])
+            d = {k: v for k, v in d.items() if not k.startswith("{")}
+        return d
     obs = set()
     for ds in root.iter("{%s}DataSet" % NS["mes"]):
         if ds.find(GEN + "Series") is not None or ds.find(GEN + "Obs") is not None:
@@ -155,9 +166,9 @@ def observations(data):
                     s = with_groups(dict(base, **el.attrib), groups)
                     for o in el:
                         if etree.QName(o).localname == "Obs":
-                            obs.add(frozenset(dict(s, **o.attrib).items()))
+                            obs.add(frozenset(dict(s, **obs_attrib(o)).items()))
                 elif etree.QName(el).localname == "Obs":
-                    obs.add(frozenset(with_groups(dict(base, **el.attrib), groups).items()))
+                    obs.add(frozenset(with_groups(dict(base, **obs_attrib(el)), groups).items()))
     return obs
 
 

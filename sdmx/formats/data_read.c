@@ -6,6 +6,7 @@
 
 #define SDMX_NS_GEN "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/data/generic"
 #define SDMX_NS_SS "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/data/structurespecific"
+#define XSI_NS "http://www.w3.org/2001/XMLSchema-instance"
 #define KV_MAX 256
 
 /* An XML attribute name of structure-specific data, and what it is for the current DSD. */
@@ -54,6 +55,7 @@ struct data_reader {
     dsd_ref_t structure;
     int have_structure;
     core_str_t dim_at_obs;
+    int explicit_measures; /* the measure dimension's value is each Obs's xsi:type */
     dsd_action header_action;
     const dsd_structure_t *dsd;
     /* current series */
@@ -139,10 +141,14 @@ header_structure(struct data_reader *r, xmlTextReaderPtr xr)
 {
     xmlChar *sid = xmlTextReaderGetAttribute(xr, BAD_CAST "structureID");
     xmlChar *dao = xmlTextReaderGetAttribute(xr, BAD_CAST "dimensionAtObservation");
+    xmlChar *em = xmlTextReaderGetAttribute(xr, BAD_CAST "explicitMeasures");
     r->structure_id = copy(r->a, sid);
     r->dim_at_obs = copy(r->a, dao);
+    r->explicit_measures = em != NULL && (xmlStrEqual(em, BAD_CAST "true") ||
+                                          xmlStrEqual(em, BAD_CAST "1"));
     xmlFree(sid);
     xmlFree(dao);
+    xmlFree(em);
     xmlNode *el = xmlTextReaderExpand(xr);
     if (el == NULL)
         return xml_fail(r, xr); /* the header is not well-formed */
@@ -233,6 +239,44 @@ ss_split(struct data_reader *r, xmlTextReaderPtr xr, core_arena_t *a, struct kvs
     }
     xmlTextReaderMoveToElement(xr);
     return rc;
+}
+
+/* The measure dimension of an explicit-measures message: the dimension at the observation
+ * when it is one, else (a flat message) the dimension whose values are concepts. -1: none. */
+static int
+measure_dim(const struct data_reader *r)
+{
+    int d = r->dim_at_obs.len ? dsd_structure_dim(r->dsd, r->dim_at_obs) : -1;
+    for (size_t i = 0; d < 0 && i < r->dsd->ndims; i++)
+        if (r->dsd->dims[i].codelist.kind == DSD_KIND_CONCEPTSCHEME)
+            d = (int)i;
+    return d;
+}
+
+/* SDMX 2.1 explicit measures: an Obs says its measure by its type (xsi:type="ns:TFRNSI", one
+ * type per measure in the DSD's schema) rather than by an XML attribute named after the
+ * measure dimension. The type's local name is the measure dimension's value; a value given as
+ * an attribute wins. */
+static core_rc
+ss_explicit_measure(struct data_reader *r, xmlTextReaderPtr xr)
+{
+    int d = r->explicit_measures ? measure_dim(r) : -1;
+    if (d < 0)
+        return CORE_OK;
+    core_str_t id = core_str_c(r->dsd->dims[d].id);
+    for (size_t i = 0; i < r->okey.n; i++)
+        if (core_str_eq(r->okey.kv[i].id, id))
+            return CORE_OK;
+    for (size_t i = 0; i < r->key.n; i++)
+        if (core_str_eq(r->key.kv[i].id, id))
+            return CORE_OK;
+    xmlChar *t = xmlTextReaderGetAttributeNs(xr, BAD_CAST "type", BAD_CAST XSI_NS);
+    if (t == NULL)
+        return CORE_OK; /* the key check reports the missing value */
+    const xmlChar *colon = xmlStrchr(t, ':');
+    core_str_t value = copy(r->scratch, colon ? colon + 1 : t);
+    xmlFree(t);
+    return kvs_add(r, &r->okey, id, value);
 }
 
 /* ---- events ---------------------------------------------------------------------------------- */
@@ -354,7 +398,8 @@ ss_element(struct data_reader *r, xmlTextReaderPtr xr, enum role role)
         r->okey.n = r->oattrs.n = 0;
         r->period = r->series_period;
         r->value = CORE_STR_NULL;
-        if ((rc = ss_split(r, xr, r->scratch, &r->okey, &r->oattrs)) != CORE_OK)
+        if ((rc = ss_split(r, xr, r->scratch, &r->okey, &r->oattrs)) != CORE_OK ||
+            (rc = ss_explicit_measure(r, xr)) != CORE_OK)
             return rc;
         return emit_obs(r, xr);
     }
@@ -750,6 +795,29 @@ sdmx_message_kind(const char *data, size_t len)
     }
     peek_close(&p, xr);
     return kind;
+}
+
+int
+sdmx_message_explicit_measures(const char *data, size_t len)
+{
+    struct peek p;
+    xmlTextReaderPtr xr = peek_open(&p, data, len);
+    int yes = 0, depth;
+    while (xr != NULL && xmlTextReaderRead(xr) == 1) {
+        if (xmlTextReaderNodeType(xr) != XML_READER_TYPE_ELEMENT ||
+            (depth = xmlTextReaderDepth(xr)) > 2)
+            continue;
+        if (depth == 1 && strcmp(local(xr), "Header") != 0)
+            break; /* past the header */
+        if (depth == 2 && strcmp(local(xr), "Structure") == 0) {
+            xmlChar *em = xmlTextReaderGetAttribute(xr, BAD_CAST "explicitMeasures");
+            yes = em != NULL && (xmlStrEqual(em, BAD_CAST "true") || xmlStrEqual(em, BAD_CAST "1"));
+            xmlFree(em);
+            break;
+        }
+    }
+    peek_close(&p, xr);
+    return yes;
 }
 
 /* "name (namespace ns)", or the name alone in the SDMX-ML 2.1 message namespace. */

@@ -176,9 +176,10 @@ read_format(mx_t *mx, const xmlNode *tf, dsd_m_format_t *f)
     f->pattern = attr(mx, tf, "pattern");
 }
 
-/* A LocalRepresentation or CoreRepresentation; returns whether there was one. */
+/* A LocalRepresentation or CoreRepresentation; returns whether there was one. enum_class is
+ * what its Enumeration refers to when the Ref does not say. */
 static int
-read_repr(mx_t *mx, const xmlNode *rep, dsd_m_repr_t *r)
+read_repr(mx_t *mx, const xmlNode *rep, const char *enum_class, dsd_m_repr_t *r)
 {
     memset(r, 0, sizeof *r);
     ref_none(&r->enumeration);
@@ -190,7 +191,7 @@ read_repr(mx_t *mx, const xmlNode *rep, dsd_m_repr_t *r)
     if (ef == NULL)
         ef = sdmx__child(rep, "EnumerationFormat");
     if (en != NULL)
-        read_ref(mx, en, "Codelist", &r->enumeration);
+        read_ref(mx, en, enum_class, &r->enumeration);
     if (tf != NULL) {
         r->has_format = 1;
         read_format(mx, tf, &r->format);
@@ -217,7 +218,7 @@ read_items(mx_t *mx, const xmlNode *n, const char *item, core_str_t parent, size
         dsd_m_ref_t p;
         read_ref(mx, sdmx__child(c, "Parent"), item, &p);
         it->parent = p.item.ptr ? p.item : parent;
-        read_repr(mx, sdmx__child(c, "CoreRepresentation"), &it->core);
+        read_repr(mx, sdmx__child(c, "CoreRepresentation"), "Codelist", &it->core);
         const xmlNode *iso = sdmx__child(c, "ISOConceptReference");
         if (iso != NULL) {
             it->iso_concept.ref.kind = DSD_KIND_CONCEPTSCHEME;
@@ -265,7 +266,10 @@ read_component(mx_t *mx, const xmlNode *el, int kind, dsd_m_component_t *c)
     for (const xmlNode *k = el->children; k != NULL; k = k->next)
         if (sdmx__is(k, "ConceptRole"))
             read_ref(mx, k, "Concept", PUSH(mx, c->roles, c->nroles, cap));
-    c->has_local = read_repr(mx, sdmx__child(el, "LocalRepresentation"), &c->repr);
+    /* the schema fixes a measure dimension's enumeration to a concept scheme */
+    c->has_local = read_repr(mx, sdmx__child(el, "LocalRepresentation"),
+                             kind == DSD_M_MEASURE_DIMENSION ? "ConceptScheme" : "Codelist",
+                             &c->repr);
     c->assignment = attr(mx, el, "assignmentStatus");
     const xmlNode *rel = sdmx__child(el, "AttributeRelationship");
     if (rel == NULL)
@@ -346,7 +350,7 @@ read_mattrs(mx_t *mx, const xmlNode *n, int parent, size_t *cap, dsd_m_report_t 
         read_common(mx, c, &m->c);
         m->parent = parent;
         read_ref(mx, sdmx__child(c, "ConceptIdentity"), "Concept", &m->concept);
-        m->has_local = read_repr(mx, sdmx__child(c, "LocalRepresentation"), &m->repr);
+        m->has_local = read_repr(mx, sdmx__child(c, "LocalRepresentation"), "Codelist", &m->repr);
         m->min_occurs = attr(mx, c, "minOccurs");
         m->max_occurs = attr(mx, c, "maxOccurs");
         m->is_presentational = attr(mx, c, "isPresentational");
@@ -372,7 +376,7 @@ read_msd(mx_t *mx, const xmlNode *el, dsd_m_msd_t *d)
                 read_common(mx, c, &tc->c);
                 tc->type = dup(mx, (const char *)c->name);
                 tc->object_type = attr(mx, c, "objectType");
-                read_repr(mx, sdmx__child(c, "LocalRepresentation"), &tc->repr);
+                read_repr(mx, sdmx__child(c, "LocalRepresentation"), "Codelist", &tc->repr);
             }
         } else if (sdmx__is(l, "ReportStructure")) {
             dsd_m_report_t *r = PUSH(mx, d->reports, d->nreports, rcap);

@@ -33,6 +33,11 @@ default_class(const xmlNode *holder, dsd_kind owner)
         return NULL;
     if (strcmp((const char *)holder->name, "Structure") == 0)
         return owner == DSD_KIND_METADATAFLOW ? "MetadataStructure" : "DataStructure";
+    /* the schema fixes a measure dimension's enumeration to a concept scheme */
+    const xmlNode *comp = holder->parent ? holder->parent->parent : NULL;
+    if (strcmp((const char *)holder->name, "Enumeration") == 0 && comp != NULL &&
+        strcmp((const char *)comp->name, "MeasureDimension") == 0)
+        return "ConceptScheme";
     for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++)
         if (strcmp((const char *)holder->name, defaults[i].holder) == 0)
             return defaults[i].cls;

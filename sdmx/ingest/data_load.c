@@ -36,6 +36,7 @@ struct loader {
     uint64_t series_at_dataset;  /* series events when the current data set began */
     uint64_t nseries;            /* series events in all */
     store_cube_t *stored; /* the dataflow's data before this message (NULL: none) */
+    int explicit_measures; /* SDMX-ML 2.1 with explicitMeasures="true" */
 };
 
 static int
@@ -44,7 +45,8 @@ cmp_str(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* The code ids of a stored codelist, sorted (n SIZE_MAX for a stub: codes unknown). */
+/* The code ids of a stored codelist (or the concept ids of a measure dimension's concept
+ * scheme), sorted (n SIZE_MAX for a stub: codes unknown). */
 static core_rc
 build_codes(store_view_t *v, core_arena_t *a, const void *arg, void **value, size_t *n,
             core_err_t *err)
@@ -58,7 +60,7 @@ build_codes(store_view_t *v, core_arena_t *a, const void *arg, void **value, siz
         return CORE_EBUG;
     core_vec_t ids = {0};
     for (xmlNode *c = el->children; c != NULL; c = c->next)
-        if (sdmx__is(c, "Code") && sdmx__attr(c, "id"))
+        if ((sdmx__is(c, "Code") || sdmx__is(c, "Concept")) && sdmx__attr(c, "id"))
             core_vec_push(a, &ids, (void *)sdmx__attr(c, "id"));
     *value = ids.items;
     *n = art.is_stub ? SIZE_MAX : ids.len;
@@ -78,22 +80,30 @@ load_codes(struct loader *l, const dsd_ref_t *cl, dsd_codeset_t *out, core_err_t
     return rc;
 }
 
-/* The codes of each component's codelist (n SIZE_MAX: not coded, or a stub). A codelist that
- * cannot be read fails the load: its codes are not "any code". */
+/* The codes of each component's codelist (n SIZE_MAX: not coded, or a stub; a measure
+ * dimension's are its concept scheme's concepts). A codelist that cannot be read fails the
+ * load: its codes are not "any code". One stored as an external stub has no codes to check:
+ * the report says so, for each component (what). */
 static core_rc
-component_codes(struct loader *l, const dsd_component_t *comps, size_t n, dsd_codeset_t **out,
-                core_err_t *err)
+component_codes(struct loader *l, const dsd_component_t *comps, size_t n, const char *what,
+                dsd_codeset_t **out, core_err_t *err)
 {
     dsd_codeset_t *sets = core_arena_zalloc(l->a, (n + 1) * sizeof *sets);
     for (size_t i = 0; i < n; i++) {
         core_err_t e = {0};
         sets[i].n = SIZE_MAX;
-        if (comps[i].codelist.kind == DSD_KIND_CODELIST &&
-            load_codes(l, &comps[i].codelist, &sets[i], &e) != CORE_OK)
+        dsd_kind k = comps[i].codelist.kind;
+        if (k != DSD_KIND_CODELIST && k != DSD_KIND_CONCEPTSCHEME)
+            continue;
+        if (load_codes(l, &comps[i].codelist, &sets[i], &e) != CORE_OK)
             /* (the store names a codelist it does not hold: its fault, not the sender's) */
             return core_fail(err, e.code == CORE_ENOTFOUND ? CORE_EBUG : e.code,
                              "%s: the codes of %s, for %s, cannot be read: %s", l->name,
                              dsd_ref_label(l->a, &comps[i].codelist), comps[i].id, e.msg);
+        if (sets[i].n == SIZE_MAX)
+            dsd_report_add(l->report, DSD_SEV_WARNING, "external-stub", l->name,
+                           "codes of %s not checked for %s %s: external stub",
+                           dsd_ref_label(l->a, &comps[i].codelist), what, comps[i].id);
     }
     *out = sets;
     return CORE_OK;
@@ -222,11 +232,13 @@ start_validator(struct loader *l, core_err_t *err)
                                         dsd_ref_label(l->a, &targets[1]),
                                         ntargets > 2 ? dsd_ref_label(l->a, &targets[2]) : "-");
     dsd_valid_input_t in = {.name = l->name, .structure = &l->dsd,
-                            .constrain_deletes = l->opts->agreement != NULL};
+                            .constrain_deletes = l->opts->agreement != NULL,
+                            .explicit_measures = l->explicit_measures};
     dsd_codeset_t *dims, *attrs;
     core_rc rc;
-    if ((rc = component_codes(l, l->dsd.dims, l->dsd.ndims, &dims, err)) != CORE_OK ||
-        (rc = component_codes(l, l->dsd.attrs, l->dsd.nattrs, &attrs, err)) != CORE_OK)
+    if ((rc = component_codes(l, l->dsd.dims, l->dsd.ndims, "dimension", &dims, err)) != CORE_OK ||
+        (rc = component_codes(l, l->dsd.attrs, l->dsd.nattrs, "attribute", &attrs, err)) !=
+            CORE_OK)
         return rc;
     in.dim_codes = dims;
     in.attr_codes = attrs;
@@ -566,6 +578,8 @@ sdmx_data_load(store_t *r, core_arena_t *a, core_str_t body, const char *name,
     if (opts->consumed != NULL)
         ev.consumed = on_consumed; /* (not for a converted 2.0 message: another buffer) */
     const char *kind = body.len && body.ptr[0] != '{' ? sdmx_message_kind(body.ptr, body.len) : NULL;
+    l.explicit_measures = kind != NULL && strncmp(kind, "StructureSpecific", 17) == 0 &&
+                          sdmx_message_explicit_measures(body.ptr, body.len);
     if (kind != NULL && strstr(kind, "20") != NULL) {
         if ((rc = sdmx_convert_20(a, body, name, &body, err)) != CORE_OK) {
             store_cube_abort(l.t);

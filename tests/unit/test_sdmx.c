@@ -205,11 +205,166 @@ test_merge(void)
     core_arena_free(a);
 }
 
+/* Issue 10: a MeasureDimension's enumeration is a concept scheme, class or not; an attribute of
+ * it alone is marked; an explicit-measures cross-section gives the measure by xsi:type. */
+static const char measure_dsd[] =
+    "<?xml version='1.0'?><mes:Structure "
+    "xmlns:mes='http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message' "
+    "xmlns:s='http://www.sdmx.org/resources/sdmxml/schemas/v2_1/structure' "
+    "xmlns:c='http://www.sdmx.org/resources/sdmxml/schemas/v2_1/common'><mes:Structures>"
+    "<s:DataStructures><s:DataStructure agencyID='A' id='DSD' version='1.0'>"
+    "<c:Name xml:lang='en'>D</c:Name><s:DataStructureComponents><s:DimensionList>"
+    "<s:Dimension id='AREA'><s:ConceptIdentity><Ref agencyID='A' maintainableParentID='CS' "
+    "maintainableParentVersion='1.0' id='AREA'/></s:ConceptIdentity><s:LocalRepresentation>"
+    "<s:Enumeration><Ref agencyID='A' id='CL_AREA' version='1.0'/></s:Enumeration>"
+    "</s:LocalRepresentation></s:Dimension>"
+    "<s:MeasureDimension id='M'><s:ConceptIdentity><Ref agencyID='A' maintainableParentID='CS' "
+    "maintainableParentVersion='1.0' id='M'/></s:ConceptIdentity><s:LocalRepresentation>"
+    "<s:Enumeration><Ref agencyID='A' id='MEASURES' version='1.0'/></s:Enumeration>"
+    "</s:LocalRepresentation></s:MeasureDimension>"
+    "<s:TimeDimension id='TIME_PERIOD'><s:ConceptIdentity><Ref agencyID='A' "
+    "maintainableParentID='CS' maintainableParentVersion='1.0' id='TIME_PERIOD'/>"
+    "</s:ConceptIdentity></s:TimeDimension></s:DimensionList><s:AttributeList>"
+    "<s:Attribute id='DECIMALS' assignmentStatus='Mandatory'><s:ConceptIdentity><Ref "
+    "agencyID='A' maintainableParentID='CS' maintainableParentVersion='1.0' id='DECIMALS'/>"
+    "</s:ConceptIdentity><s:AttributeRelationship><s:Dimension><Ref id='M'/></s:Dimension>"
+    "</s:AttributeRelationship></s:Attribute>"
+    "<s:Attribute id='UNIT' assignmentStatus='Mandatory'><s:ConceptIdentity><Ref "
+    "agencyID='A' maintainableParentID='CS' maintainableParentVersion='1.0' id='UNIT'/>"
+    "</s:ConceptIdentity><s:AttributeRelationship><s:Dimension><Ref id='AREA'/></s:Dimension>"
+    "<s:Dimension><Ref id='M'/></s:Dimension></s:AttributeRelationship></s:Attribute>"
+    "</s:AttributeList><s:MeasureList><s:PrimaryMeasure id='OBS_VALUE'><s:ConceptIdentity>"
+    "<Ref agencyID='A' maintainableParentID='CS' maintainableParentVersion='1.0' "
+    "id='OBS_VALUE'/></s:ConceptIdentity></s:PrimaryMeasure></s:MeasureList>"
+    "</s:DataStructureComponents></s:DataStructure></s:DataStructures></mes:Structures>"
+    "</mes:Structure>";
+
+struct seen {
+    const dsd_structure_t *dsd;
+    char keys[4][64];
+    size_t nobs;
+};
+
+static core_rc
+seen_resolve(void *ctx, const dsd_ref_t *ref, const dsd_structure_t **out, core_err_t *err)
+{
+    (void)ref, (void)err;
+    *out = ((struct seen *)ctx)->dsd;
+    return CORE_OK;
+}
+
+static core_rc
+seen_dataset(void *ctx, dsd_action act, const dsd_ref_t *ref, const dsd_kv_t *attrs, size_t n,
+             core_err_t *err)
+{
+    (void)ctx, (void)act, (void)ref, (void)attrs, (void)n, (void)err;
+    return CORE_OK;
+}
+
+static core_rc
+seen_series(void *ctx, const dsd_kv_t *key, size_t nkey, const dsd_kv_t *attrs, size_t n,
+            long line, core_err_t *err)
+{
+    (void)ctx, (void)key, (void)nkey, (void)attrs, (void)n, (void)line, (void)err;
+    return CORE_OK;
+}
+
+static core_rc
+seen_obs(void *ctx, const dsd_kv_t *key, size_t nkey, core_str_t period, core_str_t value,
+         const dsd_kv_t *attrs, size_t n, long line, core_err_t *err)
+{
+    (void)period, (void)attrs, (void)n, (void)line, (void)err;
+    struct seen *s = ctx;
+    if (s->nobs < 4) {
+        char *k = s->keys[s->nobs];
+        k[0] = '\0';
+        for (size_t i = 0; i < nkey; i++)
+            snprintf(k + strlen(k), 64 - strlen(k), "%.*s=%.*s;", CORE_STR_FMT(key[i].id),
+                     CORE_STR_FMT(key[i].value));
+        snprintf(k + strlen(k), 64 - strlen(k), "%.*s", CORE_STR_FMT(value));
+    }
+    s->nobs++;
+    return CORE_OK;
+}
+
+static core_rc
+seen_end(void *ctx, core_err_t *err)
+{
+    (void)ctx, (void)err;
+    return CORE_OK;
+}
+
+static void
+test_measure_dimension(void)
+{
+    core_arena_t *a = core_arena_new();
+    dsd_report_t rep;
+    dsd_report_init(&rep, a, 10);
+    dsd_artefact_t *arts;
+    size_t n = 0;
+    core_err_t err = {0};
+    ok(sdmx_structure_read(a, measure_dsd, sizeof measure_dsd - 1, "t", &arts, &n, &rep, &err) ==
+           CORE_OK && n == 1 && arts[0].model != NULL,
+       "reads a DSD with a measure dimension (%s)", err.msg);
+    int scheme_ref = 0, codelist_ref = 0;
+    for (size_t i = 0; n == 1 && i < arts[0].nrefs; i++) {
+        scheme_ref |= arts[0].refs[i].kind == DSD_KIND_CONCEPTSCHEME &&
+                      core_str_eq_c(arts[0].refs[i].id, "MEASURES");
+        codelist_ref |= arts[0].refs[i].kind == DSD_KIND_CODELIST &&
+                        core_str_eq_c(arts[0].refs[i].id, "MEASURES");
+    }
+    ok(scheme_ref && !codelist_ref,
+       "its enumeration without a class references a concept scheme, not a codelist");
+    dsd_structure_t s;
+    ok(n == 1 && dsd_structure_compile(a, arts[0].model, NULL, &s, &err) == CORE_OK &&
+           s.ndims == 2 && s.dims[1].codelist.kind == DSD_KIND_CONCEPTSCHEME &&
+           core_str_eq_c(s.dims[1].codelist.id, "MEASURES") &&
+           s.dims[0].codelist.kind == DSD_KIND_CODELIST,
+       "compiled: the measure dimension's codes are the scheme's concepts");
+    ok(s.nattrs == 2 && s.attrs[0].by_measure && !s.attrs[1].by_measure,
+       "an attribute of the measure dimension alone is marked, one of two dimensions is not");
+
+    static const char xs[] =
+        "<?xml version='1.0'?><mes:StructureSpecificData "
+        "xmlns:mes='http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message' "
+        "xmlns:xsi='http://www.w3.org/2001/XMLSchema-instance' xmlns:n='urn:x' "
+        "xmlns:c='http://www.sdmx.org/resources/sdmxml/schemas/v2_1/common'><mes:Header>"
+        "<mes:ID>X</mes:ID><mes:Structure structureID='S' dimensionAtObservation='M' "
+        "explicitMeasures='%s'><c:Structure><Ref agencyID='A' id='DSD' version='1.0'/>"
+        "</c:Structure></mes:Structure></mes:Header><mes:DataSet>"
+        "<Series AREA='BE' TIME_PERIOD='2007'><Obs xsi:type='n:TFR' OBS_VALUE='1.82'/>"
+        "<Obs xsi:type='LEX' OBS_VALUE='80.2'/><Obs xsi:type='n:TFR' M='DEATHS' OBS_VALUE='9'/>"
+        "</Series></mes:DataSet></mes:StructureSpecificData>";
+    for (int explicit = 1; explicit >= 0; explicit--) {
+        char *msg = core_arena_printf(a, xs, explicit ? "true" : "false");
+        struct seen seen = {.dsd = &s};
+        dsd_events_t ev = {&seen, seen_resolve, seen_dataset, seen_series, seen_obs, seen_end,
+                           NULL};
+        core_err_clear(&err);
+        ok(sdmx_message_explicit_measures(msg, strlen(msg)) == explicit,
+           "the header says explicitMeasures=%s", explicit ? "true" : "false");
+        ok(sdmx_data_read_xml(a, msg, strlen(msg), "t", &ev, &err) == CORE_OK && seen.nobs == 3,
+           "three observations read (%s)", err.msg);
+        if (explicit)
+            ok(strcmp(seen.keys[0], "AREA=BE;M=TFR;1.82") == 0 &&
+                   strcmp(seen.keys[1], "AREA=BE;M=LEX;80.2") == 0 &&
+                   strcmp(seen.keys[2], "AREA=BE;M=DEATHS;9") == 0,
+               "explicit measures: the type's local name is the measure, an attribute wins "
+               "(%s | %s | %s)", seen.keys[0], seen.keys[1], seen.keys[2]);
+        else
+            ok(strcmp(seen.keys[0], "AREA=BE;1.82") == 0 &&
+                   strcmp(seen.keys[2], "AREA=BE;M=DEATHS;9") == 0,
+               "without explicit measures xsi:type says nothing of the key (%s)", seen.keys[0]);
+    }
+    core_arena_free(a);
+}
+
 int
 main(void)
 {
     test_query();
     test_reader();
     test_merge();
+    test_measure_dimension();
     return tap_done();
 }

@@ -295,9 +295,42 @@ test_cut(void)
     core_arena_free(a);
 }
 
+/* Issue 10: with explicit measures, a mandatory attribute of the measure dimension alone may be
+ * left out (the measure's type stands for it), with a note; otherwise it is still required. */
+static void
+test_explicit_measures(void)
+{
+    attrs[0].by_measure = 1; /* UNIT, as if attached to a measure dimension alone */
+    for (int explicit = 1; explicit >= 0; explicit--) {
+        core_arena_t *a = core_arena_new();
+        dsd_report_t r;
+        dsd_report_init(&r, a, 100);
+        dsd_valid_input_t in = {.name = "msg.xml", .structure = &dsd, .dim_codes = dim_codes,
+                                .attr_codes = attr_codes, .explicit_measures = explicit};
+        dsd_valid_t *v = dsd_valid_new(a, &r, &in);
+        dsd_valid_dataset(v, DSD_ACTION_APPEND, NULL, 0);
+        dsd_kv_t key[] = {KV("FREQ", "A"), KV("REF_AREA", "IT")};
+        dsd_kv_t at[] = {KV("OBS_STATUS", "A")};
+        dsd_valid_row_t row;
+        int passed = obs(v, key, 2, "2020", "1.5", at, 1, 3, &row);
+        dsd_valid_end(v);
+        if (explicit)
+            ok(passed && r.nerrors == 0 && issue(&r, "explicit-measure-attribute") != NULL &&
+                   strstr(issue(&r, "explicit-measure-attribute"), "UNIT") != NULL,
+               "explicit measures: UNIT not required, and said so");
+        else
+            ok(count(&r, "missing-attribute") == 1 && issue(&r, "explicit-measure-attribute") ==
+                                                          NULL,
+               "without explicit measures UNIT is still required");
+        core_arena_free(a);
+    }
+    attrs[0].by_measure = 0;
+}
+
 int
 main(void)
 {
+    test_explicit_measures();
     test_clean();
     test_rules();
     test_store_and_groups();
