@@ -89,6 +89,19 @@ int sdmx__ref_child(const xmlNode *holder, dsd_kind kind, dsd_ref_t *out, const 
  * everything is copied into a. */
 dsd_model_t *sdmx__model_from_xml(core_arena_t *a, const dsd_ref_t *ref, const xmlNode *el);
 
+/* The identification patterns of the SDMX-ML 2.1 schema (SDMXCommonReferences.xsd). */
+typedef enum sdmx_id_pattern {
+    SDMX_PAT_ID,            /* IDType [A-Za-z0-9_@$\-]+ */
+    SDMX_PAT_NCNAME,        /* NCNameIDType [A-Za-z][A-Za-z0-9_\-]* */
+    SDMX_PAT_NESTED_NCNAME, /* NestedNCNameIDType: NCNameIDType parts joined by dots */
+    SDMX_PAT_VERSION,       /* VersionType [0-9]+(\.[0-9]+)* */
+} sdmx_id_pattern;
+int sdmx__id_matches(sdmx_id_pattern p, const char *s);
+/* Why the artefact element el would not validate against the SDMX-ML 2.1 schema once served
+ * back (an id off its pattern, a missing Name, a DSD without dimension or measure), with the
+ * line in *line; NULL when nothing is known wrong. The reason lives in a. */
+const char *sdmx__schema_problem(core_arena_t *a, dsd_kind kind, const xmlNode *el, int *line);
+
 
 /* First child element of node with local name, or NULL. */
 xmlNode *sdmx__child(const xmlNode *node, const char *local);

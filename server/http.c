@@ -725,13 +725,17 @@ structure_done(srv_job_t *sj)
     if (job_failed(r, sj))
         return;
     core_rc rc = j->rc;
+    /* not this token's to write, or a message refused as read (an id off its pattern, a
+     * missing reference): an SDMX error lists why */
+    int listed = rc == CORE_EFORBIDDEN || (j->n == 0 && rc == CORE_ESEMANTIC && j->report.len);
     /* nothing was read, or the server could not store it (a full disk, say): an SDMX error
      * says why, where the submission's response would only say it was refused */
-    if (j->n == 0 || srv_status_http(rc) >= 500) {
+    if (!listed && (j->n == 0 || srv_status_http(rc) >= 500)) {
         reply_error(r, &j->err);
         return;
     }
-    if (rc == CORE_EFORBIDDEN) { /* not this token's to write: an SDMX error lists why */
+    if (listed) {
+        int status = srv_status_http(rc);
         const char **details = core_arena_alloc(r->a, (j->report.len + 1) * sizeof *details);
         for (size_t i = 0; i < j->report.len; i++)
             details[i] = j->report.items[i].message;
@@ -744,7 +748,7 @@ structure_done(srv_job_t *sj)
             sdmx_error_write_xml(&r->body, srv_status_sdmx(rc), j->err.msg, details,
                                  j->report.len);
         common_headers(r);
-        reply(r, 403, reason_of(403), json ? "application/json" : "application/xml");
+        reply(r, status, reason_of(status), json ? "application/json" : "application/xml");
         return;
     }
     sdmx_header_t h;

@@ -566,6 +566,184 @@ read_hcl(mx_t *mx, const xmlNode *el, dsd_m_hcl_t *hcl)
     }
 }
 
+/* ---- what the SDMX-ML 2.1 schema requires ------------------------------------------------ */
+
+/* The identification patterns of SDMXCommonReferences.xsd, by hand: an id goes into XML
+ * attributes, URNs, DSD-specific schemas and data answers, so one that breaks the pattern is
+ * refused when read rather than served back as a message no client can validate. */
+
+static int
+id_char(char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+           c == '_' || c == '@' || c == '$' || c == '-';
+}
+
+static int
+ncname_char(char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+           c == '_' || c == '-';
+}
+
+static int
+ncname_start(char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+/* One dot-free part of s[0, len) against a pattern. */
+static int
+part_matches(sdmx_id_pattern p, const char *s, size_t len)
+{
+    if (len == 0)
+        return 0;
+    for (size_t i = 0; i < len; i++) {
+        int ok = p == SDMX_PAT_VERSION  ? (s[i] >= '0' && s[i] <= '9')
+                 : p == SDMX_PAT_ID     ? id_char(s[i])
+                 : i == 0               ? ncname_start(s[i])
+                                        : ncname_char(s[i]);
+        if (!ok)
+            return 0;
+    }
+    return 1;
+}
+
+int
+sdmx__id_matches(sdmx_id_pattern p, const char *s)
+{
+    if (s == NULL)
+        return 0;
+    int nested = p == SDMX_PAT_NESTED_NCNAME || p == SDMX_PAT_VERSION;
+    const char *start = s;
+    for (const char *c = s;; c++) {
+        if (*c == '.' && nested) {
+            if (!part_matches(p, start, (size_t)(c - start)))
+                return 0;
+            start = c + 1;
+        } else if (*c == '\0') {
+            return part_matches(p, start, (size_t)(c - start));
+        }
+    }
+}
+
+static const char *
+pattern_name(sdmx_id_pattern p)
+{
+    switch (p) {
+    case SDMX_PAT_ID:
+        return "an IDType ([A-Za-z0-9_@$-]+)";
+    case SDMX_PAT_NCNAME:
+        return "an NCNameIDType ([A-Za-z][A-Za-z0-9_-]*)";
+    case SDMX_PAT_NESTED_NCNAME:
+        return "a NestedNCNameIDType ([A-Za-z][A-Za-z0-9_-]* parts joined by dots)";
+    case SDMX_PAT_VERSION:
+        return "a VersionType ([0-9]+ parts joined by dots)";
+    }
+    return "";
+}
+
+typedef struct problem {
+    core_arena_t *a;
+    const char *why;
+    int line;
+} problem_t;
+
+/* Records the first problem only: one reason is enough to refuse, and the first is the one
+ * a reader finds in the file. */
+static void
+complain(problem_t *pb, const xmlNode *n, const char *why)
+{
+    if (pb->why == NULL) {
+        pb->why = why;
+        pb->line = n->line;
+    }
+}
+
+static void
+check_attr(problem_t *pb, const xmlNode *n, const char *name, sdmx_id_pattern p, int required)
+{
+    const char *v = sdmx__attr(n, name);
+    if (v == NULL) {
+        if (required)
+            complain(pb, n, core_arena_printf(pb->a, "a %s without its %s", n->name, name));
+        return;
+    }
+    if (!sdmx__id_matches(p, v))
+        complain(pb, n, core_arena_printf(pb->a, "the %s \"%.64s\" of a %s is not %s", name, v,
+                                          n->name, pattern_name(p)));
+}
+
+static void
+check_named(problem_t *pb, const xmlNode *n)
+{
+    if (sdmx__child(n, "Name") == NULL)
+        complain(pb, n, core_arena_printf(pb->a, "a %s without a Name", n->name));
+}
+
+/* Items (nested for categories and reporting categories): an id each, NCName for agencies,
+ * which name simple types in DSD-specific schemas. */
+static void
+check_items(problem_t *pb, const xmlNode *n, const char *item, int depth)
+{
+    sdmx_id_pattern p = strcmp(item, "Agency") == 0 ? SDMX_PAT_NCNAME : SDMX_PAT_ID;
+    for (const xmlNode *c = n->children; c != NULL && pb->why == NULL; c = c->next) {
+        if (!sdmx__is(c, item))
+            continue;
+        check_attr(pb, c, "id", p, 1);
+        check_named(pb, c);
+        if (depth < MX_DEPTH)
+            check_items(pb, c, item, depth + 1);
+    }
+}
+
+/* Components name attributes and elements of structure-specific data (NCNames); the schema
+ * wants at least one dimension and the primary measure. */
+static void
+check_dsd(problem_t *pb, const xmlNode *el)
+{
+    const xmlNode *comps = sdmx__child(el, "DataStructureComponents");
+    for (const xmlNode *l = comps ? comps->children : NULL; l != NULL; l = l->next) {
+        int is_dims = sdmx__is(l, "DimensionList"), is_measures = sdmx__is(l, "MeasureList");
+        if (!is_dims && !is_measures && !sdmx__is(l, "AttributeList"))
+            continue;
+        int ncomps = 0;
+        for (const xmlNode *c = l->children; c != NULL; c = c->next) {
+            if (c->type != XML_ELEMENT_NODE || sdmx__is(c, "Annotations"))
+                continue;
+            check_attr(pb, c, "id", SDMX_PAT_NCNAME, 0);
+            ncomps++;
+        }
+        if (ncomps == 0 && is_dims)
+            complain(pb, l, "a DimensionList without a dimension");
+        if (ncomps == 0 && is_measures)
+            complain(pb, l, "a MeasureList without its PrimaryMeasure");
+    }
+}
+
+const char *
+sdmx__schema_problem(core_arena_t *a, dsd_kind kind, const xmlNode *el, int *line)
+{
+    problem_t pb = {a, NULL, 0};
+    check_attr(&pb, el, "agencyID", SDMX_PAT_NESTED_NCNAME, 1);
+    /* codelists, concept schemes and category schemes name simple types in DSD-specific
+     * schemas: NCNames */
+    sdmx_id_pattern idp = kind == DSD_KIND_CODELIST || kind == DSD_KIND_CONCEPTSCHEME ||
+                                  kind == DSD_KIND_CATEGORYSCHEME
+                              ? SDMX_PAT_NCNAME
+                              : SDMX_PAT_ID;
+    check_attr(&pb, el, "id", idp, 1);
+    check_attr(&pb, el, "version", SDMX_PAT_VERSION, 0);
+    check_named(&pb, el);
+    const dsd_kind_info_t *ki = dsd_kind_info(kind);
+    if (ki != NULL && ki->item != NULL)
+        check_items(&pb, el, ki->item, 0);
+    if (kind == DSD_KIND_DATASTRUCTURE)
+        check_dsd(&pb, el);
+    *line = pb.line;
+    return pb.why;
+}
+
 /* ---- the maintainable ----------------------------------------------------------------------- */
 
 dsd_model_t *
