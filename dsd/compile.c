@@ -137,9 +137,18 @@ dsd_structure_compile(core_arena_t *a, const dsd_model_t *m, const dsd_compile_l
         }
     }
     out->attrs = core_arena_zalloc(a, (d->nattrs + 1) * sizeof *out->attrs);
-    for (size_t i = 0; i < d->nattrs; i++)
-        if (d->attrs[i].kind == DSD_M_ATTRIBUTE)
-            compile_component(a, look, &d->attrs[i], &out->attrs[out->nattrs++]);
+    for (size_t i = 0; i < d->nattrs; i++) {
+        if (d->attrs[i].kind != DSD_M_ATTRIBUTE)
+            continue;
+        dsd_component_t *c = &out->attrs[out->nattrs++];
+        compile_component(a, look, &d->attrs[i], c);
+        for (size_t k = 0; c->attach == DSD_ATTACH_SERIES && k < d->attrs[i].rel.ndims; k++) {
+            core_str_t id = d->attrs[i].rel.dims[k];
+            int dim = id.ptr ? dsd_structure_dim(out, id) : -1;
+            if (dim >= 0 && dim < 64)
+                c->dims |= UINT64_C(1) << dim;
+        }
+    }
     out->groups = core_arena_zalloc(a, (d->ngroups + 1) * sizeof *out->groups);
     for (size_t i = 0; i < d->ngroups; i++) {
         dsd_group_t *g = &out->groups[out->ngroups++];

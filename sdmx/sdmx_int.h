@@ -109,6 +109,40 @@ xmlNode *sdmx__child(const xmlNode *node, const char *local);
 const char *sdmx__attr(const xmlNode *node, const char *name);
 int sdmx__is(const xmlNode *node, const char *local);
 
+/* Whether the attribute c of s sits on the Series of a cross-section on dims[xs], not on its
+ * observations: it is attached to dimensions (or to a group) that leave dims[xs] out. The
+ * structure-specific writer and the DSD-specific schema (schema_xsd.c) both follow it. */
+int sdmx__xs_on_series(const dsd_structure_t *s, const dsd_component_t *c, size_t xs);
+
+/* ---- DSD-specific schemas (schema_xsd.c) -------------------------------------------------- */
+
+/* The codes of one codelist, for the simple type coded components take. */
+typedef struct sdmx__schema_codes {
+    dsd_ref_t codelist;
+    const char **codes;
+    size_t ncodes;
+} sdmx__schema_codes_t;
+
+/* What a DSD-specific schema is written from: the compiled DSD, the dimension at the
+ * observation (flat: AllDimensions; xs: dims[xs_dim]; neither: the time dimension), and the
+ * codes of the codelists its components take (a codelist not among them: xs:string). */
+typedef struct sdmx__schema {
+    const dsd_structure_t *dsd;
+    int flat, xs;
+    size_t xs_dim;
+    int explicit_measure;
+    const sdmx__schema_codes_t *codelists;
+    size_t ncodelists;
+} sdmx__schema_t;
+
+/* The namespace of structure-specific data of dsd with dimension obs_dim at the observation,
+ * as data messages declare it and the schema has it as target (in a). */
+const char *sdmx__ss_namespace(core_arena_t *a, const dsd_ref_t *dsd, const char *obs_dim,
+                               int explicit_measure);
+/* Writes the XML schema of structure-specific data for s: it imports the SDMX-ML 2.1
+ * SDMXDataStructureSpecific.xsd and SDMXCommon.xsd from beside it. */
+void sdmx__schema_xsd(core_buf_t *out, core_arena_t *a, const sdmx__schema_t *s);
+
 /* Writes the message header element (mes:Header) for h. */
 void sdmx__header_xml(core_buf_t *out, const sdmx_header_t *h);
 /* The same, left open for the elements that follow Sender/Receiver (data headers). */

@@ -601,6 +601,23 @@ serve_availability(request_t *r, const sdmx_query_t *q)
     return 0;
 }
 
+/* /rest/schema: the XML schema of structure-specific data for a DSD, a dataflow or a
+ * provision agreement. */
+static int
+serve_schema(request_t *r, const sdmx_query_t *q)
+{
+    core_err_t err = {0};
+    store_view_t *v = snapshot(r, "application/xml");
+    if (v == NULL)
+        return 0;
+    if (sdmx_schema_write(v, r->a, &q->schema, &r->body, &err) != CORE_OK)
+        return reply_error(r, &err);
+    snapshot_end(r);
+    common_headers(r);
+    reply(r, 200, "OK", "application/xml");
+    return 0;
+}
+
 static int
 is_xml_type(core_str_t ct)
 {
@@ -1074,6 +1091,8 @@ route(request_t *r)
         return serve_data(r, &q);
     if (q.type == SDMX_QUERY_AVAILABILITY)
         return serve_availability(r, &q);
+    if (q.type == SDMX_QUERY_SCHEMA)
+        return serve_schema(r, &q);
     return serve_structure(r, &q);
 }
 
