@@ -80,16 +80,18 @@ static void
 header_structure(sdmx__data_t *s, core_buf_t *out, int ss)
 {
     const char *sid = structure_id(s);
-    core_buf_printf(out, "<mes:Structure structureID=\"");
+    ADD_LIT(out, "<mes:Structure structureID=\"");
     core_buf_add_xml(out, sid, strlen(sid));
     core_buf_addc(out, '"');
     if (ss)
         add_attr(out, "namespace", core_str_c(ss_namespace(s)));
     add_attr(out, "dimensionAtObservation", core_str_c(obs_dimension(s)));
     ADD_LIT(out, "><com:StructureUsage>");
-    core_buf_printf(out, "<Ref agencyID=\"%.*s\" id=\"%.*s\" version=\"%.*s\"/>",
-                    CORE_STR_FMT(s->flow.agency), CORE_STR_FMT(s->flow.id),
-                    CORE_STR_FMT(s->flow.version));
+    ADD_LIT(out, "<Ref");
+    add_attr(out, "agencyID", s->flow.agency);
+    add_attr(out, "id", s->flow.id);
+    add_attr(out, "version", s->flow.version);
+    ADD_LIT(out, "/>");
     ADD_LIT(out, "</com:StructureUsage></mes:Structure></mes:Header>");
 }
 

@@ -103,6 +103,20 @@ def main():
                                       headers={"Content-Type": "application/xml"})
         check(status == 201, "a valid nested agency and IDType code refused: %d %r"
               % (status, body[-400:]))
+    # a dataflow made by `load --dataflow` has its ids checked too
+    exr = "samples/sdmx-ml-2.1/exr/"
+    with Server(demo_data=False) as srv:
+        srv.load(shared(exr + "common/exr_common.xml"), shared(exr + "ecb_exr_ng/ecb_exr_ng_full.xml"))
+        before = srv.dump()
+        for flow in ("A&B:EXR(1.0)", "ECB:E<X(1.0)", "ECB:EXR(1.0a)", "1ECB:EXR(1.0)"):
+            p = srv.load(shared(exr + "ecb_exr_ng/structured/ecb_exr_ng_ts.xml"),
+                         flags=("--dataflow", flow), expect=None)
+            err = p.stderr.decode(errors="replace")
+            check(p.returncode != 0, "load --dataflow %s accepted" % flow)
+            check("off the SDMX-ML 2.1 patterns" in err, "--dataflow %s: reason %s" % (flow, err))
+        check(srv.dump() == before, "a refused --dataflow load changed the store")
+        srv.load(shared(exr + "ecb_exr_ng/structured/ecb_exr_ng_ts.xml"),
+                 flags=("--dataflow", "ECB.SUB:EXR_2(1.0.1)"))
     done()
 
 
