@@ -1,9 +1,12 @@
 """Output is always valid (issue 10): every structure served validates against the official
-SDMX-ML 2.1 XSD (SDMXMessage.xsd in ../shared/data). Crawls every artefact of every type of
-the demo, the SDG DSD 1.0 and the ECB EXR samples, each with every detail value and with
-references none and all, and validates every answer; before, the stubs of provision
+SDMX-ML 2.1 XSD (SDMXMessage.xsd in ../shared/data) and, as SDMX-JSON, against the official
+SDMX-JSON 1.0 structure schema. Crawls every artefact of every type of the demo, the SDG DSD
+1.0, the ECB EXR samples and the demography/ESMS samples, each with every detail value and
+with references none and all, and validates every answer; before, the stubs of provision
 agreements lacked the StructureUsage and DataProvider the schema requires (detail=allstubs,
 referencestubs with references of a dataflow, ...)."""
+import json
+
 from lxml import etree
 
 from harness import Server, check, done, shared
@@ -19,7 +22,22 @@ STORES = [
     ("SDG DSD 1.0", [shared("sdg/SDG_DSD_1.0.xml")]),
     ("ECB EXR samples", [shared(EXR + "common/exr_common.xml"),
                          shared(EXR + "ecb_exr_ng/ecb_exr_ng_full.xml")]),
+    ("demography and ESMS samples", [shared("samples/sdmx-ml-2.1/demography/demography.xml"),
+                                     shared("samples/sdmx-ml-2.1/demography/esms.xml")]),
 ]
+JSON = "application/vnd.sdmx.structure+json;version=1.0"
+
+
+def json_validator():
+    try:
+        import jsonschema
+    except ImportError:
+        print("note: no jsonschema module, SDMX-JSON answers not validated", flush=True)
+        return None
+    with open(shared("schemas/sdmx-json-1.0/sdmx-json-structure-schema.json")) as f:
+        schema = json.load(f)
+    cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft4Validator)
+    return cls(schema, format_checker=jsonschema.FormatChecker())
 
 
 def artefacts(srv):
@@ -30,7 +48,7 @@ def artefacts(srv):
              el.get("version")) for el in doc.iterfind("mes:Structures/*/*", NS)]
 
 
-def crawl(name, srv, xsd):
+def crawl(name, srv, xsd, js):
     arts = artefacts(srv)
     check(len(arts) >= 10, "%s: only %d artefacts served" % (name, len(arts)))
     kinds = {a[0] for a in arts}
@@ -46,6 +64,14 @@ def crawl(name, srv, xsd):
                 check(xsd.validate(doc), "%s: %s is not valid SDMX-ML 2.1: %s"
                       % (name, path, xsd.error_log.last_error))
                 answers += 1
+                if js is None or refs != "none":  # (the references are crawled themselves)
+                    continue
+                status, _, body = srv.get(path, headers={"Accept": JSON})
+                check(status == 200, "%s: %s as JSON answered %d" % (name, path, status))
+                errors = sorted(js.iter_errors(json.loads(body)), key=str)
+                check(not errors, "%s: %s is not valid SDMX-JSON 1.0 (%d errors): %s"
+                      % (name, path, len(errors), errors[0].message[:300] if errors else ""))
+                answers += 1
     print("%s: %d artefacts of %d types, %d answers valid" % (name, len(arts), len(kinds),
                                                               answers), flush=True)
     return kinds
@@ -53,13 +79,14 @@ def crawl(name, srv, xsd):
 
 def main():
     xsd = etree.XMLSchema(etree.parse(shared("schemas/sdmx-ml-2.1/SDMXMessage.xsd")))
+    js = json_validator()
     kinds = set()
     for name, files in STORES:
         with Server(demo_data=files is None) as srv:
             if files:
                 srv.load(*files)
             srv.start()
-            kinds |= crawl(name, srv, xsd)
+            kinds |= crawl(name, srv, xsd, js)
             # the provision agreements' stubs keep what the schema requires of them
             if "provisionagreement" in kinds and files is None:
                 status, _, body = srv.get("/provisionagreement/all/all/all?detail=allstubs")
@@ -73,7 +100,8 @@ def main():
                           pa.find("str:DataProvider", NS) is not None,
                           "stub %s lacks StructureUsage or DataProvider" % pa.get("id"))
     for k in ("provisionagreement", "dataflow", "datastructure", "codelist", "conceptscheme",
-              "contentconstraint", "categorisation", "agencyscheme", "hierarchicalcodelist"):
+              "contentconstraint", "categorisation", "agencyscheme", "hierarchicalcodelist",
+              "metadatastructure", "categoryscheme", "dataproviderscheme"):
         check(k in kinds, "no %s was crawled" % k)
     done()
 
