@@ -1,7 +1,9 @@
 """Input is checked (issue 10): SDMX ids, agency ids and versions are checked against the
 patterns of the SDMX-ML 2.1 schema (IDType, NCNameIDType, NestedNCNameIDType, VersionType)
 when structures are read, and so are the other things the schema requires that a served
-structure would otherwise lack (a Name, a dimension, the primary measure). A message with one
+structure would otherwise lack (a Name, a dimension, the primary measure, booleans and
+date-times, known attributes, Annotations/Name/Description in order, only items in an item
+scheme, item ids unique). A message with one
 is refused whole, by `sdmxd load` and by POST /structure, with the reason and the line, and
 nothing is stored; before, a dataflow of agency `A&amp;B` was accepted and every data and
 availability answer naming it was malformed XML."""
@@ -26,6 +28,15 @@ def codelist(agency="TEST", id_="CL_X", version="1.0", code="A", name=True):
             '<str:Code id="%s"><com:Name xml:lang="en">a</com:Name></str:Code>'
             '</str:Codelist></str:Codelists>'
             % (agency, id_, version, '<com:Name xml:lang="en">x</com:Name>' if name else "", code))
+
+
+def raw_codelist(attrs, inside):
+    return ('<str:Codelists><str:Codelist agencyID="TEST" id="CL_X" version="1.0"%s>%s'
+            '</str:Codelist></str:Codelists>' % (attrs, inside))
+
+
+NAME = '<com:Name xml:lang="en">x</com:Name>'
+CODE = '<str:Code id="A">%s</str:Code>' % NAME
 
 
 def dataflow(agency):
@@ -58,6 +69,25 @@ BAD = [
     ("code id empty", codelist(code=""), ['id ""']),
     ("codelist without a Name", codelist(name=False), ["without a Name"]),
     ("dimension id not an NCName", dsd("1FREQ"), ['id "1FREQ"', "Dimension"]),
+    # what else the schema refuses in every maintainable and item scheme
+    ("isFinal not a boolean", raw_codelist(' isFinal="yes"', NAME), ['isFinal "yes"']),
+    ("validFrom not a date-time", raw_codelist(' validFrom="yesterday"', NAME),
+     ['validFrom "yesterday"', "xs:dateTime"]),
+    ("an attribute the schema lacks", raw_codelist(' colour="red"', NAME), ["attribute colour"]),
+    ("Description before the Name",
+     raw_codelist("", '<com:Description xml:lang="en">d</com:Description>' + NAME),
+     ["Description out of its place"]),
+    ("Annotations after the Name",
+     raw_codelist("", NAME + '<com:Annotations><com:Annotation><com:AnnotationTitle>t'
+                  '</com:AnnotationTitle></com:Annotation></com:Annotations>'),
+     ["Annotations after the Name"]),
+    ("a Concept inside a Codelist", raw_codelist("", NAME + '<str:Concept id="A">%s</str:Concept>'
+                                                 % NAME), ["a Concept inside a Codelist"]),
+    ("an unknown element in a Codelist", raw_codelist("", NAME + "<str:Bogus/>"),
+     ["a Bogus inside a Codelist"]),
+    ("two codes with one id", raw_codelist("", NAME + CODE + CODE), ['two Codes with the id "A"']),
+    ("a code without a Name", raw_codelist("", NAME + '<str:Code id="A"/>'),
+     ["a Code without a Name"]),
 ]
 
 
