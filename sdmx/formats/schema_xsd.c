@@ -12,7 +12,8 @@
  * data set attributes on DataSet; series and group attributes on Series (time series), on
  * the cross-section's Series when they do not vary along its dimension
  * (sdmx__xs_on_series), else on Obs; everything on Obs when flat. Coded components take an
- * enumeration of their codelist's codes; the others xs:string. */
+ * enumeration of their codelist's codes, a numeric primary measure xs:double, the others
+ * xs:string. */
 
 #define XSD_NS "http://www.w3.org/2001/XMLSchema"
 #define SS_NS "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/data/structurespecific"
@@ -57,11 +58,34 @@ codes_of(const sdmx__schema_t *s, const dsd_component_t *c)
     return NULL;
 }
 
+/* Whether the primary measure is numeric: the text types dsd/validate.c checks values of as
+ * numbers (and none, 2.1's default). */
+static int
+numeric_measure(const dsd_component_t *m)
+{
+    static const char *const types[] = {"Double",     "Float", "Decimal",         "Integer",
+                                        "Long",       "Short", "BigInteger",      "Count",
+                                        "PositiveInteger",     "Numeric"};
+    if (m->text_type == NULL)
+        return 1;
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
+        if (strcmp(m->text_type, types[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* A coded component takes its codelist's enumeration; a numeric primary measure xs:double
+ * (what the loader checks its values against: a number, or NaN, whatever the DSD's numeric
+ * type); anything else xs:string. */
 static const char *
 type_of(core_arena_t *a, const sdmx__schema_t *s, const dsd_component_t *c)
 {
     const sdmx__schema_codes_t *codes = codes_of(s, c);
-    return codes ? codelist_type(a, &codes->codelist) : "xs:string";
+    if (codes != NULL)
+        return codelist_type(a, &codes->codelist);
+    if (c == &s->dsd->measure && c->codelist.kind == DSD_KIND_NONE && numeric_measure(c))
+        return "xs:double";
+    return "xs:string";
 }
 
 static void

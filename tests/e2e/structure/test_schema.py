@@ -125,6 +125,20 @@ def main():
                 check(status == 200, "%s: %d" % (path, status))
                 bodies.append(body)
             check(all(b == bodies[0] for b in bodies), "the contexts give different schemas")
+            # the types: the numeric measure a double, coded dimensions their codes
+            xs = "{http://www.w3.org/2001/XMLSchema}"
+            doc = etree.fromstring(bodies[0])
+            obs = doc.find("%scomplexType[@name='ObsType']" % xs)
+            check(obs is not None, "no ObsType")
+            types = {a.get("name"): a.get("type") for a in obs.iter(xs + "attribute")}
+            check(types.get("OBS_VALUE") == "xs:double", "OBS_VALUE typed %s" % types)
+            series = doc.find("%scomplexType[@name='SeriesType']" % xs)
+            area = [a.get("type") for a in series.iter(xs + "attribute")
+                    if a.get("name") == "REF_AREA"]
+            check(len(area) == 1 and area[0] != "xs:string", "REF_AREA typed %s" % area)
+            codes = [e.get("value") for e in doc.iterfind(
+                "%ssimpleType[@name='%s']/%srestriction/%senumeration" % (xs, area[0], xs, xs))]
+            check(len(codes) > 100, "REF_AREA's type enumerates %d codes" % len(codes))
             _, ns = schema(srv, schemas, "/schema/datastructure/SDMXD/DSD_SDG/1.0"
                            "?dimensionAtObservation=AllDimensions&explicitMeasure=false")
             check(ns.endswith(":ObsLevelDim:AllDimensions"), "flat namespace %s" % ns)
