@@ -4,7 +4,8 @@ structure-specific data, and every structure-specific answer validates against t
 served for it: the demo dataflows and the ECB exchange rates (whose COLL_METHOD does not
 vary along CURRENCY: a cross-section on CURRENCY has it on Series, not on Obs, which the
 DSD-specific schema forbids), each dimensionAtObservation including AllDimensions, in both
-structure-specific formats. The schema of the SDG DSD 1.0 and of each context is a valid
+structure-specific formats, with Group elements of a sibling group (ECB EXR_SG). The schema
+of the SDG DSD 1.0 and of each context is a valid
 XSD; bad input is refused with an SDMX error: unknown structure 404, bad context 400, odd
 or huge parameters 400."""
 import os
@@ -201,6 +202,17 @@ def main():
                   "COLL_METHOD written on a cross-section's Obs")
             check(all(o.get("TITLE") for o in doc.iter("Obs")),
                   "TITLE (varying with CURRENCY) not on every Obs")
+
+        with Server(demo_data=False) as srv:  # a sibling group: Group elements and their types
+            srv.load(shared(EXR + "common/exr_common.xml"),
+                     shared(EXR + "ecb_exr_sg/ecb_exr_sg_full.xml"))
+            srv.load(shared(EXR + "ecb_exr_sg/structured/ecb_exr_sg_ts.xml"),
+                     flags=("--dataflow", "ECB:EXR_SG(1.0)"))
+            srv.start()
+            validate_flow(srv, schemas, "ECB,EXR_SG,1.0")
+            status, _, body = srv.get("/data/ECB,EXR_SG,1.0", headers={"Accept": SS_TS})
+            groups = etree.fromstring(body).findall(".//Group")
+            check(len(groups) > 0, "no Group written: the group types go untested")
     finally:
         schemas.close()
     done()
