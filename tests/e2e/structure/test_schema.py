@@ -5,9 +5,8 @@ served for it: the demo dataflows and the ECB exchange rates (whose COLL_METHOD 
 vary along CURRENCY: a cross-section on CURRENCY has it on Series, not on Obs, which the
 DSD-specific schema forbids), each dimensionAtObservation including AllDimensions, in both
 structure-specific formats, with Group elements of a sibling group (ECB EXR_SG). The schema
-of the SDG DSD 1.0 and of each context is a valid
-XSD; bad input is refused with an SDMX error: unknown structure 404, bad context 400, odd
-or huge parameters 400."""
+of the SDG DSD 1.0 and of each context is a valid XSD; bad input is refused with an SDMX
+error: unknown structure 404, bad context 400, odd or huge parameters 400."""
 import os
 import shutil
 import tempfile
