@@ -193,7 +193,7 @@ typedef struct sdmx_availability_query {
 
 /* /schema/{context}/{agencyID}/{resourceID}/{version}?dimensionAtObservation=&explicitMeasure= */
 typedef struct sdmx_schema_query {
-    dsd_kind context;       /* DSD_KIND_DATASTRUCTURE, DSD_KIND_DATAFLOW, DSD_KIND_PROVISIONAGREEMENT */
+    dsd_kind context;       /* DSD_KIND_DATASTRUCTURE, _DATAFLOW or _PROVISIONAGREEMENT */
     core_str_t agency, id;
     core_str_t version;     /* empty: latest */
     core_str_t dim_at_obs;  /* empty: the time dimension */

@@ -8,15 +8,15 @@
 static int
 id_char(char c)
 {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '@' || c == '$' || c == '-';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '@' || c == '$' || c == '-';
 }
 
 static int
 ncname_char(char c)
 {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '-';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-';
 }
 
 static int
@@ -32,10 +32,10 @@ part_matches(sdmx_id_pattern p, const char *s, size_t len)
     if (len == 0)
         return 0;
     for (size_t i = 0; i < len; i++) {
-        int ok = p == SDMX_PAT_VERSION  ? (s[i] >= '0' && s[i] <= '9')
-                 : p == SDMX_PAT_ID     ? id_char(s[i])
-                 : i == 0               ? ncname_start(s[i])
-                                        : ncname_char(s[i]);
+        int ok = p == SDMX_PAT_VERSION ? (s[i] >= '0' && s[i] <= '9')
+                 : p == SDMX_PAT_ID    ? id_char(s[i])
+                 : i == 0              ? ncname_start(s[i])
+                                       : ncname_char(s[i]);
         if (!ok)
             return 0;
     }

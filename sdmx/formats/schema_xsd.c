@@ -29,8 +29,8 @@ add_cstr_xml(core_buf_t *out, const char *s)
 static int
 ncname_char(char c)
 {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '-' || c == '.';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-' || c == '.';
 }
 
 /* The simple type name of a codelist: AGENCY.ID.VERSION as the standard's schemas name them,
@@ -63,9 +63,9 @@ codes_of(const sdmx__schema_t *s, const dsd_component_t *c)
 static int
 numeric_measure(const dsd_component_t *m)
 {
-    static const char *const types[] = {"Double",     "Float", "Decimal",         "Integer",
-                                        "Long",       "Short", "BigInteger",      "Count",
-                                        "PositiveInteger",     "Numeric"};
+    static const char *const types[] = {
+        "Double", "Float",      "Decimal", "Integer",         "Long",
+        "Short",  "BigInteger", "Count",   "PositiveInteger", "Numeric"};
     if (m->text_type == NULL)
         return 1;
     for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
@@ -172,8 +172,9 @@ data_set_type(core_buf_t *out, core_arena_t *a, const sdmx__schema_t *s, int ts)
         core_buf_adds(out, "<xs:element name=\"Obs\" type=\"ObsType\" form=\"unqualified\" "
                            "maxOccurs=\"unbounded\"/>");
     else
-        core_buf_printf(out, "<xs:element name=\"Series\" type=\"%s\" form=\"unqualified\" "
-                             "maxOccurs=\"unbounded\"/>",
+        core_buf_printf(out,
+                        "<xs:element name=\"Series\" type=\"%s\" form=\"unqualified\" "
+                        "maxOccurs=\"unbounded\"/>",
                         ts ? "TimeSeriesType" : "SeriesType");
     core_buf_adds(out, "</xs:choice></xs:sequence>");
     attributes_at(out, a, s, AT_DATASET);
@@ -224,10 +225,11 @@ group_types(core_buf_t *out, core_arena_t *a, const sdmx__schema_t *s)
 static void
 series_type(core_buf_t *out, core_arena_t *a, const sdmx__schema_t *s, int ts)
 {
-    open_type(out, ts ? "TimeSeriesType" : "SeriesType", ts ? "dsd:TimeSeriesType" : "dsd:SeriesType",
-              0);
-    core_buf_printf(out, "<xs:element name=\"Obs\" type=\"%s\" form=\"unqualified\" "
-                         "minOccurs=\"0\" maxOccurs=\"unbounded\"/></xs:sequence>",
+    open_type(out, ts ? "TimeSeriesType" : "SeriesType",
+              ts ? "dsd:TimeSeriesType" : "dsd:SeriesType", 0);
+    core_buf_printf(out,
+                    "<xs:element name=\"Obs\" type=\"%s\" form=\"unqualified\" "
+                    "minOccurs=\"0\" maxOccurs=\"unbounded\"/></xs:sequence>",
                     ts ? "TimeSeriesObsType" : "ObsType");
     for (size_t d = 0; d < s->dsd->ndims; d++)
         if (!s->xs || d != s->xs_dim)
@@ -243,8 +245,8 @@ series_type(core_buf_t *out, core_arena_t *a, const sdmx__schema_t *s, int ts)
 static void
 obs_type(core_buf_t *out, core_arena_t *a, const sdmx__schema_t *s, int ts)
 {
-    open_type(out, ts ? "TimeSeriesObsType" : "ObsType", ts ? "dsd:TimeSeriesObsType" : "dsd:ObsType",
-              0);
+    open_type(out, ts ? "TimeSeriesObsType" : "ObsType",
+              ts ? "dsd:TimeSeriesObsType" : "dsd:ObsType", 0);
     core_buf_adds(out, "</xs:sequence>");
     for (size_t d = 0; s->flat && d < s->dsd->ndims; d++)
         component(out, a, s, &s->dsd->dims[d], "required");
@@ -286,9 +288,10 @@ sdmx__schema_xsd(core_buf_t *out, core_arena_t *a, const sdmx__schema_t *s)
     add_cstr_xml(out, ns);
     core_buf_adds(out, "\" targetNamespace=\"");
     add_cstr_xml(out, ns);
-    core_buf_adds(out, "\" elementFormDefault=\"qualified\" attributeFormDefault=\"unqualified\">"
-                       "<xs:import namespace=\"" SS_NS "\" schemaLocation=\"SDMXDataStructureSpecific.xsd\"/>"
-                       "<xs:import namespace=\"" SDMX_NS_COM "\" schemaLocation=\"SDMXCommon.xsd\"/>");
+    core_buf_adds(
+        out, "\" elementFormDefault=\"qualified\" attributeFormDefault=\"unqualified\">"
+             "<xs:import namespace=\"" SS_NS "\" schemaLocation=\"SDMXDataStructureSpecific.xsd\"/>"
+             "<xs:import namespace=\"" SDMX_NS_COM "\" schemaLocation=\"SDMXCommon.xsd\"/>");
     codelist_types(out, a, s);
     int ts = !s->flat && !s->xs;
     for (int pass = 0; pass <= ts; pass++) { /* the time-series forms after the plain ones */

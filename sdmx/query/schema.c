@@ -52,8 +52,7 @@ agreement_dsd(store_view_t *v, core_arena_t *a, const dsd_ref_t *pa, dsd_ref_t *
 }
 
 static core_rc
-context_dsd(store_view_t *v, core_arena_t *a, const dsd_ref_t *ctx, dsd_ref_t *dsd,
-            core_err_t *err)
+context_dsd(store_view_t *v, core_arena_t *a, const dsd_ref_t *ctx, dsd_ref_t *dsd, core_err_t *err)
 {
     switch (ctx->kind) {
     case DSD_KIND_DATAFLOW:
@@ -116,8 +115,8 @@ obs_dimension(core_arena_t *a, const sdmx_schema_query_t *q, const dsd_structure
 }
 
 core_rc
-sdmx_schema_write(store_view_t *v, core_arena_t *a, const sdmx_schema_query_t *q,
-                  core_buf_t *out, core_err_t *err)
+sdmx_schema_write(store_view_t *v, core_arena_t *a, const sdmx_schema_query_t *q, core_buf_t *out,
+                  core_err_t *err)
 {
     dsd_ref_t ctx, dsd_ref;
     dsd_structure_t dsd;

@@ -136,7 +136,8 @@ def main():
     # a dataflow made by `load --dataflow` has its ids checked too
     exr = "samples/sdmx-ml-2.1/exr/"
     with Server(demo_data=False) as srv:
-        srv.load(shared(exr + "common/exr_common.xml"), shared(exr + "ecb_exr_ng/ecb_exr_ng_full.xml"))
+        srv.load(shared(exr + "common/exr_common.xml"),
+                 shared(exr + "ecb_exr_ng/ecb_exr_ng_full.xml"))
         before = srv.dump()
         for flow in ("A&B:EXR(1.0)", "ECB:E<X(1.0)", "ECB:EXR(1.0a)", "1ECB:EXR(1.0)"):
             p = srv.load(shared(exr + "ecb_exr_ng/structured/ecb_exr_ng_ts.xml"),
