@@ -169,9 +169,18 @@ dsd_structure_compile(core_arena_t *a, const dsd_model_t *m, const dsd_compile_l
         }
     }
     out->attrs = core_arena_zalloc(a, (d->nattrs + 1) * sizeof *out->attrs);
-    for (size_t i = 0; i < d->nattrs && rc == CORE_OK; i++)
-        if (d->attrs[i].kind == DSD_M_ATTRIBUTE)
-            rc = compile_component(a, look, d, &d->attrs[i], &out->attrs[out->nattrs++], err);
+    for (size_t i = 0; i < d->nattrs && rc == CORE_OK; i++) {
+        if (d->attrs[i].kind != DSD_M_ATTRIBUTE)
+            continue;
+        dsd_component_t *c = &out->attrs[out->nattrs++];
+        rc = compile_component(a, look, d, &d->attrs[i], c, err);
+        for (size_t k = 0; c->attach == DSD_ATTACH_SERIES && k < d->attrs[i].rel.ndims; k++) {
+            core_str_t id = d->attrs[i].rel.dims[k];
+            int dim = id.ptr ? dsd_structure_dim(out, id) : -1;
+            if (dim >= 0 && dim < 64) /* (c->dims is a 64-bit mask, as DSD_MAX_DIMS allows) */
+                c->dims |= UINT64_C(1) << dim;
+        }
+    }
     if (rc != CORE_OK)
         return rc;
     out->groups = core_arena_zalloc(a, (d->ngroups + 1) * sizeof *out->groups);

@@ -199,6 +199,7 @@ typedef struct dsd_component {
     dsd_attach attach;     /* attributes only */
     int mandatory;         /* attributes: assignmentStatus="Mandatory" */
     const char *group;     /* attributes attached to a group */
+    uint64_t dims;         /* attributes attached to dimensions: bit d for each dims[d] named */
     dsd_ref_t concepts;    /* the concept scheme of its concept identity (kind NONE: none) */
     const char *concept;   /* the concept's id */
     int by_measure;        /* attributes: related to the measure dimension alone */

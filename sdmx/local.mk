@@ -12,8 +12,9 @@ noinst_LIBRARIES += libsdmx_formats.a
 libsdmx_formats_a_SOURCES = sdmx/sdmx.h sdmx/sdmx_int.h sdmx/formats/canon.c \
 	sdmx/formats/convert20.c sdmx/formats/data_csv.c sdmx/formats/data_json.c \
 	sdmx/formats/data_read.c sdmx/formats/data_read_csv.c sdmx/formats/data_read_json.c \
-	sdmx/formats/data_xml.c sdmx/formats/message.c sdmx/formats/model_xml.c \
-	sdmx/formats/query.c sdmx/formats/shape.c sdmx/formats/structure_json.c \
+	sdmx/formats/data_xml.c sdmx/formats/ids.c sdmx/formats/message.c sdmx/formats/model_xml.c \
+	sdmx/formats/query.c sdmx/formats/schema_xsd.c sdmx/formats/shape.c \
+	sdmx/formats/structure_json.c \
 	sdmx/formats/structure_read.c sdmx/formats/structure_xml.c
 libsdmx_formats_a_SOURCES += sdmx/formats/structure_merge.c
 libsdmx_formats_a_CFLAGS = $(SDMX_CFLAGS)
@@ -21,7 +22,7 @@ libsdmx_formats_a_CFLAGS = $(SDMX_CFLAGS)
 noinst_LIBRARIES += libsdmx_query.a
 libsdmx_query_a_SOURCES = sdmx/sdmx.h sdmx/sdmx_int.h sdmx/query/availability.c \
 	sdmx/query/cache.c sdmx/query/compile.c sdmx/query/data_plan.c sdmx/query/partial.c \
-	sdmx/query/structure_query.c
+	sdmx/query/schema.c sdmx/query/structure_query.c
 libsdmx_query_a_CFLAGS = $(SDMX_CFLAGS)
 
 noinst_LIBRARIES += libsdmx_ingest.a

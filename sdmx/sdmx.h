@@ -223,8 +223,18 @@ typedef struct sdmx_availability_query {
     sdmx_structure_query_t refs; /* references: the structures to add (references only) */
 } sdmx_availability_query_t;
 
+/* /schema/{context}/{agencyID}/{resourceID}/{version}?dimensionAtObservation=&explicitMeasure= */
+typedef struct sdmx_schema_query {
+    dsd_kind context;       /* DSD_KIND_DATASTRUCTURE, _DATAFLOW or _PROVISIONAGREEMENT */
+    core_str_t agency, id;
+    core_str_t version;     /* empty: latest */
+    core_str_t dim_at_obs;  /* empty: the time dimension */
+    int explicit_measure;
+} sdmx_schema_query_t;
+
 typedef struct sdmx_query {
     sdmx_query_type type;
+    sdmx_schema_query_t schema;
     sdmx_structure_query_t structure;
     sdmx_data_query_t data;
     sdmx_availability_query_t availability;
@@ -374,6 +384,12 @@ void sdmx_report_write_xml(core_buf_t *out, core_arena_t *a, const char *title,
                            const dsd_report_t *report);
 void sdmx_report_write_json(core_buf_t *out, core_arena_t *a, const char *title,
                             const dsd_report_t *report);
+
+/* The XML schema of structure-specific data for the DSD that q's context is or uses
+ * (sdmx/query/schema.c); CORE_ENOTFOUND when there is none, CORE_ESYNTAX when
+ * dimensionAtObservation names no dimension of it. */
+core_rc sdmx_schema_write(store_view_t *v, core_arena_t *a, const sdmx_schema_query_t *q,
+                          core_buf_t *out, core_err_t *err);
 
 /* The dataflow a data query names (latest version when none is given). */
 core_rc sdmx_data_flow(store_view_t *v, core_arena_t *a, const sdmx_data_query_t *q, dsd_ref_t *out,

@@ -98,12 +98,59 @@ int sdmx__ref_child(const xmlNode *holder, dsd_kind kind, dsd_ref_t *out, const 
  * everything is copied into a. */
 dsd_model_t *sdmx__model_from_xml(core_arena_t *a, const dsd_ref_t *ref, const xmlNode *el);
 
+/* The identification patterns of the SDMX-ML 2.1 schema (SDMXCommonReferences.xsd). */
+typedef enum sdmx_id_pattern {
+    SDMX_PAT_ID,            /* IDType [A-Za-z0-9_@$\-]+ */
+    SDMX_PAT_NCNAME,        /* NCNameIDType [A-Za-z][A-Za-z0-9_\-]* */
+    SDMX_PAT_NESTED_NCNAME, /* NestedNCNameIDType: NCNameIDType parts joined by dots */
+    SDMX_PAT_VERSION,       /* VersionType [0-9]+(\.[0-9]+)* */
+} sdmx_id_pattern;
+int sdmx__id_matches(sdmx_id_pattern p, const char *s);
+/* Why the artefact element el would not validate against the SDMX-ML 2.1 schema once served
+ * back (an id off its pattern, a missing Name, a DSD without dimension or measure), with the
+ * line in *line; NULL when nothing is known wrong. The reason lives in a. */
+const char *sdmx__schema_problem(core_arena_t *a, dsd_kind kind, const xmlNode *el, int *line);
+
 
 /* First child element of node with local name, or NULL. */
 xmlNode *sdmx__child(const xmlNode *node, const char *local);
 /* Attribute value (borrowed from the tree) or NULL. */
 const char *sdmx__attr(const xmlNode *node, const char *name);
 int sdmx__is(const xmlNode *node, const char *local);
+
+/* Whether the attribute c of s sits on the Series of a cross-section on dims[xs], not on its
+ * observations: it is attached to dimensions (or to a group) that leave dims[xs] out. The
+ * structure-specific writer and the DSD-specific schema (schema_xsd.c) both follow it. */
+int sdmx__xs_on_series(const dsd_structure_t *s, const dsd_component_t *c, size_t xs);
+
+/* ---- DSD-specific schemas (schema_xsd.c) -------------------------------------------------- */
+
+/* The codes of one codelist, for the simple type coded components take. */
+typedef struct sdmx__schema_codes {
+    dsd_ref_t codelist;
+    const char **codes;
+    size_t ncodes;
+} sdmx__schema_codes_t;
+
+/* What a DSD-specific schema is written from: the compiled DSD, the dimension at the
+ * observation (flat: AllDimensions; xs: dims[xs_dim]; neither: the time dimension), and the
+ * codes of the codelists its components take (a codelist not among them: xs:string). */
+typedef struct sdmx__schema {
+    const dsd_structure_t *dsd;
+    int flat, xs;
+    size_t xs_dim;
+    int explicit_measure;
+    const sdmx__schema_codes_t *codelists;
+    size_t ncodelists;
+} sdmx__schema_t;
+
+/* The namespace of structure-specific data of dsd with dimension obs_dim at the observation,
+ * as data messages declare it and the schema has it as target (in a). */
+const char *sdmx__ss_namespace(core_arena_t *a, const dsd_ref_t *dsd, const char *obs_dim,
+                               int explicit_measure);
+/* Writes the XML schema of structure-specific data for s: it imports the SDMX-ML 2.1
+ * SDMXDataStructureSpecific.xsd and SDMXCommon.xsd from beside it. */
+void sdmx__schema_xsd(core_buf_t *out, core_arena_t *a, const sdmx__schema_t *s);
 
 /* Writes the message header element (mes:Header) for h. */
 void sdmx__header_xml(core_buf_t *out, const sdmx_header_t *h);

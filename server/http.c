@@ -579,6 +579,23 @@ serve_availability(request_t *r, const sdmx_query_t *q)
     return 0;
 }
 
+/* /rest/schema: the XML schema of structure-specific data for a DSD, a dataflow or a
+ * provision agreement. */
+static int
+serve_schema(request_t *r, const sdmx_query_t *q)
+{
+    core_err_t err = {0};
+    store_view_t *v = snapshot(r, "application/xml");
+    if (v == NULL)
+        return 0;
+    if (sdmx_schema_write(v, r->a, &q->schema, &r->body, &err) != CORE_OK)
+        return reply_error(r, &err);
+    snapshot_end(r);
+    common_headers(r);
+    reply(r, 200, "OK", "application/xml");
+    return 0;
+}
+
 static int
 is_xml_type(core_str_t ct)
 {
@@ -703,13 +720,17 @@ structure_done(srv_job_t *sj)
     if (job_failed(r, sj))
         return;
     core_rc rc = j->rc;
+    /* not this token's to write, or a message refused as read (an id off its pattern, a
+     * missing reference): an SDMX error lists why */
+    int listed = rc == CORE_EFORBIDDEN || (j->n == 0 && rc == CORE_ESEMANTIC && j->report.len);
     /* nothing was read, or the server could not store it (a full disk, say): an SDMX error
      * says why, where the submission's response would only say it was refused */
-    if (j->n == 0 || srv_status_http(rc) >= 500) {
+    if (!listed && (j->n == 0 || srv_status_http(rc) >= 500)) {
         reply_error(r, &j->err);
         return;
     }
-    if (rc == CORE_EFORBIDDEN) { /* not this token's to write: an SDMX error lists why */
+    if (listed) {
+        int status = srv_status_http(rc);
         const char **details = core_arena_alloc(r->a, (j->report.len + 1) * sizeof *details);
         for (size_t i = 0; i < j->report.len; i++)
             details[i] = j->report.items[i].message;
@@ -722,7 +743,7 @@ structure_done(srv_job_t *sj)
             sdmx_error_write_xml(&r->body, srv_status_sdmx(rc), j->err.msg, details,
                                  j->report.len);
         common_headers(r);
-        reply(r, srv_status_http(rc), srv_status_reason(srv_status_http(rc)), json ? "application/json" : "application/xml");
+        reply(r, status, srv_status_reason(status), json ? "application/json" : "application/xml");
         return;
     }
     sdmx_header_t h;
@@ -1047,6 +1068,8 @@ route(request_t *r)
         return serve_data(r, &q);
     if (q.type == SDMX_QUERY_AVAILABILITY)
         return serve_availability(r, &q);
+    if (q.type == SDMX_QUERY_SCHEMA)
+        return serve_schema(r, &q);
     return serve_structure(r, &q);
 }
 

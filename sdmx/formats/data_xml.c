@@ -85,27 +85,36 @@ obs_dimension(const sdmx__data_t *s)
     return s->flat ? "AllDimensions" : s->dsd.time.id ? s->dsd.time.id : "TIME_PERIOD";
 }
 
+const char *
+sdmx__ss_namespace(core_arena_t *a, const dsd_ref_t *dsd, const char *obs_dim,
+                   int explicit_measure)
+{
+    return core_arena_printf(a, "%s:ObsLevelDim:%s%s", dsd_ref_urn(a, dsd), obs_dim,
+                             explicit_measure ? ":explicit" : "");
+}
+
 static const char *
 ss_namespace(sdmx__data_t *s)
 {
-    return core_arena_printf(s->a, "%s:ObsLevelDim:%s", dsd_ref_urn(s->a, &s->dsd.dsd),
-                             obs_dimension(s));
+    return sdmx__ss_namespace(s->a, &s->dsd.dsd, obs_dimension(s), 0);
 }
 
 static void
 header_structure(sdmx__data_t *s, core_buf_t *out, int ss)
 {
     const char *sid = structure_id(s);
-    core_buf_printf(out, "<mes:Structure structureID=\"");
+    ADD_LIT(out, "<mes:Structure structureID=\"");
     core_buf_add_xml(out, sid, strlen(sid));
     core_buf_addc(out, '"');
     if (ss)
         add_attr(out, "namespace", core_str_c(ss_namespace(s)));
     add_attr(out, "dimensionAtObservation", core_str_c(obs_dimension(s)));
     ADD_LIT(out, "><com:StructureUsage>");
-    core_buf_printf(out, "<Ref agencyID=\"%.*s\" id=\"%.*s\" version=\"%.*s\"/>",
-                    CORE_STR_FMT(s->flow.agency), CORE_STR_FMT(s->flow.id),
-                    CORE_STR_FMT(s->flow.version));
+    ADD_LIT(out, "<Ref");
+    add_attr(out, "agencyID", s->flow.agency);
+    add_attr(out, "id", s->flow.id);
+    add_attr(out, "version", s->flow.version);
+    ADD_LIT(out, "/>");
     ADD_LIT(out, "</com:StructureUsage></mes:Structure></mes:Header>");
 }
 
@@ -446,6 +455,42 @@ same_section(const sdmx__data_t *s, const sdmx__xs_entry_t *a, const sdmx__xs_en
     return a->obs.start == b->obs.start && a->obs.end == b->obs.end;
 }
 
+int
+sdmx__xs_on_series(const dsd_structure_t *s, const dsd_component_t *c, size_t xs)
+{
+    uint64_t dims = 0;
+    if (c == NULL || xs >= 64)
+        return 0;
+    if (c->attach == DSD_ATTACH_SERIES)
+        dims = c->dims;
+    for (size_t g = 0; c->attach == DSD_ATTACH_GROUP && c->group && g < s->ngroups; g++)
+        if (strcmp(s->groups[g].id, c->group) == 0)
+            dims = s->groups[g].mask;
+    return dims != 0 && !((dims >> xs) & 1);
+}
+
+/* Whether the attribute id of a series goes on the cross-section's Series element
+ * (structure-specific only: the DSD-specific schema has it there, and not on Obs). */
+static int
+on_xs_series(const sdmx__data_t *s, core_str_t id, int generic)
+{
+    return !generic && sdmx__xs_on_series(&s->dsd, dsd_structure_attr(&s->dsd, id), s->xs_dim);
+}
+
+/* The attributes of a cross-section's Series: the series' attributes that do not vary
+ * along the cross-section's dimension (structure-specific only). */
+static void
+xs_series_attrs(sdmx__data_t *s, core_buf_t *out, const sdmx__xs_entry_t *e)
+{
+    if (!sdmx__data_shows_attrs(s))
+        return;
+    core_str_t blob = flat_series_attrs(&s->flat_tmp, e->series_attrs, e->obs.attrs);
+    dsd_kv_t kv;
+    while (dsd_attrs_next(&blob, &kv))
+        if (on_xs_series(s, kv.id, 0))
+            add_attr_str(out, kv.id, kv.value);
+}
+
 static void
 xs_attrs(sdmx__data_t *s, core_buf_t *out, const sdmx__xs_entry_t *e, int generic)
 {
@@ -460,7 +505,8 @@ xs_attrs(sdmx__data_t *s, core_buf_t *out, const sdmx__xs_entry_t *e, int generi
     for (size_t i = 0; i < 2; i++) {
         dsd_kv_t kv;
         while (dsd_attrs_next(&blobs[i], &kv))
-            put_value(out, generic, kv.id, kv.value);
+            if (i == 1 || !on_xs_series(s, kv.id, generic))
+                put_value(out, generic, kv.id, kv.value);
     }
     if (generic)
         ADD_LIT(out, "</generic:Attributes>");
@@ -480,6 +526,8 @@ xs_section(sdmx__data_t *s, core_buf_t *out, const sdmx__xs_entry_t *entries, si
         if (d != s->xs_dim)
             put_value(out, generic, core_str_c(s->dsd.dims[d].id), first->codes[d]);
     put_value(out, generic, core_str_c(time_id), first->obs.period);
+    if (!generic)
+        xs_series_attrs(s, out, first);
     core_buf_adds(out, generic ? "</generic:SeriesKey>" : ">");
     size_t i = at;
     for (; i < n && same_section(s, first, &entries[i]); i++) {

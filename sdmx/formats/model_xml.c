@@ -570,6 +570,236 @@ read_hcl(mx_t *mx, const xmlNode *el, dsd_m_hcl_t *hcl)
     }
 }
 
+/* ---- what the SDMX-ML 2.1 schema requires ------------------------------------------------ */
+
+static const char *
+pattern_name(sdmx_id_pattern p)
+{
+    switch (p) {
+    case SDMX_PAT_ID:
+        return "an IDType ([A-Za-z0-9_@$-]+)";
+    case SDMX_PAT_NCNAME:
+        return "an NCNameIDType ([A-Za-z][A-Za-z0-9_-]*)";
+    case SDMX_PAT_NESTED_NCNAME:
+        return "a NestedNCNameIDType ([A-Za-z][A-Za-z0-9_-]* parts joined by dots)";
+    case SDMX_PAT_VERSION:
+        return "a VersionType ([0-9]+ parts joined by dots)";
+    }
+    return "";
+}
+
+typedef struct problem {
+    core_arena_t *a;
+    const char *why;
+    int line;
+} problem_t;
+
+/* Records the first problem only: one reason is enough to refuse, and the first is the one
+ * a reader finds in the file. */
+static void
+complain(problem_t *pb, const xmlNode *n, const char *why)
+{
+    if (pb->why == NULL) {
+        pb->why = why;
+        pb->line = n->line;
+    }
+}
+
+static void
+check_attr(problem_t *pb, const xmlNode *n, const char *name, sdmx_id_pattern p, int required)
+{
+    const char *v = sdmx__attr(n, name);
+    if (v == NULL) {
+        if (required)
+            complain(pb, n, core_arena_printf(pb->a, "a %s without its %s", n->name, name));
+        return;
+    }
+    if (!sdmx__id_matches(p, v))
+        complain(pb, n, core_arena_printf(pb->a, "the %s \"%.64s\" of a %s is not %s", name, v,
+                                          n->name, pattern_name(p)));
+}
+
+static void
+check_named(problem_t *pb, const xmlNode *n)
+{
+    if (sdmx__child(n, "Name") == NULL)
+        complain(pb, n, core_arena_printf(pb->a, "a %s without a Name", n->name));
+}
+
+/* The order every nameable element has in 2.1: Annotations?, Name+, Description*, the rest;
+ * what is out of its place, or NULL. phase: 0 at the start, 1 after Annotations, 2 in the
+ * names, 3 in the descriptions, 4 past them. */
+static const char *
+misplaced(const xmlNode *c, int *phase)
+{
+    int was = *phase;
+    if (sdmx__is(c, "Annotations")) {
+        *phase = 1;
+        return was > 0 ? "Annotations after the Name" : NULL;
+    }
+    if (sdmx__is(c, "Name")) {
+        *phase = 2;
+        return was > 2 ? "a Name after the Description or the content" : NULL;
+    }
+    if (sdmx__is(c, "Description")) {
+        *phase = 3;
+        return was < 2 || was > 3 ? "a Description out of its place after the Name" : NULL;
+    }
+    *phase = 4;
+    return NULL;
+}
+
+static void
+check_order(problem_t *pb, const xmlNode *n)
+{
+    int phase = 0;
+    for (const xmlNode *c = n->children; c != NULL && pb->why == NULL; c = c->next) {
+        const char *bad = c->type == XML_ELEMENT_NODE ? misplaced(c, &phase) : NULL;
+        if (bad != NULL)
+            complain(pb, c, core_arena_printf(pb->a, "%s of a %s", bad, n->name));
+    }
+}
+
+/* The booleans and dates of a maintainable, which the schema types xs:boolean and
+ * xs:dateTime. */
+static void
+check_values(problem_t *pb, const xmlNode *n)
+{
+    static const char *const booleans[] = {"isFinal", "isExternalReference", "isPartial"};
+    for (size_t i = 0; i < sizeof booleans / sizeof booleans[0]; i++) {
+        const char *v = sdmx__attr(n, booleans[i]);
+        if (v != NULL && strcmp(v, "true") != 0 && strcmp(v, "false") != 0 &&
+            strcmp(v, "1") != 0 && strcmp(v, "0") != 0)
+            complain(pb, n, core_arena_printf(pb->a, "the %s \"%.32s\" of a %s is not true "
+                                                     "or false", booleans[i], v, n->name));
+    }
+    static const char *const dates[] = {"validFrom", "validTo"};
+    for (size_t i = 0; i < sizeof dates / sizeof dates[0]; i++) {
+        const char *v = sdmx__attr(n, dates[i]);
+        int64_t t;
+        core_err_t e = {0};
+        if (v != NULL && (strlen(v) < 19 || v[10] != 'T' ||
+                          core_time_parse(core_str_c(v), &t, &e) != CORE_OK))
+            complain(pb, n, core_arena_printf(pb->a, "the %s \"%.32s\" of a %s is not an "
+                                                     "xs:dateTime", dates[i], v, n->name));
+    }
+}
+
+/* The attributes MaintainableType has (and isPartial of item schemes, type of constraints):
+ * any other one the schema refuses. Namespaced ones (xml:, xsi:) are left alone. */
+static void
+check_attr_names(problem_t *pb, const xmlNode *n)
+{
+    static const char *const known[] = {"id",           "urn",        "uri",
+                                        "agencyID",     "version",    "validFrom",
+                                        "validTo",      "isFinal",    "isExternalReference",
+                                        "serviceURL",   "structureURL", "isPartial",
+                                        "type"};
+    for (const xmlAttr *at = n->properties; at != NULL && pb->why == NULL; at = at->next) {
+        if (at->ns != NULL)
+            continue;
+        size_t i = 0;
+        while (i < sizeof known / sizeof known[0] && strcmp((const char *)at->name, known[i]))
+            i++;
+        if (i == sizeof known / sizeof known[0])
+            complain(pb, n, core_arena_printf(pb->a, "a %s with an attribute %.64s", n->name,
+                                              (const char *)at->name));
+    }
+}
+
+/* An item scheme holds its items and nothing else; item ids are unique among siblings. */
+static void
+check_scheme_children(problem_t *pb, const xmlNode *n, const char *item)
+{
+    for (const xmlNode *c = n->children; c != NULL && pb->why == NULL; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE || sdmx__is(c, "Annotations") || sdmx__is(c, "Name") ||
+            sdmx__is(c, "Description"))
+            continue;
+        if (!sdmx__is(c, item)) {
+            complain(pb, c, core_arena_printf(pb->a, "a %s inside a %s", c->name, n->name));
+            return;
+        }
+        const char *id = sdmx__attr(c, "id");
+        for (const xmlNode *d = c->next; id != NULL && d != NULL; d = d->next) {
+            const char *other = sdmx__is(d, item) ? sdmx__attr(d, "id") : NULL;
+            if (other != NULL && strcmp(other, id) == 0) {
+                complain(pb, d, core_arena_printf(pb->a, "two %ss with the id \"%.64s\" in a %s",
+                                                  item, id, n->name));
+                return;
+            }
+        }
+    }
+}
+
+/* Items (nested for categories and reporting categories): an id each, NCName for agencies,
+ * which name simple types in DSD-specific schemas. */
+static void
+check_items(problem_t *pb, const xmlNode *n, const char *item, int depth)
+{
+    sdmx_id_pattern p = strcmp(item, "Agency") == 0 ? SDMX_PAT_NCNAME : SDMX_PAT_ID;
+    for (const xmlNode *c = n->children; c != NULL && pb->why == NULL; c = c->next) {
+        if (!sdmx__is(c, item))
+            continue;
+        check_attr(pb, c, "id", p, 1);
+        check_named(pb, c);
+        check_order(pb, c);
+        if (depth < MX_DEPTH)
+            check_items(pb, c, item, depth + 1);
+    }
+}
+
+/* Components name attributes and elements of structure-specific data (NCNames); the schema
+ * wants at least one dimension and the primary measure. */
+static void
+check_dsd(problem_t *pb, const xmlNode *el)
+{
+    const xmlNode *comps = sdmx__child(el, "DataStructureComponents");
+    for (const xmlNode *l = comps ? comps->children : NULL; l != NULL; l = l->next) {
+        int is_dims = sdmx__is(l, "DimensionList"), is_measures = sdmx__is(l, "MeasureList");
+        if (!is_dims && !is_measures && !sdmx__is(l, "AttributeList"))
+            continue;
+        int ncomps = 0;
+        for (const xmlNode *c = l->children; c != NULL; c = c->next) {
+            if (c->type != XML_ELEMENT_NODE || sdmx__is(c, "Annotations"))
+                continue;
+            check_attr(pb, c, "id", SDMX_PAT_NCNAME, 0);
+            ncomps++;
+        }
+        if (ncomps == 0 && is_dims)
+            complain(pb, l, "a DimensionList without a dimension");
+        if (ncomps == 0 && is_measures)
+            complain(pb, l, "a MeasureList without its PrimaryMeasure");
+    }
+}
+
+const char *
+sdmx__schema_problem(core_arena_t *a, dsd_kind kind, const xmlNode *el, int *line)
+{
+    problem_t pb = {a, NULL, 0};
+    check_attr(&pb, el, "agencyID", SDMX_PAT_NESTED_NCNAME, 1);
+    /* codelists, concept schemes and category schemes name simple types in DSD-specific
+     * schemas: NCNames */
+    sdmx_id_pattern idp = kind == DSD_KIND_CODELIST || kind == DSD_KIND_CONCEPTSCHEME ||
+                                  kind == DSD_KIND_CATEGORYSCHEME
+                              ? SDMX_PAT_NCNAME
+                              : SDMX_PAT_ID;
+    check_attr(&pb, el, "id", idp, 1);
+    check_attr(&pb, el, "version", SDMX_PAT_VERSION, 0);
+    check_named(&pb, el);
+    check_order(&pb, el);
+    check_values(&pb, el);
+    check_attr_names(&pb, el);
+    const dsd_kind_info_t *ki = dsd_kind_info(kind);
+    if (ki != NULL && ki->item != NULL) {
+        check_scheme_children(&pb, el, ki->item);
+        check_items(&pb, el, ki->item, 0);
+    }
+    if (kind == DSD_KIND_DATASTRUCTURE)
+        check_dsd(&pb, el);
+    *line = pb.line;
+    return pb.why;
+}
+
 /* ---- the maintainable ----------------------------------------------------------------------- */
 
 dsd_model_t *

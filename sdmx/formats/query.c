@@ -1,5 +1,5 @@
 #include <config.h>
-#include "sdmx/sdmx.h"
+#include "sdmx/sdmx_int.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -498,6 +498,89 @@ parse_availability(core_arena_t *a, core_str_t *seg, size_t nseg, core_str_t que
     return rc;
 }
 
+/* ---- /schema/{context}/{agencyID}/{resourceID}/{version} ---------------------------------- */
+
+/* Ids longer than this are refused before they are looked up. */
+#define SCHEMA_ID_MAX 255
+
+/* Whether s (not NUL-terminated) matches the 2.1 pattern p and is not too long. */
+static int
+schema_id_ok(core_arena_t *a, sdmx_id_pattern p, core_str_t s)
+{
+    return s.len > 0 && s.len <= SCHEMA_ID_MAX && memchr(s.ptr, '\0', s.len) == NULL &&
+           sdmx__id_matches(p, core_arena_printf(a, "%.*s", CORE_STR_FMT(s)));
+}
+
+static core_rc
+schema_param(core_arena_t *a, core_str_t name, core_str_t value, sdmx_query_t *out,
+             core_err_t *err)
+{
+    sdmx_schema_query_t *q = &out->schema;
+    if (core_str_eq_c(name, "dimensionAtObservation")) {
+        if (!core_str_eq_c(value, "AllDimensions") && !schema_id_ok(a, SDMX_PAT_NCNAME, value))
+            return core_fail(err, CORE_ESYNTAX,
+                             "the value of dimensionAtObservation is not valid; use the id of "
+                             "a dimension or AllDimensions");
+        q->dim_at_obs = value;
+        return CORE_OK;
+    }
+    if (core_str_eq_c(name, "explicitMeasure")) {
+        if (!core_str_eq_c(value, "true") && !core_str_eq_c(value, "false"))
+            return core_fail(err, CORE_ESYNTAX,
+                             "the value of explicitMeasure is not valid; use true or false");
+        q->explicit_measure = core_str_eq_c(value, "true");
+        return CORE_OK;
+    }
+    if (core_str_eq_c(name, "format")) {
+        out->format = value;
+        return CORE_OK;
+    }
+    if (name.len > 0 && name.ptr[0] == '_')
+        return CORE_OK;
+    char quoted[SDMX_QUOTE_MAX];
+    return core_fail(err, CORE_ESYNTAX,
+                     "unknown parameter '%s'; schema queries take dimensionAtObservation and "
+                     "explicitMeasure",
+                     QUOTE_NAME(quoted, name));
+}
+
+static core_rc
+parse_schema(core_arena_t *a, core_str_t *seg, size_t nseg, core_str_t query, sdmx_query_t *out,
+             core_err_t *err)
+{
+    sdmx_schema_query_t *q = &out->schema;
+    if (nseg < 4 || nseg > 5)
+        return core_fail(err, CORE_ESYNTAX,
+                         "a schema query is /schema/{context}/{agencyID}/{resourceID}/{version}");
+    if (core_str_eq_c(seg[1], "datastructure"))
+        q->context = DSD_KIND_DATASTRUCTURE;
+    else if (core_str_eq_c(seg[1], "dataflow"))
+        q->context = DSD_KIND_DATAFLOW;
+    else if (core_str_eq_c(seg[1], "provisionagreement"))
+        q->context = DSD_KIND_PROVISIONAGREEMENT;
+    else if (core_str_eq_c(seg[1], "metadatastructure") || core_str_eq_c(seg[1], "metadataflow"))
+        return core_fail(err, CORE_ENOTIMPL, "schemas of reference metadata are not written yet");
+    else
+        return core_fail(err, CORE_ESYNTAX,
+                         "the context of a schema query is datastructure, dataflow or "
+                         "provisionagreement");
+    char quoted[SDMX_QUOTE_MAX];
+    if (!schema_id_ok(a, SDMX_PAT_NESTED_NCNAME, seg[2]))
+        return core_fail(err, CORE_ESYNTAX, "'%s' is not an agency id",
+                         QUOTE_PATH(quoted, seg[2]));
+    if (!schema_id_ok(a, SDMX_PAT_ID, seg[3]))
+        return core_fail(err, CORE_ESYNTAX, "'%s' is not an SDMX id", QUOTE_PATH(quoted, seg[3]));
+    q->agency = seg[2];
+    q->id = seg[3];
+    if (nseg == 5 && !core_str_eq_c(seg[4], "latest")) {
+        if (!schema_id_ok(a, SDMX_PAT_VERSION, seg[4]))
+            return core_fail(err, CORE_ESYNTAX, "'%s' is not a version (1.0) nor latest",
+                             QUOTE_PATH(quoted, seg[4]));
+        q->version = seg[4];
+    }
+    return each_param(a, query, schema_param, out, err);
+}
+
 core_rc
 sdmx_query_parse(core_arena_t *a, core_str_t path, core_str_t query, sdmx_query_t *out,
                  core_err_t *err)
@@ -535,6 +618,8 @@ sdmx_query_parse(core_arena_t *a, core_str_t path, core_str_t query, sdmx_query_
         return parse_data(a, seg, nseg, query, out, err);
     if (out->type == SDMX_QUERY_AVAILABILITY)
         return parse_availability(a, seg, nseg, query, out, err);
+    if (out->type == SDMX_QUERY_SCHEMA)
+        return parse_schema(a, seg, nseg, query, out, err);
     if (out->type != SDMX_QUERY_STRUCTURE)
         return core_fail(err, CORE_ENOTIMPL, "%.*s queries are not implemented yet",
                          CORE_STR_FMT(seg[0]));

@@ -47,14 +47,24 @@ drop(xmlNode *n)
     xmlFreeNode(n);
 }
 
-/* A stub keeps identification and names; a complete stub also descriptions and annotations. */
+/* The children the 2.1 schema requires of an artefact even as a stub: a ProvisionAgreement
+ * without its StructureUsage and DataProvider is not valid SDMX-ML. */
+static int
+schema_required(dsd_kind kind, const xmlNode *c)
+{
+    return kind == DSD_KIND_PROVISIONAGREEMENT &&
+           (sdmx__is(c, "StructureUsage") || sdmx__is(c, "DataProvider"));
+}
+
+/* A stub keeps identification, names and what the schema requires; a complete stub also
+ * descriptions and annotations. */
 static void
-make_stub(xmlNode *el, int complete)
+make_stub(xmlNode *el, dsd_kind kind, int complete)
 {
     xmlNode *c = el->children;
     while (c != NULL) {
         xmlNode *next = c->next;
-        int keep = sdmx__is(c, "Name") ||
+        int keep = sdmx__is(c, "Name") || schema_required(kind, c) ||
                    (complete && (sdmx__is(c, "Description") || sdmx__is(c, "Annotations")));
         if (!keep)
             drop(c);
@@ -145,7 +155,7 @@ sdmx__artefact_tree(core_arena_t *a, const sdmx_result_item_t *it, core_err_t *e
     if (el == NULL)
         return NULL;
     if (it->show != SDMX_SHOW_FULL)
-        make_stub(el, it->show == SDMX_SHOW_COMPLETESTUB);
+        make_stub(el, it->art.ref.kind, it->show == SDMX_SHOW_COMPLETESTUB);
     else if (it->filtered)
         apply_filter(a, el, it);
     return el;

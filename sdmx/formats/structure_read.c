@@ -155,6 +155,14 @@ read_artefact(struct reader *r, dsd_kind kind, const xmlNode *el)
                        dsd_kind_info(kind)->element);
         return;
     }
+    int line = el->line;
+    const char *why = sdmx__schema_problem(r->a, kind, el, &line);
+    if (why != NULL) {
+        dsd_report_add(r->report, DSD_SEV_ERROR, "schema", NULL,
+                       "%s:%d: %s: %s, which SDMX-ML 2.1 does not allow", r->name, line,
+                       dsd_ref_label(r->a, &art->ref), why);
+        return;
+    }
     core_vec_t refs = {0};
     collect_refs(r, art, &refs, el, 0);
     art->refs = core_arena_alloc(r->a, (refs.len + 1) * sizeof *art->refs);

@@ -125,6 +125,18 @@ ensure_flow(struct loader *l, const dsd_ref_t *dsd, core_err_t *err)
                          dsd_ref_label(l->a, &l->flow), e.code ? "no DSD" : dsd_ref_label(l->a, &its),
                          dsd_ref_label(l->a, dsd));
     }
+    /* the ids checked as a message's would be (sdmx__schema_problem): they go into every
+     * answer about the dataflow */
+    const char *agency = core_arena_printf(l->a, "%.*s", CORE_STR_FMT(l->flow.agency));
+    const char *id = core_arena_printf(l->a, "%.*s", CORE_STR_FMT(l->flow.id));
+    const char *version = core_arena_printf(l->a, "%.*s", CORE_STR_FMT(l->flow.version));
+    if (!sdmx__id_matches(SDMX_PAT_NESTED_NCNAME, agency) || !sdmx__id_matches(SDMX_PAT_ID, id) ||
+        !sdmx__id_matches(SDMX_PAT_VERSION, version))
+        return core_fail(err, CORE_ESEMANTIC,
+                         "%s: the new dataflow's agency, id or version is off the SDMX-ML 2.1 "
+                         "patterns (agency [A-Za-z][A-Za-z0-9_-]* parts joined by dots, id "
+                         "[A-Za-z0-9_@$-]+, version [0-9]+ parts joined by dots)",
+                         l->name);
     dsd_artefact_t *df = core_arena_zalloc(l->a, sizeof *df);
     df->ref = l->flow;
     df->refs = core_arena_alloc(l->a, sizeof *df->refs);
@@ -132,7 +144,10 @@ ensure_flow(struct loader *l, const dsd_ref_t *dsd, core_err_t *err)
     df->nrefs = 1;
     core_buf_t b;
     core_buf_init(&b);
-    core_buf_printf(&b, "<str:Dataflow urn=\"%s\" agencyID=\"", dsd_ref_urn(l->a, &l->flow));
+    const char *urn = dsd_ref_urn(l->a, &l->flow);
+    core_buf_adds(&b, "<str:Dataflow urn=\"");
+    core_buf_add_xml(&b, urn, strlen(urn));
+    core_buf_adds(&b, "\" agencyID=\"");
     core_buf_add_xml(&b, l->flow.agency.ptr, l->flow.agency.len);
     core_buf_adds(&b, "\" id=\"");
     core_buf_add_xml(&b, l->flow.id.ptr, l->flow.id.len);

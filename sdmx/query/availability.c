@@ -84,32 +84,47 @@ write_period(core_buf_t *out, const char *el, int64_t t)
     core_buf_printf(out, "<com:%s isInclusive=\"true\">%s</com:%s>", el, iso, el);
 }
 
+/* An XML attribute; every value goes through core_buf_add_xml, ids included. */
+static void
+add_attr(core_buf_t *out, const char *name, core_str_t value)
+{
+    core_buf_addc(out, ' ');
+    core_buf_adds(out, name);
+    core_buf_adds(out, "=\"");
+    core_buf_add_xml(out, value.ptr, value.len);
+    core_buf_addc(out, '"');
+}
+
 static void
 write_constraint(struct avail *s, core_buf_t *out, const char *id, core_str_t version,
                  const dsd_ref_t *flow, const dsd_structure_t *dsd, size_t only,
                  const sdmx_availability_query_t *q)
 {
-    core_buf_printf(out,
-                    "<str:ContentConstraint agencyID=\"%.*s\" id=\"%s\" version=\"%.*s\" "
-                    "isExternalReference=\"false\" isFinal=\"false\" type=\"Actual\">",
-                    CORE_STR_FMT(flow->agency), id, CORE_STR_FMT(version));
+    core_buf_adds(out, "<str:ContentConstraint");
+    add_attr(out, "agencyID", flow->agency);
+    add_attr(out, "id", core_str_c(id));
+    add_attr(out, "version", version);
+    core_buf_adds(out, " isExternalReference=\"false\" isFinal=\"false\" type=\"Actual\">");
     core_buf_printf(out,
                     "<com:Annotations><com:Annotation id=\"obs_count\"><com:AnnotationTitle>%llu"
                     "</com:AnnotationTitle><com:AnnotationType>sdmx_metrics</com:AnnotationType>"
                     "</com:Annotation></com:Annotations>",
                     (unsigned long long)s->nobs);
-    core_buf_printf(out, "<com:Name xml:lang=\"en\">Data available in %.*s (mode %s)</com:Name>",
-                    CORE_STR_FMT(flow->id), q->available ? "available" : "exact");
-    core_buf_printf(out,
-                    "<str:ConstraintAttachment><str:Dataflow><Ref agencyID=\"%.*s\" id=\"%.*s\" "
-                    "version=\"%.*s\" class=\"Dataflow\" package=\"datastructure\"/></str:Dataflow>"
-                    "</str:ConstraintAttachment><str:CubeRegion include=\"true\">",
-                    CORE_STR_FMT(flow->agency), CORE_STR_FMT(flow->id),
-                    CORE_STR_FMT(flow->version));
+    core_buf_adds(out, "<com:Name xml:lang=\"en\">Data available in ");
+    core_buf_add_xml(out, flow->id.ptr, flow->id.len);
+    core_buf_printf(out, " (mode %s)</com:Name>", q->available ? "available" : "exact");
+    core_buf_adds(out, "<str:ConstraintAttachment><str:Dataflow><Ref");
+    add_attr(out, "agencyID", flow->agency);
+    add_attr(out, "id", flow->id);
+    add_attr(out, "version", flow->version);
+    core_buf_adds(out, " class=\"Dataflow\" package=\"datastructure\"/></str:Dataflow>"
+                       "</str:ConstraintAttachment><str:CubeRegion include=\"true\">");
     for (size_t d = 0; d < s->ndims; d++) {
         if (only != SIZE_MAX && only != d)
             continue;
-        core_buf_printf(out, "<com:KeyValue id=\"%s\">", dsd->dims[d].id);
+        core_buf_adds(out, "<com:KeyValue");
+        add_attr(out, "id", core_str_c(dsd->dims[d].id));
+        core_buf_addc(out, '>');
         for (size_t byte = 0; byte < s->seen_cap[d]; byte++)
             for (unsigned bit = 0; bit < 8; bit++)
                 if (s->seen[d][byte] & (1u << bit)) {
@@ -121,8 +136,9 @@ write_constraint(struct avail *s, core_buf_t *out, const char *id, core_str_t ve
         core_buf_adds(out, "</com:KeyValue>");
     }
     if (s->nobs > 0 && (only == SIZE_MAX || only == s->ndims)) {
-        core_buf_printf(out, "<com:KeyValue id=\"%s\"><com:TimeRange>",
-                        dsd->time.id ? dsd->time.id : "TIME_PERIOD");
+        core_buf_adds(out, "<com:KeyValue");
+        add_attr(out, "id", core_str_c(dsd->time.id ? dsd->time.id : "TIME_PERIOD"));
+        core_buf_adds(out, "><com:TimeRange>");
         write_period(out, "StartPeriod", s->start);
         write_period(out, "EndPeriod", s->end - 1);
         core_buf_adds(out, "</com:TimeRange></com:KeyValue>");

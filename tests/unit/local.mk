@@ -5,6 +5,7 @@ tests_unit_test_core_LDADD = libcore.a
 tests_unit_test_dsd_SOURCES = tests/unit/test_dsd.c tests/unit/tap.h
 tests_unit_test_dsd_LDADD = libdsd.a libcore.a $(ICU_LIBS)
 tests_unit_test_sdmx_SOURCES = tests/unit/test_sdmx.c tests/unit/tap.h
+tests_unit_test_sdmx_CFLAGS = $(AM_CFLAGS) $(XML_CFLAGS)
 tests_unit_test_sdmx_LDADD = libsdmx_formats.a libdsd.a libcore.a $(XSLT_LIBS) $(XML_LIBS) \
 	$(YAJL_LIBS) $(ICU_LIBS)
 check_PROGRAMS += tests/unit/test_period

@@ -1,5 +1,5 @@
 #include <config.h>
-#include "sdmx/sdmx.h"
+#include "sdmx/sdmx_int.h"
 #include "dsd/model.h"
 
 #include <string.h>
@@ -359,6 +359,72 @@ test_measure_dimension(void)
     core_arena_free(a);
 }
 
+/* The identification patterns of the 2.1 schema (SDMXCommonReferences.xsd). */
+static void
+test_ids(void)
+{
+    static const struct {
+        sdmx_id_pattern p;
+        const char *s;
+        int ok;
+    } cases[] = {
+        {SDMX_PAT_ID, "CL_FREQ", 1},          {SDMX_PAT_ID, "$A@1-b", 1},
+        {SDMX_PAT_ID, "010", 1},              {SDMX_PAT_ID, "", 0},
+        {SDMX_PAT_ID, "A.B", 0},              {SDMX_PAT_ID, "A&B", 0},
+        {SDMX_PAT_ID, "A B", 0},              {SDMX_PAT_ID, "A\"B", 0},
+        {SDMX_PAT_NCNAME, "CL_FREQ", 1},      {SDMX_PAT_NCNAME, "1CL", 0},
+        {SDMX_PAT_NCNAME, "_T", 0},           {SDMX_PAT_NCNAME, "A$", 0},
+        {SDMX_PAT_NESTED_NCNAME, "ESTAT", 1}, {SDMX_PAT_NESTED_NCNAME, "SDMX.UNSD-1", 1},
+        {SDMX_PAT_NESTED_NCNAME, "A.", 0},    {SDMX_PAT_NESTED_NCNAME, ".A", 0},
+        {SDMX_PAT_NESTED_NCNAME, "A..B", 0},  {SDMX_PAT_NESTED_NCNAME, "A.1B", 0},
+        {SDMX_PAT_NESTED_NCNAME, "A&B", 0},   {SDMX_PAT_VERSION, "1.0", 1},
+        {SDMX_PAT_VERSION, "2", 1},           {SDMX_PAT_VERSION, "1.0.12", 1},
+        {SDMX_PAT_VERSION, "1.0a", 0},        {SDMX_PAT_VERSION, "1..0", 0},
+        {SDMX_PAT_VERSION, "", 0},            {SDMX_PAT_VERSION, "1.", 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        ok(sdmx__id_matches(cases[i].p, cases[i].s) == cases[i].ok, "pattern %d %s \"%s\"",
+           (int)cases[i].p, cases[i].ok ? "takes" : "refuses", cases[i].s);
+    ok(!sdmx__id_matches(SDMX_PAT_ID, NULL), "no id matches nothing");
+}
+
+/* /schema/{context}/{agencyID}/{resourceID}/{version} */
+static void
+test_schema_query(void)
+{
+    core_arena_t *a = core_arena_new();
+    sdmx_query_t q;
+    core_err_t err = {0};
+    ok(parse(a, "schema/dataflow/SDMXD/DF_SDG/1.0", "dimensionAtObservation=REF_AREA", &q,
+             &err) == CORE_OK &&
+           q.type == SDMX_QUERY_SCHEMA && q.schema.context == DSD_KIND_DATAFLOW &&
+           core_str_eq_c(q.schema.id, "DF_SDG") && core_str_eq_c(q.schema.version, "1.0") &&
+           core_str_eq_c(q.schema.dim_at_obs, "REF_AREA") && !q.schema.explicit_measure,
+       "a schema query");
+    ok(parse(a, "schema/provisionagreement/SDMXD/PA/latest", "explicitMeasure=true", &q,
+             &err) == CORE_OK &&
+           q.schema.context == DSD_KIND_PROVISIONAGREEMENT && q.schema.version.len == 0 &&
+           q.schema.explicit_measure,
+       "latest and explicitMeasure");
+    ok(parse(a, "schema/datastructure/SDMXD/DSD", "", &q, &err) == CORE_OK &&
+           q.schema.context == DSD_KIND_DATASTRUCTURE && q.schema.version.len == 0,
+       "the version may be left out");
+    ok(parse(a, "schema/codelist/SDMXD/CL/1.0", "", &q, &err) == CORE_ESYNTAX, "bad context");
+    ok(parse(a, "schema/metadataflow/SDMXD/M/1.0", "", &q, &err) == CORE_ENOTIMPL,
+       "metadata contexts are not built");
+    ok(parse(a, "schema/dataflow/A%26B/DF/1.0", "", &q, &err) == CORE_ESYNTAX &&
+           strstr(err.msg, "'A&B' is not an agency id") != NULL,
+       "an agency off its pattern, quoted as path segments are");
+    ok(parse(a, "schema/dataflow/A/DF/1.x", "", &q, &err) == CORE_ESYNTAX, "a bad version");
+    ok(parse(a, "schema/dataflow/A/DF/1.0", "dimensionAtObservation=%3C", &q, &err) ==
+           CORE_ESYNTAX,
+       "a bad dimensionAtObservation");
+    ok(parse(a, "schema/dataflow/A/DF/1.0", "explicitMeasure=1", &q, &err) == CORE_ESYNTAX,
+       "a bad explicitMeasure");
+    ok(parse(a, "schema/dataflow/A", "", &q, &err) == CORE_ESYNTAX, "too few segments");
+    core_arena_free(a);
+}
+
 int
 main(void)
 {
@@ -366,5 +432,7 @@ main(void)
     test_reader();
     test_merge();
     test_measure_dimension();
+    test_ids();
+    test_schema_query();
     return tap_done();
 }
