@@ -1995,28 +1995,30 @@ store_obs_next(store_series_iter_t *it, store_obs_t *out, core_err_t *err)
 
 /* ---- the change log ------------------------------------------------------------------------ */
 
-/* The first commit made after the instant after_us (microseconds); 0 when none. */
-static uint64_t
-first_commit_after(store_view_t *v, int64_t after_us)
+/* The first commit made after the instant after_us (microseconds) into *first; 0 when none.
+ * A failed read is an error, not "no commit": that would answer "nothing changed". */
+static core_rc
+first_commit_after(store_view_t *v, int64_t after_us, uint64_t *first, core_err_t *err)
 {
     MDB_cursor *cur;
-    uint64_t first = 0;
-    if (mdb_cursor_open(v->txn, v->reg->commits, &cur) != 0)
-        return 0;
+    *first = 0;
+    int m = mdb_cursor_open(v->txn, v->reg->commits, &cur);
+    if (m != 0)
+        return store__fail(err, m, "cursor");
     MDB_val k, val;
     /* commits are few and recent ones are asked for: walk back from the newest */
-    for (int m = mdb_cursor_get(cur, &k, &val, MDB_LAST); m == 0;
+    for (m = mdb_cursor_get(cur, &k, &val, MDB_LAST); m == 0;
          m = mdb_cursor_get(cur, &k, &val, MDB_PREV)) {
         int64_t us;
-        if (val.mv_size != sizeof us)
+        if (val.mv_size != sizeof us || k.mv_size != 8)
             continue;
         memcpy(&us, val.mv_data, sizeof us);
         if (us <= after_us)
             break;
-        first = get_u64(k.mv_data);
+        *first = get_u64(k.mv_data);
     }
     mdb_cursor_close(cur);
-    return first;
+    return m == 0 || m == MDB_NOTFOUND ? CORE_OK : store__fail(err, m, "read the commits");
 }
 
 static int
@@ -2078,9 +2080,9 @@ store_cube_changes(store_cube_t *c, int64_t after_us, store_change_t **out, size
 {
     *out = NULL;
     *n = 0;
-    *min_commit = first_commit_after(c->v, after_us);
-    if (*min_commit == 0)
-        return CORE_OK;
+    core_rc rc0 = first_commit_after(c->v, after_us, min_commit, err);
+    if (rc0 != CORE_OK || *min_commit == 0)
+        return rc0;
     MDB_cursor *cur;
     int m = mdb_cursor_open(c->v->txn, c->v->reg->changes, &cur);
     if (m != 0)

@@ -244,6 +244,39 @@ test_changes(store_t *r)
     core_arena_free(a);
 }
 
+/* updatedAfter reads the commits and the change log through cursors: a cursor that fails
+ * (here: a table handle LMDB does not know) is an error that reaches the caller, never "no
+ * changes" (which the data query would answer with a 404). */
+static void
+test_changes_cursor_error(store_t *r)
+{
+    core_arena_t *a = core_arena_new();
+    store_view_t *v;
+    store_cube_t *c;
+    core_err_t err = {0};
+    store_view_begin(r, a, &v, &err);
+    store_cube_open(v, &flow, &c, &err);
+    store_change_t *ch;
+    size_t n = 0;
+    uint64_t min_commit = 0;
+    MDB_dbi saved = r->commits;
+    r->commits = 999; /* not a table of this environment */
+    core_rc rc = store_cube_changes(c, 0, &ch, &n, &min_commit, &err);
+    r->commits = saved;
+    ok(rc == CORE_EIO && strstr(err.msg, "store:") != NULL,
+       "a failed cursor on the commits is an error (%d: %s)", rc, err.msg);
+    core_err_clear(&err);
+    saved = r->changes;
+    r->changes = 999;
+    rc = store_cube_changes(c, 0, &ch, &n, &min_commit, &err);
+    r->changes = saved;
+    ok(rc == CORE_EIO, "a failed cursor on the change log is an error (%d: %s)", rc, err.msg);
+    core_err_clear(&err);
+    ok(store_cube_changes(c, 0, &ch, &n, &min_commit, &err) == CORE_OK && n > 0,
+       "with the tables back, the changes read (%zu series)", n);
+    core_arena_free(a);
+}
+
 /* A full disk, quota or map is CORE_ENOSPACE (507), saying so; other failures stay EIO. */
 static void
 test_storage_errors(void)
@@ -329,6 +362,7 @@ main(void)
     test_filters(r);
     test_periods(r);
     test_changes(r);
+    test_changes_cursor_error(r);
     store_close(r);
     test_storage_errors();
     test_trim(dir);
