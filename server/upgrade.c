@@ -5,9 +5,9 @@
 #include <stdio.h>
 #include <string.h>
 
-/* sdmxd upgrade: carries a store written by the previous release (artefacts kept as their
- * SDMX-ML 2.1 text only) over to this one (each artefact with its information model), in
- * place. The registry walks the store; the SDMX-ML reader here builds the models, since the
+/* sdmxd upgrade: carries a store written by an earlier release (layout 4: without the table
+ * of the history of observations; layout 3: artefacts kept as their SDMX-ML 2.1 text only)
+ * over to this one (each artefact with its information model, a history table), in place. The registry walks the store; the SDMX-ML reader here builds the models, since the
  * registry reads no XML. */
 
 static const char usage_upgrade[] =
@@ -16,7 +16,8 @@ static const char usage_upgrade[] =
     "Carries the store at DIR, written by an earlier sdmxd, over to the layout this sdmxd\n"
     "reads, in place and all at once: every stored artefact is read again from its SDMX-ML\n"
     "and stored with its information model. Data, tokens, data providers, submissions and\n"
-    "the change log stay as they are. Stop the server that serves DIR first. A store in the\n"
+    "the change log stay as they are; the history of observations (includeHistory) starts\n"
+    "empty. Stop the server that serves DIR first. A store in the\n"
     "current layout is re-encoded, which changes nothing it answers.\n";
 
 static core_rc

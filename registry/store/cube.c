@@ -21,6 +21,11 @@
  *   changes u64 commit, series key [, period key] -> 'U' (series added or changed),
  *                                                     'X' (series deleted), 'D' + period
  *                                                     (observation deleted)
+ *   history series key, period key, u64 commit   -> u64 commit, u8 how, u8 n, period, u16 n,
+ *           that replaced or deleted it          value, u16 n, attribute blob: a value that
+ *                                                was stored, from the commit that wrote it to
+ *                                                the one that took it away, 'R' (another
+ *                                                value took its place) or 'D' (deleted)
  * An attribute blob is a run of (u8 id length, id, u16 value length, value).
  * Observations are kept one record per series (a block) rather than one per observation: the
  * series key is stored once instead of on every observation, a load puts a record per series
@@ -28,13 +33,27 @@
  * number the series gets when its record is made, which grows with each new series: the
  * blocks of a load then go after every stored one, so LMDB appends them to full pages
  * instead of splitting pages in half. Measured on 2.47 M SDG observations: see
- * docs/performance.md. */
+ * docs/performance.md.
+ * The history holds only what was taken away: a load of new observations writes none, and
+ * an observation given again unchanged writes none. Every version of an observation is then
+ * its history rows (in the order of the commits that ended them) and its stored entry, so
+ * that the cube as of a commit, or the versions a commit wrote, are read from the series'
+ * block and its history rows side by side, both in period-key order (see obs_step). A
+ * series deleted whole has history rows only: reading versions walks the series and the
+ * history tables side by side too. */
 
 #define CUBE_MAX_DIMS 64
 #define SERIES_KEY_MAX (4 + 4 * CUBE_MAX_DIMS)
 #define OBS_KEY_MAX (SERIES_KEY_MAX + DSD_PERIOD_KEY)
 #define BLOCK_KEY 8    /* u32 flow, u32 block */
 #define SERIES_HDR 12  /* a series record: u64 commit, u32 block, then the attributes */
+
+typedef struct entry {
+    const unsigned char *pkey;
+    uint64_t commit;
+    core_str_t period, value, attrs;
+    size_t len; /* bytes of the whole entry */
+} entry_t; /* an observation of a block (see entry_decode) */
 
 struct store_cube_txn {
     store_t *reg;
@@ -96,6 +115,7 @@ struct store_cube_txn {
     core_buf_t seen, seen_slots;
     size_t nseen, nseen_slots;
     uint64_t deletions; /* observations whose deletion t logged */
+    core_buf_t hist;    /* the history row being written */
 };
 
 struct block {
@@ -148,6 +168,22 @@ struct store_series_iter {
     int seeked; /* key holds where the scan resumes (store_series_iter_seek) */
     int64_t from, to;
     uint64_t min_commit; /* observations stamped before it are skipped */
+    /* the versions given (see store_series_iter_versions): the series walk the series and
+     * the history tables side by side, the next series of each kept until given */
+    store_versions which;
+    uint64_t vcommit;
+    MDB_cursor *hcur;
+    int lhave, ldone, hhave, hdone;
+    store_series_t lser;
+    uint32_t lblock;
+    unsigned char lkey[SERIES_KEY_MAX], hkey[SERIES_KEY_MAX];
+    unsigned char hpos[SERIES_KEY_MAX]; /* where the history walk goes on */
+    unsigned char cur[SERIES_KEY_MAX];  /* the series given */
+    /* its observations: the next entry of its block and of its history rows to give */
+    int l_ok, h_ok, h_started, h_end;
+    entry_t le, he;
+    uint64_t h_until;
+    int h_deleted;
 };
 
 
@@ -245,12 +281,27 @@ blob_merge(core_buf_t *out, core_str_t old, const dsd_kv_t *attrs, size_t n)
 /* Past this, the cached blocks go to the store: a bound on the heap a write uses. */
 #define BLOCK_CACHE_BYTES ((size_t)32 << 20)
 
-typedef struct entry {
-    const unsigned char *pkey;
-    uint64_t commit;
-    core_str_t period, value, attrs;
-    size_t len; /* bytes of the whole entry */
-} entry_t;
+/* Decodes what follows the period key and commit of an entry (n bytes left): period, value
+ * and attributes; the bytes it takes, 0 when it is damaged. */
+static size_t
+tail_decode(const unsigned char *q, size_t n, entry_t *e)
+{
+    if (n < 5)
+        return 0;
+    size_t pl = q[0];
+    if (n < 5 + pl)
+        return 0;
+    size_t vl = (size_t)q[1 + pl] << 8 | q[2 + pl];
+    if (n < 5 + pl + vl)
+        return 0;
+    size_t al = (size_t)q[3 + pl + vl] << 8 | q[4 + pl + vl];
+    if (n < 5 + pl + vl + al)
+        return 0;
+    e->period = (core_str_t){(const char *)q + 1, pl};
+    e->value = (core_str_t){(const char *)q + 3 + pl, vl};
+    e->attrs = (core_str_t){(const char *)q + 5 + pl + vl, al};
+    return 5 + pl + vl + al;
+}
 
 /* Decodes the entry at p (n bytes left in the block); 0 when it is damaged. */
 static int
@@ -259,21 +310,12 @@ entry_decode(const unsigned char *p, size_t n, entry_t *e)
     const size_t o = DSD_PERIOD_KEY + 8;
     if (n < ENTRY_FIXED)
         return 0;
-    size_t pl = p[o];
-    if (n < ENTRY_FIXED + pl)
-        return 0;
-    size_t vl = (size_t)p[o + 1 + pl] << 8 | p[o + 2 + pl];
-    if (n < ENTRY_FIXED + pl + vl)
-        return 0;
-    size_t al = (size_t)p[o + 3 + pl + vl] << 8 | p[o + 4 + pl + vl];
-    if (n < ENTRY_FIXED + pl + vl + al)
+    size_t tl = tail_decode(p + o, n - o, e);
+    if (tl == 0)
         return 0;
     e->pkey = p;
     e->commit = get_u64(p + DSD_PERIOD_KEY);
-    e->period = (core_str_t){(const char *)p + o + 1, pl};
-    e->value = (core_str_t){(const char *)p + o + 3 + pl, vl};
-    e->attrs = (core_str_t){(const char *)p + o + 5 + pl + vl, al};
-    e->len = ENTRY_FIXED + pl + vl + al;
+    e->len = o + tl;
     return 1;
 }
 
@@ -285,6 +327,9 @@ entry_obs(const entry_t *e, store_obs_t *out)
     out->period = e->period;
     out->value = e->value;
     out->attrs = e->attrs;
+    out->commit = e->commit;
+    out->until = 0;
+    out->deleted = 0;
 }
 
 /* Writes an entry into b: the attributes are old's with attrs over them. */
@@ -681,6 +726,7 @@ abort_deferred(void *arg)
     core_buf_dispose(&t->seen);
     core_buf_dispose(&t->seen_slots);
     t->nseen = t->nseen_slots = 0;
+    core_buf_dispose(&t->hist);
 }
 
 static int
@@ -964,6 +1010,67 @@ may_have_deletions(store_cube_txn_t *t, const unsigned char *sk, size_t slen)
     int yes = m == 0 && k.mv_size > 8 + slen && memcmp(k.mv_data, ik, 8 + slen) == 0;
     mdb_cursor_close(cur);
     return yes;
+}
+
+/* ---- the history of observations ---------------------------------------------------------- */
+
+#define HIST_KEY_MAX (OBS_KEY_MAX + 8)
+#define HIST_HDR 9 /* u64 commit that wrote it, u8 how */
+
+static size_t
+hist_key(unsigned char *out, const unsigned char *skey, size_t slen, const unsigned char *pkey,
+         uint64_t end)
+{
+    memcpy(out, skey, slen);
+    memcpy(out + slen, pkey, DSD_PERIOD_KEY);
+    put_u64(out + slen + DSD_PERIOD_KEY, end);
+    return slen + DSD_PERIOD_KEY + 8;
+}
+
+/* Turns the history row of the observation pkey that this commit ended, when there is one,
+ * into how: an observation written again after its deletion in this commit was replaced,
+ * one deleted after its replacement was deleted. */
+static core_rc
+history_mark(store_cube_txn_t *t, const unsigned char *skey, size_t slen, const unsigned char *pkey,
+             char how, core_err_t *err)
+{
+    unsigned char kb[HIST_KEY_MAX];
+    MDB_val k = {hist_key(kb, skey, slen, pkey, t->commit), kb}, v;
+    int m = mdb_get(t->txn, t->reg->history, &k, &v);
+    if (m == MDB_NOTFOUND || (m == 0 && (v.mv_size < HIST_HDR ||
+                                         ((const char *)v.mv_data)[8] == how)))
+        return CORE_OK;
+    if (m != 0)
+        return store__fail(err, m, "get history");
+    core_buf_reset(&t->hist);
+    core_buf_add(&t->hist, v.mv_data, v.mv_size);
+    t->hist.ptr[8] = how;
+    v = (MDB_val){t->hist.len, t->hist.ptr};
+    m = mdb_put(t->txn, t->reg->history, &k, &v, 0);
+    return m == 0 ? CORE_OK : store__fail(err, m, "put history");
+}
+
+/* Keeps the stored entry e of the series skey, which this commit replaces (how 'R') or
+ * deletes ('D'), as a history row. An entry this very commit wrote was never seen by a
+ * reader: it has no version of its own (a deletion marks the row of the value before it). */
+static core_rc
+history_put(store_cube_txn_t *t, const unsigned char *skey, size_t slen, const entry_t *e, char how,
+            core_err_t *err)
+{
+    uint64_t start = e->commit & ~ENTRY_MARKS;
+    if (start == t->commit)
+        return how == 'D' ? history_mark(t, skey, slen, e->pkey, how, err) : CORE_OK;
+    unsigned char kb[HIST_KEY_MAX], c8[8];
+    MDB_val k = {hist_key(kb, skey, slen, e->pkey, t->commit), kb};
+    const size_t o = DSD_PERIOD_KEY + 8;
+    put_u64(c8, start);
+    core_buf_reset(&t->hist);
+    core_buf_add(&t->hist, c8, 8);
+    core_buf_addc(&t->hist, how);
+    core_buf_add(&t->hist, e->pkey + o, e->len - o);
+    MDB_val v = {t->hist.len, t->hist.ptr};
+    int m = mdb_put(t->txn, t->reg->history, &k, &v, 0);
+    return m == 0 ? CORE_OK : store__fail(err, m, "put history");
 }
 
 void
@@ -1382,13 +1489,19 @@ store_cube_put_obs(store_cube_txn_t *t, const core_str_t *codes, const unsigned 
         t->counts.obs_unchanged++;
         return t->block_bytes > BLOCK_CACHE_BYTES ? flush_blocks(t, 0, err) : CORE_OK;
     }
+    /* a stored value it changes becomes history (before block_put moves its bytes); one this
+     * transaction wrote is not stored yet, and the same value again changes nothing */
+    if (old.len > 0 && was != t->commit && !same_entry(&t->scratch, &old) &&
+        (rc = history_put(t, t->last_key, slen, &old, 'R', err)) != CORE_OK)
+        return rc;
     block_put(t, b, &t->scratch, at, old.len);
     if (old.len == 0) {
         t->counts.obs_added++;
         if (b->dels < 0)
             b->dels = may_have_deletions(t, t->last_key, slen);
-        if (b->dels && (rc = log_change(t, t->last_key, slen, pkey, 'R', CORE_STR_NULL, err)) !=
-                           CORE_OK)
+        if (b->dels && ((rc = log_change(t, t->last_key, slen, pkey, 'R', CORE_STR_NULL, err)) !=
+                            CORE_OK ||
+                        (rc = history_mark(t, t->last_key, slen, pkey, 'R', err)) != CORE_OK))
             return rc;
     } else if (!*twice) {
         t->counts.obs_updated++;
@@ -1536,7 +1649,8 @@ log_deleted(store_cube_txn_t *t, const unsigned char *skey, size_t slen, const e
     t->counts.obs_deleted++;
     t->deletions++;
     t->changed = 1;
-    return log_change(t, skey, slen, e->pkey, 'D', e->period, err);
+    core_rc rc = history_put(t, skey, slen, e, 'D', err);
+    return rc != CORE_OK ? rc : log_change(t, skey, slen, e->pkey, 'D', e->period, err);
 }
 
 /* Deletes one observation of the series (pkey) or all of them and the series (pkey NULL). */
@@ -1800,6 +1914,8 @@ close_cursors(void *arg)
     store_series_iter_t *it = arg;
     if (it->scur)
         mdb_cursor_close(it->scur);
+    if (it->hcur)
+        mdb_cursor_close(it->hcur);
 }
 
 core_rc
@@ -1892,8 +2008,10 @@ series_out(store_series_iter_t *it, const MDB_val *v, store_series_t *out, core_
     return CORE_OK;
 }
 
-core_rc
-store_series_iter_next(store_series_iter_t *it, store_series_t *out, core_err_t *err)
+static core_rc versions_next(store_series_iter_t *it, store_series_t *out, core_err_t *err);
+
+static core_rc
+live_next(store_series_iter_t *it, store_series_t *out, core_err_t *err)
 {
     const store_key_filter_t *f = it->filter;
     size_t nd = it->c->ndims;
@@ -1938,6 +2056,13 @@ store_series_iter_next(store_series_iter_t *it, store_series_t *out, core_err_t 
     }
 }
 
+core_rc
+store_series_iter_next(store_series_iter_t *it, store_series_t *out, core_err_t *err)
+{
+    return it->which == STORE_VERSIONS_CURRENT ? live_next(it, out, err)
+                                               : versions_next(it, out, err);
+}
+
 void
 store_series_iter_seek(store_series_iter_t *it, const uint32_t *ids)
 {
@@ -1947,6 +2072,210 @@ store_series_iter_seek(store_series_iter_t *it, const uint32_t *ids)
     it->started = 0;
     it->done = 0;
     it->seeked = 1;
+    memcpy(it->hpos, it->key, it->klen);
+    it->lhave = it->ldone = it->hhave = it->hdone = 0;
+}
+
+void
+store_series_iter_versions(store_series_iter_t *it, store_versions which, uint64_t commit)
+{
+    uint32_t first[CUBE_MAX_DIMS] = {0};
+    it->which = which;
+    it->vcommit = commit;
+    store_series_iter_seek(it, first);
+}
+
+/* The series key after k (klen bytes, the flow's 4 first); 0 when none. */
+static int
+key_successor(unsigned char *k, size_t klen)
+{
+    for (size_t i = klen; i-- > 4;)
+        if (++k[i] != 0)
+            return 1;
+    return 0;
+}
+
+/* The next series of the history (at or after it->hpos) that passes the filter, to hkey. */
+static core_rc
+hist_next_series(store_series_iter_t *it, core_err_t *err)
+{
+    int m;
+    if (it->hcur == NULL && (m = mdb_cursor_open(it->c->v->txn, it->c->v->reg->history,
+                                                 &it->hcur)) != 0)
+        return store__fail(err, m, "cursor");
+    for (;;) {
+        MDB_val k = {it->klen, it->hpos}, v;
+        m = mdb_cursor_get(it->hcur, &k, &v, MDB_SET_RANGE);
+        if (m == MDB_NOTFOUND || (m == 0 && (k.mv_size < it->klen ||
+                                             memcmp(k.mv_data, it->hpos, 4) != 0))) {
+            it->hdone = 1;
+            return CORE_ENOTFOUND;
+        }
+        if (m != 0)
+            return store__fail(err, m, "scan history");
+        memcpy(it->hkey, k.mv_data, it->klen);
+        int pass = 1;
+        for (size_t d = 0; d < it->c->ndims && pass; d++)
+            pass = store_key_filter_allows_code(it->filter, d, get_u32(it->hkey + 4 + 4 * d));
+        memcpy(it->hpos, it->hkey, it->klen);
+        if (!key_successor(it->hpos, it->klen))
+            it->hdone = 1; /* (after this one) */
+        if (pass) {
+            it->hhave = 1;
+            return CORE_OK;
+        }
+        if (it->hdone)
+            return CORE_ENOTFOUND;
+    }
+}
+
+/* The next series of the store or of the history, in key order. */
+static core_rc
+versions_next(store_series_iter_t *it, store_series_t *out, core_err_t *err)
+{
+    core_rc rc;
+    if (!it->lhave && !it->ldone) {
+        rc = live_next(it, &it->lser, err);
+        if (rc == CORE_ENOTFOUND)
+            it->ldone = 1;
+        else if (rc != CORE_OK)
+            return rc;
+        else {
+            it->lhave = 1;
+            memcpy(it->lkey, it->key, it->klen);
+            it->lblock = it->block_no;
+        }
+    }
+    if (!it->hhave && !it->hdone && (rc = hist_next_series(it, err)) != CORE_OK &&
+        rc != CORE_ENOTFOUND)
+        return rc;
+    if (!it->lhave && !it->hhave)
+        return CORE_ENOTFOUND;
+    int c = !it->lhave ? 1 : !it->hhave ? -1 : memcmp(it->lkey, it->hkey, it->klen);
+    if (c <= 0) {
+        memcpy(it->cur, it->lkey, it->klen);
+        *out = it->lser;
+        it->block_no = it->lblock;
+        it->lhave = 0;
+        it->hhave = it->hhave && c != 0;
+    } else {
+        memcpy(it->cur, it->hkey, it->klen);
+        *out = (store_series_t){0};
+        it->block_no = 0; /* deleted: no block */
+        it->hhave = 0;
+    }
+    for (size_t d = 0; d < it->c->ndims; d++)
+        it->ids[d] = get_u32(it->cur + 4 + 4 * d);
+    out->ids = it->ids;
+    return CORE_OK;
+}
+
+/* Whether it gives the version [start, until) of an observation (until 0: stored still). */
+static int
+version_wanted(const store_series_iter_t *it, uint64_t start, uint64_t until, int deleted)
+{
+    uint64_t c = it->vcommit;
+    switch (it->which) {
+    case STORE_VERSIONS_AS_OF: return start <= c && (until == 0 || until > c);
+    case STORE_VERSIONS_WRITTEN_AT: return start == c;
+    case STORE_VERSIONS_DELETED_AT: return until == c && deleted;
+    default: return 1;
+    }
+}
+
+static int
+overlaps(const store_series_iter_t *it, const entry_t *e)
+{
+    store_obs_t o;
+    entry_obs(e, &o);
+    return o.start < it->to && o.end > it->from;
+}
+
+/* Decodes a history row of the series it->cur; 0 when it is not one. */
+static int
+hist_decode(const store_series_iter_t *it, const MDB_val *k, const MDB_val *v, entry_t *e,
+            uint64_t *until, int *deleted)
+{
+    const unsigned char *kp = k->mv_data, *vp = v->mv_data;
+    if (k->mv_size != it->klen + DSD_PERIOD_KEY + 8 || v->mv_size < HIST_HDR ||
+        tail_decode(vp + HIST_HDR, v->mv_size - HIST_HDR, e) == 0)
+        return 0;
+    e->pkey = kp + it->klen;
+    e->commit = get_u64(vp);
+    e->len = 0;
+    *until = get_u64(kp + it->klen + DSD_PERIOD_KEY);
+    *deleted = vp[8] == 'D';
+    return 1;
+}
+
+/* The next wanted history row of the current series into it->he (it->h_ok). */
+static core_rc
+hist_step(store_series_iter_t *it, core_err_t *err)
+{
+    while (!it->h_ok && !it->h_end) {
+        MDB_val k, v;
+        int m;
+        if (!it->h_started) {
+            k = (MDB_val){it->klen, it->cur};
+            m = mdb_cursor_get(it->hcur, &k, &v, MDB_SET_RANGE);
+            it->h_started = 1;
+        } else {
+            m = mdb_cursor_get(it->hcur, &k, &v, MDB_NEXT);
+        }
+        if (m == MDB_NOTFOUND ||
+            (m == 0 && (k.mv_size < it->klen || memcmp(k.mv_data, it->cur, it->klen) != 0))) {
+            it->h_end = 1;
+            break;
+        }
+        if (m != 0)
+            return store__fail(err, m, "read history");
+        if (!hist_decode(it, &k, &v, &it->he, &it->h_until, &it->h_deleted))
+            return core_fail(err, CORE_EBUG, "a history row is damaged");
+        it->h_ok = version_wanted(it, it->he.commit, it->h_until, it->h_deleted) &&
+                   overlaps(it, &it->he);
+    }
+    return CORE_OK;
+}
+
+/* obs_step for versions: the series' block and its history rows merged in period-key order. */
+static core_rc
+versions_step(store_series_iter_t *it, core_err_t *err)
+{
+    const unsigned char *p = (const unsigned char *)it->block.ptr;
+    while (!it->l_ok && it->off < it->block.len) {
+        if (!entry_decode(p + it->off, it->block.len - it->off, &it->le))
+            return core_fail(err, CORE_EBUG, "a stored observation is damaged");
+        it->off += it->le.len;
+        it->l_ok = version_wanted(it, it->le.commit, 0, 0) && overlaps(it, &it->le);
+    }
+    if (it->hcur == NULL) {
+        int m = mdb_cursor_open(it->c->v->txn, it->c->v->reg->history, &it->hcur);
+        if (m != 0)
+            return store__fail(err, m, "cursor");
+    }
+    return hist_step(it, err);
+}
+
+static core_rc
+versions_obs(store_series_iter_t *it, store_obs_t *out, core_err_t *err)
+{
+    core_rc rc = versions_step(it, err);
+    if (rc != CORE_OK)
+        return rc;
+    if (!it->l_ok && !it->h_ok)
+        return CORE_ENOTFOUND;
+    int c = !it->l_ok ? 1 : !it->h_ok ? -1 : memcmp(it->le.pkey, it->he.pkey, DSD_PERIOD_KEY);
+    if (c < 0 || (c == 0 && it->which != STORE_VERSIONS_ALL)) { /* (then only one is wanted) */
+        entry_obs(&it->le, out);
+        it->l_ok = 0;
+        it->h_ok = it->h_ok && c != 0;
+        return CORE_OK;
+    }
+    entry_obs(&it->he, out); /* a history row: older than the stored entry of its period */
+    out->until = it->h_until;
+    out->deleted = it->h_deleted;
+    it->h_ok = 0;
+    return CORE_OK;
 }
 
 /* Steps through the current series' block (first: read it) to the next observation that
@@ -1958,12 +2287,16 @@ obs_step(store_series_iter_t *it, int first, store_obs_t *out, core_err_t *err)
         unsigned char bk[BLOCK_KEY];
         block_key(bk, it->c->flow, it->block_no);
         MDB_val k = {BLOCK_KEY, bk}, v;
-        int m = mdb_get(it->c->v->txn, it->c->v->reg->obs, &k, &v);
+        int m = it->block_no != 0 ? mdb_get(it->c->v->txn, it->c->v->reg->obs, &k, &v)
+                                  : MDB_NOTFOUND; /* (a series deleted: its history only) */
         if (m != 0 && m != MDB_NOTFOUND)
             return store__fail(err, m, "get observations");
         it->block = m == 0 ? (core_str_t){v.mv_data, v.mv_size} : CORE_STR_NULL;
         it->off = 0;
+        it->l_ok = it->h_ok = it->h_started = it->h_end = 0;
     }
+    if (it->which != STORE_VERSIONS_CURRENT)
+        return versions_obs(it, out, err);
     const unsigned char *p = (const unsigned char *)it->block.ptr;
     while (it->off < it->block.len) {
         entry_t e;
