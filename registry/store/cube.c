@@ -2354,6 +2354,12 @@ first_commit_after(store_view_t *v, int64_t after_us, uint64_t *first, core_err_
     return m == 0 || m == MDB_NOTFOUND ? CORE_OK : store__fail(err, m, "read the commits");
 }
 
+core_rc
+store_view_first_commit_after(store_view_t *v, int64_t after_us, uint64_t *commit, core_err_t *err)
+{
+    return first_commit_after(v, after_us, commit, err);
+}
+
 static int
 cmp_change(const void *pa, const void *pb, void *arg)
 {

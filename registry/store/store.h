@@ -213,6 +213,10 @@ typedef enum store_versions {
 /* Makes it give the versions which of commit (ignored for CURRENT and ALL), from its first
  * series on. */
 void store_series_iter_versions(store_series_iter_t *it, store_versions which, uint64_t commit);
+/* The first commit made after the instant after_us (microseconds since the epoch); 0 when
+ * none. */
+core_rc store_view_first_commit_after(store_view_t *v, int64_t after_us, uint64_t *commit,
+                                      core_err_t *err);
 /* When commit was made (microseconds since the epoch); CORE_ENOTFOUND for no commit. */
 core_rc store_view_commit_time(store_view_t *v, uint64_t commit, int64_t *us, core_err_t *err);
 /* Observations of the current series of it that overlap [from, to), in time order. */

@@ -718,4 +718,4 @@ json_end(sdmx__data_t *s, core_buf_t *out)
 }
 
 const sdmx__data_ops_t sdmx__json_data_ops = {json_begin,      json_series_begin, json_obs,
-                                              json_series_end, json_end,          NULL};
+                                              json_series_end, json_end,          NULL, NULL};
