@@ -586,7 +586,8 @@ history_set(struct sdmx_data_stream *s)
     s->open_set = s->set;
 }
 
-/* includeHistory is answered where a data set can say when its values held: SDMX-ML 2.1. */
+/* includeHistory is answered where a data set can say when its values held: SDMX-ML 2.1 and
+ * SDMX-JSON 1.0. */
 static core_rc
 check_history(struct sdmx_data_stream *s, core_err_t *err)
 {
@@ -595,11 +596,11 @@ check_history(struct sdmx_data_stream *s, core_err_t *err)
     if (s->d.fmt == SDMX_DATA_CSV)
         return core_fail(err, CORE_ENOTACCEPT,
                          "includeHistory=true is answered in SDMX-ML 2.1 (genericdata, "
-                         "structurespecificdata): SDMX-CSV 1.0 cannot say when a value held");
+                         "structurespecificdata) and SDMX-JSON: SDMX-CSV 1.0 cannot say when a "
+                         "value held");
     if (s->ops->dataset_next == NULL)
         return core_fail(err, CORE_ENOTIMPL,
-                         "includeHistory=true is answered in SDMX-ML 2.1 (genericdata, "
-                         "structurespecificdata); not yet in this format");
+                         "includeHistory=true is not answered in this format yet");
     if (s->p.q->dim_at_obs.len > 0 && !core_str_eq_c(s->p.q->dim_at_obs, "AllDimensions") &&
         !core_str_eq_c(s->p.q->dim_at_obs, s->p.dsd.time.id ? s->p.dsd.time.id : "TIME_PERIOD"))
         return core_fail(err, CORE_ENOTIMPL,

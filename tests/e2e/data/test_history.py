@@ -4,8 +4,9 @@ as one data set per commit: what it wrote (action Replace, validFromDate its tim
 it deleted (action Delete, validToDate its time), in commit order. A load of new data writes
 no history; a value sent again unchanged is no new version. updatedAfter with it keeps the
 commits after the instant; plain answers (includeHistory=false or absent) stay as they were.
-SDMX-CSV 1.0 cannot say when a value held (406), SDMX-JSON is not built yet (501), neither is
-a cross-section (501); includeHistory takes true or false (400). Abuse: includeHistory on the
+The same in SDMX-JSON 1.0 (dataSets with action and validFrom/validTo). SDMX-CSV 1.0 cannot
+say when a value held (406); a cross-section is not built yet (501); includeHistory takes true
+or false (400). Abuse: includeHistory on the
 whole demo dataflow streams, the server's memory does not grow with the answer."""
 import datetime
 import json
@@ -44,6 +45,8 @@ def history(srv, path, fmt="structurespecificdata"):
     sep = "&" if "?" in path else "?"
     status, _, body = srv.get(path + sep + "includeHistory=true&format=" + fmt)
     check(status == 200, "%s: %d %s" % (path, status, body[:300]))
+    if fmt == "jsondata":
+        return json_history(json.loads(body, parse_float=str, parse_int=str))
     root = etree.fromstring(body)
     out = []
     for ds in root.iter(MES + "DataSet"):
@@ -68,6 +71,28 @@ def history(srv, path, fmt="structurespecificdata"):
               "and when its values held: %s" % when)
         check((ds.get("validToDate") or ds.get(SS + "validToDate")) is None or action == "Delete",
               "validToDate on Delete data sets only")
+        out.append((action, when, obs))
+    return out
+
+
+def json_history(doc):
+    """history() of an SDMX-JSON 1.0 answer: series and periods are indexes into the
+    structure; a deleted observation is []."""
+    dims = doc["data"]["structure"]["dimensions"]
+    codes = [[v["id"] for v in d["values"]] for d in dims["series"]]
+    periods = [v["id"] for v in dims["observation"][0]["values"]]
+    out = []
+    for ds in doc["data"]["dataSets"]:
+        action, when = ds["action"], ds.get("validFrom") or ds.get("validTo")
+        check(action in ("Replace", "Delete") and
+              re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z", when or ""),
+              "a JSON data set says its action and when: %s %s" % (action, when))
+        check(("validTo" in ds) == (action == "Delete"), "validTo on Delete data sets only")
+        obs = {}
+        for skey, series in ds["series"].items():
+            key = ".".join(codes[d][int(i)] for d, i in enumerate(skey.split(":")))
+            for p, arr in series.get("observations", {}).items():
+                obs[(key, periods[int(p)])] = str(arr[0]) if arr else None
         out.append((action, when, obs))
     return out
 
@@ -142,8 +167,8 @@ with Server(demo_data=False) as srv:
     check(doc["observations"]["deleted"] == 1 and doc["observations"]["updated"] == 1,
           "the PUT: %s" % doc["observations"])
 
-    # every version of the five series, in both SDMX-ML 2.1 formats
-    for fmt in ("structurespecificdata", "genericdata"):
+    # every version of the five series, in SDMX-ML 2.1 (both) and SDMX-JSON 1.0
+    for fmt in ("structurespecificdata", "genericdata", "jsondata"):
         sets = []
         for k in keys[:5]:
             sets.append(history(srv, "/data/%s/%s" % (sd.FLOW, k), fmt))
@@ -204,7 +229,7 @@ with Server(demo_data=False) as srv:
           "a plain answer says no action nor validity")
 
     # formats and parameters it is not answered in: a clear error
-    for q, code, words in (("format=csv", 406, "SDMX-CSV"), ("format=jsondata", 501, "SDMX-ML"),
+    for q, code, words in (("format=csv", 406, "SDMX-CSV"),
                            ("dimensionAtObservation=REF_AREA", 501, "cross-section")):
         status, _, body = srv.get("/data/%s/%s?includeHistory=true&%s" % (sd.FLOW, keys[0], q))
         check(status == code and words in sdmx_error(body)[1],
