@@ -116,6 +116,7 @@ struct store_cube_txn {
     size_t nseen, nseen_slots;
     uint64_t deletions; /* observations whose deletion t logged */
     core_buf_t hist;    /* the history row being written */
+    MDB_cursor *hcur;   /* on the history (LMDB closes it with the transaction) */
 };
 
 struct block {
@@ -1069,7 +1070,11 @@ history_put(store_cube_txn_t *t, const unsigned char *skey, size_t slen, const e
     core_buf_addc(&t->hist, how);
     core_buf_add(&t->hist, e->pkey + o, e->len - o);
     MDB_val v = {t->hist.len, t->hist.ptr};
-    int m = mdb_put(t->txn, t->reg->history, &k, &v, 0);
+    int m = t->hcur != NULL ? 0 : mdb_cursor_open(t->txn, t->reg->history, &t->hcur);
+    /* rows come in series order, after the stored ones the first time a series changes:
+     * appended, they fill pages instead of splitting them in half */
+    if (m == 0)
+        m = put_in_order(t->hcur, &k, &v);
     return m == 0 ? CORE_OK : store__fail(err, m, "put history");
 }
 
@@ -2134,6 +2139,8 @@ static core_rc
 versions_next(store_series_iter_t *it, store_series_t *out, core_err_t *err)
 {
     core_rc rc;
+    if (it->which == STORE_VERSIONS_DELETED_AT)
+        it->ldone = 1; /* what was deleted is in the history alone: no block to read */
     if (!it->lhave && !it->ldone) {
         rc = live_next(it, &it->lser, err);
         if (rc == CORE_ENOTFOUND)

@@ -416,6 +416,16 @@ test_as_of(store_t *r)
        "deleted and written again in one commit: not deleted (%s)", got);
     ok(strcmp(hread(r, STORE_VERSIONS_AS_OF, c5, lo, hi, got, sizeof got), "K1:2000=8,2001=6;K2:;") ==
            0, "as of it: %s", got);
+    /* a history that cannot be read is an error, not fewer versions */
+    MDB_dbi saved = r->history;
+    r->history = 999;
+    char cur[256];
+    hread(r, STORE_VERSIONS_CURRENT, 0, lo, hi, cur, sizeof cur);
+    hread(r, STORE_VERSIONS_AS_OF, c5, lo, hi, got, sizeof got);
+    r->history = saved;
+    ok(strncmp(got, "error: store:", 13) == 0, "a failed history cursor: %s", got);
+    ok(strcmp(cur, "K1:2000=8,2001=6;") == 0, "the current values do not read the history: %s",
+       cur);
 }
 
 /* updatedAfter reads the commits and the change log through cursors: a cursor that fails

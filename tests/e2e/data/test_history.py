@@ -7,11 +7,14 @@ commits after the instant; plain answers (includeHistory=false or absent) stay a
 The same in SDMX-JSON 1.0 (dataSets with action and validFrom/validTo). SDMX-CSV 1.0 cannot
 say when a value held (406); a cross-section is not built yet (501); includeHistory takes true
 or false (400). Abuse: includeHistory on the
-whole demo dataflow streams, the server's memory does not grow with the answer."""
+whole demo dataflow streams, the server's memory does not grow with the answer; a stalled
+reader's answer lets its snapshot go and comes whole."""
 import datetime
 import json
 import os
 import re
+import socket
+import subprocess
 import sys
 import time
 
@@ -95,6 +98,40 @@ def json_history(doc):
                 obs[(key, periods[int(p)])] = str(arr[0]) if arr else None
         out.append((action, when, obs))
     return out
+
+
+def readers(db):
+    """Read transactions open on the store, from LMDB's reader table."""
+    out = subprocess.run(["mdb_stat", "-r", db], capture_output=True, text=True,
+                         timeout=30).stdout
+    return sum(1 for line in out.splitlines()
+               if len(line.split()) == 3 and line.split()[2].isdigit())
+
+
+def read_all(s):
+    """The body of the answer on socket s (read to its end), chunks joined."""
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
+    s.settimeout(120)
+    chunks = []
+    while True:
+        b = s.recv(1 << 20)
+        if not b:
+            break
+        chunks.append(b)
+    s.close()
+    head, _, body = b"".join(chunks).partition(b"\r\n\r\n")
+    check(head.startswith(b"HTTP/1.1 200"), "a stalled answer's status: %r" % head[:40])
+    if b"chunked" in head.lower():
+        out, rest = [], body
+        while True:
+            size, _, rest = rest.partition(b"\r\n")
+            n = int(size.split(b";")[0], 16)
+            if n == 0:
+                break
+            out.append(rest[:n])
+            rest = rest[n + 2:]
+        body = b"".join(out)
+    return body
 
 
 def peak_rss_kb(pid):
@@ -254,4 +291,25 @@ with Server(demo_data=False) as srv:
     check(grown < 4096 and len(hist_all) > 4e6,
           "it streams: the server's peak memory grew %d kB for a %.1f MB answer"
           % (grown, len(hist_all) / 1e6))
+
+    # a stalled reader: its answer lets the snapshot go and goes on, in the same data set,
+    # from a fresh one; the answer comes whole, the same
+    srv.stop()
+    srv.start("--snapshot-hold", "200")
+    query = "/data/%s?includeHistory=true&format=genericdata" % sd.FLOW
+    status, _, fresh = srv.get(query, timeout=300)
+    check(status == 200, "the whole history, generic: %d" % status)
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.connect(("127.0.0.1", srv.port))
+    sock.sendall(("GET /rest%s HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n"
+                  % query).encode())
+    deadline = time.time() + 10
+    while readers(srv.db) > 0 and time.time() < deadline:
+        time.sleep(0.1)
+    check(readers(srv.db) == 0, "the stalled history answer let its snapshot go")
+    stalled = read_all(sock)
+    check(header_free(stalled) == header_free(fresh),
+          "the stalled answer, resumed, is the answer (%d and %d bytes)"
+          % (len(stalled), len(fresh)))
 done()
