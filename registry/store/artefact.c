@@ -436,8 +436,9 @@ store_upgrade(const char *dir, int to_previous, store_model_fn model, void *ctx,
     for (size_t i = 0; i < count; i++)
         if ((rc = rewrite(r, txn, a, &arts[i], from, to_previous, model, ctx, err)) != CORE_OK)
             goto out;
-    /* the previous layout has no history table (this one's opening makes it, empty) */
-    if (to_previous && (m = mdb_drop(txn, r->history, 1)) != 0) {
+    /* the previous layout has no history tables (this one's opening makes them, empty) */
+    if (to_previous &&
+        ((m = mdb_drop(txn, r->history, 1)) != 0 || (m = mdb_drop(txn, r->gone, 1)) != 0)) {
         rc = store__fail(err, m, "drop the history");
         goto out;
     }

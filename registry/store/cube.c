@@ -21,11 +21,13 @@
  *   changes u64 commit, series key [, period key] -> 'U' (series added or changed),
  *                                                     'X' (series deleted), 'D' + period
  *                                                     (observation deleted)
- *   history series key, period key, u64 commit   -> u64 commit, u8 how, u8 n, period, u16 n,
- *           that replaced or deleted it          value, u16 n, attribute blob: a value that
- *                                                was stored, from the commit that wrote it to
+ *   history u32 flow, u32 block, period key,     -> u64 commit, u8 how, u8 n, period, u16 n,
+ *           u64 commit that replaced or deleted  value, u16 n, attribute blob: a value that
+ *           it                                   was stored, from the commit that wrote it to
  *                                                the one that took it away, 'R' (another
  *                                                value took its place) or 'D' (deleted)
+ *   gone    series key, u32 block                -> nothing: a series deleted whole, whose
+ *                                                history rows are under that block
  * An attribute blob is a run of (u8 id length, id, u16 value length, value).
  * Observations are kept one record per series (a block) rather than one per observation: the
  * series key is stored once instead of on every observation, a load puts a record per series
@@ -38,9 +40,11 @@
  * an observation given again unchanged writes none. Every version of an observation is then
  * its history rows (in the order of the commits that ended them) and its stored entry, so
  * that the cube as of a commit, or the versions a commit wrote, are read from the series'
- * block and its history rows side by side, both in period-key order (see obs_step). A
- * series deleted whole has history rows only: reading versions walks the series and the
- * history tables side by side too. */
+ * block and its history rows side by side, both in period-key order (see obs_step). The
+ * rows are keyed by the series' block number, not its key, as the observations are (a row
+ * is then a third of the size). A series deleted whole has history rows only, found through
+ * the gone table: reading versions walks the series and the gone tables side by side, a
+ * series deleted and made again being given once per block. */
 
 #define CUBE_MAX_DIMS 64
 #define SERIES_KEY_MAX (4 + 4 * CUBE_MAX_DIMS)
@@ -173,13 +177,14 @@ struct store_series_iter {
      * the history tables side by side, the next series of each kept until given */
     store_versions which;
     uint64_t vcommit;
-    MDB_cursor *hcur;
+    MDB_cursor *hcur, *gcur; /* on the history, on the series gone */
     int lhave, ldone, hhave, hdone;
     store_series_t lser;
-    uint32_t lblock;
+    uint32_t lblock, hblock;
     unsigned char lkey[SERIES_KEY_MAX], hkey[SERIES_KEY_MAX];
-    unsigned char hpos[SERIES_KEY_MAX]; /* where the history walk goes on */
-    unsigned char cur[SERIES_KEY_MAX];  /* the series given */
+    unsigned char hpos[SERIES_KEY_MAX + 4]; /* where the walk of the gone table goes on */
+    unsigned char cur[SERIES_KEY_MAX];      /* the series given */
+    int cur_gone;                           /* it is gone: its block is no more */
     /* its observations: the next entry of its block and of its history rows to give */
     int l_ok, h_ok, h_started, h_end;
     entry_t le, he;
@@ -1015,28 +1020,27 @@ may_have_deletions(store_cube_txn_t *t, const unsigned char *sk, size_t slen)
 
 /* ---- the history of observations ---------------------------------------------------------- */
 
-#define HIST_KEY_MAX (OBS_KEY_MAX + 8)
+#define HIST_KEY (BLOCK_KEY + DSD_PERIOD_KEY + 8)
 #define HIST_HDR 9 /* u64 commit that wrote it, u8 how */
 
-static size_t
-hist_key(unsigned char *out, const unsigned char *skey, size_t slen, const unsigned char *pkey,
-         uint64_t end)
+static void
+hist_key(unsigned char *out, uint32_t flow, uint32_t block, const unsigned char *pkey, uint64_t end)
 {
-    memcpy(out, skey, slen);
-    memcpy(out + slen, pkey, DSD_PERIOD_KEY);
-    put_u64(out + slen + DSD_PERIOD_KEY, end);
-    return slen + DSD_PERIOD_KEY + 8;
+    block_key(out, flow, block);
+    memcpy(out + BLOCK_KEY, pkey, DSD_PERIOD_KEY);
+    put_u64(out + BLOCK_KEY + DSD_PERIOD_KEY, end);
 }
 
-/* Turns the history row of the observation pkey that this commit ended, when there is one,
- * into how: an observation written again after its deletion in this commit was replaced,
- * one deleted after its replacement was deleted. */
+/* Turns the history row of the observation pkey (of block) that this commit ended, when there
+ * is one, into how: an observation written again after its deletion in this commit was
+ * replaced, one deleted after its replacement was deleted. */
 static core_rc
-history_mark(store_cube_txn_t *t, const unsigned char *skey, size_t slen, const unsigned char *pkey,
-             char how, core_err_t *err)
+history_mark(store_cube_txn_t *t, uint32_t block, const unsigned char *pkey, char how,
+             core_err_t *err)
 {
-    unsigned char kb[HIST_KEY_MAX];
-    MDB_val k = {hist_key(kb, skey, slen, pkey, t->commit), kb}, v;
+    unsigned char kb[HIST_KEY];
+    hist_key(kb, t->flow, block, pkey, t->commit);
+    MDB_val k = {HIST_KEY, kb}, v;
     int m = mdb_get(t->txn, t->reg->history, &k, &v);
     if (m == MDB_NOTFOUND || (m == 0 && (v.mv_size < HIST_HDR ||
                                          ((const char *)v.mv_data)[8] == how)))
@@ -1051,18 +1055,18 @@ history_mark(store_cube_txn_t *t, const unsigned char *skey, size_t slen, const 
     return m == 0 ? CORE_OK : store__fail(err, m, "put history");
 }
 
-/* Keeps the stored entry e of the series skey, which this commit replaces (how 'R') or
- * deletes ('D'), as a history row. An entry this very commit wrote was never seen by a
- * reader: it has no version of its own (a deletion marks the row of the value before it). */
+/* Keeps the stored entry e of block, which this commit replaces (how 'R') or deletes ('D'),
+ * as a history row. An entry this very commit wrote was never seen by a reader: it has no
+ * version of its own (a deletion marks the row of the value before it). */
 static core_rc
-history_put(store_cube_txn_t *t, const unsigned char *skey, size_t slen, const entry_t *e, char how,
-            core_err_t *err)
+history_put(store_cube_txn_t *t, uint32_t block, const entry_t *e, char how, core_err_t *err)
 {
     uint64_t start = e->commit & ~ENTRY_MARKS;
     if (start == t->commit)
-        return how == 'D' ? history_mark(t, skey, slen, e->pkey, how, err) : CORE_OK;
-    unsigned char kb[HIST_KEY_MAX], c8[8];
-    MDB_val k = {hist_key(kb, skey, slen, e->pkey, t->commit), kb};
+        return how == 'D' ? history_mark(t, block, e->pkey, how, err) : CORE_OK;
+    unsigned char kb[HIST_KEY], c8[8];
+    hist_key(kb, t->flow, block, e->pkey, t->commit);
+    MDB_val k = {HIST_KEY, kb};
     const size_t o = DSD_PERIOD_KEY + 8;
     put_u64(c8, start);
     core_buf_reset(&t->hist);
@@ -1071,8 +1075,8 @@ history_put(store_cube_txn_t *t, const unsigned char *skey, size_t slen, const e
     core_buf_add(&t->hist, e->pkey + o, e->len - o);
     MDB_val v = {t->hist.len, t->hist.ptr};
     int m = t->hcur != NULL ? 0 : mdb_cursor_open(t->txn, t->reg->history, &t->hcur);
-    /* rows come in series order, after the stored ones the first time a series changes:
-     * appended, they fill pages instead of splitting them in half */
+    /* blocks are numbered as series are made: the rows of a load that changes the series of
+     * the previous one come after the stored ones, appended, filling pages */
     if (m == 0)
         m = put_in_order(t->hcur, &k, &v);
     return m == 0 ? CORE_OK : store__fail(err, m, "put history");
@@ -1287,7 +1291,7 @@ replace_series(store_cube_txn_t *t, const unsigned char *skey, size_t slen, cons
 }
 
 static core_rc log_deleted(store_cube_txn_t *t, const unsigned char *skey, size_t slen,
-                           const entry_t *e, core_err_t *err);
+                           uint32_t block, const entry_t *e, core_err_t *err);
 
 /* The end of a replaced series: the observations not given again go, and so do the series
  * attributes not given again. */
@@ -1309,7 +1313,7 @@ finish_replaced(store_cube_txn_t *t, struct replaced *r, core_err_t *err)
         if (!entry_decode(p + off, len - off, &e))
             return core_fail(err, CORE_EBUG, "stored observations are damaged");
         if (e.commit & ENTRY_OLD) { /* (logged before the bytes move) */
-            if ((rc = log_deleted(t, r->key, slen, &e, err)) != CORE_OK)
+            if ((rc = log_deleted(t, r->key, slen, r->block, &e, err)) != CORE_OK)
                 return rc;
             continue;
         }
@@ -1497,7 +1501,7 @@ store_cube_put_obs(store_cube_txn_t *t, const core_str_t *codes, const unsigned 
     /* a stored value it changes becomes history (before block_put moves its bytes); one this
      * transaction wrote is not stored yet, and the same value again changes nothing */
     if (old.len > 0 && was != t->commit && !same_entry(&t->scratch, &old) &&
-        (rc = history_put(t, t->last_key, slen, &old, 'R', err)) != CORE_OK)
+        (rc = history_put(t, t->last_block, &old, 'R', err)) != CORE_OK)
         return rc;
     block_put(t, b, &t->scratch, at, old.len);
     if (old.len == 0) {
@@ -1506,7 +1510,7 @@ store_cube_put_obs(store_cube_txn_t *t, const core_str_t *codes, const unsigned 
             b->dels = may_have_deletions(t, t->last_key, slen);
         if (b->dels && ((rc = log_change(t, t->last_key, slen, pkey, 'R', CORE_STR_NULL, err)) !=
                             CORE_OK ||
-                        (rc = history_mark(t, t->last_key, slen, pkey, 'R', err)) != CORE_OK))
+                        (rc = history_mark(t, t->last_block, pkey, 'R', err)) != CORE_OK))
             return rc;
     } else if (!*twice) {
         t->counts.obs_updated++;
@@ -1648,13 +1652,13 @@ store_cube_put_dataset(store_cube_txn_t *t, const dsd_kv_t *attrs, size_t nattrs
 
 /* Logs the deletion of an observation. */
 static core_rc
-log_deleted(store_cube_txn_t *t, const unsigned char *skey, size_t slen, const entry_t *e,
-            core_err_t *err)
+log_deleted(store_cube_txn_t *t, const unsigned char *skey, size_t slen, uint32_t block,
+            const entry_t *e, core_err_t *err)
 {
     t->counts.obs_deleted++;
     t->deletions++;
     t->changed = 1;
-    core_rc rc = history_put(t, skey, slen, e, 'D', err);
+    core_rc rc = history_put(t, block, e, 'D', err);
     return rc != CORE_OK ? rc : log_change(t, skey, slen, e->pkey, 'D', e->period, err);
 }
 
@@ -1687,7 +1691,7 @@ delete_series_obs(store_cube_txn_t *t, const unsigned char *skey, size_t slen,
             return core_fail(err, CORE_EBUG, "stored observations are damaged");
         if (e.len == 0)
             return CORE_OK;
-        if ((rc = log_deleted(t, skey, slen, &e, err)) != CORE_OK)
+        if ((rc = log_deleted(t, skey, slen, rec.block, &e, err)) != CORE_OK)
             return rc;
         core_buf_t none = {0};
         block_put(t, b, &none, at, e.len);
@@ -1696,7 +1700,7 @@ delete_series_obs(store_cube_txn_t *t, const unsigned char *skey, size_t slen,
     for (size_t off = 0; off < b->buf.len; off += e.len) {
         if (!entry_decode((const unsigned char *)b->buf.ptr + off, b->buf.len - off, &e))
             return core_fail(err, CORE_EBUG, "stored observations are damaged");
-        if ((rc = log_deleted(t, skey, slen, &e, err)) != CORE_OK)
+        if ((rc = log_deleted(t, skey, slen, rec.block, &e, err)) != CORE_OK)
             return rc;
     }
     t->block_bytes -= b->buf.len;
@@ -1708,6 +1712,13 @@ delete_series_obs(store_cube_txn_t *t, const unsigned char *skey, size_t slen,
         return CORE_OK;
     if (m != 0)
         return store__fail(err, m, "delete series");
+    /* its history stays under its block: the gone table finds it */
+    unsigned char gk[SERIES_KEY_MAX + 4];
+    memcpy(gk, skey, slen);
+    put_u32(gk + slen, rec.block);
+    MDB_val gkv = {slen + 4, gk}, none = {0, gk};
+    if ((m = mdb_put(t->txn, t->reg->gone, &gkv, &none, 0)) != 0)
+        return store__fail(err, m, "put gone series");
     t->counts.series_deleted++;
     t->changed = 1;
     return log_change(t, skey, slen, NULL, 'X', CORE_STR_NULL, err);
@@ -1921,6 +1932,8 @@ close_cursors(void *arg)
         mdb_cursor_close(it->scur);
     if (it->hcur)
         mdb_cursor_close(it->hcur);
+    if (it->gcur)
+        mdb_cursor_close(it->gcur);
 }
 
 core_rc
@@ -2078,6 +2091,7 @@ store_series_iter_seek(store_series_iter_t *it, const uint32_t *ids)
     it->done = 0;
     it->seeked = 1;
     memcpy(it->hpos, it->key, it->klen);
+    memset(it->hpos + it->klen, 0, 4);
     it->lhave = it->ldone = it->hhave = it->hdone = 0;
 }
 
@@ -2090,7 +2104,7 @@ store_series_iter_versions(store_series_iter_t *it, store_versions which, uint64
     store_series_iter_seek(it, first);
 }
 
-/* The series key after k (klen bytes, the flow's 4 first); 0 when none. */
+/* The key after k (klen bytes, the flow's 4 first); 0 when none. */
 static int
 key_successor(unsigned char *k, size_t klen)
 {
@@ -2100,30 +2114,32 @@ key_successor(unsigned char *k, size_t klen)
     return 0;
 }
 
-/* The next series of the history (at or after it->hpos) that passes the filter, to hkey. */
+/* The next series gone (at or after it->hpos) that passes the filter, to hkey and hblock. */
 static core_rc
-hist_next_series(store_series_iter_t *it, core_err_t *err)
+gone_next(store_series_iter_t *it, core_err_t *err)
 {
     int m;
-    if (it->hcur == NULL && (m = mdb_cursor_open(it->c->v->txn, it->c->v->reg->history,
-                                                 &it->hcur)) != 0)
+    size_t gl = it->klen + 4;
+    if (it->gcur == NULL &&
+        (m = mdb_cursor_open(it->c->v->txn, it->c->v->reg->gone, &it->gcur)) != 0)
         return store__fail(err, m, "cursor");
     for (;;) {
-        MDB_val k = {it->klen, it->hpos}, v;
-        m = mdb_cursor_get(it->hcur, &k, &v, MDB_SET_RANGE);
-        if (m == MDB_NOTFOUND || (m == 0 && (k.mv_size < it->klen ||
-                                             memcmp(k.mv_data, it->hpos, 4) != 0))) {
+        MDB_val k = {gl, it->hpos}, v;
+        m = mdb_cursor_get(it->gcur, &k, &v, MDB_SET_RANGE);
+        if (m == MDB_NOTFOUND ||
+            (m == 0 && (k.mv_size != gl || memcmp(k.mv_data, it->hpos, 4) != 0))) {
             it->hdone = 1;
             return CORE_ENOTFOUND;
         }
         if (m != 0)
-            return store__fail(err, m, "scan history");
+            return store__fail(err, m, "scan gone series");
+        memcpy(it->hpos, k.mv_data, gl);
         memcpy(it->hkey, k.mv_data, it->klen);
+        it->hblock = get_u32(it->hpos + it->klen);
         int pass = 1;
         for (size_t d = 0; d < it->c->ndims && pass; d++)
             pass = store_key_filter_allows_code(it->filter, d, get_u32(it->hkey + 4 + 4 * d));
-        memcpy(it->hpos, it->hkey, it->klen);
-        if (!key_successor(it->hpos, it->klen))
+        if (!key_successor(it->hpos, gl))
             it->hdone = 1; /* (after this one) */
         if (pass) {
             it->hhave = 1;
@@ -2134,13 +2150,12 @@ hist_next_series(store_series_iter_t *it, core_err_t *err)
     }
 }
 
-/* The next series of the store or of the history, in key order. */
+/* The next series of the store or gone, in key order (a series gone before the same one
+ * made again). */
 static core_rc
 versions_next(store_series_iter_t *it, store_series_t *out, core_err_t *err)
 {
     core_rc rc;
-    if (it->which == STORE_VERSIONS_DELETED_AT)
-        it->ldone = 1; /* what was deleted is in the history alone: no block to read */
     if (!it->lhave && !it->ldone) {
         rc = live_next(it, &it->lser, err);
         if (rc == CORE_ENOTFOUND)
@@ -2153,22 +2168,22 @@ versions_next(store_series_iter_t *it, store_series_t *out, core_err_t *err)
             it->lblock = it->block_no;
         }
     }
-    if (!it->hhave && !it->hdone && (rc = hist_next_series(it, err)) != CORE_OK &&
-        rc != CORE_ENOTFOUND)
+    if (!it->hhave && !it->hdone && (rc = gone_next(it, err)) != CORE_OK && rc != CORE_ENOTFOUND)
         return rc;
     if (!it->lhave && !it->hhave)
         return CORE_ENOTFOUND;
     int c = !it->lhave ? 1 : !it->hhave ? -1 : memcmp(it->lkey, it->hkey, it->klen);
-    if (c <= 0) {
+    if (c < 0) {
         memcpy(it->cur, it->lkey, it->klen);
         *out = it->lser;
         it->block_no = it->lblock;
+        it->cur_gone = 0;
         it->lhave = 0;
-        it->hhave = it->hhave && c != 0;
     } else {
         memcpy(it->cur, it->hkey, it->klen);
         *out = (store_series_t){0};
-        it->block_no = 0; /* deleted: no block */
+        it->block_no = it->hblock;
+        it->cur_gone = 1;
         it->hhave = 0;
     }
     for (size_t d = 0; d < it->c->ndims; d++)
@@ -2204,13 +2219,14 @@ hist_decode(const store_series_iter_t *it, const MDB_val *k, const MDB_val *v, e
             uint64_t *until, int *deleted)
 {
     const unsigned char *kp = k->mv_data, *vp = v->mv_data;
-    if (k->mv_size != it->klen + DSD_PERIOD_KEY + 8 || v->mv_size < HIST_HDR ||
+    (void)it;
+    if (k->mv_size != HIST_KEY || v->mv_size < HIST_HDR ||
         tail_decode(vp + HIST_HDR, v->mv_size - HIST_HDR, e) == 0)
         return 0;
-    e->pkey = kp + it->klen;
+    e->pkey = kp + BLOCK_KEY;
     e->commit = get_u64(vp);
     e->len = 0;
-    *until = get_u64(kp + it->klen + DSD_PERIOD_KEY);
+    *until = get_u64(kp + BLOCK_KEY + DSD_PERIOD_KEY);
     *deleted = vp[8] == 'D';
     return 1;
 }
@@ -2219,18 +2235,20 @@ hist_decode(const store_series_iter_t *it, const MDB_val *k, const MDB_val *v, e
 static core_rc
 hist_step(store_series_iter_t *it, core_err_t *err)
 {
+    unsigned char bk[BLOCK_KEY];
+    block_key(bk, it->c->flow, it->block_no);
     while (!it->h_ok && !it->h_end) {
         MDB_val k, v;
         int m;
         if (!it->h_started) {
-            k = (MDB_val){it->klen, it->cur};
+            k = (MDB_val){BLOCK_KEY, bk};
             m = mdb_cursor_get(it->hcur, &k, &v, MDB_SET_RANGE);
             it->h_started = 1;
         } else {
             m = mdb_cursor_get(it->hcur, &k, &v, MDB_NEXT);
         }
         if (m == MDB_NOTFOUND ||
-            (m == 0 && (k.mv_size < it->klen || memcmp(k.mv_data, it->cur, it->klen) != 0))) {
+            (m == 0 && (k.mv_size < BLOCK_KEY || memcmp(k.mv_data, bk, BLOCK_KEY) != 0))) {
             it->h_end = 1;
             break;
         }
@@ -2294,8 +2312,10 @@ obs_step(store_series_iter_t *it, int first, store_obs_t *out, core_err_t *err)
         unsigned char bk[BLOCK_KEY];
         block_key(bk, it->c->flow, it->block_no);
         MDB_val k = {BLOCK_KEY, bk}, v;
-        int m = it->block_no != 0 ? mdb_get(it->c->v->txn, it->c->v->reg->obs, &k, &v)
-                                  : MDB_NOTFOUND; /* (a series deleted: its history only) */
+        /* a series gone has its history only; what a commit deleted is in the history */
+        int live = it->which == STORE_VERSIONS_CURRENT ||
+                   (!it->cur_gone && it->which != STORE_VERSIONS_DELETED_AT);
+        int m = live ? mdb_get(it->c->v->txn, it->c->v->reg->obs, &k, &v) : MDB_NOTFOUND;
         if (m != 0 && m != MDB_NOTFOUND)
             return store__fail(err, m, "get observations");
         it->block = m == 0 ? (core_str_t){v.mv_data, v.mv_size} : CORE_STR_NULL;

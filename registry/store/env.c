@@ -258,7 +258,8 @@ store__open(const char *dir, int readonly, int upgrading, store_t **out, core_er
         (m = mdb_dbi_open(txn, "tokens", create, &r->tokens)) != 0 ||
         (m = mdb_dbi_open(txn, "submissions", create, &r->submissions)) != 0 ||
         (m = mdb_dbi_open(txn, "providers", create, &r->providers)) != 0 ||
-        (m = mdb_dbi_open(txn, "history", create, &r->history)) != 0) {
+        (m = mdb_dbi_open(txn, "history", create, &r->history)) != 0 ||
+        (m = mdb_dbi_open(txn, "gone", create, &r->gone)) != 0) {
         rc = m == MDB_NOTFOUND ? core_fail(err, CORE_EIO, "%s is not an sdmxd store", dir)
                                : store__fail(err, m, "open tables");
         goto fail;

@@ -19,6 +19,7 @@ struct store {
     MDB_dbi submissions; /* u64 commit -> the submission's record (JSON) */
     MDB_dbi providers;   /* series key -> agency, NUL, id of the data provider that wrote it */
     MDB_dbi history;     /* observation values replaced or deleted: see cube.c */
+    MDB_dbi gone;        /* series deleted whole, with their block: see cube.c */
     int readonly;
 };
 

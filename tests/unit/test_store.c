@@ -330,6 +330,8 @@ hread(store_t *r, store_versions which, uint64_t commit, int64_t from, int64_t t
                                       (unsigned long long)o.commit, (unsigned long long)o.until,
                                       o.deleted ? "D" : "");
         }
+        if (rc != CORE_ENOTFOUND)
+            break;
         n += (size_t)snprintf(out + n, cap - n, ";");
     }
     if (rc != CORE_ENOTFOUND)
@@ -416,6 +418,17 @@ test_as_of(store_t *r)
        "deleted and written again in one commit: not deleted (%s)", got);
     ok(strcmp(hread(r, STORE_VERSIONS_AS_OF, c5, lo, hi, got, sizeof got), "K1:2000=8,2001=6;K2:;") ==
            0, "as of it: %s", got);
+    /* a series deleted whole, then made again: each time its own versions */
+    uint64_t c6 = hwrite(r, "K2 2000 9");
+    snprintf(want, sizeof want, "K2:2000=5[%llu,%llu)D;K2:2000=9[%llu,0);",
+             (unsigned long long)c1, (unsigned long long)c3, (unsigned long long)c6);
+    ok(strstr(hread(r, STORE_VERSIONS_ALL, 0, lo, hi, got, sizeof got), want) != NULL,
+       "a series made again after its deletion: %s", got);
+    ok(strcmp(hread(r, STORE_VERSIONS_AS_OF, c2, lo, hi, got, sizeof got),
+              "K1:2000=1,2001=2;K2:2000=5;K2:;") == 0 &&
+           strcmp(hread(r, STORE_VERSIONS_AS_OF, c6, lo, hi, got, sizeof got),
+                  "K1:2000=8,2001=6;K2:;K2:2000=9;") == 0,
+       "as of before and after: %s", got);
     /* a history that cannot be read is an error, not fewer versions */
     MDB_dbi saved = r->history;
     r->history = 999;
@@ -424,7 +437,8 @@ test_as_of(store_t *r)
     hread(r, STORE_VERSIONS_AS_OF, c5, lo, hi, got, sizeof got);
     r->history = saved;
     ok(strncmp(got, "error: store:", 13) == 0, "a failed history cursor: %s", got);
-    ok(strcmp(cur, "K1:2000=8,2001=6;") == 0, "the current values do not read the history: %s",
+    ok(strcmp(cur, "K1:2000=8,2001=6;K2:2000=9;") == 0,
+       "the current values do not read the history: %s",
        cur);
 }
 
