@@ -64,3 +64,60 @@ srv_upgrade_cli(int argc, char **argv)
            to_previous ? "previous" : "current");
     return 0;
 }
+
+static const char usage_prune[] =
+    "usage: sdmxd prune-history --db DIR --before INSTANT\n"
+    "\n"
+    "Bounds the history of observations (includeHistory): drops from the store at DIR the\n"
+    "values that commits made before INSTANT (an ISO 8601 date-time or an HTTP date)\n"
+    "replaced or deleted, in one transaction. The data stored now stays as it is; the\n"
+    "versions older than INSTANT are then no longer all answered. The store may be served\n"
+    "meanwhile.\n";
+
+int
+srv_prune_history_cli(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"db", required_argument, NULL, 'd'},
+        {"before", required_argument, NULL, 'b'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *db = NULL, *before = NULL;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "d:b:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': db = optarg; break;
+        case 'b': before = optarg; break;
+        case 'h': fputs(usage_prune, stdout); return 0;
+        default: fputs(usage_prune, stderr); return 2;
+        }
+    }
+    if (db == NULL || before == NULL || optind < argc) {
+        fputs(usage_prune, stderr);
+        return 2;
+    }
+    core_err_t err = {0};
+    int64_t t;
+    if (core_time_parse(core_str_c(before), &t, &err) != CORE_OK) {
+        fprintf(stderr, "sdmxd: --before takes an ISO 8601 date-time or an HTTP date: %s\n",
+                err.msg);
+        return 2;
+    }
+    store_t *r;
+    uint64_t n = 0;
+    if (store_open(db, 0, &r, &err) != CORE_OK) {
+        fprintf(stderr, "sdmxd: %s\n", err.msg);
+        return 1;
+    }
+    core_rc rc = store_history_prune(r, t * 1000000, &n, &err);
+    store_close(r);
+    if (rc != CORE_OK) {
+        fprintf(stderr, "sdmxd: pruning the history of %s failed, nothing was changed: %s\n", db,
+                err.msg);
+        return 1;
+    }
+    printf("sdmxd: %s: %llu value(s) dropped from the history\n", db, (unsigned long long)n);
+    return 0;
+}

@@ -1082,6 +1082,103 @@ history_put(store_cube_txn_t *t, uint32_t block, const entry_t *e, char how, cor
     return m == 0 ? CORE_OK : store__fail(err, m, "put history");
 }
 
+/* The first commit made at or after the instant us (0 when none) in txn. */
+static int
+first_commit_since(store_t *r, MDB_txn *txn, int64_t us, uint64_t *out)
+{
+    MDB_cursor *cur;
+    *out = 0;
+    int m = mdb_cursor_open(txn, r->commits, &cur);
+    if (m != 0)
+        return m;
+    MDB_val k, v;
+    for (m = mdb_cursor_get(cur, &k, &v, MDB_LAST); m == 0;
+         m = mdb_cursor_get(cur, &k, &v, MDB_PREV)) {
+        int64_t t;
+        if (v.mv_size != sizeof t || k.mv_size != 8)
+            continue;
+        memcpy(&t, v.mv_data, sizeof t);
+        if (t < us)
+            break;
+        *out = get_u64(k.mv_data);
+    }
+    mdb_cursor_close(cur);
+    return m == MDB_NOTFOUND ? 0 : m;
+}
+
+/* Drops the series gone whose history rows all went. */
+static int
+prune_gone(store_t *r, MDB_txn *txn)
+{
+    MDB_cursor *g, *h;
+    int m = mdb_cursor_open(txn, r->gone, &g);
+    if (m != 0)
+        return m;
+    if ((m = mdb_cursor_open(txn, r->history, &h)) != 0) {
+        mdb_cursor_close(g);
+        return m;
+    }
+    MDB_val k, v;
+    for (m = mdb_cursor_get(g, &k, &v, MDB_FIRST); m == 0; m = mdb_cursor_get(g, &k, &v, MDB_NEXT)) {
+        if (k.mv_size < 8)
+            continue;
+        unsigned char bk[BLOCK_KEY];
+        const unsigned char *p = k.mv_data;
+        block_key(bk, get_u32(p), get_u32(p + k.mv_size - 4));
+        MDB_val hk = {BLOCK_KEY, bk}, hv;
+        int f = mdb_cursor_get(h, &hk, &hv, MDB_SET_RANGE);
+        if (f != 0 && f != MDB_NOTFOUND)
+            break;
+        if (f == MDB_NOTFOUND || hk.mv_size < BLOCK_KEY || memcmp(hk.mv_data, bk, BLOCK_KEY) != 0)
+            if ((m = mdb_cursor_del(g, 0)) != 0)
+                break;
+    }
+    mdb_cursor_close(h);
+    mdb_cursor_close(g);
+    return m == MDB_NOTFOUND ? 0 : m;
+}
+
+core_rc
+store_history_prune(store_t *r, int64_t before_us, uint64_t *n, core_err_t *err)
+{
+    MDB_txn *txn;
+    *n = 0;
+    int m = store__write_begin(r, &txn);
+    if (m != 0)
+        return store__fail(err, m, "begin write");
+    uint64_t cut = 0, last = store__meta_get(r, txn, "commit");
+    MDB_cursor *cur = NULL;
+    if ((m = first_commit_since(r, txn, before_us, &cut)) == 0 &&
+        (m = mdb_cursor_open(txn, r->history, &cur)) == 0) {
+        if (cut == 0)
+            cut = last + 1; /* every commit was made before: all of it goes */
+        MDB_val k, v;
+        for (m = mdb_cursor_get(cur, &k, &v, MDB_FIRST); m == 0;
+             m = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+            if (k.mv_size != HIST_KEY ||
+                get_u64((const unsigned char *)k.mv_data + BLOCK_KEY + DSD_PERIOD_KEY) >= cut)
+                continue;
+            if ((m = mdb_cursor_del(cur, 0)) != 0)
+                break;
+            (*n)++;
+        }
+        m = m == MDB_NOTFOUND ? 0 : m;
+        mdb_cursor_close(cur);
+    }
+    if (m == 0 && *n > 0)
+        m = prune_gone(r, txn);
+    core_rc rc = m == 0 ? CORE_OK : store__fail(err, m, "prune the history");
+    /* the answers with history change: a commit of their own, for their ETags */
+    if (rc == CORE_OK && *n > 0)
+        rc = store__stamp(r, txn, last + 1, 0, err);
+    if (rc != CORE_OK) {
+        mdb_txn_abort(txn);
+        return rc;
+    }
+    m = store__commit(txn);
+    return m == 0 ? CORE_OK : store__fail(err, m, "commit");
+}
+
 void
 store_cube_set_provider(store_cube_txn_t *t, core_str_t agency, core_str_t id)
 {

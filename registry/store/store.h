@@ -217,6 +217,11 @@ void store_series_iter_versions(store_series_iter_t *it, store_versions which, u
  * none. */
 core_rc store_view_first_commit_after(store_view_t *v, int64_t after_us, uint64_t *commit,
                                       core_err_t *err);
+/* Bounds the history: drops the values that commits made before the instant before_us
+ * (microseconds since the epoch) replaced or deleted, in one write transaction (*n: how
+ * many). What is stored stays; the versions of before the instant are then no longer all
+ * there (includeHistory, the cube as of an earlier commit show what is left). */
+core_rc store_history_prune(store_t *r, int64_t before_us, uint64_t *n, core_err_t *err);
 /* When commit was made (microseconds since the epoch); CORE_ENOTFOUND for no commit. */
 core_rc store_view_commit_time(store_view_t *v, uint64_t commit, int64_t *us, core_err_t *err);
 /* Observations of the current series of it that overlap [from, to), in time order. */

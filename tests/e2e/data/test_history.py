@@ -8,7 +8,9 @@ The same in SDMX-JSON 1.0 (dataSets with action and validFrom/validTo). SDMX-CSV
 say when a value held (406); a cross-section is not built yet (501); includeHistory takes true
 or false (400). Abuse: includeHistory on the
 whole demo dataflow streams, the server's memory does not grow with the answer; a stalled
-reader's answer lets its snapshot go and comes whole."""
+reader's answer lets its snapshot go and comes whole. The operator bounds the history with
+sdmxd prune-history --before INSTANT: the values taken away before it go, nothing stored
+changes, the answers with history get a new ETag; a bad instant is refused (exit 2)."""
 import datetime
 import json
 import os
@@ -312,4 +314,30 @@ with Server(demo_data=False) as srv:
     check(header_free(stalled) == header_free(fresh),
           "the stalled answer, resumed, is the answer (%d and %d bytes)"
           % (len(stalled), len(fresh)))
+
+    # the operator bounds the history: sdmxd prune-history drops what commits before an
+    # instant took away, beside the running server; what is stored stays
+    plain = header_free(srv.get("/data/%s?format=csv" % sd.FLOW, timeout=300)[2])
+    etag = srv.get("/data/%s/%s?includeHistory=true" % (sd.FLOW, keys[0]))[1].get("etag")
+    p = srv.run("prune-history", "--db", srv.db, "--before", mark_c)
+    check(p.returncode == 0 and b"2 value(s) dropped" in p.stdout,
+          "prune-history before C: the two values B replaced go: %r %r" % (p.stdout, p.stderr))
+    pruned = history(srv, "/data/%s" % sd.FLOW)
+    check([a for a, _, _ in pruned] == actions and
+          set(many[0][2]) - set(pruned[0][2]) == {(keys[0], p0), (keys[1], p1)} and
+          pruned[1:] == many[1:],
+          "the values loaded and replaced by B are no longer in the history, the rest is")
+    check(srv.get("/data/%s/%s?includeHistory=true" % (sd.FLOW, keys[0]))[1].get("etag") != etag,
+          "the answers with history have a new ETag")
+    p = srv.run("prune-history", "--db", srv.db, "--before", "2999-01-01T00:00:00Z")
+    check(p.returncode == 0, "prune-history of everything: %r" % p.stderr)
+    left = history(srv, "/data/%s" % sd.FLOW)
+    check([a for a, _, _ in left] == ["Replace", "Replace", "Replace"] and
+          not any((keys[3], o["TIME_PERIOD"]) in left[0][2] for o in series[3].obs),
+          "all of it: the commits of the values stored, a deleted series no more (%s)"
+          % [a for a, _, _ in left])
+    check(header_free(srv.get("/data/%s?format=csv" % sd.FLOW, timeout=300)[2]) == plain,
+          "the data stored is as it was")
+    p = srv.run("prune-history", "--db", srv.db, "--before", "yesterday")
+    check(p.returncode == 2 and b"--before takes" in p.stderr, "a bad instant: %r" % p.stderr)
 done()
