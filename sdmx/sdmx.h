@@ -208,6 +208,7 @@ typedef struct sdmx_data_query {
     core_str_t dim_at_obs; /* empty: TIME_PERIOD */
     sdmx_data_detail detail;
     int64_t updated_after; /* microseconds since the epoch; 0: none */
+    int include_history;   /* includeHistory=true: every value, a data set per commit */
     /* SDMX-CSV media type parameters, set by negotiation */
     int csv_labels;           /* labels=both: "ID: name" headers and "CODE: name" values */
     int csv_time_normalized;  /* timeFormat=normalized: periods as ISO 8601 dates */

@@ -232,6 +232,10 @@ typedef struct sdmx__data {
      * concepts per column (dimensions, time, measure, attributes) */
     const dsd_names_t *dim_names, *attr_names;
     const char **col_names;
+    /* includeHistory: the data set written is what one commit wrote (action Replace, valid
+     * from its time) or deleted (Delete, valid to it) */
+    int history, hist_delete;
+    int64_t hist_time; /* microseconds since the epoch */
     uint64_t nseries, nobs; /* written so far */
     void *fmt_state;        /* a format's own state, in a */
     core_buf_t flat_tmp;    /* scratch for flat and cross-section attributes */
@@ -245,7 +249,8 @@ sdmx__data_shows_attrs(const sdmx__data_t *d)
 }
 
 /* A data format's writer: called with begin, then for each series series_begin, obs for
- * each observation shown, series_end, and last end (which writes d->deletions). A format
+ * each observation shown, series_end, and last end (which writes d->deletions); with
+ * includeHistory, dataset_next between the data sets. A format
  * that writes cross-sections has section: it writes the section of entries[at...n) that
  * begins at at, and returns where the next begins. */
 typedef struct sdmx__data_ops {
@@ -256,6 +261,9 @@ typedef struct sdmx__data_ops {
     void (*end)(sdmx__data_t *d, core_buf_t *out);
     size_t (*section)(sdmx__data_t *d, core_buf_t *out, const sdmx__xs_entry_t *entries,
                       size_t n, size_t at);
+    /* includeHistory: ends the data set written and begins the next (d->hist_*); NULL for a
+     * format that cannot say when values held */
+    void (*dataset_next)(sdmx__data_t *d, core_buf_t *out);
 } sdmx__data_ops_t;
 
 /* The writers: SDMX-ML 2.1 generic and structure-specific (data_xml.c), SDMX-CSV 1.0

@@ -21,6 +21,8 @@ static const char usage_main[] =
     "  token  add|revoke --db DIR ...\n"
     "                             write tokens for data providers and agencies\n"
     "  upgrade --db DIR           carry a store of an earlier sdmxd over, in place\n"
+    "  prune-history --db DIR --before INSTANT\n"
+    "                             drop the values replaced or deleted before INSTANT\n"
     "\n"
     "'sdmxd COMMAND --help' tells more about a command.\n";
 
@@ -267,6 +269,8 @@ main(int argc, char **argv)
         return srv_token_cli(argc - 1, argv + 1);
     if (strcmp(cmd, "upgrade") == 0)
         return srv_upgrade_cli(argc - 1, argv + 1);
+    if (strcmp(cmd, "prune-history") == 0)
+        return srv_prune_history_cli(argc - 1, argv + 1);
     if (strcmp(cmd, "serve") == 0) {
         int rc = parse_common(argc - 1, argv + 1, &conf, usage_serve);
         if (rc >= 0)

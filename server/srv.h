@@ -147,6 +147,8 @@ core_rc srv_authenticate(store_view_t *v, core_str_t authorization, core_str_t *
 int srv_token_cli(int argc, char **argv);
 /* sdmxd upgrade --db DIR (server/upgrade.c); returns the exit code. */
 int srv_upgrade_cli(int argc, char **argv);
+/* sdmxd prune-history --db DIR --before INSTANT (server/upgrade.c); returns the exit code. */
+int srv_prune_history_cli(int argc, char **argv);
 
 /* Serves HTTP/1.1 until SIGTERM or SIGINT (logged; then 0) or a failure of the event loop
  * (logged; then 1); returns the exit code. */

@@ -426,8 +426,8 @@ rewrite(store_t *r, MDB_txn *txn, core_arena_t *a, const old_art_t *o, uint64_t 
     const unsigned char *p = o->val.mv_data;
     if (!store__key_decode(o->key.mv_data, o->key.mv_size, &art.ref))
         return core_fail(err, CORE_EIO, "store: a malformed artefact key");
-    if (from == STORE_LAYOUT_PREVIOUS) {
-        /* the previous layout: a flags byte, then the XML */
+    if (from == STORE_LAYOUT_XML_ONLY) {
+        /* layout 3: a flags byte, then the XML */
         if (o->val.mv_size < 1)
             return core_fail(err, CORE_EIO, "store: an empty artefact record");
         art.is_final = (p[0] & STORE_ART_FINAL) != 0;
@@ -437,22 +437,17 @@ rewrite(store_t *r, MDB_txn *txn, core_arena_t *a, const old_art_t *o, uint64_t 
         return core_fail(err, CORE_EIO, "store: a malformed record of %s",
                          dsd_ref_label(a, &art.ref));
     }
+    (void)to_previous; /* (layout 4 stores artefacts as this one does) */
     core_buf_t b;
     core_buf_init(&b);
-    if (to_previous) {
-        unsigned char flags = p[0];
-        core_buf_add(&b, &flags, 1);
-        core_buf_addstr(&b, art.xml);
-    } else {
-        dsd_model_t *m;
-        core_rc rc = model(ctx, a, &art.ref, art.xml, &m, err);
-        if (rc != CORE_OK) {
-            core_buf_dispose(&b);
-            return rc;
-        }
-        m->ref = art.ref;
-        store__art_encode(&b, art.is_final, art.is_stub, art.xml, m);
+    dsd_model_t *m;
+    core_rc rc = model(ctx, a, &art.ref, art.xml, &m, err);
+    if (rc != CORE_OK) {
+        core_buf_dispose(&b);
+        return rc;
     }
+    m->ref = art.ref;
+    store__art_encode(&b, art.is_final, art.is_stub, art.xml, m);
     MDB_val k = o->key, val = {b.len, b.ptr};
     int mr = mdb_put(txn, r->art, &k, &val, 0);
     core_buf_dispose(&b);
@@ -480,7 +475,7 @@ store_upgrade(const char *dir, int to_previous, store_model_fn model, void *ctx,
     uint64_t from;
     if ((rc = store__meta_read(r, txn, "layout", &from, err)) != CORE_OK)
         goto out;
-    if (from != STORE_LAYOUT && from != STORE_LAYOUT_PREVIOUS) {
+    if (from != STORE_LAYOUT && from != STORE_LAYOUT_PREVIOUS && from != STORE_LAYOUT_XML_ONLY) {
         rc = core_fail(err, CORE_EIO, "%s: store layout %llu cannot be carried over", dir,
                        (unsigned long long)from);
         goto out;
@@ -490,6 +485,12 @@ store_upgrade(const char *dir, int to_previous, store_model_fn model, void *ctx,
     for (size_t i = 0; i < count; i++)
         if ((rc = rewrite(r, txn, a, &arts[i], from, to_previous, model, ctx, err)) != CORE_OK)
             goto out;
+    /* the previous layout has no history tables (this one's opening makes them, empty) */
+    if (to_previous &&
+        ((m = mdb_drop(txn, r->history, 1)) != 0 || (m = mdb_drop(txn, r->gone, 1)) != 0)) {
+        rc = store__fail(err, m, "drop the history");
+        goto out;
+    }
     if ((m = store__meta_put(r, txn, "layout", to_previous ? STORE_LAYOUT_PREVIOUS : STORE_LAYOUT)) !=
         0) {
         rc = store__fail(err, m, "put layout");

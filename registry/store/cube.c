@@ -21,6 +21,13 @@
  *   changes u64 commit, series key [, period key] -> 'U' (series added or changed),
  *                                                     'X' (series deleted), 'D' + period
  *                                                     (observation deleted)
+ *   history u32 flow, u32 block, period key,     -> u64 commit, u8 how, u8 n, period, u16 n,
+ *           u64 commit that replaced or deleted  value, u16 n, attribute blob: a value that
+ *           it                                   was stored, from the commit that wrote it to
+ *                                                the one that took it away, 'R' (another
+ *                                                value took its place) or 'D' (deleted)
+ *   gone    series key, u32 block                -> nothing: a series deleted whole, whose
+ *                                                history rows are under that block
  * An attribute blob is a run of (u8 id length, id, u16 value length, value).
  * Observations are kept one record per series (a block) rather than one per observation: the
  * series key is stored once instead of on every observation, a load puts a record per series
@@ -28,13 +35,29 @@
  * number the series gets when its record is made, which grows with each new series: the
  * blocks of a load then go after every stored one, so LMDB appends them to full pages
  * instead of splitting pages in half. Measured on 2.47 M SDG observations: see
- * docs/performance.md. */
+ * docs/performance.md.
+ * The history holds only what was taken away: a load of new observations writes none, and
+ * an observation given again unchanged writes none. Every version of an observation is then
+ * its history rows (in the order of the commits that ended them) and its stored entry, so
+ * that the cube as of a commit, or the versions a commit wrote, are read from the series'
+ * block and its history rows side by side, both in period-key order (see obs_step). The
+ * rows are keyed by the series' block number, not its key, as the observations are (a row
+ * is then a third of the size). A series deleted whole has history rows only, found through
+ * the gone table: reading versions walks the series and the gone tables side by side, a
+ * series deleted and made again being given once per block. */
 
 #define CUBE_MAX_DIMS 64
 #define SERIES_KEY_MAX (4 + 4 * CUBE_MAX_DIMS)
 #define OBS_KEY_MAX (SERIES_KEY_MAX + DSD_PERIOD_KEY)
 #define BLOCK_KEY 8    /* u32 flow, u32 block */
 #define SERIES_HDR 12  /* a series record: u64 commit, u32 block, then the attributes */
+
+typedef struct entry {
+    const unsigned char *pkey;
+    uint64_t commit;
+    core_str_t period, value, attrs;
+    size_t len; /* bytes of the whole entry */
+} entry_t; /* an observation of a block (see entry_decode) */
 
 struct store_cube_txn {
     store_t *reg;
@@ -96,6 +119,8 @@ struct store_cube_txn {
     core_buf_t seen, seen_slots;
     size_t nseen, nseen_slots;
     uint64_t deletions; /* observations whose deletion t logged */
+    core_buf_t hist;    /* the history row being written */
+    MDB_cursor *hcur;   /* on the history (LMDB closes it with the transaction) */
 };
 
 struct block {
@@ -148,6 +173,23 @@ struct store_series_iter {
     int seeked; /* key holds where the scan resumes (store_series_iter_seek) */
     int64_t from, to;
     uint64_t min_commit; /* observations stamped before it are skipped */
+    /* the versions given (see store_series_iter_versions): the series walk the series and
+     * the history tables side by side, the next series of each kept until given */
+    store_versions which;
+    uint64_t vcommit;
+    MDB_cursor *hcur, *gcur; /* on the history, on the series gone */
+    int lhave, ldone, hhave, hdone;
+    store_series_t lser;
+    uint32_t lblock, hblock;
+    unsigned char lkey[SERIES_KEY_MAX], hkey[SERIES_KEY_MAX];
+    unsigned char hpos[SERIES_KEY_MAX + 4]; /* where the walk of the gone table goes on */
+    unsigned char cur[SERIES_KEY_MAX];      /* the series given */
+    int cur_gone;                           /* it is gone: its block is no more */
+    /* its observations: the next entry of its block and of its history rows to give */
+    int l_ok, h_ok, h_started, h_end;
+    entry_t le, he;
+    uint64_t h_until;
+    int h_deleted;
 };
 
 
@@ -245,12 +287,27 @@ blob_merge(core_buf_t *out, core_str_t old, const dsd_kv_t *attrs, size_t n)
 /* Past this, the cached blocks go to the store: a bound on the heap a write uses. */
 #define BLOCK_CACHE_BYTES ((size_t)32 << 20)
 
-typedef struct entry {
-    const unsigned char *pkey;
-    uint64_t commit;
-    core_str_t period, value, attrs;
-    size_t len; /* bytes of the whole entry */
-} entry_t;
+/* Decodes what follows the period key and commit of an entry (n bytes left): period, value
+ * and attributes; the bytes it takes, 0 when it is damaged. */
+static size_t
+tail_decode(const unsigned char *q, size_t n, entry_t *e)
+{
+    if (n < 5)
+        return 0;
+    size_t pl = q[0];
+    if (n < 5 + pl)
+        return 0;
+    size_t vl = (size_t)q[1 + pl] << 8 | q[2 + pl];
+    if (n < 5 + pl + vl)
+        return 0;
+    size_t al = (size_t)q[3 + pl + vl] << 8 | q[4 + pl + vl];
+    if (n < 5 + pl + vl + al)
+        return 0;
+    e->period = (core_str_t){(const char *)q + 1, pl};
+    e->value = (core_str_t){(const char *)q + 3 + pl, vl};
+    e->attrs = (core_str_t){(const char *)q + 5 + pl + vl, al};
+    return 5 + pl + vl + al;
+}
 
 /* Decodes the entry at p (n bytes left in the block); 0 when it is damaged. */
 static int
@@ -259,21 +316,12 @@ entry_decode(const unsigned char *p, size_t n, entry_t *e)
     const size_t o = DSD_PERIOD_KEY + 8;
     if (n < ENTRY_FIXED)
         return 0;
-    size_t pl = p[o];
-    if (n < ENTRY_FIXED + pl)
-        return 0;
-    size_t vl = (size_t)p[o + 1 + pl] << 8 | p[o + 2 + pl];
-    if (n < ENTRY_FIXED + pl + vl)
-        return 0;
-    size_t al = (size_t)p[o + 3 + pl + vl] << 8 | p[o + 4 + pl + vl];
-    if (n < ENTRY_FIXED + pl + vl + al)
+    size_t tl = tail_decode(p + o, n - o, e);
+    if (tl == 0)
         return 0;
     e->pkey = p;
     e->commit = get_u64(p + DSD_PERIOD_KEY);
-    e->period = (core_str_t){(const char *)p + o + 1, pl};
-    e->value = (core_str_t){(const char *)p + o + 3 + pl, vl};
-    e->attrs = (core_str_t){(const char *)p + o + 5 + pl + vl, al};
-    e->len = ENTRY_FIXED + pl + vl + al;
+    e->len = o + tl;
     return 1;
 }
 
@@ -285,6 +333,9 @@ entry_obs(const entry_t *e, store_obs_t *out)
     out->period = e->period;
     out->value = e->value;
     out->attrs = e->attrs;
+    out->commit = e->commit;
+    out->until = 0;
+    out->deleted = 0;
 }
 
 /* Writes an entry into b: the attributes are old's with attrs over them. */
@@ -681,6 +732,7 @@ abort_deferred(void *arg)
     core_buf_dispose(&t->seen);
     core_buf_dispose(&t->seen_slots);
     t->nseen = t->nseen_slots = 0;
+    core_buf_dispose(&t->hist);
 }
 
 static int
@@ -966,6 +1018,167 @@ may_have_deletions(store_cube_txn_t *t, const unsigned char *sk, size_t slen)
     return yes;
 }
 
+/* ---- the history of observations ---------------------------------------------------------- */
+
+#define HIST_KEY (BLOCK_KEY + DSD_PERIOD_KEY + 8)
+#define HIST_HDR 9 /* u64 commit that wrote it, u8 how */
+
+static void
+hist_key(unsigned char *out, uint32_t flow, uint32_t block, const unsigned char *pkey, uint64_t end)
+{
+    block_key(out, flow, block);
+    memcpy(out + BLOCK_KEY, pkey, DSD_PERIOD_KEY);
+    put_u64(out + BLOCK_KEY + DSD_PERIOD_KEY, end);
+}
+
+/* Turns the history row of the observation pkey (of block) that this commit ended, when there
+ * is one, into how: an observation written again after its deletion in this commit was
+ * replaced, one deleted after its replacement was deleted. */
+static core_rc
+history_mark(store_cube_txn_t *t, uint32_t block, const unsigned char *pkey, char how,
+             core_err_t *err)
+{
+    unsigned char kb[HIST_KEY];
+    hist_key(kb, t->flow, block, pkey, t->commit);
+    MDB_val k = {HIST_KEY, kb}, v;
+    int m = mdb_get(t->txn, t->reg->history, &k, &v);
+    if (m == MDB_NOTFOUND || (m == 0 && (v.mv_size < HIST_HDR ||
+                                         ((const char *)v.mv_data)[8] == how)))
+        return CORE_OK;
+    if (m != 0)
+        return store__fail(err, m, "get history");
+    core_buf_reset(&t->hist);
+    core_buf_add(&t->hist, v.mv_data, v.mv_size);
+    t->hist.ptr[8] = how;
+    v = (MDB_val){t->hist.len, t->hist.ptr};
+    m = mdb_put(t->txn, t->reg->history, &k, &v, 0);
+    return m == 0 ? CORE_OK : store__fail(err, m, "put history");
+}
+
+/* Keeps the stored entry e of block, which this commit replaces (how 'R') or deletes ('D'),
+ * as a history row. An entry this very commit wrote was never seen by a reader: it has no
+ * version of its own (a deletion marks the row of the value before it). */
+static core_rc
+history_put(store_cube_txn_t *t, uint32_t block, const entry_t *e, char how, core_err_t *err)
+{
+    uint64_t start = e->commit & ~ENTRY_MARKS;
+    if (start == t->commit)
+        return how == 'D' ? history_mark(t, block, e->pkey, how, err) : CORE_OK;
+    unsigned char kb[HIST_KEY], c8[8];
+    hist_key(kb, t->flow, block, e->pkey, t->commit);
+    MDB_val k = {HIST_KEY, kb};
+    const size_t o = DSD_PERIOD_KEY + 8;
+    put_u64(c8, start);
+    core_buf_reset(&t->hist);
+    core_buf_add(&t->hist, c8, 8);
+    core_buf_addc(&t->hist, how);
+    core_buf_add(&t->hist, e->pkey + o, e->len - o);
+    MDB_val v = {t->hist.len, t->hist.ptr};
+    int m = t->hcur != NULL ? 0 : mdb_cursor_open(t->txn, t->reg->history, &t->hcur);
+    /* blocks are numbered as series are made: the rows of a load that changes the series of
+     * the previous one come after the stored ones, appended, filling pages */
+    if (m == 0)
+        m = put_in_order(t->hcur, &k, &v);
+    return m == 0 ? CORE_OK : store__fail(err, m, "put history");
+}
+
+/* The first commit made at or after the instant us (0 when none) in txn. */
+static int
+first_commit_since(store_t *r, MDB_txn *txn, int64_t us, uint64_t *out)
+{
+    MDB_cursor *cur;
+    *out = 0;
+    int m = mdb_cursor_open(txn, r->commits, &cur);
+    if (m != 0)
+        return m;
+    MDB_val k, v;
+    for (m = mdb_cursor_get(cur, &k, &v, MDB_LAST); m == 0;
+         m = mdb_cursor_get(cur, &k, &v, MDB_PREV)) {
+        int64_t t;
+        if (v.mv_size != sizeof t || k.mv_size != 8)
+            continue;
+        memcpy(&t, v.mv_data, sizeof t);
+        if (t < us)
+            break;
+        *out = get_u64(k.mv_data);
+    }
+    mdb_cursor_close(cur);
+    return m == MDB_NOTFOUND ? 0 : m;
+}
+
+/* Drops the series gone whose history rows all went. */
+static int
+prune_gone(store_t *r, MDB_txn *txn)
+{
+    MDB_cursor *g, *h;
+    int m = mdb_cursor_open(txn, r->gone, &g);
+    if (m != 0)
+        return m;
+    if ((m = mdb_cursor_open(txn, r->history, &h)) != 0) {
+        mdb_cursor_close(g);
+        return m;
+    }
+    MDB_val k, v;
+    for (m = mdb_cursor_get(g, &k, &v, MDB_FIRST); m == 0; m = mdb_cursor_get(g, &k, &v, MDB_NEXT)) {
+        if (k.mv_size < 8)
+            continue;
+        unsigned char bk[BLOCK_KEY];
+        const unsigned char *p = k.mv_data;
+        block_key(bk, get_u32(p), get_u32(p + k.mv_size - 4));
+        MDB_val hk = {BLOCK_KEY, bk}, hv;
+        int f = mdb_cursor_get(h, &hk, &hv, MDB_SET_RANGE);
+        if (f != 0 && f != MDB_NOTFOUND)
+            break;
+        if (f == MDB_NOTFOUND || hk.mv_size < BLOCK_KEY || memcmp(hk.mv_data, bk, BLOCK_KEY) != 0)
+            if ((m = mdb_cursor_del(g, 0)) != 0)
+                break;
+    }
+    mdb_cursor_close(h);
+    mdb_cursor_close(g);
+    return m == MDB_NOTFOUND ? 0 : m;
+}
+
+core_rc
+store_history_prune(store_t *r, int64_t before_us, uint64_t *n, core_err_t *err)
+{
+    MDB_txn *txn;
+    *n = 0;
+    int m = store__write_begin(r, &txn);
+    if (m != 0)
+        return store__fail(err, m, "begin write");
+    uint64_t cut = 0, last = store__meta_get(r, txn, "commit");
+    MDB_cursor *cur = NULL;
+    if ((m = first_commit_since(r, txn, before_us, &cut)) == 0 &&
+        (m = mdb_cursor_open(txn, r->history, &cur)) == 0) {
+        if (cut == 0)
+            cut = last + 1; /* every commit was made before: all of it goes */
+        MDB_val k, v;
+        for (m = mdb_cursor_get(cur, &k, &v, MDB_FIRST); m == 0;
+             m = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+            if (k.mv_size != HIST_KEY ||
+                get_u64((const unsigned char *)k.mv_data + BLOCK_KEY + DSD_PERIOD_KEY) >= cut)
+                continue;
+            if ((m = mdb_cursor_del(cur, 0)) != 0)
+                break;
+            (*n)++;
+        }
+        m = m == MDB_NOTFOUND ? 0 : m;
+        mdb_cursor_close(cur);
+    }
+    if (m == 0 && *n > 0)
+        m = prune_gone(r, txn);
+    core_rc rc = m == 0 ? CORE_OK : store__fail(err, m, "prune the history");
+    /* the answers with history change: a commit of their own, for their ETags */
+    if (rc == CORE_OK && *n > 0)
+        rc = store__stamp(r, txn, last + 1, 0, err);
+    if (rc != CORE_OK) {
+        mdb_txn_abort(txn);
+        return rc;
+    }
+    m = store__commit(txn);
+    return m == 0 ? CORE_OK : store__fail(err, m, "commit");
+}
+
 void
 store_cube_set_provider(store_cube_txn_t *t, core_str_t agency, core_str_t id)
 {
@@ -1175,7 +1388,7 @@ replace_series(store_cube_txn_t *t, const unsigned char *skey, size_t slen, cons
 }
 
 static core_rc log_deleted(store_cube_txn_t *t, const unsigned char *skey, size_t slen,
-                           const entry_t *e, core_err_t *err);
+                           uint32_t block, const entry_t *e, core_err_t *err);
 
 /* The end of a replaced series: the observations not given again go, and so do the series
  * attributes not given again. */
@@ -1197,7 +1410,7 @@ finish_replaced(store_cube_txn_t *t, struct replaced *r, core_err_t *err)
         if (!entry_decode(p + off, len - off, &e))
             return core_fail(err, CORE_EBUG, "stored observations are damaged");
         if (e.commit & ENTRY_OLD) { /* (logged before the bytes move) */
-            if ((rc = log_deleted(t, r->key, slen, &e, err)) != CORE_OK)
+            if ((rc = log_deleted(t, r->key, slen, r->block, &e, err)) != CORE_OK)
                 return rc;
             continue;
         }
@@ -1382,13 +1595,19 @@ store_cube_put_obs(store_cube_txn_t *t, const core_str_t *codes, const unsigned 
         t->counts.obs_unchanged++;
         return t->block_bytes > BLOCK_CACHE_BYTES ? flush_blocks(t, 0, err) : CORE_OK;
     }
+    /* a stored value it changes becomes history (before block_put moves its bytes); one this
+     * transaction wrote is not stored yet, and the same value again changes nothing */
+    if (old.len > 0 && was != t->commit && !same_entry(&t->scratch, &old) &&
+        (rc = history_put(t, t->last_block, &old, 'R', err)) != CORE_OK)
+        return rc;
     block_put(t, b, &t->scratch, at, old.len);
     if (old.len == 0) {
         t->counts.obs_added++;
         if (b->dels < 0)
             b->dels = may_have_deletions(t, t->last_key, slen);
-        if (b->dels && (rc = log_change(t, t->last_key, slen, pkey, 'R', CORE_STR_NULL, err)) !=
-                           CORE_OK)
+        if (b->dels && ((rc = log_change(t, t->last_key, slen, pkey, 'R', CORE_STR_NULL, err)) !=
+                            CORE_OK ||
+                        (rc = history_mark(t, t->last_block, pkey, 'R', err)) != CORE_OK))
             return rc;
     } else if (!*twice) {
         t->counts.obs_updated++;
@@ -1530,13 +1749,14 @@ store_cube_put_dataset(store_cube_txn_t *t, const dsd_kv_t *attrs, size_t nattrs
 
 /* Logs the deletion of an observation. */
 static core_rc
-log_deleted(store_cube_txn_t *t, const unsigned char *skey, size_t slen, const entry_t *e,
-            core_err_t *err)
+log_deleted(store_cube_txn_t *t, const unsigned char *skey, size_t slen, uint32_t block,
+            const entry_t *e, core_err_t *err)
 {
     t->counts.obs_deleted++;
     t->deletions++;
     t->changed = 1;
-    return log_change(t, skey, slen, e->pkey, 'D', e->period, err);
+    core_rc rc = history_put(t, block, e, 'D', err);
+    return rc != CORE_OK ? rc : log_change(t, skey, slen, e->pkey, 'D', e->period, err);
 }
 
 /* Deletes one observation of the series (pkey) or all of them and the series (pkey NULL). */
@@ -1568,7 +1788,7 @@ delete_series_obs(store_cube_txn_t *t, const unsigned char *skey, size_t slen,
             return core_fail(err, CORE_EBUG, "stored observations are damaged");
         if (e.len == 0)
             return CORE_OK;
-        if ((rc = log_deleted(t, skey, slen, &e, err)) != CORE_OK)
+        if ((rc = log_deleted(t, skey, slen, rec.block, &e, err)) != CORE_OK)
             return rc;
         core_buf_t none = {0};
         block_put(t, b, &none, at, e.len);
@@ -1577,7 +1797,7 @@ delete_series_obs(store_cube_txn_t *t, const unsigned char *skey, size_t slen,
     for (size_t off = 0; off < b->buf.len; off += e.len) {
         if (!entry_decode((const unsigned char *)b->buf.ptr + off, b->buf.len - off, &e))
             return core_fail(err, CORE_EBUG, "stored observations are damaged");
-        if ((rc = log_deleted(t, skey, slen, &e, err)) != CORE_OK)
+        if ((rc = log_deleted(t, skey, slen, rec.block, &e, err)) != CORE_OK)
             return rc;
     }
     t->block_bytes -= b->buf.len;
@@ -1589,6 +1809,13 @@ delete_series_obs(store_cube_txn_t *t, const unsigned char *skey, size_t slen,
         return CORE_OK;
     if (m != 0)
         return store__fail(err, m, "delete series");
+    /* its history stays under its block: the gone table finds it */
+    unsigned char gk[SERIES_KEY_MAX + 4];
+    memcpy(gk, skey, slen);
+    put_u32(gk + slen, rec.block);
+    MDB_val gkv = {slen + 4, gk}, none = {0, gk};
+    if ((m = mdb_put(t->txn, t->reg->gone, &gkv, &none, 0)) != 0)
+        return store__fail(err, m, "put gone series");
     t->counts.series_deleted++;
     t->changed = 1;
     return log_change(t, skey, slen, NULL, 'X', CORE_STR_NULL, err);
@@ -1800,6 +2027,10 @@ close_cursors(void *arg)
     store_series_iter_t *it = arg;
     if (it->scur)
         mdb_cursor_close(it->scur);
+    if (it->hcur)
+        mdb_cursor_close(it->hcur);
+    if (it->gcur)
+        mdb_cursor_close(it->gcur);
 }
 
 core_rc
@@ -1892,8 +2123,10 @@ series_out(store_series_iter_t *it, const MDB_val *v, store_series_t *out, core_
     return CORE_OK;
 }
 
-core_rc
-store_series_iter_next(store_series_iter_t *it, store_series_t *out, core_err_t *err)
+static core_rc versions_next(store_series_iter_t *it, store_series_t *out, core_err_t *err);
+
+static core_rc
+live_next(store_series_iter_t *it, store_series_t *out, core_err_t *err)
 {
     const store_key_filter_t *f = it->filter;
     size_t nd = it->c->ndims;
@@ -1938,6 +2171,13 @@ store_series_iter_next(store_series_iter_t *it, store_series_t *out, core_err_t 
     }
 }
 
+core_rc
+store_series_iter_next(store_series_iter_t *it, store_series_t *out, core_err_t *err)
+{
+    return it->which == STORE_VERSIONS_CURRENT ? live_next(it, out, err)
+                                               : versions_next(it, out, err);
+}
+
 void
 store_series_iter_seek(store_series_iter_t *it, const uint32_t *ids)
 {
@@ -1947,6 +2187,217 @@ store_series_iter_seek(store_series_iter_t *it, const uint32_t *ids)
     it->started = 0;
     it->done = 0;
     it->seeked = 1;
+    memcpy(it->hpos, it->key, it->klen);
+    memset(it->hpos + it->klen, 0, 4);
+    it->lhave = it->ldone = it->hhave = it->hdone = 0;
+}
+
+void
+store_series_iter_versions(store_series_iter_t *it, store_versions which, uint64_t commit)
+{
+    uint32_t first[CUBE_MAX_DIMS] = {0};
+    it->which = which;
+    it->vcommit = commit;
+    store_series_iter_seek(it, first);
+}
+
+/* The key after k (klen bytes, the flow's 4 first); 0 when none. */
+static int
+key_successor(unsigned char *k, size_t klen)
+{
+    for (size_t i = klen; i-- > 4;)
+        if (++k[i] != 0)
+            return 1;
+    return 0;
+}
+
+/* The next series gone (at or after it->hpos) that passes the filter, to hkey and hblock. */
+static core_rc
+gone_next(store_series_iter_t *it, core_err_t *err)
+{
+    int m;
+    size_t gl = it->klen + 4;
+    if (it->gcur == NULL &&
+        (m = mdb_cursor_open(it->c->v->txn, it->c->v->reg->gone, &it->gcur)) != 0)
+        return store__fail(err, m, "cursor");
+    for (;;) {
+        MDB_val k = {gl, it->hpos}, v;
+        m = mdb_cursor_get(it->gcur, &k, &v, MDB_SET_RANGE);
+        if (m == MDB_NOTFOUND ||
+            (m == 0 && (k.mv_size != gl || memcmp(k.mv_data, it->hpos, 4) != 0))) {
+            it->hdone = 1;
+            return CORE_ENOTFOUND;
+        }
+        if (m != 0)
+            return store__fail(err, m, "scan gone series");
+        memcpy(it->hpos, k.mv_data, gl);
+        memcpy(it->hkey, k.mv_data, it->klen);
+        it->hblock = get_u32(it->hpos + it->klen);
+        int pass = 1;
+        for (size_t d = 0; d < it->c->ndims && pass; d++)
+            pass = store_key_filter_allows_code(it->filter, d, get_u32(it->hkey + 4 + 4 * d));
+        if (!key_successor(it->hpos, gl))
+            it->hdone = 1; /* (after this one) */
+        if (pass) {
+            it->hhave = 1;
+            return CORE_OK;
+        }
+        if (it->hdone)
+            return CORE_ENOTFOUND;
+    }
+}
+
+/* The next series of the store or gone, in key order (a series gone before the same one
+ * made again). */
+static core_rc
+versions_next(store_series_iter_t *it, store_series_t *out, core_err_t *err)
+{
+    core_rc rc;
+    if (!it->lhave && !it->ldone) {
+        rc = live_next(it, &it->lser, err);
+        if (rc == CORE_ENOTFOUND)
+            it->ldone = 1;
+        else if (rc != CORE_OK)
+            return rc;
+        else {
+            it->lhave = 1;
+            memcpy(it->lkey, it->key, it->klen);
+            it->lblock = it->block_no;
+        }
+    }
+    if (!it->hhave && !it->hdone && (rc = gone_next(it, err)) != CORE_OK && rc != CORE_ENOTFOUND)
+        return rc;
+    if (!it->lhave && !it->hhave)
+        return CORE_ENOTFOUND;
+    int c = !it->lhave ? 1 : !it->hhave ? -1 : memcmp(it->lkey, it->hkey, it->klen);
+    if (c < 0) {
+        memcpy(it->cur, it->lkey, it->klen);
+        *out = it->lser;
+        it->block_no = it->lblock;
+        it->cur_gone = 0;
+        it->lhave = 0;
+    } else {
+        memcpy(it->cur, it->hkey, it->klen);
+        *out = (store_series_t){0};
+        it->block_no = it->hblock;
+        it->cur_gone = 1;
+        it->hhave = 0;
+    }
+    for (size_t d = 0; d < it->c->ndims; d++)
+        it->ids[d] = get_u32(it->cur + 4 + 4 * d);
+    out->ids = it->ids;
+    return CORE_OK;
+}
+
+/* Whether it gives the version [start, until) of an observation (until 0: stored still). */
+static int
+version_wanted(const store_series_iter_t *it, uint64_t start, uint64_t until, int deleted)
+{
+    uint64_t c = it->vcommit;
+    switch (it->which) {
+    case STORE_VERSIONS_AS_OF: return start <= c && (until == 0 || until > c);
+    case STORE_VERSIONS_WRITTEN_AT: return start == c;
+    case STORE_VERSIONS_DELETED_AT: return until == c && deleted;
+    default: return 1;
+    }
+}
+
+static int
+overlaps(const store_series_iter_t *it, const entry_t *e)
+{
+    store_obs_t o;
+    entry_obs(e, &o);
+    return o.start < it->to && o.end > it->from;
+}
+
+/* Decodes a history row of the series it->cur; 0 when it is not one. */
+static int
+hist_decode(const store_series_iter_t *it, const MDB_val *k, const MDB_val *v, entry_t *e,
+            uint64_t *until, int *deleted)
+{
+    const unsigned char *kp = k->mv_data, *vp = v->mv_data;
+    (void)it;
+    if (k->mv_size != HIST_KEY || v->mv_size < HIST_HDR ||
+        tail_decode(vp + HIST_HDR, v->mv_size - HIST_HDR, e) == 0)
+        return 0;
+    e->pkey = kp + BLOCK_KEY;
+    e->commit = get_u64(vp);
+    e->len = 0;
+    *until = get_u64(kp + BLOCK_KEY + DSD_PERIOD_KEY);
+    *deleted = vp[8] == 'D';
+    return 1;
+}
+
+/* The next wanted history row of the current series into it->he (it->h_ok). */
+static core_rc
+hist_step(store_series_iter_t *it, core_err_t *err)
+{
+    unsigned char bk[BLOCK_KEY];
+    block_key(bk, it->c->flow, it->block_no);
+    while (!it->h_ok && !it->h_end) {
+        MDB_val k, v;
+        int m;
+        if (!it->h_started) {
+            k = (MDB_val){BLOCK_KEY, bk};
+            m = mdb_cursor_get(it->hcur, &k, &v, MDB_SET_RANGE);
+            it->h_started = 1;
+        } else {
+            m = mdb_cursor_get(it->hcur, &k, &v, MDB_NEXT);
+        }
+        if (m == MDB_NOTFOUND ||
+            (m == 0 && (k.mv_size < BLOCK_KEY || memcmp(k.mv_data, bk, BLOCK_KEY) != 0))) {
+            it->h_end = 1;
+            break;
+        }
+        if (m != 0)
+            return store__fail(err, m, "read history");
+        if (!hist_decode(it, &k, &v, &it->he, &it->h_until, &it->h_deleted))
+            return core_fail(err, CORE_EBUG, "a history row is damaged");
+        it->h_ok = version_wanted(it, it->he.commit, it->h_until, it->h_deleted) &&
+                   overlaps(it, &it->he);
+    }
+    return CORE_OK;
+}
+
+/* obs_step for versions: the series' block and its history rows merged in period-key order. */
+static core_rc
+versions_step(store_series_iter_t *it, core_err_t *err)
+{
+    const unsigned char *p = (const unsigned char *)it->block.ptr;
+    while (!it->l_ok && it->off < it->block.len) {
+        if (!entry_decode(p + it->off, it->block.len - it->off, &it->le))
+            return core_fail(err, CORE_EBUG, "a stored observation is damaged");
+        it->off += it->le.len;
+        it->l_ok = version_wanted(it, it->le.commit, 0, 0) && overlaps(it, &it->le);
+    }
+    if (it->hcur == NULL) {
+        int m = mdb_cursor_open(it->c->v->txn, it->c->v->reg->history, &it->hcur);
+        if (m != 0)
+            return store__fail(err, m, "cursor");
+    }
+    return hist_step(it, err);
+}
+
+static core_rc
+versions_obs(store_series_iter_t *it, store_obs_t *out, core_err_t *err)
+{
+    core_rc rc = versions_step(it, err);
+    if (rc != CORE_OK)
+        return rc;
+    if (!it->l_ok && !it->h_ok)
+        return CORE_ENOTFOUND;
+    int c = !it->l_ok ? 1 : !it->h_ok ? -1 : memcmp(it->le.pkey, it->he.pkey, DSD_PERIOD_KEY);
+    if (c < 0 || (c == 0 && it->which != STORE_VERSIONS_ALL)) { /* (then only one is wanted) */
+        entry_obs(&it->le, out);
+        it->l_ok = 0;
+        it->h_ok = it->h_ok && c != 0;
+        return CORE_OK;
+    }
+    entry_obs(&it->he, out); /* a history row: older than the stored entry of its period */
+    out->until = it->h_until;
+    out->deleted = it->h_deleted;
+    it->h_ok = 0;
+    return CORE_OK;
 }
 
 /* Steps through the current series' block (first: read it) to the next observation that
@@ -1958,12 +2409,18 @@ obs_step(store_series_iter_t *it, int first, store_obs_t *out, core_err_t *err)
         unsigned char bk[BLOCK_KEY];
         block_key(bk, it->c->flow, it->block_no);
         MDB_val k = {BLOCK_KEY, bk}, v;
-        int m = mdb_get(it->c->v->txn, it->c->v->reg->obs, &k, &v);
+        /* a series gone has its history only; what a commit deleted is in the history */
+        int live = it->which == STORE_VERSIONS_CURRENT ||
+                   (!it->cur_gone && it->which != STORE_VERSIONS_DELETED_AT);
+        int m = live ? mdb_get(it->c->v->txn, it->c->v->reg->obs, &k, &v) : MDB_NOTFOUND;
         if (m != 0 && m != MDB_NOTFOUND)
             return store__fail(err, m, "get observations");
         it->block = m == 0 ? (core_str_t){v.mv_data, v.mv_size} : CORE_STR_NULL;
         it->off = 0;
+        it->l_ok = it->h_ok = it->h_started = it->h_end = 0;
     }
+    if (it->which != STORE_VERSIONS_CURRENT)
+        return versions_obs(it, out, err);
     const unsigned char *p = (const unsigned char *)it->block.ptr;
     while (it->off < it->block.len) {
         entry_t e;
@@ -1995,28 +2452,36 @@ store_obs_next(store_series_iter_t *it, store_obs_t *out, core_err_t *err)
 
 /* ---- the change log ------------------------------------------------------------------------ */
 
-/* The first commit made after the instant after_us (microseconds); 0 when none. */
-static uint64_t
-first_commit_after(store_view_t *v, int64_t after_us)
+/* The first commit made after the instant after_us (microseconds) into *first; 0 when none.
+ * A failed read is an error, not "no commit": that would answer "nothing changed". */
+static core_rc
+first_commit_after(store_view_t *v, int64_t after_us, uint64_t *first, core_err_t *err)
 {
     MDB_cursor *cur;
-    uint64_t first = 0;
-    if (mdb_cursor_open(v->txn, v->reg->commits, &cur) != 0)
-        return 0;
+    *first = 0;
+    int m = mdb_cursor_open(v->txn, v->reg->commits, &cur);
+    if (m != 0)
+        return store__fail(err, m, "cursor");
     MDB_val k, val;
     /* commits are few and recent ones are asked for: walk back from the newest */
-    for (int m = mdb_cursor_get(cur, &k, &val, MDB_LAST); m == 0;
+    for (m = mdb_cursor_get(cur, &k, &val, MDB_LAST); m == 0;
          m = mdb_cursor_get(cur, &k, &val, MDB_PREV)) {
         int64_t us;
-        if (val.mv_size != sizeof us)
+        if (val.mv_size != sizeof us || k.mv_size != 8)
             continue;
         memcpy(&us, val.mv_data, sizeof us);
         if (us <= after_us)
             break;
-        first = get_u64(k.mv_data);
+        *first = get_u64(k.mv_data);
     }
     mdb_cursor_close(cur);
-    return first;
+    return m == 0 || m == MDB_NOTFOUND ? CORE_OK : store__fail(err, m, "read the commits");
+}
+
+core_rc
+store_view_first_commit_after(store_view_t *v, int64_t after_us, uint64_t *commit, core_err_t *err)
+{
+    return first_commit_after(v, after_us, commit, err);
 }
 
 static int
@@ -2078,9 +2543,9 @@ store_cube_changes(store_cube_t *c, int64_t after_us, store_change_t **out, size
 {
     *out = NULL;
     *n = 0;
-    *min_commit = first_commit_after(c->v, after_us);
-    if (*min_commit == 0)
-        return CORE_OK;
+    core_rc rc0 = first_commit_after(c->v, after_us, min_commit, err);
+    if (rc0 != CORE_OK || *min_commit == 0)
+        return rc0;
     MDB_cursor *cur;
     int m = mdb_cursor_open(c->v->txn, c->v->reg->changes, &cur);
     if (m != 0)

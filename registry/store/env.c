@@ -117,19 +117,20 @@ check_layout(store_t *r, MDB_txn *txn, const char *dir, int upgrading, core_err_
     core_rc rc = store__meta_read(r, txn, "layout", &layout, err);
     if (rc != CORE_OK)
         return rc;
-    if (layout == STORE_LAYOUT || (upgrading && layout == STORE_LAYOUT_PREVIOUS))
+    int earlier = layout == STORE_LAYOUT_PREVIOUS || layout == STORE_LAYOUT_XML_ONLY;
+    if (layout == STORE_LAYOUT || (upgrading && earlier))
         return CORE_OK;
     MDB_stat st, arts;
     int m;
     if ((m = mdb_stat(txn, r->obs, &st)) != 0 || (m = mdb_stat(txn, r->art, &arts)) != 0)
         return store__fail(err, m, "stat");
-    /* a store of the previous release: its artefacts lack their model */
-    if (layout == STORE_LAYOUT_PREVIOUS || (layout == 0 && arts.ms_entries > 0))
+    /* a store of an earlier release: no history table, or artefacts without their model */
+    if (earlier || (layout == 0 && arts.ms_entries > 0))
         return core_fail(err, CORE_EIO,
                          "%s was written by an earlier sdmxd (store layout %llu; this sdmxd "
                          "reads %d): carry it over with 'sdmxd upgrade --db %s' (artefacts are "
                          "re-read and stored anew; data, tokens, providers and the change log "
-                         "stay as they are)",
+                         "stay as they are; the history of observations starts empty)",
                          dir, (unsigned long long)layout, STORE_LAYOUT, dir);
     if (layout != 0 || st.ms_entries > 0)
         return core_fail(err, CORE_EIO,
@@ -274,7 +275,9 @@ store__open(const char *dir, int readonly, int upgrading, store_t **out, core_er
         (m = mdb_dbi_open(txn, "changes", create, &r->changes)) != 0 ||
         (m = mdb_dbi_open(txn, "tokens", create, &r->tokens)) != 0 ||
         (m = mdb_dbi_open(txn, "submissions", create, &r->submissions)) != 0 ||
-        (m = mdb_dbi_open(txn, "providers", create, &r->providers)) != 0) {
+        (m = mdb_dbi_open(txn, "providers", create, &r->providers)) != 0 ||
+        (m = mdb_dbi_open(txn, "history", create, &r->history)) != 0 ||
+        (m = mdb_dbi_open(txn, "gone", create, &r->gone)) != 0) {
         rc = m == MDB_NOTFOUND ? core_fail(err, CORE_EIO, "%s is not an sdmxd store", dir)
                                : store__fail(err, m, "open tables");
         goto fail;
@@ -389,4 +392,20 @@ store__stamp(store_t *r, MDB_txn *txn, uint64_t commit, int structures, core_err
     if (m == 0 && structures)
         m = store__meta_put(r, txn, "structures", commit);
     return m == 0 ? CORE_OK : store__fail(err, m, "record the commit");
+}
+
+core_rc
+store_view_commit_time(store_view_t *v, uint64_t commit, int64_t *us, core_err_t *err)
+{
+    unsigned char ck[8];
+    for (int i = 0; i < 8; i++)
+        ck[i] = (unsigned char)(commit >> (56 - 8 * i));
+    MDB_val k = {8, ck}, val;
+    int m = mdb_get(v->txn, v->reg->commits, &k, &val);
+    if (m == MDB_NOTFOUND || (m == 0 && val.mv_size != sizeof *us))
+        return core_fail(err, CORE_ENOTFOUND, "no commit %llu", (unsigned long long)commit);
+    if (m != 0)
+        return store__fail(err, m, "get commit");
+    memcpy(us, val.mv_data, sizeof *us);
+    return CORE_OK;
 }

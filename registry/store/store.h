@@ -60,12 +60,13 @@ core_rc store_artefact_scan(store_view_t *v, dsd_kind kind, core_str_t agency, c
 core_rc store_refs_children(store_view_t *v, const dsd_ref_t *ref, core_vec_t *out, core_err_t *err);
 core_rc store_refs_parents(store_view_t *v, const dsd_ref_t *ref, core_vec_t *out, core_err_t *err);
 
-/* Carries the store at dir over from the previous layout (artefacts stored as canonical
- * SDMX-ML only) to this one, in place and in one write transaction: model(ctx, a, ref, xml,
- * &out, err) builds each artefact's model from its stored text (the registry does not read
- * XML). Data, references, tokens, providers, submissions and the change log stay as they
- * are; a store already in this layout is re-encoded. *n tells how many artefacts were
- * rewritten. to_previous (tests only) writes the previous layout instead, to have one. */
+/* Carries the store at dir over from an earlier layout (4: no history of observations; 3:
+ * artefacts stored as canonical SDMX-ML only) to this one, in place and in one write
+ * transaction: model(ctx, a, ref, xml, &out, err) builds each artefact's model from its
+ * stored text (the registry does not read XML). Data, references, tokens, providers,
+ * submissions and the change log stay as they are; the history of observations starts empty;
+ * a store already in this layout is re-encoded. *n tells how many artefacts were rewritten.
+ * to_previous (tests only) writes the previous layout (4) instead, to have one. */
 typedef core_rc (*store_model_fn)(void *ctx, core_arena_t *a, const dsd_ref_t *ref, core_str_t xml,
                                 dsd_model_t **out, core_err_t *err);
 core_rc store_upgrade(const char *dir, int to_previous, store_model_fn model, void *ctx, size_t *n,
@@ -184,6 +185,9 @@ typedef struct store_obs {
     core_str_t value;
     core_str_t attrs;
     int64_t start, end; /* from the period key */
+    uint64_t commit;    /* the commit that wrote this value */
+    uint64_t until;     /* the commit that replaced or deleted it; 0: stored still */
+    int deleted;        /* until deleted it (else another value took its place) */
 } store_obs_t;
 
 typedef struct store_series_iter store_series_iter_t;
@@ -195,6 +199,31 @@ core_rc store_series_iter_next(store_series_iter_t *it, store_series_t *out, cor
 /* Makes the next store_series_iter_next give the first series at or after ids[ndims] that
  * passes the filter (to resume a scan in another snapshot). */
 void store_series_iter_seek(store_series_iter_t *it, const uint32_t *ids);
+/* Which values of the observations an iterator gives: the history keeps every value that a
+ * commit replaced or deleted (see store_obs_t's commit and until). Other than CURRENT, the
+ * series are those of the store and those deleted since (the latter without attributes or
+ * a commit: only their history is left). */
+typedef enum store_versions {
+    STORE_VERSIONS_CURRENT,    /* the values stored (the default) */
+    STORE_VERSIONS_AS_OF,      /* the values stored just after commit: the cube as of it */
+    STORE_VERSIONS_WRITTEN_AT, /* the values commit wrote, stored still or not */
+    STORE_VERSIONS_DELETED_AT, /* the values commit deleted */
+    STORE_VERSIONS_ALL         /* every value ever stored, the older first */
+} store_versions;
+/* Makes it give the versions which of commit (ignored for CURRENT and ALL), from its first
+ * series on. */
+void store_series_iter_versions(store_series_iter_t *it, store_versions which, uint64_t commit);
+/* The first commit made after the instant after_us (microseconds since the epoch); 0 when
+ * none. */
+core_rc store_view_first_commit_after(store_view_t *v, int64_t after_us, uint64_t *commit,
+                                      core_err_t *err);
+/* Bounds the history: drops the values that commits made before the instant before_us
+ * (microseconds since the epoch) replaced or deleted, in one write transaction (*n: how
+ * many). What is stored stays; the versions of before the instant are then no longer all
+ * there (includeHistory, the cube as of an earlier commit show what is left). */
+core_rc store_history_prune(store_t *r, int64_t before_us, uint64_t *n, core_err_t *err);
+/* When commit was made (microseconds since the epoch); CORE_ENOTFOUND for no commit. */
+core_rc store_view_commit_time(store_view_t *v, uint64_t commit, int64_t *us, core_err_t *err);
 /* Observations of the current series of it that overlap [from, to), in time order. */
 core_rc store_obs_first(store_series_iter_t *it, int64_t from, int64_t to, store_obs_t *out,
                       core_err_t *err);

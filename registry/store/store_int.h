@@ -18,6 +18,8 @@ struct store {
     MDB_dbi tokens;  /* SHA-256 of a token -> i64 creation time, principal */
     MDB_dbi submissions; /* u64 commit -> the submission's record (JSON) */
     MDB_dbi providers;   /* series key -> agency, NUL, id of the data provider that wrote it */
+    MDB_dbi history;     /* observation values replaced or deleted: see cube.c */
+    MDB_dbi gone;        /* series deleted whole, with their block: see cube.c */
     int readonly;
 };
 
@@ -33,9 +35,11 @@ struct store_view {
 /* The layout of the tables; a store written in another one is refused, not misread.
  * 2: observations kept in one record per series (see cube.c); 3: that record keyed by a
  * block number kept in the series record; 4: artefacts stored with their encoded model
- * beside their XML (3 is carried over by store_upgrade). */
-#define STORE_LAYOUT 4
-#define STORE_LAYOUT_PREVIOUS 3
+ * beside their XML; 5: the history of observations (replaced and deleted values) in a table
+ * of its own (3 and 4 are carried over by store_upgrade). */
+#define STORE_LAYOUT 5
+#define STORE_LAYOUT_PREVIOUS 4
+#define STORE_LAYOUT_XML_ONLY 3 /* artefacts kept as SDMX-ML only */
 
 #define STORE_ART_FINAL 0x01
 #define STORE_ART_STUB 0x02

@@ -299,4 +299,4 @@ csv_nothing(sdmx__data_t *s, core_buf_t *out)
 }
 
 const sdmx__data_ops_t sdmx__csv_data_ops = {csv_begin,   csv_series_begin, csv_obs,
-                                             csv_nothing, csv_nothing,      NULL};
+                                             csv_nothing, csv_nothing,      NULL, NULL};

@@ -130,6 +130,7 @@ typedef struct jstate {
     jlevel_t lv[LV__COUNT];
     int show_attrs, show_obs;
     size_t nobs; /* observations written in the current series */
+    uint64_t set_series; /* d->nseries when the data set began (includeHistory) */
 } jstate_t;
 
 static jstate_t *
@@ -484,6 +485,25 @@ put_series_key(sdmx__data_t *s, jstate_t *st, core_buf_t *out, const core_str_t 
     core_buf_addc(out, '"');
 }
 
+/* The data set's action (and, with includeHistory, when its values held: validFrom for
+ * what a commit wrote, validTo for what it deleted, to the microsecond), then a comma. */
+static void
+put_history(sdmx__data_t *s, core_buf_t *out)
+{
+    if (!s->history) {
+        core_buf_adds(out, "\"action\":\"Information\",");
+        return;
+    }
+    int64_t us = s->hist_time, sec = us / 1000000;
+    char iso[32];
+    core_time_iso(sec, iso);
+    size_t n = strlen(iso);
+    core_buf_printf(out, "\"action\":\"%s\",\"%s\":\"%.*s.%06lldZ\",",
+                    s->hist_delete ? "Delete" : "Replace",
+                    s->hist_delete ? "validTo" : "validFrom", (int)(n > 0 ? n - 1 : 0), iso,
+                    (long long)(us - sec * 1000000));
+}
+
 static void
 json_begin(sdmx__data_t *s, core_buf_t *out)
 {
@@ -505,7 +525,9 @@ json_begin(sdmx__data_t *s, core_buf_t *out)
         }
 
     put_meta(s, out);
-    core_buf_adds(out, ",\"data\":{\"dataSets\":[{\"action\":\"Information\",\"links\":");
+    core_buf_adds(out, ",\"data\":{\"dataSets\":[{");
+    put_history(s, out);
+    core_buf_adds(out, "\"links\":");
     put_links(s, out);
     if (st->show_attrs) {
         jlevel_t *lv = &st->lv[LV_DATASET];
@@ -523,7 +545,7 @@ json_series_begin(sdmx__data_t *s, core_buf_t *out)
     jstate_t *st = state_of(s);
     if (s->flat)
         return;
-    if (s->nseries > 0)
+    if (s->nseries > st->set_series)
         core_buf_addc(out, ',');
     put_series_key(s, st, out, s->codes);
     core_buf_adds(out, ":{");
@@ -555,6 +577,10 @@ json_obs(sdmx__data_t *s, core_buf_t *out, const store_obs_t *o)
     }
     put_uint(out, p);
     core_buf_adds(out, "\":[");
+    if (s->history && s->hist_delete) { /* (includeHistory) a deleted observation: [] */
+        core_buf_addc(out, ']');
+        return;
+    }
     put_obs_value(s->a, out, o->value);
     if (st->show_attrs) {
         jlevel_t *lv = &st->lv[LV_OBS];
@@ -615,6 +641,20 @@ put_deletions(sdmx__data_t *s, jstate_t *st, core_buf_t *out)
         core_buf_adds(out, "}}");
     }
     core_buf_adds(out, "}}");
+}
+
+/* includeHistory: the next data set (the data set's attributes are the first one's). */
+static void
+json_dataset_next(sdmx__data_t *s, core_buf_t *out)
+{
+    jstate_t *st = state_of(s);
+    core_buf_adds(out, "}},{");
+    put_history(s, out);
+    core_buf_adds(out, "\"links\":");
+    put_links(s, out);
+    core_buf_adds(out, s->flat ? ",\"observations\":{" : ",\"series\":{");
+    st->set_series = s->nseries;
+    st->nobs = 0;
 }
 
 static void
@@ -718,4 +758,5 @@ json_end(sdmx__data_t *s, core_buf_t *out)
 }
 
 const sdmx__data_ops_t sdmx__json_data_ops = {json_begin,      json_series_begin, json_obs,
-                                              json_series_end, json_end,          NULL};
+                                              json_series_end, json_end,          NULL,
+                                              json_dataset_next};

@@ -1,6 +1,7 @@
 #include <config.h>
 #include "sdmx/sdmx_int.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* SDMX-ML 2.1 data messages, GenericData and StructureSpecificData (and their time-series
@@ -157,6 +158,24 @@ gen_values(core_buf_t *out, const char *wrapper, core_str_t blob)
 static void write_groups(sdmx__data_t *s, core_buf_t *out);
 static void write_deletions(sdmx__data_t *s, core_buf_t *out);
 
+/* includeHistory: the data set's action and when its values held (as xs:dateTime, to the
+ * microsecond: two commits may fall in one second); nothing otherwise. */
+static void
+history_attrs(sdmx__data_t *s, core_buf_t *out, int ss)
+{
+    if (!s->history)
+        return;
+    int64_t us = s->hist_time, sec = us / 1000000;
+    char iso[32], t[48];
+    core_time_iso(sec, iso);
+    size_t n = strlen(iso);
+    snprintf(t, sizeof t, "%.*s.%06lldZ", (int)(n > 0 ? n - 1 : 0), iso,
+             (long long)(us - sec * 1000000));
+    add_attr(out, ss ? "ss:action" : "action", core_str_c(s->hist_delete ? "Delete" : "Replace"));
+    const char *when = s->hist_delete ? "validToDate" : "validFromDate";
+    add_attr(out, ss ? core_arena_printf(s->a, "ss:%s", when) : when, core_str_c(t));
+}
+
 static void
 gen_begin(sdmx__data_t *s, core_buf_t *out)
 {
@@ -170,10 +189,22 @@ gen_begin(sdmx__data_t *s, core_buf_t *out)
     const char *sid = structure_id(s);
     ADD_LIT(out, "<mes:DataSet");
     add_attr(out, "structureRef", core_str_c(sid));
+    history_attrs(s, out, 0);
     core_buf_addc(out, '>');
     if (sdmx__data_shows_attrs(s))
         gen_values(out, "Attributes", s->dataset_attrs);
     write_groups(s, out);
+}
+
+/* includeHistory: the next data set (the data set's attributes and groups are written once,
+ * in the first). */
+static void
+gen_dataset_next(sdmx__data_t *s, core_buf_t *out)
+{
+    ADD_LIT(out, "</mes:DataSet><mes:DataSet");
+    add_attr(out, "structureRef", core_str_c(structure_id(s)));
+    history_attrs(s, out, 0);
+    core_buf_addc(out, '>');
 }
 
 static void
@@ -290,10 +321,24 @@ ss_begin(sdmx__data_t *s, core_buf_t *out)
         out, "xsi:type",
         core_str_c(s->fmt == SDMX_DATA_SS_TS ? "ns1:TimeSeriesDataSetType" : "ns1:DataSetType"));
     add_attr(out, "ss:dataScope", CORE_STR("DataStructure"));
+    history_attrs(s, out, 1);
     if (sdmx__data_shows_attrs(s))
         ss_attrs(out, s->dataset_attrs);
     core_buf_addc(out, '>');
     write_groups(s, out);
+}
+
+static void
+ss_dataset_next(sdmx__data_t *s, core_buf_t *out)
+{
+    ADD_LIT(out, "</mes:DataSet><mes:DataSet");
+    add_attr(out, "ss:structureRef", core_str_c(structure_id(s)));
+    add_attr(
+        out, "xsi:type",
+        core_str_c(s->fmt == SDMX_DATA_SS_TS ? "ns1:TimeSeriesDataSetType" : "ns1:DataSetType"));
+    add_attr(out, "ss:dataScope", CORE_STR("DataStructure"));
+    history_attrs(s, out, 1);
+    core_buf_addc(out, '>');
 }
 
 static void
@@ -562,10 +607,10 @@ xs_section(sdmx__data_t *s, core_buf_t *out, const sdmx__xs_entry_t *entries, si
     return i;
 }
 
-const sdmx__data_ops_t sdmx__generic_data_ops = {gen_begin,      gen_series_begin, gen_obs,
-                                                 gen_series_end, gen_end,          xs_section};
-const sdmx__data_ops_t sdmx__ss_data_ops = {ss_begin,      ss_series_begin, ss_obs,
-                                            ss_series_end, ss_end,          xs_section};
+const sdmx__data_ops_t sdmx__generic_data_ops = {
+    gen_begin, gen_series_begin, gen_obs, gen_series_end, gen_end, xs_section, gen_dataset_next};
+const sdmx__data_ops_t sdmx__ss_data_ops = {
+    ss_begin, ss_series_begin, ss_obs, ss_series_end, ss_end, xs_section, ss_dataset_next};
 
 /* ---- the formats ----------------------------------------------------------------------------- */
 

@@ -390,12 +390,12 @@ data_param(core_arena_t *a, core_str_t name, core_str_t value, sdmx_query_t *out
         d->updated_after = t * 1000000; /* microseconds, as commits are stamped */
         return t > 0 ? CORE_OK : core_fail(err, CORE_ESYNTAX, "updatedAfter before 1970");
     }
-    if (core_str_eq_c(name, "includeHistory"))
-        return core_str_eq_c(value, "false")
+    if (core_str_eq_c(name, "includeHistory")) {
+        d->include_history = core_str_eq_c(value, "true");
+        return d->include_history || core_str_eq_c(value, "false")
                    ? CORE_OK
-                   : core_fail(err, CORE_ENOTIMPL,
-                               "includeHistory=true needs the history of observations, which "
-                               "this server does not keep yet");
+                   : core_fail(err, CORE_ESYNTAX, "includeHistory takes true or false");
+    }
     if (core_str_eq_c(name, "detail")) {
         static const char *const names[] = {"full", "dataonly", "serieskeysonly", "nodata"};
         for (size_t i = 0; i < 4; i++)

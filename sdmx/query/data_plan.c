@@ -44,6 +44,13 @@ struct sdmx_data_stream {
     uint32_t *pending_ids;
     size_t pending_ci;
     uint64_t resumes;
+    /* includeHistory: the commits that wrote or deleted values of the answer, in order; the
+     * answer walks the series once for each commit's values written (a data set with action
+     * Replace), once for its deletions (Delete): set = 2 * commit index + (1 for Delete).
+     * The set being read and the one the writer has open; the time of the one being read. */
+    uint64_t *hcommits;
+    size_t nhcommits, hcap, set, open_set;
+    int64_t set_time;
 };
 
 static core_rc xs_gather(struct sdmx_data_stream *s, core_err_t *err);
@@ -230,7 +237,7 @@ advance(struct sdmx_data_stream *s, core_err_t *err)
 static core_rc
 advance_any(struct sdmx_data_stream *s, core_err_t *err)
 {
-    if (s->changes == NULL && s->p.q->updated_after == 0)
+    if (s->p.q->include_history || (s->changes == NULL && s->p.q->updated_after == 0))
         return store_series_iter_next(s->it, &s->series, err);
     while (s->ci < s->nchanges) {
         store_change_t *ch = &s->changes[s->ci++];
@@ -381,6 +388,8 @@ merge_groups(struct sdmx_data_stream *s)
     s->series.attrs = (core_str_t){s->merged.ptr, s->merged.len};
 }
 
+static core_rc history_advance(struct sdmx_data_stream *s, core_err_t *err);
+
 /* Reads the next series that has observations to show into s->batch, its codes and
  * attributes into what the writer sees. */
 static core_rc
@@ -388,7 +397,7 @@ next_series(struct sdmx_data_stream *s, core_err_t *err)
 {
     const sdmx_data_query_t *q = s->p.q;
     for (;;) {
-        core_rc rc = advance(s, err);
+        core_rc rc = q->include_history ? history_advance(s, err) : advance(s, err);
         if (rc != CORE_OK)
             return rc;
         s->nbatch = 0;
@@ -416,6 +425,13 @@ next_series(struct sdmx_data_stream *s, core_err_t *err)
             continue;
         for (size_t d = 0; d < s->p.dsd.ndims; d++)
             s->codes[d] = store_cube_code(s->p.cube, d, s->series.ids[d]);
+        if (q->include_history && s->set % 2 == 1) { /* deleted: their keys only */
+            for (size_t i = 0; i < s->nbatch; i++)
+                s->batch[i].value = s->batch[i].attrs = CORE_STR_NULL;
+            s->series.attrs = CORE_STR_NULL;
+            s->d.series_attrs = s->series.attrs;
+            return CORE_OK;
+        }
         merge_groups(s);
         s->d.series_attrs = s->series.attrs;
         return CORE_OK;
@@ -469,6 +485,127 @@ hand_deletions(struct sdmx_data_stream *s)
     }
     s->d.deletions = dels;
     s->d.ndeletions = n;
+}
+
+/* ---- includeHistory ------------------------------------------------------------------------ */
+
+/* Adds commit to the sorted commits of the answer (few: one per load that touched it). */
+static void
+add_commit(struct sdmx_data_stream *s, uint64_t commit)
+{
+    size_t lo = 0, hi = s->nhcommits;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (s->hcommits[mid] == commit)
+            return;
+        if (s->hcommits[mid] < commit)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    core_arena_grow(s->p.a, (void **)&s->hcommits, s->nhcommits, &s->hcap, sizeof *s->hcommits);
+    memmove(s->hcommits + lo + 1, s->hcommits + lo, (s->nhcommits - lo) * sizeof *s->hcommits);
+    s->hcommits[lo] = commit;
+    s->nhcommits++;
+}
+
+/* Makes the iterator walk the data set s->set, and notes when its commit was made. */
+static core_rc
+history_pass(struct sdmx_data_stream *s, core_err_t *err)
+{
+    uint64_t commit = s->hcommits[s->set / 2];
+    store_series_iter_versions(s->it, s->set % 2 ? STORE_VERSIONS_DELETED_AT
+                                                  : STORE_VERSIONS_WRITTEN_AT,
+                               commit);
+    core_rc rc = store_view_commit_time(s->v, commit, &s->set_time, err);
+    if (rc == CORE_ENOTFOUND) { /* (every commit that wrote data is recorded) */
+        s->set_time = 0;
+        return CORE_OK;
+    }
+    return rc;
+}
+
+/* The commits that wrote or deleted a value the query selects (updatedAfter: those after
+ * it), read in one walk of every version before the answer begins; nothing but them is
+ * kept. */
+static core_rc
+open_history(struct sdmx_data_stream *s, core_err_t *err)
+{
+    const sdmx_data_query_t *q = s->p.q;
+    uint64_t from = 0;
+    core_rc rc;
+    if (q->updated_after != 0) {
+        if ((rc = store_view_first_commit_after(s->v, q->updated_after, &from, err)) != CORE_OK)
+            return rc;
+        if (from == 0)
+            return CORE_OK; /* nothing since */
+    }
+    store_series_iter_versions(s->it, STORE_VERSIONS_ALL, 0);
+    while ((rc = advance(s, err)) == CORE_OK) {
+        store_obs_t o;
+        for (rc = store_obs_first(s->it, q->start, q->end, &o, err); rc == CORE_OK;
+             rc = store_obs_next(s->it, &o, err)) {
+            if (o.commit >= from)
+                add_commit(s, o.commit);
+            if (o.deleted && o.until >= from)
+                add_commit(s, o.until);
+        }
+        if (rc != CORE_ENOTFOUND)
+            return rc;
+    }
+    if (rc != CORE_ENOTFOUND)
+        return rc;
+    s->set = 0;
+    return s->nhcommits > 0 ? history_pass(s, err) : CORE_OK;
+}
+
+/* The next series of the data set being read, or of the next data set. */
+static core_rc
+history_advance(struct sdmx_data_stream *s, core_err_t *err)
+{
+    for (;;) {
+        if (s->set / 2 >= s->nhcommits)
+            return CORE_ENOTFOUND;
+        core_rc rc = advance(s, err);
+        if (rc != CORE_ENOTFOUND)
+            return rc;
+        if (++s->set / 2 >= s->nhcommits)
+            return CORE_ENOTFOUND;
+        if ((rc = history_pass(s, err)) != CORE_OK)
+            return rc;
+    }
+}
+
+/* What the writer says of the data set that the next series belongs to. */
+static void
+history_set(struct sdmx_data_stream *s)
+{
+    s->d.history = 1;
+    s->d.hist_delete = s->set % 2 == 1;
+    s->d.hist_time = s->set_time;
+    s->open_set = s->set;
+}
+
+/* includeHistory is answered where a data set can say when its values held: SDMX-ML 2.1 and
+ * SDMX-JSON 1.0. */
+static core_rc
+check_history(struct sdmx_data_stream *s, core_err_t *err)
+{
+    if (!s->p.q->include_history)
+        return CORE_OK;
+    if (s->d.fmt == SDMX_DATA_CSV)
+        return core_fail(err, CORE_ENOTACCEPT,
+                         "includeHistory=true is answered in SDMX-ML 2.1 (genericdata, "
+                         "structurespecificdata) and SDMX-JSON: SDMX-CSV 1.0 cannot say when a "
+                         "value held");
+    if (s->ops->dataset_next == NULL)
+        return core_fail(err, CORE_ENOTIMPL,
+                         "includeHistory=true is not answered in this format yet");
+    if (s->p.q->dim_at_obs.len > 0 && !core_str_eq_c(s->p.q->dim_at_obs, "AllDimensions") &&
+        !core_str_eq_c(s->p.q->dim_at_obs, s->p.dsd.time.id ? s->p.dsd.time.id : "TIME_PERIOD"))
+        return core_fail(err, CORE_ENOTIMPL,
+                         "includeHistory=true with a cross-section is not implemented yet");
+    return CORE_OK;
 }
 
 /* ---- opening ------------------------------------------------------------------------------- */
@@ -601,7 +738,13 @@ sdmx_data_stream_open(store_view_t *v, core_arena_t *a, const sdmx_data_query_t 
         return rc;
     if (fmt == SDMX_DATA_CSV && q->csv_labels && (rc = load_labels(s, v, err)) != CORE_OK)
         return rc;
-    if (q->updated_after != 0 && (rc = open_changes(s, err)) != CORE_OK)
+    if ((rc = check_history(s, err)) != CORE_OK)
+        return rc;
+    if (q->include_history)
+        rc = open_history(s, err);
+    else if (q->updated_after != 0)
+        rc = open_changes(s, err);
+    if (rc != CORE_OK)
         return rc;
     rc = next_series(s, err);
     if (rc == CORE_ENOTFOUND && s->ndeletions == 0)
@@ -796,7 +939,9 @@ resume(struct sdmx_data_stream *s, core_err_t *err)
         return rc;
     if ((s->d.xs && s->d.fmt != SDMX_DATA_CSV) || !s->have_series)
         return CORE_OK;
-    if (s->p.q->updated_after != 0)
+    if (s->p.q->include_history && (rc = history_pass(s, err)) != CORE_OK)
+        return rc;
+    if (s->p.q->updated_after != 0 && !s->p.q->include_history)
         s->ci = s->pending_ci;
     else
         store_series_iter_seek(s->it, s->pending_ids);
@@ -820,13 +965,20 @@ sdmx_data_stream_fill(sdmx_data_stream_t *s, core_buf_t *out, size_t want, int *
         return rc;
     if (s->d.xs && s->d.fmt != SDMX_DATA_CSV)
         return xs_fill(s, out, want, done, err);
+    int history = s->p.q->include_history;
     if (!s->begun) {
+        if (history)
+            history_set(s);
         s->ops->begin(&s->d, out);
         s->begun = 1;
     }
     sdmx_data_detail detail = s->p.q->detail;
     int obs = detail != SDMX_DATA_SERIESKEYSONLY && detail != SDMX_DATA_NODATA;
     while (s->have_series && out->len < want) {
+        if (history && s->set != s->open_set) {
+            history_set(s);
+            s->ops->dataset_next(&s->d, out);
+        }
         s->ops->series_begin(&s->d, out);
         for (size_t i = 0; obs && i < s->nbatch; i++)
             s->ops->obs(&s->d, out, &s->batch[i]);

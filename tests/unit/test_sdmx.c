@@ -75,8 +75,13 @@ test_query(void)
        "start after end");
     ok(parse(a, "data/SDG", "startPeriod=2020-Q5", &q, &err) == CORE_ESYNTAX, "bad period");
     ok(parse(a, "data/SDG", "lastNObservations=0", &q, &err) == CORE_ESYNTAX, "lastN 0");
-    ok(parse(a, "data/SDG", "includeHistory=true", &q, &err) == CORE_ENOTIMPL,
-       "history is not kept yet");
+    ok(parse(a, "data/SDG", "includeHistory=true", &q, &err) == CORE_OK && q.data.include_history,
+       "includeHistory=true");
+    ok(parse(a, "data/SDG", "includeHistory=false", &q, &err) == CORE_OK &&
+           !q.data.include_history,
+       "includeHistory=false");
+    ok(parse(a, "data/SDG", "includeHistory=yes", &q, &err) == CORE_ESYNTAX,
+       "includeHistory takes true or false");
     ok(parse(a, "data/A,B,C,D", "", &q, &err) == CORE_ESYNTAX, "four-part flowRef");
     ok(parse(a, "data", "", &q, &err) == CORE_ESYNTAX, "no flowRef");
     core_arena_free(a);

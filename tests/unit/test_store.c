@@ -244,6 +244,237 @@ test_changes(store_t *r)
     core_arena_free(a);
 }
 
+/* ---- the history of observations: the cube as of a commit ---------------------------------- */
+
+static const dsd_ref_t hflow = {DSD_KIND_DATAFLOW, {"T", 1}, {"HIST", 4}, {"1.0", 3}};
+
+/* One write transaction on hflow: ops is a run of "K YEAR VALUE" (put) or "K YEAR -" (delete
+ * the observation) or "K - -" (delete the series), separated by ';'. Returns its commit. */
+static uint64_t
+hwrite(store_t *r, const char *ops)
+{
+    core_arena_t *a = core_arena_new();
+    store_cube_txn_t *t;
+    core_err_t err = {0};
+    core_rc rc = store_cube_begin(r, a, &t, &err);
+    if (rc == CORE_OK)
+        rc = store_cube_select(t, &hflow, 1, &err);
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s", ops);
+    for (char *save, *op = strtok_r(buf, ";", &save); op && rc == CORE_OK;
+         op = strtok_r(NULL, ";", &save)) {
+        char k[16], y[16], v[16];
+        if (sscanf(op, "%15s %15s %15s", k, y, v) != 3)
+            return 0;
+        core_str_t key[1] = {core_str_c(k)};
+        dsd_period_t p;
+        unsigned char pk[DSD_PERIOD_KEY];
+        if (strcmp(y, "-") != 0)
+            period(atoi(y), &p, pk);
+        int twice;
+        if (strcmp(y, "-") == 0)
+            rc = store_cube_delete(t, key, NULL, &err);
+        else if (strcmp(v, "-") == 0)
+            rc = store_cube_delete(t, key, pk, &err);
+        else
+            rc = store_cube_put_obs(t, key, pk, core_str_c(y), core_str_c(v), NULL, 0, &twice,
+                                    &err);
+    }
+    if (rc == CORE_OK)
+        rc = store_cube_commit(t, &err);
+    core_arena_free(a);
+    if (rc != CORE_OK) {
+        printf("# write %s: %s\n", ops, err.msg);
+        return 0;
+    }
+    a = core_arena_new();
+    store_view_t *view;
+    uint64_t c = store_view_begin(r, a, &view, &err) == CORE_OK ? store_view_commit(view) : 0;
+    core_arena_free(a);
+    return c;
+}
+
+/* What the iterator gives of hflow for which and commit, as "K:YEAR=VALUE,...;" per series
+ * (ALL: each version with [commit,until) and D when deleted), periods in [from, to). */
+static const char *
+hread(store_t *r, store_versions which, uint64_t commit, int64_t from, int64_t to, char *out,
+      size_t cap)
+{
+    core_arena_t *a = core_arena_new();
+    store_view_t *v;
+    store_cube_t *c;
+    store_series_iter_t *it;
+    core_err_t err = {0};
+    size_t n = 0;
+    out[0] = '\0';
+    if (store_view_begin(r, a, &v, &err) != CORE_OK || store_cube_open(v, &hflow, &c, &err) != CORE_OK ||
+        store_series_iter_new(c, NULL, &it, &err) != CORE_OK) {
+        snprintf(out, cap, "error: %.200s", err.msg);
+        core_arena_free(a);
+        return out;
+    }
+    store_series_iter_versions(it, which, commit);
+    store_series_t s;
+    core_rc rc;
+    while ((rc = store_series_iter_next(it, &s, &err)) == CORE_OK) {
+        core_str_t code = store_cube_code(c, 0, s.ids[0]);
+        n += (size_t)snprintf(out + n, cap - n, "%.*s:", CORE_STR_FMT(code));
+        store_obs_t o;
+        const char *sep = "";
+        for (rc = store_obs_first(it, from, to, &o, &err); rc == CORE_OK;
+             rc = store_obs_next(it, &o, &err), sep = ",") {
+            n += (size_t)snprintf(out + n, cap - n, "%s%.*s=%.*s", sep, CORE_STR_FMT(o.period),
+                                  CORE_STR_FMT(o.value));
+            if (which == STORE_VERSIONS_ALL)
+                n += (size_t)snprintf(out + n, cap - n, "[%llu,%llu)%s",
+                                      (unsigned long long)o.commit, (unsigned long long)o.until,
+                                      o.deleted ? "D" : "");
+        }
+        if (rc != CORE_ENOTFOUND)
+            break;
+        n += (size_t)snprintf(out + n, cap - n, ";");
+    }
+    if (rc != CORE_ENOTFOUND)
+        snprintf(out, cap, "error: %.200s", err.msg);
+    core_arena_free(a);
+    return out;
+}
+
+/* The history keeps what a commit replaced or deleted, and nothing else (a value given again
+ * unchanged, or written and changed within one commit, is no version); the cube as of each
+ * commit is read back from it, and so are the values each commit wrote or deleted. */
+static void
+test_as_of(store_t *r)
+{
+    char got[1024], want[512];
+    MDB_stat st;
+    core_arena_t *a = core_arena_new();
+    store_view_t *v;
+    core_err_t err = {0};
+    store_view_begin(r, a, &v, &err);
+    mdb_stat(v->txn, r->history, &st);
+    size_t before = st.ms_entries; /* (what test_changes took away from the other cube) */
+    core_arena_free(a);
+    uint64_t c1 = hwrite(r, "K1 2000 1;K1 2001 1;K1 2002 1;K2 2000 5");
+    a = core_arena_new();
+    store_view_begin(r, a, &v, &err);
+    mdb_stat(v->txn, r->history, &st);
+    core_arena_free(a);
+    ok(st.ms_entries == before, "a load of new observations writes no history (%zu rows)",
+       (size_t)(st.ms_entries - before));
+    uint64_t c2 = hwrite(r, "K1 2000 1;K1 2001 2;K1 2002 -");
+    uint64_t c3 = hwrite(r, "K2 - -;K1 2001 3");
+    uint64_t c4 = hwrite(r, "K1 2000 7;K1 2000 8;K1 2003 4;K1 2003 -");
+    ok(c1 && c2 == c1 + 1 && c3 == c2 + 1 && c4 == c3 + 1, "four commits (%llu to %llu)",
+       (unsigned long long)c1, (unsigned long long)c4);
+    a = core_arena_new();
+    store_view_begin(r, a, &v, &err);
+    mdb_stat(v->txn, r->history, &st);
+    core_arena_free(a);
+    ok(st.ms_entries - before == 5, "five values taken away, five history rows (%zu)",
+       (size_t)(st.ms_entries - before));
+
+    int64_t lo = INT64_MIN, hi = INT64_MAX;
+    ok(strcmp(hread(r, STORE_VERSIONS_AS_OF, c1, lo, hi, got, sizeof got),
+              "K1:2000=1,2001=1,2002=1;K2:2000=5;") == 0, "as of the load: %s", got);
+    ok(strcmp(hread(r, STORE_VERSIONS_AS_OF, c2, lo, hi, got, sizeof got),
+              "K1:2000=1,2001=2;K2:2000=5;") == 0, "as of the 2nd commit: %s", got);
+    ok(strcmp(hread(r, STORE_VERSIONS_AS_OF, c3, lo, hi, got, sizeof got),
+              "K1:2000=1,2001=3;K2:;") == 0, "as of the 3rd, K2 deleted: %s", got);
+    ok(strcmp(hread(r, STORE_VERSIONS_AS_OF, c4, lo, hi, got, sizeof got),
+              "K1:2000=8,2001=3;K2:;") == 0, "as of the last: %s", got);
+    ok(strcmp(hread(r, STORE_VERSIONS_CURRENT, 0, lo, hi, got, sizeof got), "K1:2000=8,2001=3;") ==
+           0, "the current values, deleted series not walked: %s", got);
+    ok(strcmp(hread(r, STORE_VERSIONS_AS_OF, c1 - 1, lo, hi, got, sizeof got), "K1:;K2:;") == 0,
+       "before the load: nothing: %s", got);
+    snprintf(want, sizeof want,
+             "K1:2000=1[%llu,%llu),2000=8[%llu,0),2001=1[%llu,%llu),2001=2[%llu,%llu),"
+             "2001=3[%llu,0),2002=1[%llu,%llu)D;K2:2000=5[%llu,%llu)D;",
+             (unsigned long long)c1, (unsigned long long)c4, (unsigned long long)c4,
+             (unsigned long long)c1, (unsigned long long)c2, (unsigned long long)c2,
+             (unsigned long long)c3, (unsigned long long)c3, (unsigned long long)c1,
+             (unsigned long long)c2, (unsigned long long)c1, (unsigned long long)c3);
+    ok(strcmp(hread(r, STORE_VERSIONS_ALL, 0, lo, hi, got, sizeof got), want) == 0,
+       "every version with its commits: %s", got);
+    ok(strcmp(hread(r, STORE_VERSIONS_WRITTEN_AT, c2, lo, hi, got, sizeof got), "K1:2001=2;K2:;") ==
+           0, "what the 2nd commit wrote: %s", got);
+    ok(strcmp(hread(r, STORE_VERSIONS_DELETED_AT, c2, lo, hi, got, sizeof got), "K1:2002=1;K2:;") ==
+           0, "what it deleted: %s", got);
+    ok(strcmp(hread(r, STORE_VERSIONS_DELETED_AT, c3, lo, hi, got, sizeof got), "K1:;K2:2000=5;") ==
+           0, "what the 3rd deleted: %s", got);
+    dsd_period_t p;
+    unsigned char pk[DSD_PERIOD_KEY];
+    period(2001, &p, pk);
+    int64_t from = p.start;
+    ok(strcmp(hread(r, STORE_VERSIONS_AS_OF, c1, from, hi, got, sizeof got),
+              "K1:2001=1,2002=1;K2:;") == 0, "as of the load, from 2001: %s", got);
+    /* deleted, then written again in one commit: a replacement */
+    uint64_t c5 = hwrite(r, "K1 2001 -;K1 2001 6");
+    snprintf(want, sizeof want, ",2001=3[%llu,%llu),2001=6[%llu,0),", (unsigned long long)c3,
+             (unsigned long long)c5, (unsigned long long)c5);
+    ok(strstr(hread(r, STORE_VERSIONS_ALL, 0, lo, hi, got, sizeof got), want) != NULL,
+       "the value before it was replaced at that commit: %s", got);
+    ok(strcmp(hread(r, STORE_VERSIONS_DELETED_AT, c5, lo, hi, got, sizeof got), "K1:;K2:;") == 0,
+       "deleted and written again in one commit: not deleted (%s)", got);
+    ok(strcmp(hread(r, STORE_VERSIONS_AS_OF, c5, lo, hi, got, sizeof got), "K1:2000=8,2001=6;K2:;") ==
+           0, "as of it: %s", got);
+    /* a series deleted whole, then made again: each time its own versions */
+    uint64_t c6 = hwrite(r, "K2 2000 9");
+    snprintf(want, sizeof want, "K2:2000=5[%llu,%llu)D;K2:2000=9[%llu,0);",
+             (unsigned long long)c1, (unsigned long long)c3, (unsigned long long)c6);
+    ok(strstr(hread(r, STORE_VERSIONS_ALL, 0, lo, hi, got, sizeof got), want) != NULL,
+       "a series made again after its deletion: %s", got);
+    ok(strcmp(hread(r, STORE_VERSIONS_AS_OF, c2, lo, hi, got, sizeof got),
+              "K1:2000=1,2001=2;K2:2000=5;K2:;") == 0 &&
+           strcmp(hread(r, STORE_VERSIONS_AS_OF, c6, lo, hi, got, sizeof got),
+                  "K1:2000=8,2001=6;K2:;K2:2000=9;") == 0,
+       "as of before and after: %s", got);
+    /* a history that cannot be read is an error, not fewer versions */
+    MDB_dbi saved = r->history;
+    r->history = 999;
+    char cur[256];
+    hread(r, STORE_VERSIONS_CURRENT, 0, lo, hi, cur, sizeof cur);
+    hread(r, STORE_VERSIONS_AS_OF, c5, lo, hi, got, sizeof got);
+    r->history = saved;
+    ok(strncmp(got, "error: store:", 13) == 0, "a failed history cursor: %s", got);
+    ok(strcmp(cur, "K1:2000=8,2001=6;K2:2000=9;") == 0,
+       "the current values do not read the history: %s",
+       cur);
+}
+
+/* updatedAfter reads the commits and the change log through cursors: a cursor that fails
+ * (here: a table handle LMDB does not know) is an error that reaches the caller, never "no
+ * changes" (which the data query would answer with a 404). */
+static void
+test_changes_cursor_error(store_t *r)
+{
+    core_arena_t *a = core_arena_new();
+    store_view_t *v;
+    store_cube_t *c;
+    core_err_t err = {0};
+    store_view_begin(r, a, &v, &err);
+    store_cube_open(v, &flow, &c, &err);
+    store_change_t *ch;
+    size_t n = 0;
+    uint64_t min_commit = 0;
+    MDB_dbi saved = r->commits;
+    r->commits = 999; /* not a table of this environment */
+    core_rc rc = store_cube_changes(c, 0, &ch, &n, &min_commit, &err);
+    r->commits = saved;
+    ok(rc == CORE_EIO && strstr(err.msg, "store:") != NULL,
+       "a failed cursor on the commits is an error (%d: %s)", rc, err.msg);
+    core_err_clear(&err);
+    saved = r->changes;
+    r->changes = 999;
+    rc = store_cube_changes(c, 0, &ch, &n, &min_commit, &err);
+    r->changes = saved;
+    ok(rc == CORE_EIO, "a failed cursor on the change log is an error (%d: %s)", rc, err.msg);
+    core_err_clear(&err);
+    ok(store_cube_changes(c, 0, &ch, &n, &min_commit, &err) == CORE_OK && n > 0,
+       "with the tables back, the changes read (%zu series)", n);
+    core_arena_free(a);
+}
+
 /* A full disk, quota or map is CORE_ENOSPACE (507), saying so; other failures stay EIO. */
 static void
 test_storage_errors(void)
@@ -329,6 +560,8 @@ main(void)
     test_filters(r);
     test_periods(r);
     test_changes(r);
+    test_changes_cursor_error(r);
+    test_as_of(r);
     store_close(r);
     test_storage_errors();
     test_trim(dir);

@@ -1,5 +1,6 @@
-"""A store of the previous layout (artefacts kept as SDMX-ML only) is refused by serve and load
-with a message naming 'sdmxd upgrade'; upgrade carries it over in place, and then the store
+"""A store of the previous layout (4: without the table of the history of observations) is refused
+by serve and load with a message naming 'sdmxd upgrade'; upgrade carries it over in place (the
+history table made, empty), and then the store
 holds what it held before the round trip, table by table (data, tokens, providers,
 submissions, the change log, the counters; the artefacts re-encoded the same), and every
 answer is byte for byte what it was, ETags and Last-Modified included."""
@@ -45,6 +46,14 @@ def answers(srv):
     return out
 
 
+def history_rows(dump):
+    """The rows of the history table in an mdb_dump -a output."""
+    part = dump.split(b"database=history\n", 1)
+    check(len(part) == 2, "the store has a history table")
+    rows = part[1].split(b"HEADER=END\n", 1)[1].split(b"DATA=END", 1)[0]
+    return len(rows.splitlines()) // 2
+
+
 with Server() as srv:
     srv.load(shared("sdg/SDG_DSD_1.4.xml"), shared("sdg/SDG_MSD_0.3_sdmx21.xml"))
     # a dataflow made for data by load --dataflow: its model too comes back the same
@@ -65,13 +74,18 @@ with Server() as srv:
 
     p = srv.run("upgrade", "--db", srv.db, "--to-previous")
     check(p.returncode == 0, "the store written in the previous layout: %s" % p.stderr)
-    check(srv.dump() != dump_before, "the previous layout differs from this one")
+    dump_previous = srv.dump()
+    check(dump_previous != dump_before, "the previous layout differs from this one")
+    check(b"database=history" in dump_before and b"database=history" not in dump_previous,
+          "the previous layout has no history table")
 
     p = srv.run("serve", "--db", srv.db, "--listen", "127.0.0.1:1")
     err = p.stderr.decode()
     check(p.returncode == 2 and "earlier sdmxd" in err and
           "sdmxd upgrade --db %s" % srv.db in err,
           "serve refuses the previous layout and names the command: %r" % err)
+    check("store layout 4" in err and "history of observations starts empty" in err,
+          "and says what the upgrade does: %r" % err)
     p = srv.load(sd.write(srv.tmp, "again.xml", sd.message(sd.series_xml(series[:1]))),
                  expect=None)
     check(p.returncode != 0 and b"sdmxd upgrade" in p.stderr,
@@ -99,4 +113,11 @@ with Server() as srv:
     check(status == 200 and json.loads(b)["observations"]["added"] == 0,
           "the provider's token still writes, and its data is still there: %d %s"
           % (status, b[:300]))
+    check(history_rows(srv.dump()) == 0, "the history starts empty")
+    changed = sd.Series(dict(series[0].key, **series[0].attrs), [dict(o) for o in series[0].obs])
+    changed.obs[0]["OBS_VALUE"] = "12345.5"
+    status, _, b = srv.upload(sd.FLOW, tok, sd.message(sd.series_xml([changed])))
+    check(status == 200 and json.loads(b)["observations"]["updated"] == 1,
+          "a value changed after the upgrade: %d %s" % (status, b[:300]))
+    check(history_rows(srv.dump()) == 1, "the value it replaced is kept in the history")
 done()
