@@ -88,6 +88,8 @@ typedef struct dsd_artefact {
     dsd_ref_t *refs; /* distinct references, self excluded */
     size_t nrefs;
     long line; /* where the element starts in its message, for reports */
+    int keep_stored; /* when the store has it final with other content: keep the stored one
+                      * (noted with the differences) rather than refuse the message */
 } dsd_artefact_t;
 
 /* ---- versions ---------------------------------------------------------------- */

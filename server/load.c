@@ -113,6 +113,8 @@ srv_store_structures(srv_ctx_t *ctx, core_arena_t *a, core_str_t body, const cha
         return rc;
     if (*n == 0)
         return core_fail(err, CORE_ESEMANTIC, "%s: the message holds no structure", name);
+    for (size_t i = 0; i < *n; i++)
+        (*arts)[i].keep_stored = ctx->conf.keep_final;
     for (size_t i = 0; agency.ptr != NULL && i < *n; i++)
         if (!core_str_eq((*arts)[i].ref.agency, agency))
             dsd_report_add(report, DSD_SEV_ERROR, "not-maintainer", NULL,

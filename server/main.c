@@ -39,7 +39,7 @@ static const char usage_main[] =
 static const char usage_load[] =
     "usage: sdmxd load --db DIR [--dataflow AGENCY:ID(VERSION)]\n"
     "                  [--provider AGENCY:SCHEME(VERSION).ID] [--resolve-from URL]\n"
-    "                  [--lenient] FILE...\n"
+    "                  [--lenient] [--keep-final] FILE...\n"
     "\n"
     "Loads SDMX-ML 2.1 messages into the store at DIR (created if absent): Structure\n"
     "messages, and data messages (StructureSpecific or Generic, time series or not); the\n"
@@ -51,6 +51,10 @@ static const char usage_load[] =
     "of a stored data provider scheme), as an upload with its token would be; data queries\n"
     "select them with their providerRef.\n"
     RESOLVE_HELP
+    "  --keep-final        a final artefact the store already has with other content (the\n"
+    "                      same codelist, id and version, exported otherwise) keeps the\n"
+    "                      stored content: the message's copy is not stored, and a note\n"
+    "                      lists how it differs; without it the message is refused\n"
     "Exits 0 when every file was stored, 1 otherwise.\n";
 
 static const char usage_validate[] =
@@ -134,12 +138,13 @@ parse_common(int argc, char **argv, srv_conf_t *conf, const char *usage)
         {"threads", required_argument, NULL, 'N'},
         {"resolve-from", required_argument, NULL, 'r'},
         {"lenient", no_argument, NULL, 'L'},
+        {"keep-final", no_argument, NULL, 'K'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "d:l:whm:f:p:s:S:T:R:M:C:N:2r:L", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "d:l:whm:f:p:s:S:T:R:M:C:N:2r:LK", opts, NULL)) != -1) {
         switch (c) {
         case 'f': conf->dataflow = optarg; break;
         case 'p': conf->provider = optarg; break;
@@ -204,6 +209,7 @@ parse_common(int argc, char **argv, srv_conf_t *conf, const char *usage)
             break;
         }
         case 'L': conf->lenient = 1; break;
+        case 'K': conf->keep_final = 1; break;
         case 'h': fputs(usage, stdout); return 0;
         default: fputs(usage, stderr); return 2;
         }

@@ -38,6 +38,8 @@ typedef struct srv_conf {
     unsigned threads;          /* event loops, one per thread (--threads) */
     const char *resolve_from; /* --resolve-from URL: fetch what structures reference (resolve.c) */
     int lenient;              /* --lenient: store what is still missing as external stubs */
+    int keep_final;           /* --keep-final: a final artefact stored with other content is
+                               * kept, the message's copy noted, not refused */
 } srv_conf_t;
 
 /* What the server holds now and what it turned away: the counter of every limit, in one

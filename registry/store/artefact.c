@@ -222,13 +222,15 @@ delete_refs(store_t *r, MDB_txn *txn, MDB_val *key, core_err_t *err)
 
 /* How many differences there are in content between the stored prev and a (0: none): the
  * models compared (dsd_model_diff: urns and the order of texts do not count), a partial
- * scheme as the subset it is. With report, the first DIFF_SHOWN are listed in it. An
+ * scheme as the subset it is. With report, the first DIFF_SHOWN are listed in it, as sev. An
  * artefact without a model (made without a reader) compares by its text and flags. */
 static size_t
-content_diff(const store_artefact_t *prev, const dsd_artefact_t *a, dsd_report_t *report)
+content_diff(const store_artefact_t *prev, const dsd_artefact_t *a, dsd_report_t *report,
+             dsd_severity sev)
 {
     if (core_str_eq(prev->xml, a->xml) && prev->is_final == a->is_final)
         return 0;
+    const char *rule = sev == DSD_SEV_ERROR ? "final-changed" : "final-kept";
     if (a->model == NULL)
         return 1;
     core_arena_t *scratch = core_arena_new();
@@ -238,15 +240,13 @@ content_diff(const store_artefact_t *prev, const dsd_artefact_t *a, dsd_report_t
     if (dsd_model_decode(scratch, prev->model.ptr, prev->model.len, &was, &ignored) == CORE_OK) {
         dsd_diff_opts_t o = {.subset = a->model->scheme.is_partial,
                              .max = report != NULL ? DIFF_SHOWN : 0,
-                             .sev = DSD_SEV_ERROR,
-                             .rule = "final-changed"};
+                             .sev = sev,
+                             .rule = rule};
         n = dsd_model_diff(was, a->model, &o, report);
         if (report != NULL && n > DIFF_SHOWN)
-            dsd_report_add(report, DSD_SEV_ERROR, "final-changed", NULL,
-                           "%s: and more differences", dsd_ref_label(report->arena, &a->ref));
+            dsd_report_add(report, sev, rule, NULL, "%s: and more differences", dsd_ref_label(report->arena, &a->ref));
     } else if (report != NULL) {
-        dsd_report_add(report, DSD_SEV_ERROR, "final-changed", NULL,
-                       "%s: its stored model cannot be read (%s); its SDMX-ML differs",
+        dsd_report_add(report, sev, rule, NULL, "%s: its stored model cannot be read (%s); its SDMX-ML differs",
                        dsd_ref_label(report->arena, &a->ref), ignored.msg);
     }
     core_arena_free(scratch);
@@ -274,7 +274,16 @@ store__put_artefact(store_t *r, MDB_txn *txn, const dsd_artefact_t *a, store_put
             *status = STORE_PUT_UNCHANGED; /* a stub never hides the full artefact */
             return CORE_OK;
         }
-        if (content_diff(&prev, a, NULL) == 0) {
+        if (content_diff(&prev, a, NULL, DSD_SEV_ERROR) == 0) {
+            *status = STORE_PUT_UNCHANGED;
+            return CORE_OK;
+        }
+        if (prev.is_final && !prev.is_stub && a->keep_stored) {
+            dsd_report_add(report, DSD_SEV_WARNING, "final-kept", NULL,
+                           "%s is final in the store with other content: the stored one is "
+                           "kept, and this message's copy is not stored",
+                           dsd_ref_label(report->arena, &a->ref));
+            content_diff(&prev, a, report, DSD_SEV_WARNING);
             *status = STORE_PUT_UNCHANGED;
             return CORE_OK;
         }
@@ -283,7 +292,7 @@ store__put_artefact(store_t *r, MDB_txn *txn, const dsd_artefact_t *a, store_put
                            "%s is final in the store and this message changes its content; "
                            "publish the change under a new version",
                            dsd_ref_label(report->arena, &a->ref));
-            content_diff(&prev, a, report);
+            content_diff(&prev, a, report, DSD_SEV_ERROR);
             return CORE_ECONFLICT;
         }
         if (a->model != NULL && a->model->scheme.is_partial && !prev.is_stub) {
