@@ -281,6 +281,11 @@ main(int argc, char **argv)
         int rc = parse_common(argc - 1, argv + 1, &conf, usage_serve);
         if (rc >= 0)
             return rc;
+        if (conf.keep_final) { /* a sender may not have the server drop what it sent */
+            fprintf(stderr, "sdmxd: --keep-final is an option of load; submissions that would "
+                            "change a final artefact are refused (409)\n");
+            return 2;
+        }
         if (conf.threads == 0)
             conf.threads = srv_threads_default();
         srv_ctx_t ctx = {.conf = conf};

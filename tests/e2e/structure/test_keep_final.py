@@ -68,4 +68,10 @@ with Server(demo_data=False) as s:
     p = s.load(GOAL % 1, flags=("--dataflow", "GSS:DF_SDG(1.2)"))
     check(b"observations into" in p.stdout, "data within the kept codes loads")
 
+# the server does not take it: a submission that would change a final artefact is refused
+with Server(demo_data=False) as s:
+    p = s.run("serve", "--db", s.db, "--keep-final", timeout=10)
+    check(p.returncode == 2 and b"--keep-final is an option of load" in p.stderr,
+          "serve --keep-final is refused: %r" % p.stderr)
+
 done()
