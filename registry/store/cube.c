@@ -46,7 +46,7 @@
  * the gone table: reading versions walks the series and the gone tables side by side, a
  * series deleted and made again being given once per block. */
 
-#define CUBE_MAX_DIMS 64
+#define CUBE_MAX_DIMS DSD_MAX_DIMS
 #define SERIES_KEY_MAX (4 + 4 * CUBE_MAX_DIMS)
 #define OBS_KEY_MAX (SERIES_KEY_MAX + DSD_PERIOD_KEY)
 #define BLOCK_KEY 8    /* u32 flow, u32 block */
@@ -771,9 +771,13 @@ store_cube_begin(store_t *r, core_arena_t *a, store_cube_txn_t **out, core_err_t
     int m = store__write_begin(r, &t->txn);
     if (m != 0)
         return store__fail(err, m, "begin data write");
-    t->commit = store__meta_get(r, t->txn, "commit") + 1;
     t->cur_block = SIZE_MAX;
     core_arena_defer(a, abort_deferred, t);
+    uint64_t last;
+    core_rc rc = store__meta_read(r, t->txn, "commit", &last, err);
+    if (rc != CORE_OK)
+        return rc; /* (the write is aborted with a) */
+    t->commit = last + 1;
     *out = t;
     return CORE_OK;
 }
@@ -801,7 +805,13 @@ store_cube_select(store_cube_txn_t *t, const dsd_ref_t *flow, size_t ndims, core
     }
     if (m != MDB_NOTFOUND)
         return store__fail(err, m, "get flow");
-    t->flow = (uint32_t)store__meta_get(t->reg, t->txn, "flows") + 1;
+    uint64_t flows;
+    core_rc rc = store__meta_read(t->reg, t->txn, "flows", &flows, err);
+    if (rc != CORE_OK)
+        return rc;
+    if (flows >= UINT32_MAX)
+        return core_fail(err, CORE_ETOOBIG, "more than 4294967295 dataflows made in this store");
+    t->flow = (uint32_t)flows + 1;
     t->ndims = ndims;
     unsigned char fv[8];
     put_u32(fv, t->flow);
@@ -1146,7 +1156,12 @@ store_history_prune(store_t *r, int64_t before_us, uint64_t *n, core_err_t *err)
     int m = store__write_begin(r, &txn);
     if (m != 0)
         return store__fail(err, m, "begin write");
-    uint64_t cut = 0, last = store__meta_get(r, txn, "commit");
+    uint64_t cut = 0, last;
+    core_rc rc = store__meta_read(r, txn, "commit", &last, err);
+    if (rc != CORE_OK) {
+        mdb_txn_abort(txn);
+        return rc;
+    }
     MDB_cursor *cur = NULL;
     if ((m = first_commit_since(r, txn, before_us, &cut)) == 0 &&
         (m = mdb_cursor_open(txn, r->history, &cur)) == 0) {
@@ -1167,7 +1182,7 @@ store_history_prune(store_t *r, int64_t before_us, uint64_t *n, core_err_t *err)
     }
     if (m == 0 && *n > 0)
         m = prune_gone(r, txn);
-    core_rc rc = m == 0 ? CORE_OK : store__fail(err, m, "prune the history");
+    rc = m == 0 ? CORE_OK : store__fail(err, m, "prune the history");
     /* the answers with history change: a commit of their own, for their ETags */
     if (rc == CORE_OK && *n > 0)
         rc = store__stamp(r, txn, last + 1, 0, err);
@@ -1258,8 +1273,13 @@ stamp_provider(store_cube_txn_t *t, const unsigned char *skey, size_t slen, core
 static core_rc
 new_block(store_cube_txn_t *t, uint32_t *out, core_err_t *err)
 {
-    if (t->next_block == 0)
-        t->next_block = store__meta_get(t->reg, t->txn, "blocks") + 1;
+    if (t->next_block == 0) {
+        uint64_t blocks;
+        core_rc rc = store__meta_read(t->reg, t->txn, "blocks", &blocks, err);
+        if (rc != CORE_OK)
+            return rc;
+        t->next_block = blocks + 1;
+    }
     if (t->next_block > UINT32_MAX)
         return core_fail(err, CORE_ETOOBIG, "more than 4294967295 series made in this store");
     *out = (uint32_t)t->next_block++;

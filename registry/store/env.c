@@ -95,14 +95,6 @@ store__meta_read(const store_t *r, MDB_txn *txn, const char *name, uint64_t *out
     return CORE_OK;
 }
 
-uint64_t
-store__meta_get(const store_t *r, MDB_txn *txn, const char *name)
-{
-    uint64_t x;
-    core_err_t e = {0};
-    return store__meta_read(r, txn, name, &x, &e) == CORE_OK ? x : 0;
-}
-
 int
 store__meta_put(const store_t *r, MDB_txn *txn, const char *name, uint64_t x)
 {

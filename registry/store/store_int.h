@@ -57,9 +57,7 @@ int store__commit(MDB_txn *txn);
  * not 8 bytes. */
 core_rc store__meta_read(const store_t *r, MDB_txn *txn, const char *name, uint64_t *out,
                          core_err_t *err);
-/* The same, 0 on any error too: for callers not yet told errors (registry/store/cube.c); use
- * store__meta_read. And the update (an LMDB return code). */
-uint64_t store__meta_get(const store_t *r, MDB_txn *txn, const char *name);
+/* Sets a counter of the meta table (an LMDB return code). */
 int store__meta_put(const store_t *r, MDB_txn *txn, const char *name, uint64_t x);
 /* Encodes ref as kind byte, agency NUL id NUL version; returns the length or 0 when too long. */
 size_t store__key(const dsd_ref_t *ref, unsigned char *out, size_t cap);
