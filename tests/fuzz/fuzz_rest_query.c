@@ -1,7 +1,7 @@
 /* Fuzzes the REST query grammar: path and query string, split at the first '?'.
  * Invariants: a result or an error with a message; lists never have empty members; a data
  * or availability query names a dataflow and an ordered period range; a structure query
- * names the kinds it covers. */
+ * names the kinds it covers; a schema query the structure it is for. */
 #include <config.h>
 #include "sdmx/sdmx.h"
 
@@ -44,6 +44,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         /* (availableconstraint/4 is one: it was taken for a structure query here) */
         check_data(&q.availability.data);
         check_list(&q.availability.refs.agencies);
+    } else if (q.type == SDMX_QUERY_SCHEMA) {
+        /* a schema names the structure it is for, of a context that has a DSD */
+        assert(q.schema.context == DSD_KIND_DATASTRUCTURE || q.schema.context == DSD_KIND_DATAFLOW ||
+               q.schema.context == DSD_KIND_PROVISIONAGREEMENT);
+        assert(q.schema.agency.len > 0 && q.schema.id.len > 0);
     } else {
         assert(q.type == SDMX_QUERY_STRUCTURE);
         assert(err.code == CORE_OK);
