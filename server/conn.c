@@ -515,9 +515,9 @@ refuse_oversized(srv_conn_t *c)
 {
     char detail[160];
     snprintf(detail, sizeof detail,
-             "the request body (chunked) is over %zu bytes; this server takes at most %zu "
+             "the request body (chunked) is larger than this server takes: at most %zu bytes "
              "(--max-body)",
-             G.ctx->conf.max_body, G.ctx->conf.max_body);
+             G.ctx->conf.max_body);
     const char *details[] = {detail};
     core_buf_t body, msg;
     core_buf_init(&body);
@@ -551,7 +551,9 @@ guard_read(h2o_socket_t *sock, const char *err)
     srv_conn_t *c = sock->on_close.data;
     c->refs++;
     if (err == NULL && c->counting && sock->input != NULL) {
-        c->body_raw += sock->input->size - c->input_after;
+        /* (only the socket adds to the input between two reads of h2o's) */
+        if (sock->input->size > c->input_after)
+            c->body_raw += sock->input->size - c->input_after;
         if (c->body_raw > srv__chunked_limit(G.ctx->conf.max_body)) {
             refuse_oversized(c);
             err = "request body over --max-body"; /* h2o closes its side of the connection */
