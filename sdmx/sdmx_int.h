@@ -76,6 +76,11 @@ core_rc sdmx__actual_constraint(store_view_t *v, core_arena_t *a, const dsd_ref_
 /* detail=referencepartial: cuts the codelists and concept schemes in refs[nrefs] down to
  * what the matched artefacts (DSDs, dataflows, provision agreements) use and what their
  * allowed content constraints permit. */
+/* A structure query of one maintainable of kind: agency (empty: any), id, and version (empty:
+ * the latest). The lists borrow agency, id and version. */
+void sdmx__query_one(sdmx_structure_query_t *sq, dsd_kind kind, const core_str_t *agency,
+                     const core_str_t *id, const core_str_t *version);
+
 core_rc sdmx__reference_partial(store_view_t *v, core_arena_t *a, sdmx_result_item_t *matched,
                                 size_t nmatched, sdmx_result_item_t *refs, size_t nrefs,
                                 core_err_t *err);

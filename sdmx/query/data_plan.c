@@ -72,21 +72,28 @@ own(struct sdmx_data_stream *s, core_str_t v)
 
 /* ---- the plan ---------------------------------------------------------------------------- */
 
+void
+sdmx__query_one(sdmx_structure_query_t *sq, dsd_kind kind, const core_str_t *agency,
+                const core_str_t *id, const core_str_t *version)
+{
+    memset(sq, 0, sizeof *sq);
+    sq->kinds = 1u << kind;
+    sq->agencies.v = agency->len ? (core_str_t *)agency : NULL;
+    sq->agencies.n = agency->len ? 1 : 0;
+    sq->ids.v = (core_str_t *)id;
+    sq->ids.n = 1;
+    sq->latest = version->len == 0;
+    sq->versions.v = version->len ? (core_str_t *)version : NULL;
+    sq->versions.n = version->len ? 1 : 0;
+}
+
 /* Finds the dataflow of the query: agency and version optional (latest). */
 static core_rc
 find_flow(store_view_t *v, core_arena_t *a, const sdmx_data_query_t *q, dsd_ref_t *out,
           core_err_t *err)
 {
     sdmx_structure_query_t sq;
-    memset(&sq, 0, sizeof sq);
-    sq.kinds = 1u << DSD_KIND_DATAFLOW;
-    sq.agencies.v = q->agency.len ? (core_str_t *)&q->agency : NULL;
-    sq.agencies.n = q->agency.len ? 1 : 0;
-    sq.ids.v = (core_str_t *)&q->flow;
-    sq.ids.n = 1;
-    sq.latest = q->version.len == 0;
-    sq.versions.v = q->version.len ? (core_str_t *)&q->version : NULL;
-    sq.versions.n = q->version.len ? 1 : 0;
+    sdmx__query_one(&sq, DSD_KIND_DATAFLOW, &q->agency, &q->flow, &q->version);
     sdmx_result_t res;
     core_err_t e = {0};
     char qa[SDMX_QUOTE_MAX], qf[SDMX_QUOTE_MAX];

@@ -11,16 +11,8 @@ static core_rc
 find_context(store_view_t *v, core_arena_t *a, const sdmx_schema_query_t *q, dsd_ref_t *out,
              core_err_t *err)
 {
-    sdmx_structure_query_t sq;
-    memset(&sq, 0, sizeof sq);
-    sq.kinds = 1u << q->context;
-    sq.agencies.v = (core_str_t *)&q->agency;
-    sq.agencies.n = 1;
-    sq.ids.v = (core_str_t *)&q->id;
-    sq.ids.n = 1;
-    sq.latest = q->version.len == 0;
-    sq.versions.v = q->version.len ? (core_str_t *)&q->version : NULL;
-    sq.versions.n = q->version.len ? 1 : 0;
+    sdmx_structure_query_t sq; /* (the grammar gives a schema query its agency) */
+    sdmx__query_one(&sq, q->context, &q->agency, &q->id, &q->version);
     sdmx_result_t res;
     core_err_t e = {0};
     if (sdmx_structure_resolve(v, a, &sq, &res, &e) != CORE_OK || res.n == 0) {
